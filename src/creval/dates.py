@@ -1,0 +1,44 @@
+"""Calendar arithmetic for legal periods.
+
+A period of years or months ends on the corresponding day of the last year or month; when
+that month lacks the day (29 February, 31 April ...) it ends on the month's last day.
+`dateutil.relativedelta` implements exactly that rule, so it does the arithmetic here.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date, timedelta
+from fractions import Fraction
+
+from dateutil.relativedelta import relativedelta
+
+
+def add_years(start: date, years: int) -> date:
+    """The N-th anniversary of `start` (29 February falls on 28 February in common years)."""
+    return start + relativedelta(years=years)
+
+
+def add_period(start: date, years: int = 0, months: int = 0, days: int = 0) -> date:
+    """`start` plus whole years and months (month-end rule), then plus days."""
+    return start + relativedelta(years=years, months=months) + timedelta(days=days)
+
+
+def part_of_term(
+    years: int, months: int, days: int, fraction: Fraction, days_per_month: int
+) -> tuple[int, int]:
+    """A fraction of a term in calendar units: (whole months, days rounded up).
+
+    The whole months of fraction x (years x 12 + months) are counted as calendar months; the
+    remaining fraction of a month is converted at `days_per_month` days, `fraction` x `days`
+    is added, and the sum is rounded up to a whole day (a part of a day still has to be
+    served).
+    """
+    month_part = fraction * (years * 12 + months)
+    whole_months = math.floor(month_part)
+    day_part = (month_part - whole_months) * days_per_month + fraction * days
+    return whole_months, math.ceil(day_part)
+
+
+def iso(value: date | None) -> str | None:
+    return value.isoformat() if value is not None else None

@@ -1,0 +1,139 @@
+"""Derived quantities: the only legal arithmetic done in Python.
+
+A rule file's `derived:` section names each quantity and the function that computes it from
+facts and parameters (anniversaries, parts of a term, treaty status on a date). Python never
+decides a criterion: it only fills in these values, which the engine then compares. A value
+that cannot be computed (a fact it needs is unknown) is left out, so the comparisons that
+read it stay unknown.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from . import dates, treaties
+from .rulebook import Test
+
+
+@dataclass
+class Derived:
+    values: dict[str, Any]  # facts, as_of and derived values; unknown ones absent
+    notes: dict[str, str] = field(default_factory=dict)  # why a treaty value is what it is
+    lists: dict[str, list[str]] = field(default_factory=dict)  # e.g. instruments in force
+
+
+def derive(test: Test, facts: dict[str, Any], as_of: date, tables: dict[str, treaties.TreatyTable]) -> Derived:
+    values = {k: v for k, v in facts.items() if v is not None}
+    values["as_of"] = as_of
+    out = Derived(values)
+    for name, spec in test.rule.derived.items():
+        if spec.get("unless_known") and values.get(spec["unless_known"]) is not None:
+            continue
+        fn = next(k for k in spec if k != "unless_known")
+        value = _COMPUTE[fn](spec[fn], test, out, tables, name)
+        if value is not None:
+            values[name] = value
+    return out
+
+
+def _arg(name: Any, test: Test, values: dict) -> Any:
+    """A fact or derived value by name, else a parameter by name, else a literal number."""
+    if isinstance(name, str):
+        return values[name] if name in values else test.params.get(name)
+    return name
+
+
+def _first_known(args, test, out, tables, name):
+    return next((out.values[a] for a in args if out.values.get(a) is not None), None)
+
+
+def _copy(arg, test, out, tables, name):
+    return out.values.get(arg)
+
+
+def _add_years(args, test, out, tables, name):
+    start, years = (_arg(a, test, out.values) for a in args)
+    if start is None or years is None:
+        return None
+    return dates.add_years(start, years)
+
+
+def _term(args, out):
+    term = out.values.get(args["term"])
+    start = out.values.get(args["start"])
+    if term is None or start is None:
+        return None, None, 0
+    return start, term, out.values.get(args.get("credited"), 0) or 0
+
+
+def _part_of_term(args, test, out, tables, name):
+    start, term, credited = _term(args, out)
+    if start is None:
+        return None
+    months, days = dates.part_of_term(
+        term["years"], term["months"], term["days"], test.params[args["fraction"]], test.params[args["days_per_month"]]
+    )
+    return dates.add_period(start, months=months, days=days - credited)
+
+
+def _end_of_term(args, test, out, tables, name):
+    start, term, credited = _term(args, out)
+    if start is None:
+        return None
+    return dates.add_period(start, term["years"], term["months"], term["days"] - credited)
+
+
+def _pair(args, out):
+    a, b = (out.values.get(s) for s in args["states"])
+    on = out.values.get(args["on"])
+    return (a, b, on) if None not in (a, b, on) and a != b else None
+
+
+def _treaty_status(args, test, out, tables, name):
+    pair = _pair(args, out)
+    if pair is None:
+        return None
+    found = treaties.status(tables[args["instrument"]], *pair)
+    out.notes[name] = found.note
+    return found.value
+
+
+def _treaties_in_force(args, test, out, tables, name):
+    """In force if any listed instrument is; not in force if none can be; else unknown.
+
+    An instrument replaced between two states by its successor (Minsk 1993 by Chisinau
+    2002) is not counted while the successor is in force between them.
+    """
+    pair = _pair(args, out)
+    if pair is None:
+        return None
+    found = {inst: treaties.status(tables[inst], *pair) for inst in args["instruments"]}
+    in_force, notes = [], []
+    for inst, st in found.items():
+        successor = tables[inst].superseded_by
+        if st.value == treaties.IN_FORCE and successor in found and found[successor].value == treaties.IN_FORCE:
+            notes.append(f"{tables[inst].short}: replaced by the {tables[successor].short} between these states")
+            continue
+        if st.value == treaties.IN_FORCE:
+            in_force.append(tables[inst].short)
+        notes.append(st.note)
+    out.lists[name] = in_force
+    out.notes[name] = "; ".join(notes)
+    if in_force:
+        return treaties.IN_FORCE
+    if all(st.value == treaties.NOT_IN_FORCE for st in found.values()):
+        return treaties.NOT_IN_FORCE
+    return None
+
+
+_COMPUTE = {
+    "first_known": _first_known,
+    "copy": _copy,
+    "add_years": _add_years,
+    "part_of_term": _part_of_term,
+    "end_of_term": _end_of_term,
+    "treaty_status": _treaty_status,
+    "treaties_in_force": _treaties_in_force,
+}

@@ -1,0 +1,303 @@
+"""Rule files: their schema, their cross-checks, and the loaded rule book.
+
+A rule file (`rules/<test-id>.yaml`) is data: sources, parameters, the matter's facts,
+derived quantities, criteria, the outcome table, key dates, notes and caveats. Everything
+here is checked when the file loads; an error names the file and the key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from fractions import Fraction
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Literal, Optional, Union
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from ruamel.yaml import YAML
+from ruamel.yaml.error import YAMLError
+
+from . import conditions
+from .treaties import TreatyTable
+
+from .outcome_conditions import STATUSES, Conjunction, when_to_dnf
+FACT_TYPES = ("date", "state", "bool", "enum", "int", "term")
+DERIVATIONS = ("first_known", "add_years", "part_of_term", "end_of_term", "treaty_status", "treaties_in_force", "copy")
+
+
+class RuleFileError(Exception):
+    """A rule file that cannot be used; the message names the file and the key."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Text(_Strict):
+    """A text in the three languages; English is required, the others fall back to it."""
+    en: str
+    ru: Optional[str] = None
+    kk: Optional[str] = None
+
+    def get(self, lang: str = "en") -> str:
+        return getattr(self, lang, None) or self.en
+
+
+class Titles(Text):
+    """A title, required in all three languages from the start."""
+    ru: str
+    kk: str
+
+
+class Source(_Strict):
+    instrument: str
+    article: str
+    quote: str  # the sentence of the article the rule encodes
+    confidence: Literal["CONFIRMED", "LIKELY", "NOT FOUND"]
+    ref: Optional[str] = None
+    note: Optional[str] = None
+
+    def cite(self) -> str:
+        return f"{self.instrument}, {self.article}"
+
+
+class Parameter(_Strict):
+    value: Union[int, str, list[int]]
+    unit: Optional[str] = None
+    source: str
+    note: Optional[str] = None
+
+    def resolved(self) -> Any:
+        """Fractions are written as "3/4"; Fraction parses them (no eval)."""
+        if isinstance(self.value, str):
+            return Fraction(self.value)
+        return self.value
+
+
+class Bound(_Strict):
+    param: str
+
+
+class FactSpec(_Strict):
+    type: Literal[FACT_TYPES]  # type: ignore[valid-type]
+    title: Text
+    values: Optional[list[str]] = None  # enum
+    min: Union[int, Bound, None] = None
+    max: Union[int, Bound, None] = None
+    default: Any = None
+    question: Optional[Text] = None
+
+
+class Constraint(_Strict):
+    """Two dates of one matter that must come in order when both are known."""
+    earlier: str
+    later: str
+    message: str
+
+
+class Criterion(_Strict):
+    title: Titles
+    sources: list[str]
+    reads: list[str]  # the facts it depends on: named in `missing` when absent
+    met: dict
+    unmet: Optional[dict] = None  # default: the negation of `met`
+    reason: dict[Literal[STATUSES], Text]  # type: ignore[valid-type]
+
+    @field_validator("reason")
+    @classmethod
+    def _all_statuses(cls, reason: dict) -> dict:
+        missing = [s for s in STATUSES if s not in reason]
+        if missing:
+            raise ValueError(f"reason needs a text for {', '.join(missing)}")
+        return reason
+
+
+class OutcomeRule(_Strict):
+    outcome: str
+    when: Any  # see compiler.when_to_dnf
+    text: Text
+    because_unknown: Optional[list[str]] = None  # for a catch-all `undetermined`
+
+
+class KeyDate(_Strict):
+    event: str
+    date: str  # a derived date
+    text: Text
+
+
+class Report(_Strict):
+    name: str  # a derived value shown with the result
+    title: Text
+
+
+class RuleFile(_Strict):
+    id: str
+    matter: str
+    title: Titles
+    summary: Text
+    date_fact: Optional[str] = None  # the test's own date fact; falls back to as_of
+    sources: dict[str, Source]
+    parameters: dict[str, Parameter] = Field(default_factory=dict)
+    facts: dict[str, FactSpec]
+    constraints: list[Constraint] = Field(default_factory=list)
+    derived: dict[str, dict] = Field(default_factory=dict)
+    criteria: dict[str, Criterion]
+    outcomes: list[str]
+    outcome_table: list[OutcomeRule]
+    key_dates: list[KeyDate] = Field(default_factory=list)
+    report: list[Report] = Field(default_factory=list)
+    notes: list[Text] = Field(default_factory=list)
+    caveats: list[Text] = Field(default_factory=list)
+
+
+class Test:
+    """One legal test: its rule file, checked, with what the compiler and renderer need."""
+
+    def __init__(self, rule: RuleFile, path: Path, tables: dict[str, TreatyTable]):
+        self.rule = rule
+        self.path = path
+        self.params = {name: p.resolved() for name, p in rule.parameters.items()}
+        self.field_types = self._field_types(tables)
+        self.enums = {n: f.values for n, f in rule.facts.items() if f.type == "enum"}
+        schema = conditions.Schema(self.field_types, self.enums, self.params)
+        self.met: dict[str, conditions.Condition] = {}
+        self.unmet: dict[str, conditions.Condition] = {}
+        for cid, crit in rule.criteria.items():
+            where = f"criteria.{cid}"
+            self._check_refs(crit.sources, rule.sources, f"{where}.sources", "source")
+            self._check_refs(crit.reads, rule.facts, f"{where}.reads", "fact")
+            self.met[cid] = conditions.parse(crit.met, schema, f"{where}.met")
+            self.unmet[cid] = (
+                conditions.parse(crit.unmet, schema, f"{where}.unmet") if crit.unmet else conditions.negate(self.met[cid])
+            )
+        for name, param in rule.parameters.items():
+            self._check_refs([param.source], rule.sources, f"parameters.{name}.source", "source")
+        for c in rule.constraints:
+            self._check_refs([c.earlier, c.later], {**rule.facts, "as_of": None}, "constraints", "fact")
+        for kd in rule.key_dates:
+            if self.field_types.get(kd.date) != "date":
+                raise conditions.ConditionError(f"key_dates.{kd.event}: {kd.date!r} is not a date")
+        for rep in rule.report:
+            self._check_refs([rep.name], self.field_types, "report", "value")
+        self.outcome_dnf: list[list[Conjunction]] = []
+        for i, row in enumerate(rule.outcome_table):
+            if row.outcome not in rule.outcomes:
+                raise conditions.ConditionError(f"outcome_table[{i}]: {row.outcome!r} is not in outcomes")
+            self._check_refs(row.because_unknown or [], rule.criteria, f"outcome_table[{i}].because_unknown", "criterion")
+            self.outcome_dnf.append(when_to_dnf(row.when, schema, set(rule.criteria), f"outcome_table[{i}].when"))
+        for name, spec in rule.facts.items():
+            for bound in (spec.min, spec.max):
+                if isinstance(bound, Bound):
+                    self._check_refs([bound.param], self.params, f"facts.{name}", "parameter")
+
+    @staticmethod
+    def _check_refs(names, known, where: str, what: str) -> None:
+        for name in names:
+            if name not in known:
+                raise conditions.ConditionError(f"{where}: unknown {what} {name!r}")
+
+    def _field_types(self, tables: dict[str, TreatyTable]) -> dict[str, str]:
+        """Types of every field a condition may read: facts, as_of, derived values."""
+        types = {n: f.type for n, f in self.rule.facts.items() if f.type != "term"}
+        types["as_of"] = "date"
+        for name, spec in self.rule.derived.items():
+            where = f"derived.{name}"
+            fn = [k for k in spec if k != "unless_known"]
+            if len(fn) != 1 or fn[0] not in DERIVATIONS:
+                raise conditions.ConditionError(f"{where}: expects one of {', '.join(DERIVATIONS)}")
+            fn, args = fn[0], spec[fn[0]]
+            if fn in ("treaty_status", "treaties_in_force"):
+                for inst in [args.get("instrument")] if fn == "treaty_status" else args.get("instruments", []):
+                    if inst not in tables:
+                        raise conditions.ConditionError(f"{where}: no treaty table {inst!r} in rules/data")
+                types[name] = "status"
+            elif fn in ("first_known", "copy"):
+                first = args[0] if isinstance(args, list) else args
+                if first not in types:
+                    raise conditions.ConditionError(f"{where}: unknown field {first!r}")
+                types[name] = types[first]
+            else:
+                types[name] = "date"
+        return types
+
+    @property
+    def id(self) -> str:
+        return self.rule.id
+
+    @property
+    def matter(self) -> str:
+        return self.rule.matter
+
+    def sources_cited(self) -> list[str]:
+        return [s.cite() for s in self.rule.sources.values()]
+
+
+class RuleBook:
+    """Every test in a rules folder, with the treaty tables and the digest of the files."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        yaml = YAML(typ="safe", pure=True)
+        self.tables: dict[str, TreatyTable] = {}
+        digest = hashlib.sha256()
+        data_files = sorted((folder / "data").glob("*.yaml"))
+        rule_files = sorted(folder.glob("*.yaml"))
+        for path in data_files + rule_files:
+            digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
+        self.digest = "sha256:" + digest.hexdigest()
+        for path in data_files:
+            table = _load(path, yaml, TreatyTable)
+            self.tables[table.instrument] = table
+        self.tests: dict[str, Test] = {}
+        for path in rule_files:
+            rule = _load(path, yaml, RuleFile)
+            if rule.id != path.stem:
+                raise RuleFileError(f"{path}: id {rule.id!r} differs from the file name")
+            try:
+                self.tests[rule.id] = Test(rule, path, self.tables)
+            except conditions.ConditionError as exc:
+                raise RuleFileError(f"{path}: {exc}") from None
+        if not self.tests:
+            raise RuleFileError(f"{folder}: no rule files found")
+
+    @cached_property
+    def matters(self) -> dict[str, list[Test]]:
+        by_matter: dict[str, list[Test]] = {}
+        for test in self.tests.values():
+            by_matter.setdefault(test.matter, []).append(test)
+        return by_matter
+
+
+def _load(path: Path, yaml: YAML, model: type[BaseModel]):
+    try:
+        raw = yaml.load(path.read_text(encoding="utf-8"))
+    except (YAMLError, UnicodeDecodeError) as exc:
+        raise RuleFileError(f"{path}: not valid YAML: {str(exc).splitlines()[0]}") from None
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        key = ".".join(str(p) for p in err["loc"]) or "(top level)"
+        raise RuleFileError(f"{path}: {key}: {err['msg']}") from None
+
+
+def default_rules_folder() -> Path:
+    """CREVAL_RULES, else the rules shipped in the package, else the source tree's."""
+    if os.environ.get("CREVAL_RULES"):
+        return Path(os.environ["CREVAL_RULES"])
+    packaged = Path(__file__).parent / "rules"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "rules"
+
+
+_BOOKS: dict[Path, RuleBook] = {}
+
+
+def load(folder: Path | None = None) -> RuleBook:
+    """The rule book of a folder, loaded once per process."""
+    folder = (folder or default_rules_folder()).resolve()
+    if folder not in _BOOKS:
+        _BOOKS[folder] = RuleBook(folder)
+    return _BOOKS[folder]

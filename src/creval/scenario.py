@@ -1,0 +1,162 @@
+"""The scenario model: pydantic models generated from the rule files' fact declarations.
+
+Each rule file declares its matter's facts (type, enumeration, bounds); the models here are
+built from those declarations, so a bound such as the 10-20 year ban range lives in the rule
+file and drives validation too. Validation is strict: no string for a boolean, no number
+for a date, no unknown matter or fact, and dates of one matter must come in order.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from functools import lru_cache
+from typing import Annotated, Any, Literal, Optional
+
+import pycountry
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    create_model,
+    model_validator,
+)
+
+from .rulebook import Bound, FactSpec, RuleBook
+
+ID_PATTERN = r"^[A-Za-z0-9._-]+$"
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+MAX_TERM_YEARS = 100  # a sanity bound on input, not a legal threshold
+
+
+def _iso_date(value: Any) -> date:
+    if isinstance(value, date) and not hasattr(value, "hour"):
+        return value
+    if isinstance(value, str) and _ISO_DATE.match(value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"{value!r} is not a calendar date") from None
+    raise ValueError(f"expected a date as YYYY-MM-DD, got {value!r}")
+
+
+def _state(value: Any) -> str:
+    if not isinstance(value, str) or not re.fullmatch(r"[A-Z]{2}", value):
+        raise ValueError(f"expected an ISO 3166-1 alpha-2 code in upper case (KZ, RU ...), got {value!r}")
+    if pycountry.countries.get(alpha_2=value) is None:
+        raise ValueError(f"{value!r} is not an ISO 3166-1 alpha-2 country code")
+    return value
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_date)]
+State = Annotated[str, BeforeValidator(_state)]
+
+
+class Term(BaseModel):
+    """A sentence's term in calendar units."""
+    model_config = ConfigDict(extra="forbid")
+    years: StrictInt = Field(0, ge=0, le=MAX_TERM_YEARS)
+    months: StrictInt = Field(0, ge=0, le=MAX_TERM_YEARS * 12)
+    days: StrictInt = Field(0, ge=0, le=MAX_TERM_YEARS * 366)
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> "Term":
+        if not (self.years or self.months or self.days):
+            raise ValueError("a term needs years, months or days (not all zero)")
+        return self
+
+
+def _bound(value: int | Bound | None, params: dict) -> int | None:
+    return params[value.param] if isinstance(value, Bound) else value
+
+
+def _fact_type(spec: FactSpec, params: dict) -> Any:
+    if spec.type == "date":
+        return IsoDate
+    if spec.type == "state":
+        return State
+    if spec.type == "bool":
+        return StrictBool
+    if spec.type == "enum":
+        return Literal[tuple(spec.values)]
+    if spec.type == "term":
+        return Term
+    return Annotated[StrictInt, Field(ge=_bound(spec.min, params), le=_bound(spec.max, params))]
+
+
+def _matter_model(book: RuleBook, matter: str) -> type[BaseModel]:
+    facts: dict[str, FactSpec] = {}
+    params: dict = {}
+    for test in book.matters[matter]:
+        facts.update(test.rule.facts)
+        params.update(test.params)
+    fields = {
+        name: (Optional[_fact_type(spec, params)], Field(spec.default, description=spec.title.en))
+        for name, spec in facts.items()
+    }
+    return create_model(
+        f"Matter_{matter}", __config__=ConfigDict(extra="forbid"), **fields  # type: ignore[call-overload]
+    )
+
+
+def _none_is_empty(value: Any) -> Any:
+    # `abduction:` with nothing under it is a matter with every fact unknown.
+    if isinstance(value, dict):
+        return {k: ({} if v is None else v) for k, v in value.items()}
+    return value
+
+
+@lru_cache(maxsize=4)
+def scenario_model(book: RuleBook) -> type[BaseModel]:
+    matters = {m: (Optional[_matter_model(book, m)], None) for m in sorted(book.matters)}
+    Facts = create_model("Facts", __config__=ConfigDict(extra="forbid"), **matters)  # type: ignore[call-overload]
+
+    class Scenario(BaseModel):
+        model_config = ConfigDict(extra="forbid", title="creval scenario")
+        id: Annotated[str, Field(pattern=ID_PATTERN, min_length=1, max_length=200)]
+        title: Optional[str] = None
+        as_of: Optional[IsoDate] = None
+        narrative: Optional[str] = None
+        facts: Annotated[Facts, BeforeValidator(_none_is_empty)]  # type: ignore[valid-type]
+        expected: Optional[dict[str, str]] = None
+
+        @model_validator(mode="after")
+        def _check(self) -> "Scenario":
+            present = self.facts.model_fields_set
+            if not present:
+                raise ValueError("facts: name at least one matter")
+            for test_id, outcome in (self.expected or {}).items():
+                test = book.tests.get(test_id)
+                if test is None:
+                    raise ValueError(f"expected: unknown test {test_id!r}")
+                if outcome not in test.rule.outcomes:
+                    raise ValueError(f"expected.{test_id}: {outcome!r} is not an outcome of this test ({', '.join(test.rule.outcomes)})")
+                if test.matter not in present:
+                    raise ValueError(f"expected.{test_id}: the facts have no {test.matter!r} matter for this test")
+            for matter in present:
+                _check_order(book, matter, getattr(self.facts, matter), self.as_of or date.today())
+            return self
+
+    return Scenario
+
+
+def _check_order(book: RuleBook, matter: str, facts: BaseModel, as_of: date) -> None:
+    values = dict(facts, as_of=as_of)
+    for test in book.matters[matter]:
+        for c in test.rule.constraints:
+            earlier, later = values.get(c.earlier), values.get(c.later)
+            if earlier is not None and later is not None and later < earlier:
+                field = c.later if c.later != "as_of" else c.earlier
+                raise ValueError(f"facts.{matter}.{field}: {c.message} ({c.earlier} {earlier}, {c.later} {later})")
+
+
+def matter_facts(scenario: BaseModel) -> dict[str, dict[str, Any]]:
+    """The matters a scenario names, each with its facts (None for unknown)."""
+    out = {}
+    for matter in scenario.facts.model_fields_set:
+        facts = getattr(scenario.facts, matter)
+        out[matter] = {k: (v.model_dump() if isinstance(v, BaseModel) else v) for k, v in facts}
+    return out
