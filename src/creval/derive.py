@@ -85,14 +85,14 @@ def _end_of_term(args, test, out, tables, name):
     return dates.add_period(start, term["years"], term["months"], term["days"] - credited)
 
 
-def _pair(args, out):
-    a, b = (out.values.get(s) for s in args["states"])
+def _pair(args, test, out):
+    a, b = (_arg(s, test, out.values) for s in args["states"])
     on = out.values.get(args["on"])
     return (a, b, on) if None not in (a, b, on) and a != b else None
 
 
 def _treaty_status(args, test, out, tables, name):
-    pair = _pair(args, out)
+    pair = _pair(args, test, out)
     if pair is None:
         return None
     found = treaties.status(tables[args["instrument"]], *pair)
@@ -106,7 +106,7 @@ def _treaties_in_force(args, test, out, tables, name):
     An instrument replaced between two states by its successor (Minsk 1993 by Chisinau
     2002) is not counted while the successor is in force between them.
     """
-    pair = _pair(args, out)
+    pair = _pair(args, test, out)
     if pair is None:
         return None
     found = {inst: treaties.status(tables[inst], *pair) for inst in args["instruments"]}

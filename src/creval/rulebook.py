@@ -8,6 +8,7 @@ here is checked when the file loads; an error names the file and the key.
 from __future__ import annotations
 
 import hashlib
+import re
 import os
 from fractions import Fraction
 from functools import cached_property
@@ -63,14 +64,14 @@ class Source(_Strict):
 
 
 class Parameter(_Strict):
-    value: Union[int, str, list[int]]
+    value: Union[int, str, list[Union[int, str]]]
     unit: Optional[str] = None
     source: str
     note: Optional[str] = None
 
     def resolved(self) -> Any:
         """Fractions are written as "3/4"; Fraction parses them (no eval)."""
-        if isinstance(self.value, str):
+        if isinstance(self.value, str) and re.fullmatch(r"\d+/[1-9]\d*", self.value):
             return Fraction(self.value)
         return self.value
 
