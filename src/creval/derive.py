@@ -92,6 +92,10 @@ def _pair(args, test, out):
 
 
 def _treaty_status(args, test, out, tables, name):
+    stated = out.values.get(args.get("override"))
+    if stated is not None:  # the caseworker checked the status table: the tables are not consulted
+        out.notes[name] = f"stated by the caseworker ({args['override']}: {str(stated).lower()}); the tables were not consulted"
+        return None
     pair = _pair(args, test, out)
     if pair is None:
         return None

@@ -125,6 +125,7 @@ class KeyDate(_Strict):
     event: str
     date: str  # a derived date
     text: Text
+    moves: Optional[str] = None  # the date fact (or as_of) whose crossing this date changes things
 
 
 class Report(_Strict):
@@ -179,6 +180,8 @@ class Test:
         for kd in rule.key_dates:
             if self.field_types.get(kd.date) != "date":
                 raise conditions.ConditionError(f"key_dates.{kd.event}: {kd.date!r} is not a date")
+            if kd.moves and kd.moves != "as_of" and getattr(rule.facts.get(kd.moves), "type", None) != "date":
+                raise conditions.ConditionError(f"key_dates.{kd.event}.moves: {kd.moves!r} is not a date fact")
         for rep in rule.report:
             self._check_refs([rep.name], self.field_types, "report", "value")
         self.outcome_dnf: list[list[Conjunction]] = []
@@ -208,6 +211,7 @@ class Test:
             if len(fn) != 1 or fn[0] not in DERIVATIONS:
                 raise conditions.ConditionError(f"{where}: expects one of {', '.join(DERIVATIONS)}")
             fn, args = fn[0], spec[fn[0]]
+            self._check_args(args, types, where)
             if fn in ("treaty_status", "treaties_in_force"):
                 for inst in [args.get("instrument")] if fn == "treaty_status" else args.get("instruments", []):
                     if inst not in tables:
@@ -221,6 +225,19 @@ class Test:
             else:
                 types[name] = "date"
         return types
+
+    def _check_args(self, args: Any, types: dict[str, str], where: str) -> None:
+        """Every name a derivation reads is a field known so far, a term fact or a parameter."""
+        if isinstance(args, dict):
+            names = [v for k, v in args.items() if k not in ("instrument", "instruments")]
+        else:
+            names = args if isinstance(args, list) else [args]
+        known = {**types, **self.rule.facts, **self.params}
+        for name in names:
+            if isinstance(name, list):
+                self._check_args(name, types, where)
+            elif isinstance(name, str) and name not in known:
+                raise conditions.ConditionError(f"{where}: unknown field or parameter {name!r}")
 
     @property
     def id(self) -> str:
