@@ -179,10 +179,14 @@ def fields(cond: Condition) -> set[str]:
 def to_durable(cond: Condition) -> dict:
     """The durable_rules JSON form of a condition (no `$not`, only allow-listed operators)."""
     if isinstance(cond, Compare):
-        operand = {"$m": cond.operand.name} if isinstance(cond.operand, FieldRef) else cond.operand
+        if isinstance(cond.operand, FieldRef):
+            # durable matches every comparison against an absent `$m` field (lt and gte both
+            # fire), so the other field must be known too, as in `matches` below.
+            compare = {COMPARISONS[cond.op]: {cond.field: {"$m": cond.operand.name}}}
+            return {"$and": [{"$ex": {cond.operand.name: 1}}, compare]}
         if cond.op == "eq":
-            return {cond.field: operand}
-        return {COMPARISONS[cond.op]: {cond.field: operand}}
+            return {cond.field: cond.operand}
+        return {COMPARISONS[cond.op]: {cond.field: cond.operand}}
     if isinstance(cond, Member):
         if cond.negated:
             return {"$and": [{"$neq": {cond.field: v}} for v in cond.values]}

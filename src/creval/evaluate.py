@@ -8,7 +8,7 @@ then fill in the explanation: reasons, missing facts, key dates, sources, notes,
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Callable
 
@@ -52,6 +52,15 @@ class TestResult:
     details: dict[str, Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
 
+    def to_json(self) -> dict:
+        out = dict(self.__dict__)
+        out["criteria"] = [dict(c.__dict__) for c in self.criteria]
+        out["dates"] = [dict(d.__dict__) for d in self.dates]
+        for name in ("missing", "sources", "caveats", "notes"):
+            out[name] = list(out[name])
+        out["details"] = {k: list(v) if isinstance(v, list) else v for k, v in self.details.items()}
+        return out
+
 
 @dataclass
 class ScenarioResult:
@@ -67,7 +76,14 @@ class ScenarioResult:
     errors: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict:
-        return asdict(self)
+        """The same as `dataclasses.asdict(self)`, written out: asdict deep-copies every
+        value and was a third of the time of `creval batch`."""
+        out = dict(self.__dict__)
+        out["results"] = [r.to_json() for r in self.results]
+        out["expected"] = dict(self.expected)
+        out["mismatches"] = list(self.mismatches)
+        out["errors"] = list(self.errors)
+        return out
 
 
 def fill(template: str, values: dict[str, Any]) -> str:
@@ -79,7 +95,7 @@ def fill(template: str, values: dict[str, Any]) -> str:
         if isinstance(value, date):
             return value.isoformat()
         if isinstance(value, list):
-            return ", ".join(value) if value else "none"
+            return ", ".join(map(str, value)) if value else "none"
         return str(value)
     return _PLACEHOLDER.sub(one, template)
 

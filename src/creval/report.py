@@ -43,7 +43,8 @@ def _test_text(r: TestResult, expected: str | None) -> list[str]:
     lines.append("   CRITERIA")
     width = max(len(c.id) for c in r.criteria)
     for c in r.criteria:
-        lines += _wrap(f"{c.id.ljust(width)}  {STATUS_MARK[c.status]:<7}  {c.reason} [{c.source}]", "     ")
+        refs = _source_refs(c.source, r.sources)
+        lines += _wrap(f"{c.id.ljust(width)}  {STATUS_MARK[c.status]:<7}  {c.reason} {refs}", "     ")
     for name, value in r.details.items():
         shown = ", ".join(value) if isinstance(value, list) else value
         lines.append(f"   {name}: {shown if shown not in (None, '') else 'none'}")
@@ -52,14 +53,20 @@ def _test_text(r: TestResult, expected: str | None) -> list[str]:
         for d in r.dates:
             lines += _wrap(f"{d.date}  {d.event}: {d.text}", "     ")
     lines.append("   SOURCES")
-    for s in r.sources:
-        lines += _wrap(s, "     ")
+    for i, s in enumerate(r.sources, 1):
+        lines += _wrap(f"[{i}] {s}", "     ")
     for title, items in (("NOTES", r.notes), ("CAVEATS", r.caveats)):
         if items:
             lines.append(f"   {title}")
             for item in items:
                 lines += _wrap(f"- {item}", "     ")
     return lines
+
+
+def _source_refs(source: str, sources: list[str]) -> str:
+    """A criterion's sources as numbers into the SOURCES list, e.g. [2, 5]."""
+    numbers = [str(sources.index(part) + 1) for part in source.split("; ") if part in sources]
+    return f"[{', '.join(numbers)}]" if numbers else f"[{source}]"
 
 
 def as_markdown(result: ScenarioResult) -> str:

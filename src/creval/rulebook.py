@@ -24,6 +24,7 @@ from .treaties import TreatyTable
 
 from .outcome_conditions import STATUSES, Conjunction, when_to_dnf
 FACT_TYPES = ("date", "state", "bool", "enum", "int", "term")
+_PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")
 DERIVATIONS = ("first_known", "add_years", "part_of_term", "end_of_term", "treaty_status", "treaties_in_force", "copy")
 
 
@@ -190,6 +191,7 @@ class Test:
                 raise conditions.ConditionError(f"outcome_table[{i}]: {row.outcome!r} is not in outcomes")
             self._check_refs(row.because_unknown or [], rule.criteria, f"outcome_table[{i}].because_unknown", "criterion")
             self.outcome_dnf.append(when_to_dnf(row.when, schema, set(rule.criteria), f"outcome_table[{i}].when"))
+        self._check_placeholders()
         for name, spec in rule.facts.items():
             for bound in (spec.min, spec.max):
                 if isinstance(bound, Bound):
@@ -225,6 +227,22 @@ class Test:
             else:
                 types[name] = "date"
         return types
+
+    def _check_placeholders(self) -> None:
+        """Every {name} in a text is a fact, a derived value, a parameter, or a treaty note/list."""
+        rule = self.rule
+        known = {*self.field_types, *rule.facts, *self.params}
+        known |= {f"{name}{suffix}" for name in rule.derived for suffix in ("_note", "_list")}
+        texts = [(f"criteria.{c}.reason.{s}", t) for c, crit in rule.criteria.items() for s, t in crit.reason.items()]
+        texts += [(f"outcome_table[{i}].text", row.text) for i, row in enumerate(rule.outcome_table)]
+        texts += [(f"key_dates.{kd.event}.text", kd.text) for kd in rule.key_dates]
+        texts += [(f"notes[{i}]", n) for i, n in enumerate(rule.notes)]
+        texts += [(f"caveats[{i}]", c) for i, c in enumerate(rule.caveats)]
+        for where, text in texts:
+            for lang in ("en", "ru", "kk"):
+                for name in _PLACEHOLDER.findall(getattr(text, lang) or ""):
+                    if name not in known:
+                        raise conditions.ConditionError(f"{where}.{lang}: unknown placeholder {{{name}}}")
 
     def _check_args(self, args: Any, types: dict[str, str], where: str) -> None:
         """Every name a derivation reads is a field known so far, a term fact or a parameter."""
