@@ -2,7 +2,7 @@
 
 Rule texts (titles, reasons, notes) carry their own en/ru/kk inside the rule files. Every
 other word (labels, statuses, outcome names, questions, errors) has a key in
-`rules/i18n/messages.yaml`, one key set with all three languages. `t(key, lang, **values)`
+`rules/i18n/*.yaml` (one file per part of creval), one key set with all three languages. `t(key, lang, **values)`
 looks a key up and fills its {placeholders}; a test fails when a key lacks a language.
 """
 
@@ -21,10 +21,16 @@ _PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")
 
 @lru_cache(maxsize=2)
 def messages(folder: Path | None = None) -> dict[str, dict[str, str]]:
+    """Every key of every `rules/i18n/*.yaml` file; a key defined twice is an error."""
     from .rulebook import default_rules_folder
 
-    path = (folder or default_rules_folder()) / "i18n" / "messages.yaml"
-    return YAML(typ="safe", pure=True).load(path.read_text(encoding="utf-8")) or {}
+    merged: dict[str, dict[str, str]] = {}
+    for path in sorted(((folder or default_rules_folder()) / "i18n").glob("*.yaml")):
+        for key, entry in (YAML(typ="safe", pure=True).load(path.read_text(encoding="utf-8")) or {}).items():
+            if key in merged:
+                raise ValueError(f"{path}: key {key!r} is defined twice")
+            merged[key] = entry
+    return merged
 
 
 def t(key: str, lang: str = "en", **values: Any) -> str:

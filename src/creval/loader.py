@@ -17,10 +17,11 @@ from typing import Any, Iterator
 
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
-from ruamel.yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent
+from ruamel.yaml.constructor import RoundTripConstructor
+from ruamel.yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent, MappingStartEvent, ScalarEvent
 
 from .rulebook import RuleBook
-from .scenario import scenario_model
+from .scenario import FieldError, scenario_model
 
 MAX_FILE_BYTES = 1_000_000  # a scenario is a page of facts; anything larger is refused unread
 MAX_DEPTH = 20  # nesting of mappings and lists
@@ -36,7 +37,8 @@ class InputError:
 
     def __str__(self) -> str:
         where = self.file + (f":{self.line}" if self.line else "")
-        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        text = f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        return text.replace("\r", "\\r").replace("\n", "\\n")  # one line, whatever the names hold
 
 
 @dataclass
@@ -44,12 +46,14 @@ class Loaded:
     file: str
     scenario: BaseModel | None = None
     errors: list[InputError] = field(default_factory=list)
+    doc: Any = None  # the parsed document (ruamel nodes for YAML: line numbers)
 
 
 class _Refused(Exception):
-    def __init__(self, message: str, line: int | None = None):
+    def __init__(self, message: str, line: int | None = None, field: str | None = None):
         super().__init__(message)
         self.line = line
+        self.field = field
 
 
 def find_files(paths: list[str]) -> tuple[list[Path], list[InputError]]:
@@ -58,9 +62,13 @@ def find_files(paths: list[str]) -> tuple[list[Path], list[InputError]]:
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
+            found = []
             for root, dirs, names in os.walk(path):
                 dirs.sort()
-                files.extend(Path(root) / n for n in sorted(names) if n.endswith(SCENARIO_SUFFIXES))
+                found.extend(Path(root) / n for n in sorted(names) if n.endswith(SCENARIO_SUFFIXES))
+            if not found:
+                errors.append(InputError(raw, f"no scenario files ({', '.join('*' + s for s in SCENARIO_SUFFIXES)}) in this folder"))
+            files.extend(found)
         elif path.is_file():
             files.append(path)
         elif path.is_symlink() or path.exists():
@@ -77,23 +85,33 @@ def read_document(path: Path) -> Any:
         raise _Refused(f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}")
     with path.open("rb") as handle:
         data = handle.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:  # grew after stat
+        raise _Refused(f"file is over the limit of {MAX_FILE_BYTES:,} bytes")
     if b"\0" in data:
         raise _Refused("binary file, not YAML or JSON text")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise _Refused(f"not UTF-8 text (byte {exc.start})") from None
+        raise _Refused(f"not UTF-8 text (byte {exc.start}: {data[exc.start:exc.start + 1].hex()})", data.count(b"\n", 0, exc.start) + 1) from None
     if path.suffix == ".json":
         return parse_json(text)
     return parse_yaml(text)
 
 
+class _Duplicated(dict):
+    """A JSON object that had a key twice; found again after parsing, to name its path."""
+    duplicate: str = ""
+
+
 def parse_json(text: str) -> Any:
     def no_duplicates(pairs):
-        keys = [k for k, _ in pairs]
-        dup = next((k for k in keys if keys.count(k) > 1), None)
-        if dup is not None:
-            raise _Refused(f"duplicate key {dup!r}")
+        seen: set = set()
+        for key, _ in pairs:
+            if key in seen:
+                obj = _Duplicated(pairs)
+                obj.duplicate = key
+                return obj
+            seen.add(key)
         return dict(pairs)
 
     try:
@@ -102,45 +120,127 @@ def parse_json(text: str) -> Any:
         raise _Refused(f"not valid JSON: {exc.msg}", exc.lineno) from None
     except RecursionError:
         raise _Refused(f"nested deeper than {MAX_DEPTH} levels") from None
-    if _depth(doc) > MAX_DEPTH:
-        raise _Refused(f"nested deeper than {MAX_DEPTH} levels")
+    deep = _too_deep(doc, ())
+    if deep is not None:
+        raise _Refused(f"nested deeper than {MAX_DEPTH} levels", field=".".join(map(str, deep)) or None)
+    found = _find_duplicate(doc, ())
+    if found:
+        raise _Refused(f"duplicate key {found[-1]!r}", field=".".join(map(str, found)))
     return doc
+
+
+def _find_duplicate(value: Any, path: tuple) -> tuple | None:
+    if isinstance(value, _Duplicated):
+        return path + (value.duplicate,)
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, item in items:
+        found = _find_duplicate(item, path + (key,))
+        if found:
+            return found
+    return None
 
 
 def _no_constant(name: str):
     raise _Refused(f"{name} is not a valid value")
 
 
-def _depth(value: Any, level: int = 0) -> int:
-    if level > MAX_DEPTH:
-        return level
-    if isinstance(value, dict):
-        return max((_depth(v, level + 1) for v in value.values()), default=level + 1)
-    if isinstance(value, list):
-        return max((_depth(v, level + 1) for v in value), default=level + 1)
-    return level
+def _too_deep(value: Any, path: tuple) -> tuple | None:
+    """The path of the first mapping or list nested deeper than MAX_DEPTH (the top one is 1)."""
+    if not isinstance(value, (dict, list)):
+        return None
+    if len(path) >= MAX_DEPTH:
+        return path
+    for key, item in value.items() if isinstance(value, dict) else enumerate(value):
+        found = _too_deep(item, path + (key,))
+        if found is not None:
+            return found
+    return None
+
+
+class _Constructor(RoundTripConstructor):
+    """Round-trip nodes (for line numbers), but dates stay text: the scenario model checks
+    them, so that 2025-02-30 is reported at its field, not as a YAML error without a line."""
+
+
+_Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_yaml_str)
+
+
+def _yaml() -> YAML:
+    yaml = YAML(typ="rt")
+    yaml.Constructor = _Constructor
+    return yaml
+
+
+def _scan_yaml(events) -> None:
+    """Refuse aliases, deep nesting and duplicate keys from the event stream, before any
+    object is built, naming the field path and the line."""
+    stack: list[dict] = []  # open collections: {"map": bool, "key": current key or index, "keys": seen, ...}
+
+    try:
+        for event in events:
+            _scan_event(event, stack)
+    except Exception as exc:
+        if not isinstance(exc, _Refused):  # a syntax error: say where each open collection began
+            exc.open_flows = [(f["line"], f["at"], "{" if f["map"] else "[") for f in stack if f["flow"]]  # type: ignore[attr-defined]
+        raise
+
+
+def _where(frames: list[dict], *extra) -> str | None:
+    return ".".join(str(k) for k in [f["key"] for f in frames] + list(extra)) or None
+
+
+def _scan_event(event, stack: list[dict]) -> None:
+    line = event.start_mark.line + 1 if getattr(event, "start_mark", None) else None
+    if isinstance(event, CollectionEndEvent):
+        stack.pop()
+        if stack and stack[-1]["map"]:
+            stack[-1]["want_key"] = True
+        return
+    if not isinstance(event, (ScalarEvent, AliasEvent, CollectionStartEvent)):
+        return
+    top = stack[-1] if stack else None
+    if top is not None and top["map"] and top["want_key"]:
+        if not isinstance(event, ScalarEvent):
+            raise _Refused("a key must be a plain name, not an alias, list or mapping", line, _where(stack[:-1]))
+        key = event.value
+        if key in top["keys"]:
+            raise _Refused(f"duplicate key {key!r} (first on line {top['keys'][key]})", line, _where(stack[:-1], key))
+        top["keys"][key], top["key"], top["want_key"] = line, key, False
+        return
+    if top is not None and not top["map"]:
+        top["key"] += 1
+    if isinstance(event, AliasEvent):
+        raise _Refused("YAML aliases (*name) are not allowed in scenario files", line, _where(stack))
+    if isinstance(event, CollectionStartEvent):
+        if len(stack) >= MAX_DEPTH:
+            raise _Refused(f"nested deeper than {MAX_DEPTH} levels", line, _where(stack))
+        mapping = isinstance(event, MappingStartEvent)
+        stack.append({"map": mapping, "key": None if mapping else -1, "keys": {}, "want_key": True,
+                      "line": line, "at": _where(stack), "flow": bool(event.flow_style)})
+    elif top is not None and top["map"]:
+        top["want_key"] = True
 
 
 def parse_yaml(text: str) -> Any:
-    yaml = YAML(typ="rt")
+    yaml = _yaml()
     try:
-        depth = 0
-        for event in yaml.parse(text):  # events first: refuse aliases and deep nesting cheaply
-            if isinstance(event, AliasEvent):
-                raise _Refused("YAML aliases (*name) are not allowed in scenario files", event.start_mark.line + 1)
-            if isinstance(event, CollectionStartEvent):
-                depth += 1
-                if depth > MAX_DEPTH:
-                    raise _Refused(f"nested deeper than {MAX_DEPTH} levels", event.start_mark.line + 1)
-            elif isinstance(event, CollectionEndEvent):
-                depth -= 1
-        return YAML(typ="rt").load(text)
+        _scan_yaml(yaml.parse(text))  # events first: refuse aliases, deep nesting and duplicates cheaply
+        return _yaml().load(text)
     except _Refused:
         raise
     except Exception as exc:  # ruamel raises several unrelated classes for malformed text
+        field = None
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise _Refused(f"not valid YAML: {problem}", mark.line + 1 if mark else None) from None
+        line = mark.line + 1 if mark else None
+        open_flows = getattr(exc, "open_flows", None)
+        if "flow" in (getattr(exc, "context", None) or "") and open_flows:
+            # inside [ ] or { }: name the innermost one still open, where the fix usually is
+            opened, field, bracket = open_flows[-1]
+            if line is not None and opened != line:
+                problem = f"the {bracket} opened here is not closed ({problem} on line {line})"
+            line = opened
+        raise _Refused(f"not valid YAML: {problem}", line, field) from None
 
 
 def _line_of(doc: Any, loc: tuple) -> int | None:
@@ -164,15 +264,25 @@ def _line_of(doc: Any, loc: tuple) -> int | None:
 _PATH_PREFIX = re.compile(r"^(?:Value error, )?((?:[A-Za-z_][\w-]*)(?:\.[\w-]+)*): (.*)$", re.S)
 
 
-def _errors(file: str, doc: Any, exc: ValidationError) -> list[InputError]:
+def _errors(file: str, doc: Any, exc: ValidationError, book: RuleBook) -> list[InputError]:
     out = []
     for err in exc.errors():
         loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith(("function-", "constrained-"))))
         message = err["msg"]
-        if err["type"] == "extra_forbidden":
+        cause = (err.get("ctx") or {}).get("error")
+        if isinstance(cause, FieldError):
+            loc, message = cause.loc, cause.message
+        elif err["type"] == "extra_forbidden":
             message = f"unknown field {loc[-1]!r}" if loc else "unknown field"
+            if len(loc) == 2 and loc[0] == "facts":
+                message = f"unknown matter {loc[1]!r} (known: {', '.join(sorted(book.matters))})"
+            elif len(loc) == 3 and loc[0] == "facts" and loc[1] in book.matters:
+                known = [f for test in book.matters[loc[1]] for f in test.rule.facts]
+                message = f"unknown fact {loc[2]!r} for matter {loc[1]!r} (known: {', '.join(dict.fromkeys(known))})"
         elif err["type"] == "missing":
             message = "required field is missing"
+        elif err["type"] != "value_error" and isinstance(err.get("input"), (str, int, float, bool, type(None))):
+            message = f"{message}, got {_shown(err['input'])}"
         else:
             message = message.removeprefix("Value error, ")
             found = _PATH_PREFIX.match(message)
@@ -183,13 +293,18 @@ def _errors(file: str, doc: Any, exc: ValidationError) -> list[InputError]:
     return out
 
 
+def _shown(value: Any) -> str:
+    text = "null" if value is None else "true" if value is True else "false" if value is False else repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
 def load_file(path: Path, book: RuleBook, as_of: date | None = None) -> Loaded:
     """Read and validate one scenario file; `as_of` overrides the file's assessment date."""
     name = str(path)
     try:
         doc = read_document(path)
     except _Refused as exc:
-        return Loaded(name, errors=[InputError(name, str(exc), exc.line)])
+        return Loaded(name, errors=[InputError(name, str(exc), exc.line, exc.field)])
     except OSError as exc:
         return Loaded(name, errors=[InputError(name, f"cannot read: {exc.strerror or exc}")])
     return validate(doc, name, book, as_of)
@@ -197,16 +312,17 @@ def load_file(path: Path, book: RuleBook, as_of: date | None = None) -> Loaded:
 
 def validate(doc: Any, name: str, book: RuleBook, as_of: date | None = None) -> Loaded:
     if not isinstance(doc, dict):
-        return Loaded(name, errors=[InputError(name, "a scenario is a mapping (id, facts, ...)")])
+        kind = "an empty document" if doc is None else "a list" if isinstance(doc, list) else "a single value"
+        return Loaded(name, errors=[InputError(name, f"a scenario is a mapping (id, facts, ...), not {kind}")], doc=doc)
     data = dict(doc)
     if as_of is not None:
         data["as_of"] = as_of
     try:
-        return Loaded(name, scenario_model(book).model_validate(data))
+        return Loaded(name, scenario_model(book).model_validate(data), doc=doc)
     except ValidationError as exc:
-        return Loaded(name, errors=_errors(name, doc, exc))
+        return Loaded(name, errors=_errors(name, doc, exc, book), doc=doc)
     except RecursionError:
-        return Loaded(name, errors=[InputError(name, f"nested deeper than {MAX_DEPTH} levels")])
+        return Loaded(name, errors=[InputError(name, f"nested deeper than {MAX_DEPTH} levels")], doc=doc)
 
 
 def load_paths(paths: list[str], book: RuleBook, as_of: date | None = None) -> Iterator[Loaded]:
@@ -220,7 +336,8 @@ def load_paths(paths: list[str], book: RuleBook, as_of: date | None = None) -> I
         if loaded.scenario is not None:
             sid = loaded.scenario.id
             if sid in seen:
-                loaded = Loaded(loaded.file, errors=[InputError(loaded.file, f"duplicate scenario id {sid!r} (also in {seen[sid]})", field="id")])
+                line = _line_of(loaded.doc, ("id",))
+                loaded = Loaded(loaded.file, errors=[InputError(loaded.file, f"duplicate scenario id {sid!r} (also in {seen[sid]})", line, "id")], doc=loaded.doc)
             else:
                 seen[sid] = loaded.file
         yield loaded

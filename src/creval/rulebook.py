@@ -292,7 +292,7 @@ class RuleBook:
                 raise RuleFileError(f"{path}: id {rule.id!r} differs from the file name")
             try:
                 self.tests[rule.id] = Test(rule, path, self.tables)
-            except conditions.ConditionError as exc:
+            except (conditions.ConditionError, ValueError, TypeError, KeyError) as exc:
                 raise RuleFileError(f"{path}: {exc}") from None
         if not self.tests:
             raise RuleFileError(f"{folder}: no rule files found")

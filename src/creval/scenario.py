@@ -32,6 +32,14 @@ _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 MAX_TERM_YEARS = 100  # a sanity bound on input, not a legal threshold
 
 
+class FieldError(ValueError):
+    """A cross-field error with its field path, so that the loader can give its line."""
+
+    def __init__(self, loc: tuple, message: str):
+        super().__init__(f"{'.'.join(map(str, loc))}: {message}")
+        self.loc, self.message = loc, message
+
+
 def _iso_date(value: Any) -> date:
     if isinstance(value, date) and not hasattr(value, "hour"):
         return value
@@ -127,15 +135,15 @@ def scenario_model(book: RuleBook) -> type[BaseModel]:
         def _check(self) -> "Scenario":
             present = self.facts.model_fields_set
             if not present:
-                raise ValueError("facts: name at least one matter")
+                raise FieldError(("facts",), "name at least one matter")
             for test_id, outcome in (self.expected or {}).items():
                 test = book.tests.get(test_id)
                 if test is None:
-                    raise ValueError(f"expected: unknown test {test_id!r}")
+                    raise FieldError(("expected", test_id), f"unknown test {test_id!r} (known: {', '.join(book.tests)})")
                 if outcome not in test.rule.outcomes:
-                    raise ValueError(f"expected.{test_id}: {outcome!r} is not an outcome of this test ({', '.join(test.rule.outcomes)})")
+                    raise FieldError(("expected", test_id), f"{outcome!r} is not an outcome of this test ({', '.join(test.rule.outcomes)})")
                 if test.matter not in present:
-                    raise ValueError(f"expected.{test_id}: the facts have no {test.matter!r} matter for this test")
+                    raise FieldError(("expected", test_id), f"the facts have no {test.matter!r} matter for this test")
             for matter in present:
                 _check_order(book, matter, getattr(self.facts, matter), self.as_of or date.today())
             return self
@@ -150,7 +158,7 @@ def _check_order(book: RuleBook, matter: str, facts: BaseModel, as_of: date) -> 
             earlier, later = values.get(c.earlier), values.get(c.later)
             if earlier is not None and later is not None and later < earlier:
                 field = c.later if c.later != "as_of" else c.earlier
-                raise ValueError(f"facts.{matter}.{field}: {c.message} ({c.earlier} {earlier}, {c.later} {later})")
+                raise FieldError(("facts", matter, field), f"{c.message} ({c.earlier} {earlier}, {c.later} {later})")
 
 
 def matter_facts(scenario: BaseModel) -> dict[str, dict[str, Any]]:

@@ -1,0 +1,55 @@
+"""Shared fixtures.
+
+Other engineers add and edit rule files in `rules/` while tests run, so the loader and CLI
+tests pin their own rules folder: a copy of the Hague 1980 rule (matter `abduction`) and the
+treaty tables, taken from the source tree at the start of the session. Nothing here is
+autouse: a test module opts in (see `abduction_rules`), so tests written against the real
+bundled rules keep them.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+HAGUE = "hague-abduction-return"
+
+
+@pytest.fixture(scope="session")
+def abduction_rules_dir(tmp_path_factory) -> Path:
+    """A rules folder holding only hague-abduction-return.yaml and rules/data."""
+    folder = tmp_path_factory.mktemp("rules-abduction")
+    shutil.copy(REPO / "rules" / f"{HAGUE}.yaml", folder / f"{HAGUE}.yaml")
+    shutil.copytree(REPO / "rules" / "data", folder / "data")
+    return folder
+
+
+@pytest.fixture(scope="session")
+def twin_rules_dir(tmp_path_factory) -> Path:
+    """The same, plus a second test on the same matter (`hague-abduction-twin`), so that
+    `--test` has something to leave out."""
+    folder = tmp_path_factory.mktemp("rules-twin")
+    text = (REPO / "rules" / f"{HAGUE}.yaml").read_text(encoding="utf-8")
+    (folder / f"{HAGUE}.yaml").write_text(text, encoding="utf-8")
+    twin = text.replace(f"id: {HAGUE}\n", "id: hague-abduction-twin\n", 1)
+    assert twin != text
+    (folder / "hague-abduction-twin.yaml").write_text(twin, encoding="utf-8")
+    shutil.copytree(REPO / "rules" / "data", folder / "data")
+    return folder
+
+
+@pytest.fixture
+def abduction_rules(abduction_rules_dir, monkeypatch) -> Path:
+    """Point creval (in-process and in subprocesses) at the pinned abduction rules."""
+    monkeypatch.setenv("CREVAL_RULES", str(abduction_rules_dir))
+    return abduction_rules_dir
+
+
+@pytest.fixture
+def book(abduction_rules_dir):
+    from creval.rulebook import load
+
+    return load(abduction_rules_dir)
