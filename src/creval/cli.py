@@ -42,11 +42,18 @@ class Lang(str, Enum):
 
 class _State:
     rules: Optional[Path] = None
+    lang: Lang = Lang.en  # `creval rules --lang`, for `rules show`
 
 
 def fail(message: str) -> typer.Exit:
     typer.echo(f"creval: {message}", err=True)
     return typer.Exit(EXIT_INVALID)
+
+
+def _t(key: str, lang: str = "en", **values) -> str:
+    from .i18n import t
+
+    return t(key, lang, **values)
 
 
 def _book():
@@ -58,19 +65,19 @@ def _book():
         raise fail(str(exc)) from None
 
 
-def _as_of(value: Optional[str]) -> Optional[date]:
+def _as_of(value: Optional[str], lang: str = "en") -> Optional[date]:
     if value is None:
         return None
     try:
         return date.fromisoformat(value) if len(value) == 10 else date.fromisoformat("x")
     except ValueError:
-        raise fail(f"--as-of: expected a date as YYYY-MM-DD, got {value!r}") from None
+        raise fail(_t("cli.as_of", lang, value=repr(value))) from None
 
 
-def _tests(book, wanted: Optional[List[str]]) -> Optional[List[str]]:
+def _tests(book, wanted: Optional[List[str]], lang: str = "en") -> Optional[List[str]]:
     for test_id in wanted or []:
         if test_id not in book.tests:
-            raise fail(f"--test: unknown test {test_id!r} (known: {', '.join(book.tests)})")
+            raise fail(_t("cli.unknown_test_option", lang, test=repr(test_id), known=", ".join(book.tests)))
     return wanted or None
 
 
@@ -94,11 +101,11 @@ def _evaluate_paths(paths, as_of, test, lang):
     from .loader import load_paths
 
     book = _book()
-    tests = _tests(book, test)
-    when = _as_of(as_of)
+    tests = _tests(book, test, lang.value)
+    when = _as_of(as_of, lang.value)
     evaluator = Evaluator(book)
     results, invalid = [], 0
-    for loaded in load_paths(paths, book, when):
+    for loaded in load_paths(paths, book, when, lang.value):
         if loaded.errors:
             invalid += 1
             for err in loaded.errors:
@@ -112,7 +119,7 @@ def _evaluate_paths(paths, as_of, test, lang):
     return results, invalid
 
 
-def _render(results, fmt: Format, paths: List[str]) -> None:
+def _render(results, fmt: Format, paths: List[str], lang: Optional[str] = None) -> None:
     from . import report
 
     if not results:
@@ -124,7 +131,7 @@ def _render(results, fmt: Format, paths: List[str]) -> None:
     elif fmt is Format.markdown:
         typer.echo("\n".join(report.as_markdown(r) for r in results))
     else:
-        typer.echo("\n\n".join(report.as_text(r) for r in results))
+        typer.echo("\n\n".join(report.as_text(r, lang) for r in results))
 
 
 @app.command()
@@ -132,7 +139,7 @@ def check(paths: List[str] = PathsArg, format: Format = FormatOpt, as_of: Option
           test: Optional[List[str]] = TestOpt, lang: Lang = LangOpt):
     """Evaluate scenario files and explain every outcome."""
     results, invalid = _evaluate_paths(paths, as_of, test, lang)
-    _render(results, format, paths)
+    _render(results, format, paths, lang.value)
     raise typer.Exit(EXIT_INVALID if invalid else EXIT_OK)
 
 
@@ -140,6 +147,8 @@ def check(paths: List[str] = PathsArg, format: Format = FormatOpt, as_of: Option
 def verify(paths: List[str] = PathsArg, as_of: Optional[str] = AsOfOpt,
            test: Optional[List[str]] = TestOpt, lang: Lang = LangOpt):
     """Evaluate scenarios and compare each outcome with its answer key (`expected`)."""
+    from .i18n import outcome_shown
+
     results, invalid = _evaluate_paths(paths, as_of, test, lang)
     passed = failed = skipped = 0
     for result in results:
@@ -153,34 +162,40 @@ def verify(paths: List[str] = PathsArg, as_of: Optional[str] = AsOfOpt,
             passed += 1
         for test_id in result.mismatches:
             got = outcomes[test_id]
-            typer.echo(f"MISMATCH {result.scenario} ({result.file}) {test_id}: expected {result.expected[test_id]}, got {got.outcome}: {got.explanation}")
+            typer.echo(_t("cli.mismatch", lang.value, scenario=result.scenario, file=result.file, test=test_id,
+                          expected=outcome_shown(result.expected[test_id], lang.value),
+                          outcome=outcome_shown(got.outcome, lang.value), explanation=got.explanation))
     failed += invalid
+    # CI parses this last line: it stays English in every language.
     typer.echo(f"{passed} passed, {failed} failed" + (f", {skipped} skipped" if skipped else ""))
     raise typer.Exit(EXIT_INVALID if invalid else EXIT_MISMATCH if failed else EXIT_OK)
 
 
 @rules_app.callback()
-def rules_list(ctx: typer.Context):
+def rules_list(ctx: typer.Context, lang: Lang = LangOpt):
     """List the tests with their titles and sources."""
+    _State.lang = lang
     if ctx.invoked_subcommand:
         return
     book = _book()
-    typer.echo(f"rules {book.digest} ({len(book.tests)} tests)")
+    typer.echo(_t("rules.header", lang.value, digest=book.digest, count=len(book.tests)))
     for test in book.tests.values():
-        typer.echo(f"\n{test.id}  [matter: {test.matter}]\n  {test.rule.title.en}")
-        for source in test.sources_cited():
-            typer.echo(f"  - {source}")
+        typer.echo(f"\n{test.id}  [{_t('rules.matter', lang.value, matter=test.matter)}]\n  {test.rule.title.get(lang.value)}")
+        for source in test.rule.sources.values():
+            typer.echo(f"  - {source.cite(lang.value)}")
 
 
 @rules_app.command("show")
-def rules_show(test_id: str = typer.Argument(..., help="A test id, as listed by `creval rules`.")):
+def rules_show(test_id: str = typer.Argument(..., help="A test id, as listed by `creval rules`."),
+               lang: Optional[Lang] = typer.Option(None, "--lang", help="Language of the titles and texts: en, ru or kk.")):
     """Print one test: criteria, parameters, outcomes, key dates, sources, notes, caveats."""
     from .rules_view import describe
 
+    lang = lang or _State.lang
     book = _book()
     if test_id not in book.tests:
-        raise fail(f"unknown test {test_id!r} (known: {', '.join(book.tests)})")
-    typer.echo(describe(book.tests[test_id]))
+        raise fail(_t("cli.unknown_test", lang.value, test=repr(test_id), known=", ".join(book.tests)))
+    typer.echo(describe(book.tests[test_id], lang.value))
 
 
 @app.command()
@@ -199,12 +214,15 @@ def batch(file: Optional[str] = typer.Argument(None, help="A JSON Lines file, on
     try:
         stream = sys.stdin.buffer if file in (None, "-") else open(file, "rb")
     except OSError as exc:
-        raise fail(f"{file}: cannot read: {exc.strerror or exc}") from None
+        raise fail(_t("cli.cannot_read", lang.value, file=file, reason=exc.strerror or str(exc))) from None
     out = sys.stdout.buffer
+    import signal
+
+    # a polite kill stops the workers too (the pool shuts down on the way out)
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     try:
         with stream:
-            stats = batch_mod.run(stream, lambda text: out.write(text.encode("utf-8", "backslashreplace")),
-                                  options, workers or batch_mod.default_workers())
+            stats = batch_mod.run(stream, out.write, options, workers or batch_mod.default_workers())
     except RuntimeError as exc:
         raise fail(f"{file or '<stdin>'}: {exc}") from None
     except BrokenPipeError:
@@ -212,7 +230,7 @@ def batch(file: Optional[str] = typer.Argument(None, help="A JSON Lines file, on
         raise typer.Exit(EXIT_OK)
     out.flush()
     if stats.errors:
-        typer.echo(f"creval batch: {stats.errors:,} of {stats.lines:,} lines gave an error", err=True)
+        typer.echo(_t("cli.batch_errors", lang.value, errors=f"{stats.errors:,}", lines=f"{stats.lines:,}"), err=True)
     raise typer.Exit(EXIT_INVALID if stats.errors else EXIT_OK)
 
 
@@ -290,6 +308,84 @@ def twin(file: str = typer.Argument(..., help="One scenario file."),
         for line in exc.lines:
             typer.echo(f"creval: {line}", err=True)
         raise typer.Exit(EXIT_INVALID)
+
+
+@app.command()
+def ask(test_id: str = typer.Argument(..., metavar="TEST", help="The test to interview for, as listed by `creval rules`."),
+        as_of: Optional[str] = typer.Option(None, "--as-of", help="Assessment date (YYYY-MM-DD; default: today)."),
+        save: Optional[Path] = typer.Option(None, "--save", help="Write the answers to this scenario file (YAML), which `creval check` accepts."),
+        scenario_id: Optional[str] = typer.Option(None, "--id", help="Scenario id for --save and the result (default: TEST-interview)."),
+        format: Format = typer.Option(Format.text, "--format", help="Result as text, json or markdown (a decision memo)."),
+        lang: Lang = LangOpt):
+    """Interview: ask for the facts a test needs, one question at a time, until the outcome is decided.
+
+    Questions go to standard error and the result to standard output, so answers can be piped in, one per line. An empty line, ? or "unknown" means not known; the end of input leaves the remaining facts unknown.
+    """
+    import re
+
+    from . import report
+    from .i18n import outcome_shown, t
+    from .interview import Interview, InterviewError, run, save as save_answers
+    from .scenario import ID_PATTERN
+
+    book = _book()
+    when = _as_of(as_of) or date.today()
+    if scenario_id is not None and not re.fullmatch(ID_PATTERN, scenario_id):
+        raise fail(t("ask.error.id", lang.value, value=scenario_id))
+    if save is not None and not save.parent.is_dir():
+        raise fail(t("ask.error.save_folder", lang.value, folder=str(save.parent)))
+    try:
+        interview = Interview(book, test_id, when, lang.value, scenario_id)
+        asked = run(interview, sys.stdin.readline, lambda text, nl: typer.echo(text, err=True, nl=nl),
+                    echo_answers=not sys.stdin.isatty())
+        result = interview.scenario_result()
+    except InterviewError as exc:
+        raise fail(str(exc)) from None
+    outcome = outcome_shown(result.results[0].outcome, lang.value) if result.results else "-"
+    typer.echo(t("ask.done", lang.value, n=asked, outcome=outcome), err=True)
+    if save is not None:
+        try:
+            save_answers(interview, save)
+        except OSError as exc:
+            raise fail(t("ask.error.save", lang.value, file=str(save), reason=exc.strerror or str(exc))) from None
+        typer.echo(t("ask.saved", lang.value, file=str(save)), err=True)
+    if format is Format.json:
+        typer.echo(report.as_json([result]))
+    elif format is Format.markdown:
+        typer.echo(report.as_markdown(result, lang.value), nl=False)
+    else:
+        typer.echo(report.as_text(result))
+
+
+@app.command()
+def deadlines(paths: List[str] = PathsArg,
+              format: Format = typer.Option(Format.text, "--format", help="text (a table), json or markdown."),
+              ics: Optional[Path] = typer.Option(None, "--ics", help="Also write the dates as an iCalendar file of all-day events."),
+              as_of: Optional[str] = AsOfOpt, test: Optional[List[str]] = TestOpt, lang: Lang = LangOpt):
+    """The caseworker's calendar: every key date after the assessment date, sorted, with what it changes.
+
+    Columns: date, scenario, test, event, what changes. A key date is left out when the date fact it moves is already stated and not in the future (proceedings already commenced).
+    """
+    from . import deadlines as dl
+    from .i18n import t
+
+    book = _book()
+    found, errors = dl.collect(book, paths, _as_of(as_of), _tests(book, test), lang.value)
+    for error in errors:
+        typer.echo(error, err=True)
+    if ics is not None:
+        try:
+            dl.write_ical(found, ics, lang.value)
+        except OSError as exc:
+            raise fail(t("deadlines.error.ics", lang.value, file=str(ics), reason=exc.strerror or str(exc))) from None
+        typer.echo(t("deadlines.ics.written", lang.value, count=len(found), file=str(ics)), err=True)
+    if format is Format.json:
+        typer.echo(dl.as_json(found))
+    elif format is Format.markdown:
+        typer.echo(dl.as_markdown(found, lang.value))
+    else:
+        typer.echo(dl.as_text(found, lang.value))
+    raise typer.Exit(EXIT_INVALID if errors else EXIT_OK)
 
 
 def main() -> None:

@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any
 
 from . import dates, treaties
+from .i18n import Msg
 from .rulebook import Test
 
 
@@ -94,7 +95,7 @@ def _pair(args, test, out):
 def _treaty_status(args, test, out, tables, name):
     stated = out.values.get(args.get("override"))
     if stated is not None:  # the caseworker checked the status table: the tables are not consulted
-        out.notes[name] = f"stated by the caseworker ({args['override']}: {str(stated).lower()}); the tables were not consulted"
+        out.notes[name] = Msg("treaty.stated", fact=args["override"], value=Msg(f"value.{str(stated).lower()}"))
         return None
     pair = _pair(args, test, out)
     if pair is None:
@@ -118,13 +119,13 @@ def _treaties_in_force(args, test, out, tables, name):
     for inst, st in found.items():
         successor = tables[inst].superseded_by
         if st.value == treaties.IN_FORCE and successor in found and found[successor].value == treaties.IN_FORCE:
-            notes.append(f"{tables[inst].short}: replaced by the {tables[successor].short} between these states")
+            notes.append(Msg("treaty.replaced", short=tables[inst].name, successor=tables[successor].name))
             continue
         if st.value == treaties.IN_FORCE:
-            in_force.append(tables[inst].short)
+            in_force.append(tables[inst].name)
         notes.append(st.note)
     out.lists[name] = in_force
-    out.notes[name] = "; ".join(notes)
+    out.notes[name] = Msg.joined("; ", notes)
     if in_force:
         return treaties.IN_FORCE
     if all(st.value == treaties.NOT_IN_FORCE for st in found.values()):

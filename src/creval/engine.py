@@ -46,14 +46,45 @@ class Decision:
     unknown_hits: dict[int, set[str]] = field(default_factory=dict)  # line -> unknown criteria it matched
 
 
+_INT64 = 2**63
+
+
 def engine_fact(matter: str, values: dict[str, Any]) -> dict:
-    """The matter fact as durable sees it: dates as ordinals, unknown values left out."""
+    """The matter fact as durable sees it: dates as ordinals, unknown values left out.
+
+    Only values durable handles faithfully get through: floats do not (1e-05 is misread,
+    and some floats, infinities and tiny or huge ones, crash its C core with a segmentation
+    fault), and an integer beyond 64 bits is silently saturated. Validation never lets such
+    values in (facts are dates, states, enumerations, booleans and integers); this is the
+    engine's own guard."""
     fact = {"kind": matter}
     for name, value in values.items():
         if value is None or isinstance(value, dict):
             continue
-        fact[name] = value.toordinal() if isinstance(value, date) else value
+        if isinstance(value, date):
+            value = value.toordinal()
+        elif not _engine_safe(value):
+            raise EngineError(f"{name}: {type(value).__name__} value {value!r:.40} is outside what the engine can compare")
+        fact[name] = value
     return fact
+
+
+def _engine_safe(value: Any) -> bool:
+    if isinstance(value, (bool, str)):
+        return not isinstance(value, str) or value.isascii() or _utf8_ok(value)
+    if isinstance(value, int):
+        return -_INT64 < value < _INT64
+    if isinstance(value, list):
+        return all(not isinstance(v, list) and _engine_safe(v) for v in value)
+    return False
+
+
+def _utf8_ok(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate
+        return False
+    return True
 
 
 class Engine:
@@ -63,72 +94,144 @@ class Engine:
         self.compiled: dict[str, Compiled] = {}
         self.handles: dict[str, int] = {}
         self._sids = itertools.count(1)
+        self._names = itertools.count()
+        self._plans: dict[str, _Plan] = {}
         for test_id, test in book.tests.items():
             self._register(test_id, compile_test(test))
 
     def _register(self, test_id: str, compiled: Compiled) -> None:
-        name = f"{test_id}@{self.book.digest[7:19]}#{len(self.handles)}"
+        name = f"{test_id}@{self.book.digest[7:19]}#{next(self._names)}"  # unique, even when rebuilt
         definition = {rule: dict(body, run=_no_action) for rule, body in compiled.ruleset.items()}
         self.host.register_rulesets({name: definition})
         self.compiled[test_id] = compiled
         self.handles[test_id] = self.host.get_ruleset(name)._handle
+        self._plans[test_id] = _Plan(compiled)
 
     def decide(self, test_id: str, values: dict[str, Any]) -> Decision:
+        """Two passes: the matter fact fires the criterion rules; then every criterion's
+        status (met, unmet, or unknown when neither fired) is asserted at once, as crit
+        facts, and fires the outcome rules. Outcome rules are positive joins, so the lines
+        that fire depend only on the facts asserted, not on their order; asserting the crit
+        facts in one call instead of one call per firing saves most of the engine's time."""
         compiled = self.compiled[test_id]
         handle = self.handles[test_id]
+        plan = self._plans[test_id]
         sid = str(next(self._sids))
         decision = Decision({}, set())
-        fact = dict(engine_fact(compiled.test.matter, values), sid=sid)
+        fact = engine_fact(compiled.test.matter, values)
+        fact["sid"] = sid
+        created = finished = False
+        offset = 0
         try:
             code, offset = E.assert_facts(handle, json.dumps([fact], ensure_ascii=False))
+            created = True  # from here on the state exists and must be deleted
             if code == 2:
                 raise EngineError("duplicate fact")
-            self._drain(compiled, handle, sid, offset, decision)
-            unknown = [c for c in compiled.test.rule.criteria if c not in decision.statuses]
-            for cid in unknown:
-                decision.statuses[cid] = "unknown"
-            if unknown:
-                crit_facts = [{"sid": sid, "kind": CRIT_KIND, "id": c, "status": "unknown"} for c in unknown]
-                code, offset = E.assert_facts(handle, json.dumps(crit_facts))
-                self._drain(compiled, handle, sid, offset, decision)
+            self._drain(plan, handle, offset, decision)
+            statuses = decision.statuses
+            for cid in plan.criteria:
+                if cid not in statuses:
+                    statuses[cid] = "unknown"
+            if statuses:
+                head = '{"sid": "' + sid + '", '
+                crit_facts = "[" + ", ".join(head + plan.crit_json[item] for item in statuses.items()) + "]"
+                code, offset = E.assert_facts(handle, crit_facts)
+                self._drain(plan, handle, offset, decision)
+            finished = True
         except MemoryError:
-            # durable's per-ruleset state pool is exhausted (durable-rules.md P1): rebuild it.
+            # durable's per-ruleset state pool is exhausted (durable-rules.md P1). The state that
+            # failed is a zombie that segfaults if deleted: leave it, and rebuild the ruleset.
+            created = False
             self._register(test_id, compiled)
             raise EngineError("the engine ran out of states; the ruleset was rebuilt") from None
         except E.error as exc:
             raise EngineError(f"engine error: {exc}") from None
+        except EngineError:
+            raise
+        except Exception as exc:  # a fault in the loop's own handling of a rule: this test only
+            raise EngineError(f"internal error while applying a rule: {type(exc).__name__}: {exc}") from None
         finally:
-            try:
-                E.delete_state(handle, sid)
-            except E.error:
-                pass
+            # durable segfaults when a state with queued, unstarted actions is deleted: after a
+            # failure, release them first, and leave the state alone if that fails too (a leaked
+            # state only counts towards the pool limit, which rebuilds the ruleset).
+            if created and (finished or self._release(handle, offset)):
+                try:
+                    E.delete_state(handle, sid)
+                except E.error:
+                    pass
         return decision
 
-    def _drain(self, compiled: Compiled, handle: int, sid: str, offset: int, decision: Decision) -> None:
-        """Run the agenda to the end, applying each fired rule's effect."""
+    @staticmethod
+    def _release(handle: int, offset: int) -> bool:
+        """Start and abandon every action still queued; True when none is left."""
+        try:
+            for _ in range(FIRING_BUDGET):
+                if not E.start_action_for_state(handle, offset):
+                    return True
+                E.abandon_action(handle, offset)
+        except E.error:
+            pass
+        return False
+
+    @staticmethod
+    def _drain(plan: "_Plan", handle: int, offset: int, decision: Decision) -> None:
+        """Run the agenda to the end, recording each fired rule's effect.
+
+        durable hands out one action at a time, as `{"<rule>": {<alias>: fact, ...}}`; like
+        durable's own loop, only the first rule of a message is taken. The rule name is read
+        without parsing the message; the facts are parsed only where they are needed."""
+        effects = plan.effects
         result = E.start_action_for_state(handle, offset)
         messages = result[1] if result else None
         fired = 0
-        while messages:
-            for rule_name, payload in json.loads(messages).items():
+        try:
+            while messages:
                 fired += 1
                 if fired > FIRING_BUDGET:
-                    E.abandon_action(handle, offset)
                     raise EngineError("firing budget exceeded")
-                self._apply(compiled, handle, sid, rule_name, payload, decision)
-            messages = E.complete_and_start_action(handle, offset)
+                end = messages.find('"', 2)
+                rule_name = messages[2:end]
+                effect = effects.get(rule_name) if messages.startswith('{"') and "\\" not in rule_name else None
+                if effect is None:  # a name that needed escaping: parse it
+                    rule_name, payload = next(iter(json.loads(messages).items()))
+                    effect = effects[rule_name]
+                if effect.kind == "crit":
+                    previous = decision.statuses.get(effect.criterion)
+                    if previous and previous != effect.status:
+                        raise EngineError(f"criterion {effect.criterion} is both met and unmet: the rule file is inconsistent")
+                    decision.statuses[effect.criterion] = effect.status
+                else:
+                    decision.ranks.add(effect.rank)
+                    if rule_name in plan.reads_unknown:
+                        payload = json.loads(messages)[rule_name]
+                        hits = {p["id"] for p in payload.values() if p.get("kind") == CRIT_KIND and p.get("status") == "unknown"}
+                        if hits:
+                            decision.unknown_hits.setdefault(effect.rank, set()).update(hits)
+                messages = E.complete_and_start_action(handle, offset)
+        except BaseException:
+            if messages:  # an action is in progress: release it before the state is deleted
+                try:
+                    E.abandon_action(handle, offset)
+                except E.error:
+                    pass
+            raise
 
-    @staticmethod
-    def _apply(compiled: Compiled, handle: int, sid: str, rule_name: str, payload: dict, decision: Decision) -> None:
-        effect = compiled.effects[rule_name]
-        if effect.kind == "crit":
-            previous = decision.statuses.get(effect.criterion)
-            if previous and previous != effect.status:
-                raise EngineError(f"criterion {effect.criterion} is both met and unmet: the rule file is inconsistent")
-            decision.statuses[effect.criterion] = effect.status
-            E.assert_fact(handle, json.dumps({"sid": sid, "kind": CRIT_KIND, "id": effect.criterion, "status": effect.status}))
-            return
-        decision.ranks.add(effect.rank)
-        hits = {p["id"] for p in payload.values() if p.get("kind") == CRIT_KIND and p.get("status") == "unknown"}
-        if hits:
-            decision.unknown_hits.setdefault(effect.rank, set()).update(hits)
+
+class _Plan:
+    """What the loop needs of one compiled test, prepared once per process."""
+
+    def __init__(self, compiled: Compiled):
+        self.effects = compiled.effects
+        self.criteria = list(compiled.test.rule.criteria)
+        # the crit fact of each (criterion, status), as JSON after its leading '{"sid": ..., '
+        self.crit_json = {
+            (cid, status): json.dumps({"kind": CRIT_KIND, "id": cid, "status": status})[1:]
+            for cid in self.criteria
+            for status in ("met", "unmet", "unknown")
+        }
+        # outcome rules with a pattern on an unknown criterion: their facts name it (`missing`)
+        self.reads_unknown = {
+            name for name, body in compiled.ruleset.items()
+            if any(isinstance(cond, dict) and {"status": "unknown"} in cond.get("$and", ())
+                   for pattern in body.get("all", ()) for cond in pattern.values())
+        }

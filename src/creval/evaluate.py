@@ -15,6 +15,7 @@ from typing import Any, Callable
 from . import __version__
 from .derive import Derived, derive
 from .engine import Decision, Engine, EngineError
+from .i18n import messages, t, tr
 from .rulebook import RuleBook, Test
 from .scenario import matter_facts
 
@@ -51,9 +52,14 @@ class TestResult:
     assessed_on: str = ""
     details: dict[str, Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    assumptions: list[dict] = field(default_factory=list)  # absent facts and how they were treated (memo.py)
+    detail_titles: dict[str, str] = field(default_factory=dict)  # details' names in the result's language; not in JSON
+    sources_shown: list[str] = field(default_factory=list)  # `sources` cited in the result's language; not in JSON
 
     def to_json(self) -> dict:
         out = dict(self.__dict__)
+        out.pop("detail_titles", None)
+        out.pop("sources_shown", None)
         out["criteria"] = [dict(c.__dict__) for c in self.criteria]
         out["dates"] = [dict(d.__dict__) for d in self.dates]
         for name in ("missing", "sources", "caveats", "notes"):
@@ -74,6 +80,8 @@ class ScenarioResult:
     mismatches: list[str]
     title: str = ""
     errors: list[str] = field(default_factory=list)
+    scenario_digest: str = ""  # sha256 of the validated scenario's canonical JSON (memo.py)
+    lang: str = "en"  # the language of the texts
 
     def to_json(self) -> dict:
         """The same as `dataclasses.asdict(self)`, written out: asdict deep-copies every
@@ -86,34 +94,86 @@ class ScenarioResult:
         return out
 
 
-def fill(template: str, values: dict[str, Any]) -> str:
-    """Replace {name} placeholders; no format mini-language, so templates cannot reach objects."""
-    def one(match: re.Match) -> str:
-        value = values.get(match.group(1))
-        if value is None:
-            return "unknown"
-        if isinstance(value, date):
-            return value.isoformat()
-        if isinstance(value, list):
-            return ", ".join(map(str, value)) if value else "none"
-        return str(value)
-    return _PLACEHOLDER.sub(one, template)
+_SPLIT: dict[str, list[str]] = {}  # template -> [text, name, text, name, ..., text]
+
+
+_WORDS: dict[str, dict[Any, str]] = {}  # lang -> the words for unknown, none, true, false
+
+
+def _words(lang: str) -> dict[Any, str]:
+    words = _WORDS.get(lang)
+    if words is None:
+        words = _WORDS[lang] = {w: t(f"value.{w}", lang) for w in ("unknown", "none", "true", "false")}
+    return words
+
+
+def _shown(value: Any, lang: str = "en", enum: str | None = None) -> str:
+    """A value as a rule text shows it: ISO dates, words for unknown/none/true/false in `lang`,
+    treaty notes and instrument names translated, enumerated codes named in ru/kk."""
+    if value is None:
+        return _words(lang)["unknown"]
+    if value is True or value is False:
+        return _words(lang)["true" if value else "false"]
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return ", ".join(tr(v, lang) for v in value) if value else _words(lang)["none"]
+    if enum is not None and lang != "en":
+        return t(f"enum.{enum}.{value}", lang) if f"enum.{enum}.{value}" in messages() else str(value)
+    return tr(value, lang)
+
+
+def fill(template: str, values: dict[str, Any], lang: str = "en", enums: Any = ()) -> str:
+    """Replace {name} placeholders; no format mini-language, so templates cannot reach objects.
+    Values are shown in `lang`; `enums` names the placeholders that are enumerated facts.
+
+    Each template is split once (rule texts are few, and filled for every scenario)."""
+    parts = _SPLIT.get(template)
+    if parts is None:
+        parts = _PLACEHOLDER.split(template)
+        if len(_SPLIT) < 10_000:  # bounded, whatever texts a caller passes
+            _SPLIT[template] = parts
+    if len(parts) == 1:
+        return template
+    out = parts[:]
+    for i in range(1, len(parts), 2):
+        name = parts[i]
+        out[i] = _shown(values.get(name), lang, name if name in enums else None)
+    return "".join(out)
 
 
 class Evaluator:
     def __init__(self, book: RuleBook, decide: Callable[[str, dict], Decision] | None = None):
         self.book = book
         self._decide = decide or Engine(book).decide
+        self._static: dict[tuple[str, str], tuple] = {}
+
+    def _texts(self, test: Test, lang: str) -> tuple:
+        """What a test's result repeats for every scenario, built once per test and language."""
+        found = self._static.get((test.id, lang))
+        if found is None:
+            rule = test.rule
+            criteria = [
+                (cid, crit, "; ".join(rule.sources[s].cite() for s in crit.sources), crit.title.get(lang))
+                for cid, crit in rule.criteria.items()
+            ]
+            found = self._static[(test.id, lang)] = (criteria, test.sources_cited(), rule.title.get(lang))
+        return found
 
     def scenario(self, scenario, file: str = "", tests: list[str] | None = None, lang: str = "en") -> ScenarioResult:
+        from .memo import assumptions, scenario_digest
+
         as_of = scenario.as_of or date.today()
         results, errors = [], []
         for matter, facts in sorted(matter_facts(scenario).items()):
+            stated = getattr(scenario.facts, matter)
+            given = {k for k in stated.model_fields_set if getattr(stated, k) is not None}
             for test in self.book.matters[matter]:
                 if tests and test.id not in tests:
                     continue
                 try:
                     results.append(self.test(test, facts, as_of, lang))
+                    results[-1].assumptions = assumptions(test, facts, given, as_of, lang)
                 except EngineError as exc:
                     errors.append(f"{test.id}: {exc}")
         expected = dict(scenario.expected or {})
@@ -121,8 +181,15 @@ class Evaluator:
         mismatches = [t for t, want in expected.items() if t in outcomes and outcomes[t] != want]
         return ScenarioResult(
             scenario.id, file, as_of.isoformat(), __version__, self.book.digest, results, expected, mismatches,
-            title=scenario.title or "", errors=errors,
+            title=scenario.title or "", errors=errors, scenario_digest=scenario_digest(scenario), lang=lang,
         )
+
+    def outcome(self, test: Test, facts: dict[str, Any], as_of: date) -> str:
+        """Only the outcome code: the cheap path for callers that try many fact values."""
+        decision = self._decide(test.id, derive(test, facts, as_of, self.book.tables).values)
+        if not decision.ranks:
+            raise EngineError("no line of the outcome table applies: the rule file is incomplete")
+        return test.rule.outcome_table[min(decision.ranks)].outcome
 
     def test(self, test: Test, facts: dict[str, Any], as_of: date, lang: str = "en") -> TestResult:
         derived = derive(test, facts, as_of, self.book.tables)
@@ -133,27 +200,28 @@ class Evaluator:
         row = test.rule.outcome_table[rank]
         values = _template_values(test, derived)
         rule = test.rule
+        static_criteria, sources, title = self._texts(test, lang)
+        statuses = decision.statuses
         criteria = [
-            CriterionResult(
-                cid, decision.statuses[cid], fill(crit.reason[decision.statuses[cid]].get(lang), values),
-                "; ".join(rule.sources[s].cite() for s in crit.sources), crit.title.get(lang),
-            )
-            for cid, crit in rule.criteria.items()
+            CriterionResult(cid, statuses[cid], fill(crit.reason[statuses[cid]].get(lang), values, lang, test.enums), cited, crit_title)
+            for cid, crit, cited, crit_title in static_criteria
         ]
         missing = _missing(test, facts, decision, rank) if row.outcome == "undetermined" else []
         dates = [
-            KeyDateResult(kd.event, derived.values[kd.date].isoformat(), fill(kd.text.get(lang), values))
+            KeyDateResult(kd.event, derived.values[kd.date].isoformat(), fill(kd.text.get(lang), values, lang, test.enums))
             for kd in rule.key_dates
             if derived.values.get(kd.date) is not None
         ]
         details = {rep.name: _plain(derived.lists.get(rep.name, derived.values.get(rep.name))) for rep in rule.report}
         date_fact = rule.date_fact and derived.values.get(rule.date_fact)
         return TestResult(
-            test.id, row.outcome, criteria, missing, dates, test.sources_cited(),
-            [fill(c.get(lang), values) for c in rule.caveats],
-            title=rule.title.get(lang), explanation=fill(row.text.get(lang), values),
+            test.id, row.outcome, criteria, missing, dates, list(sources),
+            [fill(c.get(lang), values, lang, test.enums) for c in rule.caveats],
+            title=title, explanation=fill(row.text.get(lang), values, lang, test.enums),
             assessed_on=(date_fact or as_of).isoformat(), details=details,
-            notes=[fill(n.get(lang), values) for n in rule.notes],
+            notes=[fill(n.get(lang), values, lang, test.enums) for n in rule.notes],
+            detail_titles={rep.name: rep.title.get(lang) for rep in rule.report},
+            sources_shown=[s.cite(lang) for s in rule.sources.values()],
         )
 
 

@@ -8,25 +8,45 @@ looks a key up and fills its {placeholders}; a test fails when a key lacks a lan
 
 from __future__ import annotations
 
+import os
 import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
+from . import yamlcache
 
 LANGUAGES = ("en", "ru", "kk")
 _PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")
 
 
-@lru_cache(maxsize=2)
+def catalogue_folder() -> Path:
+    """The i18n folder beside the rules in use; the bundled one when that folder has none."""
+    from .rulebook import bundled_rules_folder, default_rules_folder
+
+    folder = default_rules_folder() / "i18n"
+    return folder if folder.is_dir() else bundled_rules_folder() / "i18n"
+
+
 def messages(folder: Path | None = None) -> dict[str, dict[str, str]]:
     """Every key of every `rules/i18n/*.yaml` file; a key defined twice is an error."""
-    from .rulebook import default_rules_folder
+    if folder is None:
+        return _default_messages(os.environ.get("CREVAL_RULES"))
+    return _load(folder.resolve())
 
+
+@lru_cache(maxsize=4)
+def _default_messages(rules_env: str | None) -> dict[str, dict[str, str]]:
+    # Finding the folder costs a stat and a realpath; t() runs several times per scenario
+    # (it was half of `creval batch`'s time), so the lookup is done once per CREVAL_RULES.
+    return _load(catalogue_folder().resolve())
+
+
+@lru_cache(maxsize=4)
+def _load(folder: Path) -> dict[str, dict[str, str]]:
     merged: dict[str, dict[str, str]] = {}
-    for path in sorted(((folder or default_rules_folder()) / "i18n").glob("*.yaml")):
-        for key, entry in (YAML(typ="safe", pure=True).load(path.read_text(encoding="utf-8")) or {}).items():
+    for path in sorted(folder.glob("*.yaml")):
+        for key, entry in (yamlcache.safe_load(path) or {}).items():
             if key in merged:
                 raise ValueError(f"{path}: key {key!r} is defined twice")
             merged[key] = entry
@@ -46,3 +66,69 @@ def outcome_label(test_id: str, outcome: str, lang: str = "en") -> str:
     """A readable name for an outcome code (the code itself stays in JSON)."""
     key = f"outcome.{outcome}"
     return t(key, lang) if key in messages() else outcome
+
+
+def outcome_shown(outcome: str, lang: str = "en") -> str:
+    """An outcome code as text output shows it: the bare code in English, `code (label)` in
+    Russian and Kazakh (JSON keeps the bare code in every language)."""
+    if lang == "en":
+        return outcome
+    label = outcome_label("", outcome, lang)
+    return outcome if label == outcome else f"{outcome} ({label})"
+
+
+class Msg(str):
+    """A message that can be shown in any language: a key of `rules/i18n/*.yaml` and its values.
+
+    It *is* its English text (a str), so code that logs, joins or compares messages keeps
+    working; `tr(message, lang)` renders it in another language. Values may be Msg
+    themselves (rendered in the same language), or rule texts (anything with `.get(lang)`
+    and `.en`, such as rulebook.Text). `en` overrides the English text (e.g. pydantic's own
+    message, kept verbatim). `Msg.joined(sep, parts)` is a list of messages joined by `sep`.
+    """
+
+    key: str | None
+    values: dict
+    en: str | None
+    parts: tuple
+    sep: str
+
+    def __new__(cls, key: str | None, /, en: str | None = None, **values: Any) -> "Msg":
+        obj = super().__new__(cls, en if en is not None else _render(key, "en", values))
+        obj.key, obj.values, obj.en, obj.parts, obj.sep = key, values, en, (), ""
+        return obj
+
+    @classmethod
+    def joined(cls, sep: str, parts: list) -> "Msg":
+        obj = super().__new__(cls, sep.join(str(p) for p in parts))
+        obj.key, obj.values, obj.en, obj.parts, obj.sep = None, {}, None, tuple(parts), sep
+        return obj
+
+    def tr(self, lang: str = "en") -> str:
+        if self.parts:
+            return self.sep.join(tr(p, lang) for p in self.parts)
+        if lang == "en" or self.key is None:
+            return str(self)
+        return _render(self.key, lang, self.values)
+
+    def __reduce__(self):  # pickles (worker processes) and copies keep key and values
+        if self.parts:
+            return (Msg.joined, (self.sep, list(self.parts)))
+        return (_rebuild, (self.key, self.en, self.values))
+
+
+def _rebuild(key, en, values):
+    return Msg(key, en=en, **values)
+
+
+def _render(key: str | None, lang: str, values: dict) -> str:
+    return t(key or "", lang, **{k: tr(v, lang) for k, v in values.items()})
+
+
+def tr(value: Any, lang: str = "en") -> str:
+    """Any value as text in `lang`: a Msg or a rule text is translated, the rest is str()."""
+    if isinstance(value, Msg):
+        return value.tr(lang)
+    if hasattr(value, "en") and callable(getattr(value, "get", None)):
+        return value.get(lang)
+    return str(value)

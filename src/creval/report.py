@@ -6,6 +6,7 @@ import json
 import textwrap
 
 from .evaluate import ScenarioResult, TestResult
+from .i18n import outcome_shown, t, tr
 
 STATUS_MARK = {"met": "met", "unmet": "UNMET", "unknown": "unknown"}
 
@@ -23,80 +24,132 @@ def _wrap(text: str, indent: str, width: int = 100) -> list[str]:
     return textwrap.wrap(text, width, initial_indent=indent, subsequent_indent=indent + "  ") or [indent]
 
 
-def as_text(result: ScenarioResult) -> str:
+def as_text(result: ScenarioResult, lang: str | None = None) -> str:
+    """The readable report; labels, outcome names and values in `lang` (default: the
+    language the result was evaluated in)."""
+    lang = lang or getattr(result, "lang", None) or "en"
     lines = [f"== {result.scenario}" + (f": {result.title}" if result.title else "")]
-    lines.append(f"   file {result.file or '-'} | assessed as of {result.as_of} | rules {result.rules_digest[:19]}")
+    lines.append(f"   {t('report.file', lang)} {result.file or '-'} | {t('report.assessed_as_of', lang)} {result.as_of}"
+                 f" | {t('report.rules', lang)} {result.rules_digest[:19]}")
     for error in result.errors:
-        lines.append(f"   ERROR {error}")
+        lines.append(f"   {t('report.error', lang)} {error}")
     for r in result.results:
-        lines.extend(_test_text(r, result.expected.get(r.test)))
+        lines.extend(_test_text(r, result.expected.get(r.test), lang))
     return "\n".join(lines)
 
 
-def _test_text(r: TestResult, expected: str | None) -> list[str]:
+def _test_text(r: TestResult, expected: str | None, lang: str = "en") -> list[str]:
     verdict = ""
     if expected:
-        verdict = "  [as expected]" if expected == r.outcome else f"  [MISMATCH: expected {expected}]"
-    lines = ["", f"-- {r.test}: {r.title}", f"   OUTCOME  {r.outcome}{verdict}"]
-    lines += _wrap(r.explanation, "            ")
+        verdict = f"  [{t('report.as_expected', lang)}]" if expected == r.outcome else \
+            f"  [{t('report.mismatch', lang, expected=outcome_shown(expected, lang))}]"
+    label = t("report.outcome", lang)
+    lines = ["", f"-- {r.test}: {r.title}", f"   {label}  {outcome_shown(r.outcome, lang)}{verdict}"]
+    lines += _wrap(r.explanation, " " * (5 + len(label)))
     if r.missing:
-        lines.append(f"   MISSING  {', '.join(r.missing)}")
-    lines.append("   CRITERIA")
+        lines.append(f"   {t('report.missing', lang)}  {', '.join(r.missing)}")
+    lines.append(f"   {t('report.criteria', lang)}")
     width = max(len(c.id) for c in r.criteria)
+    marks = {s: t(f"status.{s}", lang) for s in STATUS_MARK}
+    mark_width = max(7, *(len(m) for m in marks.values()))
     for c in r.criteria:
         refs = _source_refs(c.source, r.sources)
-        lines += _wrap(f"{c.id.ljust(width)}  {STATUS_MARK[c.status]:<7}  {c.reason} {refs}", "     ")
+        lines += _wrap(f"{c.id.ljust(width)}  {marks[c.status]:<{mark_width}}  {c.reason} {refs}", "     ")
     for name, value in r.details.items():
-        shown = ", ".join(value) if isinstance(value, list) else value
-        lines.append(f"   {name}: {shown if shown not in (None, '') else 'none'}")
+        shown = ", ".join(tr(v, lang) for v in value) if isinstance(value, list) else value
+        title = name if lang == "en" else r.detail_titles.get(name, name)
+        lines.append(f"   {title}: {shown if shown not in (None, '') else t('value.none', lang)}")
     if r.dates:
-        lines.append("   KEY DATES")
+        lines.append(f"   {t('report.key_dates', lang)}")
         for d in r.dates:
             lines += _wrap(f"{d.date}  {d.event}: {d.text}", "     ")
-    lines.append("   SOURCES")
-    for i, s in enumerate(r.sources, 1):
+    lines.append(f"   {t('report.sources', lang)}")
+    for i, s in enumerate(_sources_shown(r), 1):
         lines += _wrap(f"[{i}] {s}", "     ")
-    for title, items in (("NOTES", r.notes), ("CAVEATS", r.caveats)):
+    for key, items in (("report.notes", r.notes), ("report.caveats", r.caveats)):
         if items:
-            lines.append(f"   {title}")
+            lines.append(f"   {t(key, lang)}")
             for item in items:
                 lines += _wrap(f"- {item}", "     ")
     return lines
 
 
+def _sources_shown(r: TestResult) -> list[str]:
+    """The sources as cited in the result's language (JSON keeps the English citations)."""
+    shown = getattr(r, "sources_shown", None) or []
+    return shown if len(shown) == len(r.sources) else r.sources
+
+
+def _source_shown(source: str, r: TestResult) -> str:
+    """A criterion's `source` ("A; B") in the result's language."""
+    for english, shown in sorted(zip(r.sources, _sources_shown(r)), key=lambda pair: -len(pair[0])):
+        if english != shown:
+            source = source.replace(english, shown)
+    return source
+
+
 def _source_refs(source: str, sources: list[str]) -> str:
     """A criterion's sources as numbers into the SOURCES list, e.g. [2, 5]."""
-    numbers = [str(sources.index(part) + 1) for part in source.split("; ") if part in sources]
+    numbers, rest = [], source
+    while rest:  # a citation may itself hold "; ": match whole citations, the longest first
+        found = max((s for s in sources if rest == s or rest.startswith(s + "; ")), key=len, default=None)
+        if found is None:
+            return f"[{source}]"
+        numbers.append(str(sources.index(found) + 1))
+        rest = rest[len(found) + 2:]
     return f"[{', '.join(numbers)}]" if numbers else f"[{source}]"
 
 
-def as_markdown(result: ScenarioResult) -> str:
-    out = [f"# {result.scenario}" + (f": {result.title}" if result.title else ""), ""]
-    out.append(f"- Assessment date: {result.as_of}")
-    out.append(f"- Scenario file: `{result.file or '-'}`")
-    out.append(f"- creval {result.creval}, rules `{result.rules_digest}`")
+def as_markdown(result: ScenarioResult, lang: str | None = None) -> str:
+    """A decision memo for the case file: outcome, criteria with reasons and sources,
+    assumptions, facts still needed, key dates, caveats, and a stamp to reproduce it."""
+    from .i18n import outcome_label, t
+
+    lang = lang or getattr(result, "lang", None) or "en"
+    out = [f"# {result.scenario}" + (f": {result.title}" if result.title else ""), "", f"_{t('memo.title', lang)}_", ""]
+    out.append(f"- **{t('memo.as_of', lang)}:** {result.as_of}")
+    out.append(f"- **{t('memo.file', lang)}:** `{result.file or '-'}`")
     for error in result.errors:
-        out.append(f"- **Error:** {error}")
+        out.append(f"- **{t('memo.error', lang)}:** {error}")
     for r in result.results:
-        out += ["", f"## {r.title} (`{r.test}`)", "", f"**Outcome: `{r.outcome}`.** {r.explanation}", ""]
+        label = outcome_label(r.test, r.outcome, lang) if lang != "en" else r.outcome
+        shown = f"`{r.outcome}`" + (f" ({label})" if label != r.outcome else "")
+        out += ["", f"## {r.title} (`{r.test}`)", "", f"**{t('memo.outcome', lang)}: {shown}.** {r.explanation}", ""]
+        if r.assessed_on and r.assessed_on != result.as_of:
+            out += [f"{t('memo.assessed_on', lang)}: {r.assessed_on}.", ""]
         expected = result.expected.get(r.test)
         if expected:
-            out += [f"Answer key: `{expected}` ({'as expected' if expected == r.outcome else 'MISMATCH'}).", ""]
-        if r.missing:
-            out += ["Facts still needed: " + ", ".join(f"`{m}`" for m in r.missing) + ".", ""]
-        out += ["| Criterion | Status | Reason | Source |", "|---|---|---|---|"]
+            verdict = t("memo.as_expected" if expected == r.outcome else "memo.mismatch", lang)
+            out += [t("memo.answer_key", lang, expected=expected, verdict=verdict), ""]
+        out += [f"### {t('memo.criteria', lang)}", ""]
+        out += ["| " + " | ".join(t(f"memo.col.{c}", lang) for c in ("criterion", "status", "reason", "source")) + " |",
+                "|---|---|---|---|"]
         for c in r.criteria:
-            out.append(f"| {c.title} (`{c.id}`) | {c.status} | {_cell(c.reason)} | {_cell(c.source)} |")
+            out.append(f"| {_cell(c.title)} (`{c.id}`) | {t(f'status.{c.status}', lang)} | {_cell(c.reason)} | {_cell(_source_shown(c.source, r))} |")
+        assumed = getattr(r, "assumptions", None) or []
+        out += ["", f"### {t('memo.assumptions', lang)}", ""]
+        out += [f"- {a['text']}" for a in assumed] or [t("memo.assumptions.none", lang)]
+        out += ["", f"### {t('memo.needed', lang)}", ""]
+        out += [f"- `{m}`" for m in r.missing] or [t("memo.needed.none", lang)]
+        out += ["", f"### {t('memo.key_dates', lang)}", ""]
+        out += [f"- **{d.date}** `{d.event}`: {d.text}" for d in r.dates] or [t("memo.key_dates.none", lang)]
         if r.details:
-            out.append("")
+            out += ["", f"### {t('memo.details', lang)}", ""]
             for name, value in r.details.items():
-                out.append(f"- {name}: {', '.join(value) if isinstance(value, list) else value}")
-        if r.dates:
-            out += ["", "Key dates:", ""] + [f"- **{d.date}** `{d.event}`: {d.text}" for d in r.dates]
-        out += ["", "Sources:", ""] + [f"- {s}" for s in r.sources]
-        for title, items in (("Notes", r.notes), ("Caveats", r.caveats)):
+                value = ", ".join(tr(v, lang) for v in value) if isinstance(value, list) else value
+                name = name if lang == "en" else r.detail_titles.get(name, name)
+                out.append(f"- {name}: {value if value not in (None, '') else t('memo.none', lang)}")
+        out += ["", f"### {t('memo.sources', lang)}", ""] + [f"- {s}" for s in _sources_shown(r)]
+        for key, items in (("memo.notes", r.notes), ("memo.caveats", r.caveats)):
             if items:
-                out += ["", f"{title}:", ""] + [f"- {i}" for i in items]
+                out += ["", f"### {t(key, lang)}", ""] + [f"- {i}" for i in items]
+    out += ["", f"## {t('memo.stamp', lang)}", ""]
+    out.append(f"- {t('memo.stamp.creval', lang)}: {result.creval}")
+    out.append(f"- {t('memo.stamp.rules', lang)}: `{result.rules_digest}`")
+    out.append(f"- {t('memo.as_of', lang)}: {result.as_of}")
+    out.append(f"- {t('memo.stamp.scenario', lang)}: `{getattr(result, 'scenario_digest', '') or '-'}`")
+    out.append(f"- {t('memo.file', lang)}: `{result.file or '-'}`")
+    out += ["", t("memo.stamp.reproduce", lang, as_of=result.as_of, version=result.creval)]
     return "\n".join(out) + "\n"
 
 

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
-from . import conditions
+from . import conditions, yamlcache
 from .treaties import TreatyTable
 
 from .outcome_conditions import STATUSES, Conjunction, when_to_dnf
@@ -52,6 +52,12 @@ class Titles(Text):
     kk: str
 
 
+class Cited(_Strict):
+    """A citation (instrument, article) in Russian and Kazakh; English is `instrument, article`."""
+    ru: str
+    kk: str
+
+
 class Source(_Strict):
     instrument: str
     article: str
@@ -59,8 +65,11 @@ class Source(_Strict):
     confidence: Literal["CONFIRMED", "LIKELY", "NOT FOUND"]
     ref: Optional[str] = None
     note: Optional[str] = None
+    translated: Optional[Cited] = None  # the citation in ru and kk, for text output (JSON keeps English)
 
-    def cite(self) -> str:
+    def cite(self, lang: str = "en") -> str:
+        if lang != "en" and self.translated is not None:
+            return getattr(self.translated, lang)
         return f"{self.instrument}, {self.article}"
 
 
@@ -95,7 +104,12 @@ class Constraint(_Strict):
     """Two dates of one matter that must come in order when both are known."""
     earlier: str
     later: str
-    message: str
+    message: Text  # the input error, in the three languages (a plain string is English)
+
+    @field_validator("message", mode="before")
+    @classmethod
+    def _plain_is_english(cls, value: Any) -> Any:
+        return {"en": value} if isinstance(value, str) else value
 
 
 class Criterion(_Strict):
@@ -307,25 +321,33 @@ class RuleBook:
 
 def _load(path: Path, yaml: YAML, model: type[BaseModel]):
     try:
-        raw = yaml.load(path.read_text(encoding="utf-8"))
+        raw = yamlcache.safe_load(path, yaml)  # parsed once per file version, then cached
     except (YAMLError, UnicodeDecodeError) as exc:
         raise RuleFileError(f"{path}: not valid YAML: {str(exc).splitlines()[0]}") from None
     try:
         return model.model_validate(raw)
     except ValidationError as exc:
-        err = exc.errors()[0]
+        # An unknown key is usually a misspelt one: name it before the "missing" it causes.
+        errors = sorted(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")
+        err = errors[0]
         key = ".".join(str(p) for p in err["loc"]) or "(top level)"
-        raise RuleFileError(f"{path}: {key}: {err['msg']}") from None
+        message = "unknown key" if err["type"] == "extra_forbidden" else err["msg"]
+        raise RuleFileError(f"{path}: {key}: {message}") from None
 
 
-def default_rules_folder() -> Path:
-    """CREVAL_RULES, else the rules shipped in the package, else the source tree's."""
-    if os.environ.get("CREVAL_RULES"):
-        return Path(os.environ["CREVAL_RULES"])
+def bundled_rules_folder() -> Path:
+    """The rules shipped in the package, else (in a source checkout) the repository's."""
     packaged = Path(__file__).parent / "rules"
     if packaged.is_dir():
         return packaged
     return Path(__file__).resolve().parents[2] / "rules"
+
+
+def default_rules_folder() -> Path:
+    """CREVAL_RULES, else the bundled rules."""
+    if os.environ.get("CREVAL_RULES"):
+        return Path(os.environ["CREVAL_RULES"])
+    return bundled_rules_folder()
 
 
 _BOOKS: dict[Path, RuleBook] = {}

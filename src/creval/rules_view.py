@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
+from .i18n import LANGUAGES, messages, outcome_shown, t
 from .rulebook import Test
 
 
@@ -26,41 +27,48 @@ def _cond(raw) -> str:
     return str(raw)
 
 
-def describe(test: Test) -> str:
+def describe(test: Test, lang: str = "en") -> str:
+    """One test as its rule file states it; titles, texts and labels in `lang` (the
+    conditions, ids and source quotations stay as written)."""
     rule = test.rule
-    out = [f"{rule.id}: {rule.title.en}", f"  ru: {rule.title.ru}", f"  kk: {rule.title.kk}", ""]
-    out += [_para(rule.summary.en), "", f"Matter `{rule.matter}`; facts:"]
+    others = [other for other in LANGUAGES if other != lang]
+    out = [f"{rule.id}: {rule.title.get(lang)}"] + [f"  {other}: {rule.title.get(other)}" for other in others] + [""]
+    out += [_para(rule.summary.get(lang)), "", t("rules.facts", lang, matter=rule.matter)]
     for name, spec in rule.facts.items():
         kind = f"{spec.type}: {' | '.join(spec.values)}" if spec.values else spec.type
-        out.append(f"  {name} ({kind}): {spec.title.en}")
+        out.append(f"  {name} ({kind}): {spec.title.get(lang)}")
     if rule.parameters:
-        out += ["", "Parameters:"]
+        out += ["", t("rules.parameters", lang)]
         for name, p in rule.parameters.items():
-            out.append(f"  {name} = {p.value}{' ' + p.unit if p.unit else ''}  [{rule.sources[p.source].cite()}]")
+            unit = (t(f"unit.{p.unit}", lang) if f"unit.{p.unit}" in messages() else p.unit) if p.unit else ""
+            out.append(f"  {name} = {p.value}{' ' + unit if unit else ''}  [{rule.sources[p.source].cite(lang)}]")
     if rule.derived:
-        out += ["", "Derived quantities (computed, then compared by the engine):"]
+        out += ["", t("rules.derived", lang)]
         for name, spec in rule.derived.items():
             out.append(f"  {name} = {spec}")
-    out += ["", "Criteria (met when; unmet is the negation unless stated):"]
+    out += ["", t("rules.criteria", lang)]
+    met, unmet, source = t("rules.met", lang), t("rules.unmet", lang), t("rules.source", lang)
+    width = max(len(met), len(unmet), len(source) - 1)
     for cid, crit in rule.criteria.items():
-        out.append(f"  {cid}: {crit.title.en}")
-        out.append(f"    met:   {_cond(crit.met)}")
+        out.append(f"  {cid}: {crit.title.get(lang)}")
+        out.append(f"    {met:<{width}} {_cond(crit.met)}")
         if crit.unmet:
-            out.append(f"    unmet: {_cond(crit.unmet)}")
-        out.append(f"    source: {'; '.join(rule.sources[s].cite() for s in crit.sources)}")
-    out += ["", "Outcomes, first that applies:"]
+            out.append(f"    {unmet:<{width}} {_cond(crit.unmet)}")
+        out.append(f"    {source} {'; '.join(rule.sources[s].cite(lang) for s in crit.sources)}")
+    out += ["", t("rules.outcomes", lang)]
+    when = t("rules.when", lang)
     for i, row in enumerate(rule.outcome_table, 1):
-        out.append(f"  {i}. {row.outcome}: when {row.when if row.when == 'always' else _when(row.when)}")
-        out.append(_para(row.text.en, "       "))
+        out.append(f"  {i}. {outcome_shown(row.outcome, lang)}: {when} {row.when if row.when == 'always' else _when(row.when)}")
+        out.append(_para(row.text.get(lang), "       "))
     if rule.key_dates:
-        out += ["", "Key dates:"] + [f"  {kd.event}: {kd.text.en}" for kd in rule.key_dates]
-    out += ["", "Sources:"]
+        out += ["", t("rules.key_dates", lang)] + [f"  {kd.event}: {kd.text.get(lang)}" for kd in rule.key_dates]
+    out += ["", t("rules.sources", lang)]
     for s in rule.sources.values():
-        out.append(f"  - {s.cite()} [{s.confidence}]")
+        out.append(f"  - {s.cite(lang)} [{s.confidence}]")
         out.append(_para(f'"{s.quote}"', "      "))
-    for title, items in (("Notes", rule.notes), ("Caveats", rule.caveats)):
+    for key, items in (("rules.notes", rule.notes), ("rules.caveats", rule.caveats)):
         if items:
-            out += ["", f"{title}:"] + [_para(f"- {i.en}") for i in items]
+            out += ["", t(key, lang)] + [_para(f"- {i.get(lang)}") for i in items]
     return "\n".join(out)
 
 

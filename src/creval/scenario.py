@@ -25,11 +25,13 @@ from pydantic import (
     model_validator,
 )
 
+from .i18n import Msg
 from .rulebook import Bound, FactSpec, RuleBook
 
 ID_PATTERN = r"^[A-Za-z0-9._-]+$"
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 MAX_TERM_YEARS = 100  # a sanity bound on input, not a legal threshold
+FIRST_DATE, LAST_DATE = date(1800, 1, 1), date(2199, 12, 31)  # dates a scenario may hold (docs/limits.md)
 
 
 class FieldError(ValueError):
@@ -42,20 +44,28 @@ class FieldError(ValueError):
 
 def _iso_date(value: Any) -> date:
     if isinstance(value, date) and not hasattr(value, "hour"):
-        return value
+        return _in_range(value)
     if isinstance(value, str) and _ISO_DATE.match(value):
         try:
-            return date.fromisoformat(value)
+            parsed = date.fromisoformat(value)
         except ValueError:
-            raise ValueError(f"{value!r} is not a calendar date") from None
-    raise ValueError(f"expected a date as YYYY-MM-DD, got {value!r}")
+            raise ValueError(Msg("input.not_calendar_date", value=repr(value))) from None
+        return _in_range(parsed)
+    raise ValueError(Msg("input.date_format", value=repr(value)))
+
+
+def _in_range(value: date) -> date:
+    # Rules add up to MAX_TERM_YEARS and more to a date; near year 9999 that overflows.
+    if not FIRST_DATE <= value <= LAST_DATE:
+        raise ValueError(Msg("input.date_range", value=value.isoformat(), first=FIRST_DATE.isoformat(), last=LAST_DATE.isoformat()))
+    return value
 
 
 def _state(value: Any) -> str:
     if not isinstance(value, str) or not re.fullmatch(r"[A-Z]{2}", value):
-        raise ValueError(f"expected an ISO 3166-1 alpha-2 code in upper case (KZ, RU ...), got {value!r}")
+        raise ValueError(Msg("input.state_format", value=repr(value)))
     if pycountry.countries.get(alpha_2=value) is None:
-        raise ValueError(f"{value!r} is not an ISO 3166-1 alpha-2 country code")
+        raise ValueError(Msg("input.state_unknown", value=repr(value)))
     return value
 
 
@@ -73,7 +83,7 @@ class Term(BaseModel):
     @model_validator(mode="after")
     def _not_empty(self) -> "Term":
         if not (self.years or self.months or self.days):
-            raise ValueError("a term needs years, months or days (not all zero)")
+            raise ValueError(Msg("input.term_empty"))
         return self
 
 
@@ -135,15 +145,15 @@ def scenario_model(book: RuleBook) -> type[BaseModel]:
         def _check(self) -> "Scenario":
             present = self.facts.model_fields_set
             if not present:
-                raise FieldError(("facts",), "name at least one matter")
+                raise FieldError(("facts",), Msg("input.no_matter"))
             for test_id, outcome in (self.expected or {}).items():
                 test = book.tests.get(test_id)
                 if test is None:
-                    raise FieldError(("expected", test_id), f"unknown test {test_id!r} (known: {', '.join(book.tests)})")
+                    raise FieldError(("expected", test_id), Msg("input.unknown_test", test=repr(test_id), known=", ".join(book.tests)))
                 if outcome not in test.rule.outcomes:
-                    raise FieldError(("expected", test_id), f"{outcome!r} is not an outcome of this test ({', '.join(test.rule.outcomes)})")
+                    raise FieldError(("expected", test_id), Msg("input.not_outcome", outcome=repr(outcome), outcomes=", ".join(test.rule.outcomes)))
                 if test.matter not in present:
-                    raise FieldError(("expected", test_id), f"the facts have no {test.matter!r} matter for this test")
+                    raise FieldError(("expected", test_id), Msg("input.no_matter_for_test", matter=repr(test.matter)))
             for matter in present:
                 _check_order(book, matter, getattr(self.facts, matter), self.as_of or date.today())
             return self
@@ -158,7 +168,8 @@ def _check_order(book: RuleBook, matter: str, facts: BaseModel, as_of: date) -> 
             earlier, later = values.get(c.earlier), values.get(c.later)
             if earlier is not None and later is not None and later < earlier:
                 field = c.later if c.later != "as_of" else c.earlier
-                raise FieldError(("facts", matter, field), f"{c.message} ({c.earlier} {earlier}, {c.later} {later})")
+                raise FieldError(("facts", matter, field), Msg("input.order", message=c.message, earlier_name=c.earlier, earlier=earlier,
+                                                              later_name=c.later, later=later))
 
 
 def matter_facts(scenario: BaseModel) -> dict[str, dict[str, Any]]:

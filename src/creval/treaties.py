@@ -13,6 +13,8 @@ from typing import Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from .i18n import Msg
+
 IN_FORCE = "in-force"
 NOT_IN_FORCE = "not-in-force"
 
@@ -53,6 +55,11 @@ class TreatyTable(BaseModel):
     states: dict[str, StateRow]
     pairs: list[PairRow] = Field(default_factory=list)
 
+    @property
+    def name(self) -> Msg:
+        """The short name, translatable (`instrument.<id>` in rules/i18n; English: `short`)."""
+        return Msg(f"instrument.{self.instrument}", en=self.short)
+
     def pair(self, a: str, b: str) -> PairRow | None:
         wanted = {a, b}
         return next((row for row in self.pairs if set(row.states) == wanted), None)
@@ -61,61 +68,63 @@ class TreatyTable(BaseModel):
 @dataclass(frozen=True)
 class Status:
     value: str | None  # IN_FORCE, NOT_IN_FORCE or None (unknown)
-    note: str
+    note: str  # a Msg: English text, translatable
 
 
-def _dated(row: StateRow | PairRow, on: date, what: str) -> Status | None:
+def _dated(row: StateRow | PairRow, on: date, what: Msg) -> Status | None:
     """The date test shared by state and pair rows; None when the row says 'in force'."""
     label = f"{row.confidence}: {row.source}"
     if row.in_force is None:
         if row.in_force_earliest is not None and on < row.in_force_earliest:
-            return Status(NOT_IN_FORCE, f"{what}: not in force before {row.in_force_earliest} ({label})")
+            return Status(NOT_IN_FORCE, Msg("treaty.not_before", what=what, date=row.in_force_earliest, label=label))
         if isinstance(row, StateRow) and row.party_by is not None:
             if on >= row.party_by:
                 return None
-            return Status(None, f"{what}: party by {row.party_by}, entry into force not in the table ({label})")
+            return Status(None, Msg("treaty.party_by", what=what, date=row.party_by, label=label))
         if isinstance(row, PairRow):
-            return Status(NOT_IN_FORCE, f"{what}: no treaty relation ({label})")
-        return Status(None, f"{what}: entry into force not in the table ({label})")
+            return Status(NOT_IN_FORCE, Msg("treaty.no_relation", what=what, label=label))
+        return Status(None, Msg("treaty.no_date", what=what, label=label))
     earliest = row.in_force_earliest or row.in_force
     if on < earliest:
-        return Status(NOT_IN_FORCE, f"{what}: in force only from {row.in_force} ({label})")
+        return Status(NOT_IN_FORCE, Msg("treaty.only_from", what=what, date=row.in_force, label=label))
     if on < row.in_force:
-        return Status(None, f"{what}: sources put entry into force between {earliest} and {row.in_force} ({label})")
+        return Status(None, Msg("treaty.between_dates", what=what, earliest=earliest, date=row.in_force, label=label))
     return None
 
 
 def status(table: TreatyTable, a: str, b: str, on: date) -> Status:
     """Whether `table`'s instrument is in force between states a and b on `on`."""
     findings: list[Status] = []
-    used: list[str] = []
+    used: list[Msg] = []
+    short = table.name
     for state in (a, b):
         row = table.states.get(state)
         if row is None:
-            findings.append(Status(None, f"the {table.short} table does not list {state}"))
+            findings.append(Status(None, Msg("treaty.not_listed", short=short, state=state)))
             continue
         if not row.party:
-            checked = f" as of {row.checked}" if row.checked else ""
-            findings.append(Status(NOT_IN_FORCE, f"{state} is not a party to the {table.short}{checked} ({row.confidence}: {row.source})"))
+            label = f"{row.confidence}: {row.source}"
+            findings.append(Status(NOT_IN_FORCE, Msg("treaty.not_party_checked", state=state, short=short, date=row.checked, label=label)
+                                   if row.checked else Msg("treaty.not_party", state=state, short=short, label=label)))
             continue
-        dated = _dated(row, on, f"{table.short} for {state}")
+        dated = _dated(row, on, Msg("treaty.what.state", short=short, state=state))
         if dated:
             findings.append(dated)
         else:
-            used.append(f"{state} from {row.in_force or row.party_by} ({row.confidence})")
+            used.append(Msg("treaty.used_state", state=state, date=row.in_force or row.party_by, confidence=row.confidence))
     pair = table.pair(a, b)
     if pair is not None:
-        dated = _dated(pair, on, f"{table.short} between {a} and {b}")
+        dated = _dated(pair, on, Msg("treaty.what.pair", short=short, a=a, b=b))
         if dated:
             findings.append(dated)
         else:
-            used.append(f"{a}-{b} relation from {pair.in_force} ({pair.confidence}: {pair.source})")
+            used.append(Msg("treaty.used_pair", a=a, b=b, date=pair.in_force, label=f"{pair.confidence}: {pair.source}"))
     elif table.accession_model == "opt-in" and any(
         (table.states.get(s) and table.states[s].joined == "accession") for s in (a, b)
     ):
-        findings.append(Status(None, f"{table.short}: no acceptance of the accession found for {a}-{b}; check the depositary's table of acceptances"))
+        findings.append(Status(None, Msg("treaty.no_acceptance", short=short, a=a, b=b)))
     for wanted in (NOT_IN_FORCE, None):
         hits = [f.note for f in findings if f.value == wanted]
         if hits:
-            return Status(wanted, "; ".join(hits))
-    return Status(IN_FORCE, f"{table.short} in force between {a} and {b} on {on} ({'; '.join(used)})")
+            return Status(wanted, Msg.joined("; ", hits))
+    return Status(IN_FORCE, Msg("treaty.in_force", short=short, a=a, b=b, date=on, used=Msg.joined("; ", used)))

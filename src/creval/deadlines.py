@@ -1,0 +1,136 @@
+"""`creval deadlines PATH`: the caseworker's calendar of key dates still to come.
+
+For every scenario under the paths, every key date of every test run on it that falls after
+the scenario's assessment date, sorted by date, with what the date changes (the rule's key
+date text). A key date that names the date fact it moves (`moves:` in the rule file) is left
+out when that fact is stated and not after the assessment date: proceedings already commenced
+are no longer affected by the end of the one-year period.
+
+Output: a text table (date, scenario, test, event, text), JSON, Markdown, or an iCalendar
+file of all-day events (`--ics`) whose UIDs are stable (scenario/test/event), so that
+importing the file again updates the same events.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from datetime import date, datetime, time, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .i18n import t
+
+
+@dataclass(frozen=True)
+class Deadline:
+    date: str
+    scenario: str
+    test: str
+    event: str
+    text: str
+    as_of: str
+    file: str = ""
+    title: str = ""  # the test's title
+
+    @property
+    def uid(self) -> str:
+        return f"{self.scenario}/{self.test}/{self.event}@creval"
+
+
+def collect(book, paths: list[str], as_of: date | None = None, tests: list[str] | None = None,
+            lang: str = "en") -> tuple[list[Deadline], list[str]]:
+    """The deadlines of every valid scenario, sorted; and one line per invalid input."""
+    from .evaluate import Evaluator
+    from .loader import load_paths
+    from .scenario import matter_facts
+
+    evaluator = Evaluator(book)
+    found: list[Deadline] = []
+    errors: list[str] = []
+    for loaded in load_paths(paths, book, as_of):
+        if loaded.errors:
+            errors.extend(str(e) for e in loaded.errors)
+            continue
+        result = evaluator.scenario(loaded.scenario, loaded.file, tests, lang)
+        errors.extend(f"{loaded.file}: {e}" for e in result.errors)
+        facts = matter_facts(loaded.scenario)
+        for r in result.results:
+            test = book.tests[r.test]
+            moves = {kd.event: kd.moves for kd in test.rule.key_dates}
+            known = facts.get(test.matter, {})
+            for d in r.dates:
+                if d.date <= result.as_of or _already_fixed(moves.get(d.event), known, result.as_of):
+                    continue
+                found.append(Deadline(d.date, result.scenario, r.test, d.event, d.text, result.as_of,
+                                      loaded.file, r.title))
+    found.sort(key=lambda d: (d.date, d.scenario, d.test, d.event))
+    return found, errors
+
+
+def _already_fixed(moves: str | None, facts: dict[str, Any], as_of: str) -> bool:
+    """The date fact this key date moves is stated and not in the future: nothing left to move."""
+    if not moves or moves == "as_of":
+        return False
+    value = facts.get(moves)
+    return isinstance(value, date) and value.isoformat() <= as_of
+
+
+COLUMNS = ("date", "scenario", "test", "event", "text")
+
+
+def as_text(deadlines: list[Deadline], lang: str = "en") -> str:
+    if not deadlines:
+        return t("deadlines.none", lang)
+    header = [t(f"deadlines.col.{c}", lang) for c in COLUMNS]
+    rows = [[getattr(d, c) for c in COLUMNS] for d in deadlines]
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(COLUMNS) - 1)]
+    lines = []
+    for row in [header, *rows]:
+        lines.append("  ".join([*(cell.ljust(w) for cell, w in zip(row, widths)), row[-1]]).rstrip())
+    return "\n".join(lines)
+
+
+def as_json(deadlines: list[Deadline]) -> str:
+    return json.dumps([asdict(d) for d in deadlines], ensure_ascii=False, indent=2)
+
+
+def as_markdown(deadlines: list[Deadline], lang: str = "en") -> str:
+    if not deadlines:
+        return t("deadlines.none", lang)
+    out = ["| " + " | ".join(t(f"deadlines.col.{c}", lang) for c in COLUMNS) + " |", "|---|---|---|---|---|"]
+    for d in deadlines:
+        cells = [d.date, f"`{d.scenario}`", f"`{d.test}`", f"`{d.event}`", d.text.replace("|", "\\|")]
+        out.append("| " + " | ".join(cells) + " |")
+    return "\n".join(out)
+
+
+def to_ical(deadlines: list[Deadline], lang: str = "en") -> bytes:
+    """An iCalendar file: one all-day event per deadline, UID scenario/test/event@creval."""
+    from icalendar import Calendar, Event
+
+    cal = Calendar()
+    cal.add("prodid", f"-//creval//deadlines {__version__}//EN")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", t("deadlines.ics.calendar", lang))
+    for d in deadlines:
+        day = date.fromisoformat(d.date)
+        event = Event()
+        event.add("uid", d.uid)
+        # DTSTAMP is required; the assessment date keeps the file reproducible.
+        event.add("dtstamp", datetime.combine(date.fromisoformat(d.as_of), time(0), tzinfo=timezone.utc))
+        event.add("dtstart", day)
+        event.add("dtend", day + timedelta(days=1))
+        event.add("summary", t("deadlines.ics.summary", lang, scenario=d.scenario, event=d.event, test=d.test))
+        event.add("description", t("deadlines.ics.description", lang, text=d.text, scenario=d.scenario,
+                                   file=d.file or "-", test=d.test, title=d.title, as_of=d.as_of))
+        event.add("categories", ["creval", d.test])
+        event.add("transp", "TRANSPARENT")
+        cal.add_component(event)
+    return cal.to_ical()
+
+
+def write_ical(deadlines: list[Deadline], path: Path, lang: str = "en") -> None:
+    path.write_bytes(to_ical(deadlines, lang))

@@ -1,0 +1,102 @@
+"""What a decision memo adds to a result: the assumptions made, and a digest of the scenario.
+
+Assumptions: each fact a test reads that the scenario does not state, and how the rule
+treated its absence. The treatment is read from the rule file, not hard-coded per test:
+
+- the fact has a `default` (credited_days: 0): the default was used;
+- the fact feeds a `first_known: [fact, ..., as_of]` derivation (proceedings_date ...): the
+  assessment date was used instead;
+- a criterion tests `unknown: fact` (convention_in_force ...): the treaty tables decided;
+- a criterion tests `not_true: fact` (a defence): not established;
+- otherwise: unknown.
+
+The scenario digest is the SHA-256 of the canonical JSON of the validated scenario (keys
+sorted, no insignificant white space, unknown facts left out), so a memo names exactly the
+facts it was computed from.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date
+from functools import lru_cache
+from typing import Any
+
+from . import conditions
+from .rulebook import Test
+
+DEFAULT, AS_OF, TABLES, NOT_ESTABLISHED, UNKNOWN = "default", "as_of", "tables", "not_established", "unknown"
+
+
+def scenario_digest(scenario: Any) -> str:
+    """sha256 of the canonical JSON of a validated scenario (a pydantic model)."""
+    data = scenario.model_dump(mode="json", exclude_none=True)
+    text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _walk(cond: conditions.Condition):
+    if isinstance(cond, conditions.Junction):
+        for part in cond.parts:
+            yield from _walk(part)
+    else:
+        yield cond
+
+
+@lru_cache(maxsize=64)
+def treatments(test: Test) -> dict[str, str]:
+    """How the rule treats the absence of each of its facts (see the module docstring)."""
+    rule = test.rule
+    fallback: set[str] = set()
+    for spec in rule.derived.values():
+        args = spec.get("first_known")
+        if isinstance(args, list) and "as_of" in args:
+            fallback.update(a for a in args if a in rule.facts)
+    overrides, defences = set(), set()
+    for cid in rule.criteria:
+        for cond in (test.met[cid], test.unmet[cid]):
+            for leaf in _walk(cond):
+                if isinstance(leaf, conditions.Presence) and not leaf.known:
+                    overrides.add(leaf.field)
+                elif isinstance(leaf, conditions.Truth) and leaf.kind == "not_true":
+                    defences.add(leaf.field)
+    out = {}
+    for name, spec in rule.facts.items():
+        if spec.default is not None:
+            out[name] = DEFAULT
+        elif name in fallback:
+            out[name] = AS_OF
+        elif name in overrides:
+            out[name] = TABLES
+        elif name in defences:
+            out[name] = NOT_ESTABLISHED
+        else:
+            out[name] = UNKNOWN
+    return out
+
+
+def assumptions(test: Test, facts: dict[str, Any], given: set[str], as_of: date, lang: str = "en") -> list[dict]:
+    """One entry per fact of the test that the scenario does not state.
+
+    `facts` are the matter's facts after validation (defaults filled in); `given` the names
+    the scenario itself set (a default is an assumption unless stated)."""
+    from .i18n import t
+
+    out = []
+    for name, kind in treatments(test).items():
+        value = facts.get(name)
+        if kind == DEFAULT:
+            if name in given and value is not None:
+                continue
+            value = test.rule.facts[name].default
+        elif value is not None:
+            continue
+        elif kind == AS_OF:
+            value = as_of
+        shown = value.isoformat() if isinstance(value, date) else value
+        out.append({
+            "fact": name, "treated_as": kind, "value": shown,
+            "text": t(f"memo.assume.{kind}", lang, fact=name, value="" if shown is None else shown),
+        })
+    return out

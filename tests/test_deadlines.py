@@ -1,0 +1,181 @@
+"""`creval deadlines`: the caseworker's calendar over a folder of scenarios."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from creval.cli import app
+
+REPO = Path(__file__).resolve().parents[1]
+HAGUE = "hague-abduction-return"
+
+
+@pytest.fixture(scope="module")
+def pinned_rules(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("rules-deadlines")
+    shutil.copy(REPO / "rules" / f"{HAGUE}.yaml", folder / f"{HAGUE}.yaml")
+    shutil.copytree(REPO / "rules" / "data", folder / "data")
+    shutil.copytree(REPO / "rules" / "i18n", folder / "i18n")
+    return folder
+
+
+@pytest.fixture(autouse=True)
+def _rules(pinned_rules, monkeypatch):
+    monkeypatch.setenv("CREVAL_RULES", str(pinned_rules))
+
+
+def scenario(sid: str, birth: str, removal: str, proceedings: str | None = None, as_of: str = "2026-03-01") -> str:
+    text = f"""\
+id: {sid}
+as_of: {as_of}
+facts:
+  abduction:
+    child_birth_date: {birth}
+    habitual_residence: KZ
+    taken_to: RU
+    removal_date: {removal}
+    left_behind_right: custody
+    rights_exercised: true
+"""
+    return text + (f"    proceedings_date: {proceedings}\n" if proceedings else "")
+
+
+@pytest.fixture
+def cases(tmp_path) -> Path:
+    folder = tmp_path / "cases"
+    folder.mkdir()
+    # Removed five months ago, no proceedings yet: both dates ahead.
+    (folder / "a.yaml").write_text(scenario("case-a", "2015-04-02", "2025-09-10"), encoding="utf-8")
+    # Proceedings already commenced: the end of the year no longer moves anything.
+    (folder / "b.yaml").write_text(scenario("case-b", "2014-01-01", "2025-06-10", "2025-08-01"), encoding="utf-8")
+    # Removed over a year ago; the child turns 16 in two months.
+    (folder / "sub").mkdir()
+    (folder / "sub" / "c.yaml").write_text(scenario("case-c", "2010-05-01", "2024-01-01"), encoding="utf-8")
+    # Proceedings planned after the end of the year: the date still matters.
+    (folder / "d.yaml").write_text(scenario("case-d", "2016-01-01", "2025-12-01", "2026-12-15"), encoding="utf-8")
+    return folder
+
+
+EXPECTED = [
+    ("2026-05-01", "case-c", "child-attains-16"),
+    ("2026-09-10", "case-a", "one-year-after-removal"),
+    ("2026-12-01", "case-d", "one-year-after-removal"),
+    ("2030-01-01", "case-b", "child-attains-16"),
+    ("2031-04-02", "case-a", "child-attains-16"),
+    ("2032-01-01", "case-d", "child-attains-16"),
+]
+
+
+def key_date_text(pinned_rules, event: str, lang: str = "en") -> str:
+    from creval.rulebook import load
+
+    rule = load(pinned_rules).tests[HAGUE].rule
+    return next(kd.text.get(lang) for kd in rule.key_dates if kd.event == event)
+
+
+def run(*args):
+    return CliRunner().invoke(app, ["deadlines", *map(str, args)])
+
+
+def test_text_calendar_sorted_future_only_with_texts(cases, pinned_rules):
+    result = run(cases)
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0].split()[:4] == ["date", "scenario", "test", "event"]
+    rows = lines[1:]
+    assert [(r.split()[0], r.split()[1], r.split()[3]) for r in rows] == EXPECTED
+    for row, (_, _, event) in zip(rows, EXPECTED):
+        assert row.split()[2] == HAGUE
+        assert row.endswith(key_date_text(pinned_rules, event))
+    assert "One year since the removal" in rows[1]
+
+
+def test_dates_on_or_before_the_assessment_date_are_left_out(cases):
+    found = json.loads(run(cases, "--format", "json").stdout)
+    assert all(d["date"] > d["as_of"] for d in found)
+    assert ("case-c", "one-year-after-removal") not in {(d["scenario"], d["event"]) for d in found}  # 2025-01-01
+    assert ("case-b", "one-year-after-removal") not in {(d["scenario"], d["event"]) for d in found}  # proceedings filed
+
+
+def test_json_format(cases, pinned_rules):
+    result = run(cases, "--format", "json")
+    assert result.exit_code == 0
+    found = json.loads(result.stdout)
+    assert [(d["date"], d["scenario"], d["event"]) for d in found] == EXPECTED
+    first = found[0]
+    assert first["test"] == HAGUE
+    assert first["as_of"] == "2026-03-01"
+    assert first["file"].endswith("c.yaml")
+    assert first["text"] == key_date_text(pinned_rules, "child-attains-16")
+
+
+def test_ics_parses_back_with_all_day_events_and_stable_uids(cases, tmp_path, pinned_rules):
+    from icalendar import Calendar
+
+    ics = tmp_path / "deadlines.ics"
+    result = run(cases, "--ics", ics)
+    assert result.exit_code == 0, result.output
+    assert f"6 dates written to {ics}" in result.stderr
+    calendar = Calendar.from_ical(ics.read_bytes())
+    events = list(calendar.walk("VEVENT"))
+    assert len(events) == len(EXPECTED)
+    for event, (day, sid, name) in zip(events, EXPECTED):
+        start, end = event.decoded("dtstart"), event.decoded("dtend")
+        assert start == date.fromisoformat(day) and type(start) is date  # all-day: a DATE, not a DATE-TIME
+        assert end == start + timedelta(days=1)
+        assert str(event["uid"]) == f"{sid}/{HAGUE}/{name}@creval"
+        assert key_date_text(pinned_rules, name) in str(event["description"])
+        assert sid in str(event["summary"])
+    assert len({str(e["uid"]) for e in events}) == len(events)
+    first = ics.read_bytes()
+    assert run(cases, "--ics", ics).exit_code == 0
+    assert ics.read_bytes() == first  # the same input gives the same file
+
+
+def test_as_of_override_moves_the_horizon(cases):
+    found = json.loads(run(cases, "--format", "json", "--as-of", "2026-07-01").stdout)
+    assert [(d["date"], d["scenario"], d["event"]) for d in found] == [e for e in EXPECTED if e[0] > "2026-07-01"]
+
+
+def test_invalid_scenario_is_named_and_the_rest_still_listed(cases):
+    (cases / "bad.yaml").write_text("id: bad\nfacts:\n  abduction:\n    child_birth_date: 2015-13-01\n", encoding="utf-8")
+    result = run(cases)
+    assert result.exit_code == 2
+    assert "bad.yaml" in result.stderr and "child_birth_date" in result.stderr
+    assert len(result.stdout.splitlines()) == 1 + len(EXPECTED)
+
+
+def test_nothing_ahead(tmp_path):
+    (tmp_path / "old.yaml").write_text(scenario("old", "2000-01-01", "2010-01-01", as_of="2024-01-01"), encoding="utf-8")
+    result = run(tmp_path)
+    assert result.exit_code == 0
+    assert result.stdout.strip() == "No key dates after the assessment date."
+    assert json.loads(run(tmp_path, "--format", "json").stdout) == []
+
+
+def test_russian_headers_and_texts(cases, pinned_rules):
+    result = run(cases, "--lang", "ru")
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[0].startswith("дата")
+    assert key_date_text(pinned_rules, "child-attains-16", "ru") in result.stdout
+
+
+def test_markdown_table(cases):
+    result = run(cases, "--format", "markdown")
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("| date | scenario |")
+    assert len(lines) == 2 + len(EXPECTED)
+
+
+def test_unwritable_ics_is_a_one_line_error(cases, tmp_path):
+    result = run(cases, "--ics", tmp_path / "no" / "such" / "x.ics")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("creval: --ics:")
+    assert len(result.stderr.strip().splitlines()) == 1

@@ -1,0 +1,329 @@
+"""Properties, checked with hypothesis on random facts.
+
+(a) An age criterion flips exactly once, on the birthday (29 February births included).
+(b) Unknowns are monotone (Kleene): making a known fact unknown leaves the outcome as it
+    was or makes it `undetermined`, and never turns `undetermined` into a definite outcome.
+    The exceptions are the ones legal-tests.md orders explicitly; each is listed below with
+    its reason, and for facts whose absence has a meaning (a default, a fallback to as_of,
+    a defence not established) the property is that absence means exactly that value.
+(c) The plain-Python oracle agrees with the durable_rules engine on random scenarios.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from creval import oracle
+from creval.derive import derive
+from creval.engine import Engine, EngineError
+from creval.rulebook import Bound
+from creval.rulebook import Test as LegalTest
+from helpers import (
+    ADOPTION,
+    CHILD_LABOUR,
+    CONSCRIPTION,
+    HAGUE,
+    MAINTENANCE,
+    MILITARY,
+    PAROLE,
+    PERIODICALS,
+    WORK_BAN,
+    Runner,
+    anniversary,
+    bundled,
+    has_test,
+    needs,
+    statuses,
+)
+
+# CREVAL_PROPERTY_EXAMPLES raises the number of examples for a one-off deep run.
+EXAMPLES = int(os.environ.get("CREVAL_PROPERTY_EXAMPLES", "0"))
+SETTINGS = settings(max_examples=EXAMPLES or 120, deadline=None, database=None,
+                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+ORACLE_SETTINGS = settings(max_examples=EXAMPLES or 200, deadline=None, database=None,
+                           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+STATES = ["KZ", "RU", "DE", "KG", "US", "TR"]
+LEAP_DAYS = [date(y, 2, 29) for y in range(1992, 2040, 4)]
+DATES = st.one_of(st.dates(date(1990, 1, 1), date(2040, 12, 31)), st.sampled_from(LEAP_DAYS))
+ALL_TESTS = [HAGUE, CONSCRIPTION, MILITARY, ADOPTION, PAROLE, WORK_BAN, CHILD_LABOUR, PERIODICALS, MAINTENANCE]
+
+
+@pytest.fixture(scope="module")
+def runner() -> Runner:
+    return Runner(bundled())
+
+
+def present_tests():
+    """Every bundled test (new rule files included), each skipped if its file is absent."""
+    ids = list(dict.fromkeys(ALL_TESTS + list(bundled().tests)))
+    return [pytest.param(t, marks=needs(t), id=t) for t in ids]
+
+
+# ------------------------------------------------------------------ fact strategies
+
+def _param_ints(test: LegalTest) -> list[int]:
+    found: list[int] = []
+    for value in test.params.values():
+        for v in value if isinstance(value, list) else [value]:
+            if isinstance(v, int) and not isinstance(v, bool):
+                found += [v - 1, v, v + 1]
+    return found
+
+
+def fact_value(test: LegalTest, name: str) -> st.SearchStrategy:
+    spec = test.rule.facts[name]
+    if spec.type == "date":
+        return DATES
+    if spec.type == "state":
+        return st.sampled_from(STATES)
+    if spec.type == "bool":
+        return st.booleans()
+    if spec.type == "enum":
+        return st.sampled_from(spec.values)
+    if spec.type == "term":
+        return st.fixed_dictionaries(
+            {"years": st.integers(0, 12), "months": st.integers(0, 24), "days": st.integers(0, 60)}
+        ).filter(lambda t: any(t.values()))
+    bound = lambda b: test.params[b.param] if isinstance(b, Bound) else b  # noqa: E731
+    low, high = bound(spec.min), bound(spec.max)
+    if low is not None and high is not None and high - low <= 100:
+        return st.integers(low, high)
+    low = 0 if low is None else low
+    near = _param_ints(test)
+    around = st.integers(low, low + 400)
+    return st.one_of(st.sampled_from(near), around) if near else around
+
+
+def facts_strategy(test: LegalTest, keep: float | None = None) -> st.SearchStrategy[dict[str, Any]]:
+    """A fact dict: each fact present or absent (each with probability 1/2 unless `keep`)."""
+    names = list(test.rule.facts)
+
+    @st.composite
+    def build(draw):
+        out = {}
+        for name in names:
+            present = draw(st.booleans()) if keep is None else draw(st.floats(0, 1)) < keep
+            if present:
+                out[name] = draw(fact_value(test, name))
+        return out
+
+    return build()
+
+
+# ----------------------------------------------------- (a) an age flips on the birthday
+
+# (test, criterion, years, key date event, the fact that carries the date of assessment (None:
+#  as_of), the birth fact, status before the birthday, status from it)
+AGE_CRITERIA = [
+    (HAGUE, "child-under-16", 16, "child-attains-16", None, "child_birth_date", "met", "unmet"),
+    (CONSCRIPTION, "aged-18-or-over", 18, "attains-18", None, "birth_date", "unmet", "met"),
+    (CONSCRIPTION, "under-27", 27, "attains-27", None, "birth_date", "met", "unmet"),
+    (MILITARY, "under-18", 18, "attains-18", "activity_date", "birth_date", "met", "unmet"),
+    (ADOPTION, "child-under-18", 18, "child-attains-18", "decision_date", "child_birth_date", "met", "unmet"),
+    (CHILD_LABOUR, "under-18", 18, "attains-18", "work_date", "birth_date", "met", "unmet"),
+    (PERIODICALS, "under-18", 18, "attains-18", "sale_date", "seller_birth_date", "met", "unmet"),
+]
+BIRTHS = st.one_of(st.dates(date(1990, 1, 1), date(2030, 12, 31)), st.sampled_from(LEAP_DAYS))
+
+
+@pytest.mark.parametrize(
+    "test_id, criterion, years, event, on_fact, birth_fact, before, after",
+    [pytest.param(*c, marks=needs(c[0]), id=f"{c[0]}:{c[1]}") for c in AGE_CRITERIA],
+)
+@SETTINGS
+@given(birth=BIRTHS, far=st.integers(-3000, 3000))
+def test_age_criterion_flips_once_on_the_birthday(runner, test_id, criterion, years, event, on_fact, birth_fact,
+                                                  before, after, birth, far):
+    birthday = anniversary(birth, years)
+    seen = []
+    for index, offset in enumerate([*range(-4, 5), far]):
+        day = birthday + timedelta(days=offset)
+        if on_fact is None:
+            facts, as_of = {birth_fact: birth}, day
+        else:
+            facts, as_of = {birth_fact: birth, on_fact: day}, birthday + timedelta(days=4000)
+        result = runner.run(test_id, facts, as_of)
+        status = statuses(result)[criterion]
+        assert status == (before if offset < 0 else after), (birth, day, status)
+        if index < 9:  # the window of days around the birthday
+            seen.append(status)
+        assert {kd.event: kd.date for kd in result.dates}[event] == birthday.isoformat()
+    assert sum(a != b for a, b in zip(seen, seen[1:])) == 1  # exactly one flip in the window
+
+
+# --------------------------------------------------- (b) monotonicity of unknowns
+
+# Facts whose absence means a value (legal-tests.md), so that removing them is not "unknown":
+# the property checked for them is that absent behaves exactly as that value.
+ABSENT_MEANS = {
+    # "falls back to as_of when it is absent" (Common semantics, "The assessment date")
+    HAGUE: {"proceedings_date": "as_of", "consent_or_acquiescence": False, "grave_risk": False,
+            "child_objects": False, "settled_in_new_environment": False},  # s.1: a defence not shown is not established
+    MILITARY: {"activity_date": "as_of"},
+    ADOPTION: {"decision_date": "as_of"},
+    PAROLE: {"credited_days": 0},  # s.5: default 0
+    WORK_BAN: {"activity_date": "as_of"},
+    CHILD_LABOUR: {"work_date": "as_of"},
+    PERIODICALS: {"sale_date": "as_of"},
+    MAINTENANCE: {"application_date": "as_of"},
+}
+# Optional overrides: stated, they decide instead of the treaty tables; absent, the tables
+# decide, which may give any definite answer. Not "unknown" either.
+OVERRIDES = {HAGUE: {"convention_in_force"}, ADOPTION: {"receiving_state_bound"}}
+# Transitions from a definite outcome to another definite one that the catalogue's order of
+# outcomes ("first that applies") makes legitimate when one fact becomes unknown.
+ALLOWED = {
+    # s.2: not-subject (citizen or male unmet) comes first; with citizenship or sex unknown the
+    # age lines still apply before `undetermined`.
+    (CONSCRIPTION, "citizenship"): {("not-subject", "under-age"), ("not-subject", "over-age")},
+    (CONSCRIPTION, "sex"): {("not-subject", "under-age"), ("not-subject", "over-age")},
+    # s.4 and the rule's note: a child of unknown citizenship still reaches domestic-priority
+    # and not-permitted from the other facts.
+    (ADOPTION, "child_citizenship"): {("not-applicable", "domestic-priority"), ("not-applicable", "not-permitted")},
+    # s.7: not-a-child, then not-a-worst-form, then undetermined: with the age unknown, work
+    # that is no worst form is still not-a-worst-form.
+    (CHILD_LABOUR, "birth_date"): {("not-a-child", "not-a-worst-form")},
+}
+
+
+@pytest.mark.parametrize(
+    "test_id, facts, as_of, removed, before, after",
+    [
+        pytest.param(CONSCRIPTION, {"birth_date": date(2010, 1, 1), "sex": "male", "citizenship": "RU"},
+                     date(2020, 1, 1), "citizenship", "not-subject", "under-age", marks=needs(CONSCRIPTION)),
+        pytest.param(CONSCRIPTION, {"birth_date": date(1980, 1, 1), "sex": "female", "citizenship": "KZ"},
+                     date(2020, 1, 1), "sex", "not-subject", "over-age", marks=needs(CONSCRIPTION)),
+        pytest.param(ADOPTION, {"child_citizenship": "RU", "applicant_is_relative": True},
+                     date(2020, 1, 1), "child_citizenship", "not-applicable", "domestic-priority", marks=needs(ADOPTION)),
+        pytest.param(ADOPTION, {"child_citizenship": "RU", "applicant_is_relative": False, "applicant_citizenship": "DE",
+                                "applicant_residence": "DE", "family_selected_by": "applicant"},
+                     date(2020, 1, 1), "child_citizenship", "not-applicable", "not-permitted", marks=needs(ADOPTION)),
+        pytest.param(CHILD_LABOUR, {"birth_date": date(1990, 1, 1), "work_type": "other"},
+                     date(2020, 1, 1), "birth_date", "not-a-child", "not-a-worst-form", marks=needs(CHILD_LABOUR)),
+    ],
+)
+def test_allowed_transitions_happen_as_the_catalogue_orders_them(runner, test_id, facts, as_of, removed, before, after):
+    """The exceptions in ALLOWED are real: each occurs, exactly as legal-tests.md orders the outcomes."""
+    assert runner.run(test_id, facts, as_of).outcome == before
+    assert runner.run(test_id, {k: v for k, v in facts.items() if k != removed}, as_of).outcome == after
+    assert (before, after) in ALLOWED[(test_id, removed)]
+
+
+def _summary(result):
+    return result.outcome, statuses(result), [(kd.event, kd.date) for kd in result.dates]
+
+
+@pytest.mark.parametrize("test_id", present_tests())
+@SETTINGS
+@given(data=st.data(), as_of=st.dates(date(1990, 1, 1), date(2040, 12, 31)))
+def test_removing_a_fact_never_makes_a_different_definite_outcome(runner, test_id, data, as_of):
+    test = runner.book.tests[test_id]
+    facts = data.draw(facts_strategy(test, keep=0.8), label="facts")
+    before = runner.run(test_id, facts, as_of).outcome
+    special = set(ABSENT_MEANS.get(test_id, {})) | OVERRIDES.get(test_id, set())
+    for name in facts:
+        if name in special:
+            continue
+        after = runner.run(test_id, {k: v for k, v in facts.items() if k != name}, as_of).outcome
+        if after == before or after == "undetermined":
+            continue
+        assert (before, after) in ALLOWED.get((test_id, name), set()), (
+            f"removing {name} turned {before} into {after}", facts, as_of)
+
+
+@pytest.mark.parametrize("test_id", [pytest.param(t, marks=needs(t), id=t) for t in ABSENT_MEANS])
+@SETTINGS
+@given(data=st.data(), as_of=st.dates(date(1990, 1, 1), date(2040, 12, 31)))
+def test_an_absent_fact_means_its_documented_value(runner, test_id, data, as_of):
+    test = runner.book.tests[test_id]
+    facts = data.draw(facts_strategy(test, keep=0.8), label="facts")
+    for name, meaning in ABSENT_MEANS[test_id].items():
+        absent = {k: v for k, v in facts.items() if k != name}
+        stated = dict(absent, **{name: as_of if meaning == "as_of" else meaning})
+        assert _summary(runner.run(test_id, absent, as_of)) == _summary(runner.run(test_id, stated, as_of)), name
+
+
+@pytest.mark.parametrize("test_id", [pytest.param(t, marks=needs(t), id=t) for t in OVERRIDES])
+@SETTINGS
+@given(data=st.data(), as_of=st.dates(date(1990, 1, 1), date(2040, 12, 31)))
+def test_an_override_that_agrees_with_the_tables_changes_nothing(runner, test_id, data, as_of):
+    test = runner.book.tests[test_id]
+    facts = data.draw(facts_strategy(test, keep=0.8), label="facts")
+    (override,) = OVERRIDES[test_id]
+    absent = {k: v for k, v in facts.items() if k != override}
+    base = runner.run(test_id, absent, as_of)
+    criterion = next(c for c, crit in test.rule.criteria.items() if override in crit.reads)
+    table_says = statuses(base)[criterion]
+    if table_says not in ("met", "unmet"):
+        return
+    agreeing = runner.run(test_id, dict(absent, **{override: table_says == "met"}), as_of)
+    assert _summary(agreeing) == _summary(base)
+
+
+# --------------------------------------------------------- (c) oracle == engine
+
+@pytest.fixture(scope="module")
+def engine() -> Engine:
+    return Engine(bundled())
+
+
+def _same(engine: Engine, test: LegalTest, values: dict[str, Any], conflicts_possible: bool = False) -> None:
+    expected = oracle.decide(test, values)
+    if "conflict" in expected.statuses.values():
+        # Only field values that derive never produces (e.g. a latest ban end before the
+        # earliest) make a criterion both met and unmet; the engine must then refuse.
+        assert conflicts_possible, expected.statuses
+        with pytest.raises(EngineError, match="both met and unmet"):
+            engine.decide(test.id, values)
+        return
+    got = engine.decide(test.id, values)
+    assert got.statuses == expected.statuses, values
+    assert got.ranks == expected.ranks, values
+    assert got.unknown_hits == expected.unknown_hits, values
+
+
+@pytest.mark.parametrize("test_id", present_tests())
+@ORACLE_SETTINGS
+@given(data=st.data(), as_of=st.dates(date(1990, 1, 1), date(2040, 12, 31)))
+def test_oracle_agrees_with_engine_on_random_scenarios(engine, test_id, data, as_of):
+    book = bundled()
+    test = book.tests[test_id]
+    facts = data.draw(facts_strategy(test), label="facts")
+    _same(engine, test, derive(test, facts, as_of, book.tables).values)
+
+
+def _field_value(test: LegalTest, name: str, kind: str) -> st.SearchStrategy:
+    if name in test.rule.facts:
+        return fact_value(test, name)
+    if kind == "date":
+        return DATES
+    if kind == "status":
+        return st.sampled_from(["in-force", "not-in-force"])
+    return st.sampled_from(STATES)  # a `copy` of a state
+
+
+@pytest.mark.parametrize("test_id", present_tests())
+@ORACLE_SETTINGS
+@given(data=st.data())
+def test_oracle_agrees_with_engine_on_arbitrary_field_values(engine, test_id, data):
+    """Wider than derive produces: any field (fact, as_of or derived) present or absent, so
+    that comparisons whose other field is absent are exercised in every combination."""
+    test = bundled().tests[test_id]
+    values = {}
+    for name, kind in test.field_types.items():
+        if data.draw(st.booleans(), label=f"has {name}"):
+            values[name] = data.draw(_field_value(test, name, kind), label=name)
+    _same(engine, test, values, conflicts_possible=True)
+
+
+def test_every_bundled_test_has_a_property_entry():
+    # A new rule file must be considered here: its age criteria and absent-means facts.
+    for test_id in bundled().tests:
+        assert test_id in ALL_TESTS, f"{test_id}: add it to ALL_TESTS (and AGE_CRITERIA / ABSENT_MEANS if needed)"
+    assert has_test(HAGUE)
