@@ -334,6 +334,6 @@ def test_100000_lines_with_1_percent_bad_give_100000_lines(rules, pool, tmp_path
             if line.startswith(b'{"line": '):
                 errors.append(json.loads(line)["line"])
             else:
-                assert line.startswith(b'{"scenario": "gen-%07d"' % count), count
+                assert line.startswith(b'{"scenario":"gen-%07d"' % count), count
     assert count == 100_000
     assert errors == list(range(100, 100_001, 100))

@@ -9,6 +9,8 @@ from datetime import date
 from fractions import Fraction
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from creval import dates
 from creval.derive import derive
@@ -154,3 +156,12 @@ def test_parole_derived_dates_absent_when_term_or_start_unknown(parole_values):
     no_start = parole_values({"term": {"years": 1, "months": 0, "days": 0}})
     for values in (no_term, no_start):
         assert "three_quarters_date" not in values and "sentence_ends" not in values
+
+
+@given(st.dates(min_value=date(1800, 1, 1), max_value=date(2150, 12, 31)), st.integers(0, 40))
+@settings(max_examples=300, deadline=None)
+def test_add_years_is_relativedelta(start, years):
+    """The fast anniversary equals dateutil's (29 February falls on 28 February)."""
+    from dateutil.relativedelta import relativedelta
+
+    assert dates.add_years(start, years) == start + relativedelta(years=years)

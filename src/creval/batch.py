@@ -25,6 +25,8 @@ from datetime import date
 from pathlib import Path
 from typing import IO, Callable, Iterator, Optional
 
+import orjson
+
 from .i18n import tr
 from .loader import Refused, parse_json, validate
 
@@ -148,12 +150,22 @@ def _utf8(text: str) -> bytes:
     if not text.isascii():
         # U+0085, U+2028 and U+2029 are valid inside JSON strings, but many readers (Python's
         # str.splitlines among them) take them for line ends: escape them, one line stays one line
-        text = text.replace("\x85", "\\u0085").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+        for char, escaped in (("\x85", "\\u0085"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+            if char in text:  # a scan is cheaper than a copy, and these are rare
+                text = text.replace(char, escaped)
     # backslashreplace: a lone surrogate, should one get through, becomes a JSON escape
     return text.encode("utf-8", "backslashreplace")
 
 
-_encode = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode  # results hold no cycles
+_stdlib_encode = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
+
+
+def _encode(result: dict) -> str:
+    """One result as a line of JSON (orjson: the stdlib encoder was a sixth of batch time)."""
+    try:
+        return orjson.dumps(result).decode("utf-8")
+    except orjson.JSONEncodeError:  # e.g. a lone surrogate in a title: the stdlib escapes it
+        return _stdlib_encode(result)
 
 
 def _error_line(number: int, problem: str) -> str:

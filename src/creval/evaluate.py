@@ -110,6 +110,11 @@ def _words(lang: str) -> dict[Any, str]:
 def _shown(value: Any, lang: str = "en", enum: str | None = None) -> str:
     """A value as a rule text shows it: ISO dates, words for unknown/none/true/false in `lang`,
     treaty notes and instrument names translated, enumerated codes named in ru/kk."""
+    kind = type(value)
+    if kind is str and (enum is None or lang == "en"):  # the common case: a state code, a plain text
+        return value
+    if kind is date:
+        return value.isoformat()
     if value is None:
         return _words(lang)["unknown"]
     if value is True or value is False:
@@ -157,7 +162,11 @@ class Evaluator:
                 (cid, crit, "; ".join(rule.sources[s].cite() for s in crit.sources), crit.title.get(lang))
                 for cid, crit in rule.criteria.items()
             ]
-            found = self._static[(test.id, lang)] = (criteria, test.sources_cited(), rule.title.get(lang))
+            found = self._static[(test.id, lang)] = (
+                criteria, test.sources_cited(), rule.title.get(lang),
+                {rep.name: rep.title.get(lang) for rep in rule.report},
+                [s.cite(lang) for s in rule.sources.values()],
+            )
         return found
 
     def scenario(self, scenario, file: str = "", tests: list[str] | None = None, lang: str = "en") -> ScenarioResult:
@@ -200,7 +209,7 @@ class Evaluator:
         row = test.rule.outcome_table[rank]
         values = _template_values(test, derived)
         rule = test.rule
-        static_criteria, sources, title = self._texts(test, lang)
+        static_criteria, sources, title, detail_titles, sources_shown = self._texts(test, lang)
         statuses = decision.statuses
         criteria = [
             CriterionResult(cid, statuses[cid], fill(crit.reason[statuses[cid]].get(lang), values, lang, test.enums), cited, crit_title)
@@ -220,8 +229,7 @@ class Evaluator:
             title=title, explanation=fill(row.text.get(lang), values, lang, test.enums),
             assessed_on=(date_fact or as_of).isoformat(), details=details,
             notes=[fill(n.get(lang), values, lang, test.enums) for n in rule.notes],
-            detail_titles={rep.name: rep.title.get(lang) for rep in rule.report},
-            sources_shown=[s.cite(lang) for s in rule.sources.values()],
+            detail_titles=dict(detail_titles), sources_shown=list(sources_shown),
         )
 
 

@@ -53,13 +53,25 @@ def _load(folder: Path) -> dict[str, dict[str, str]]:
     return merged
 
 
+_SPLIT: dict[str, list[str]] = {}  # message text -> [text, name, text, name, ..., text]
+
+
 def t(key: str, lang: str = "en", **values: Any) -> str:
     """The text of `key` in `lang` (English when that language lacks it; the key when unknown)."""
     entry = messages().get(key)
     if entry is None:
         return key
     text = entry.get(lang) or entry.get("en") or key
-    return _PLACEHOLDER.sub(lambda m: str(values.get(m.group(1), m.group(0))), text)
+    parts = _SPLIT.get(text)
+    if parts is None:  # split each message once: t() runs many times per scenario
+        parts = _SPLIT[text] = _PLACEHOLDER.split(text)
+    if len(parts) == 1:
+        return text
+    out = parts[:]
+    for i in range(1, len(parts), 2):
+        name = parts[i]
+        out[i] = str(values[name]) if name in values else "{" + name + "}"
+    return "".join(out)
 
 
 def outcome_label(test_id: str, outcome: str, lang: str = "en") -> str:

@@ -18,10 +18,11 @@ facts it was computed from.
 from __future__ import annotations
 
 import hashlib
-import json
 from datetime import date
 from functools import lru_cache
 from typing import Any
+
+import orjson
 
 from . import conditions
 from .rulebook import Test
@@ -32,8 +33,9 @@ DEFAULT, AS_OF, TABLES, NOT_ESTABLISHED, UNKNOWN = "default", "as_of", "tables",
 def scenario_digest(scenario: Any) -> str:
     """sha256 of the canonical JSON of a validated scenario (a pydantic model)."""
     data = scenario.model_dump(mode="json", exclude_none=True)
-    text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+    # orjson with sorted keys gives the same bytes as json.dumps(sort_keys=True,
+    # separators=(",", ":"), ensure_ascii=False) for these values, about ten times faster
+    return "sha256:" + hashlib.sha256(orjson.dumps(data, option=orjson.OPT_SORT_KEYS)).hexdigest()
 
 
 def _walk(cond: conditions.Condition):

@@ -21,7 +21,7 @@ def as_json(results: list[ScenarioResult], one_per_line: bool = False, array: bo
 
 
 def _wrap(text: str, indent: str, width: int = 100) -> list[str]:
-    return textwrap.wrap(text, width, initial_indent=indent, subsequent_indent=indent + "  ") or [indent]
+    return textwrap.wrap(text, width, initial_indent=indent, subsequent_indent=indent + "  ", break_on_hyphens=False) or [indent]
 
 
 def as_text(result: ScenarioResult, lang: str | None = None) -> str:

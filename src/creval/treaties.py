@@ -7,6 +7,7 @@ is "in-force", "not-in-force" or None (unknown), with a note naming the rows it 
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal, Optional
@@ -93,7 +94,37 @@ def _dated(row: StateRow | PairRow, on: date, what: Msg) -> Status | None:
 
 
 def status(table: TreatyTable, a: str, b: str, on: date) -> Status:
-    """Whether `table`'s instrument is in force between states a and b on `on`."""
+    """Whether `table`'s instrument is in force between states a and b on `on`.
+
+    The answer changes only on the dates the rows name, so it is computed once per interval
+    between those dates (a batch asks the same pairs again and again)."""
+    thresholds = _thresholds(table, a, b)
+    key = (table.instrument, a, b, bisect_right(thresholds, on))
+    found = _STATUS.get(key)
+    if found is None:
+        found = _status(table, a, b, on)
+        if len(_STATUS) < 100_000:
+            _STATUS[key] = found
+    return found
+
+
+_STATUS: dict[tuple, Status] = {}
+_THRESHOLDS: dict[tuple, list[date]] = {}
+
+
+def _thresholds(table: TreatyTable, a: str, b: str) -> list[date]:
+    key = (table.instrument, a, b)
+    found = _THRESHOLDS.get(key)
+    if found is None:
+        rows = [table.states.get(a), table.states.get(b), table.pair(a, b)]
+        dates = {getattr(row, name, None) for row in rows if row for name in ("in_force", "in_force_earliest", "party_by")}
+        found = sorted(d for d in dates if d is not None)
+        if len(_THRESHOLDS) < 100_000:
+            _THRESHOLDS[key] = found
+    return found
+
+
+def _status(table: TreatyTable, a: str, b: str, on: date) -> Status:
     findings: list[Status] = []
     used: list[Msg] = []
     short = table.name
@@ -127,4 +158,4 @@ def status(table: TreatyTable, a: str, b: str, on: date) -> Status:
         hits = [f.note for f in findings if f.value == wanted]
         if hits:
             return Status(wanted, Msg.joined("; ", hits))
-    return Status(IN_FORCE, Msg("treaty.in_force", short=short, a=a, b=b, date=on, used=Msg.joined("; ", used)))
+    return Status(IN_FORCE, Msg("treaty.in_force", short=short, a=a, b=b, used=Msg.joined("; ", used)))
