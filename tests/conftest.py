@@ -1,10 +1,9 @@
 """Shared fixtures.
 
-Other engineers add and edit rule files in `rules/` while tests run, so the loader and CLI
-tests pin their own rules folder: a copy of the Hague 1980 rule (matter `abduction`) and the
-treaty tables, taken from the source tree at the start of the session. Nothing here is
-autouse: a test module opts in (see `abduction_rules`), so tests written against the real
-bundled rules keep them.
+The loader and CLI tests pin their own rules folder, a copy of the Hague 1980 rule (matter
+`abduction`) and the treaty tables, so that the messages they assert (known matters, known
+tests) do not change when a rule file is added. Nothing here is autouse: a test module opts
+in (see `abduction_rules`); the other tests use the bundled rules.
 """
 
 from __future__ import annotations
@@ -13,6 +12,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from helpers import copy_rules
 
 REPO = Path(__file__).resolve().parents[1]
 HAGUE = "hague-abduction-return"
@@ -21,10 +21,7 @@ HAGUE = "hague-abduction-return"
 @pytest.fixture(scope="session")
 def abduction_rules_dir(tmp_path_factory) -> Path:
     """A rules folder holding only hague-abduction-return.yaml and rules/data."""
-    folder = tmp_path_factory.mktemp("rules-abduction")
-    shutil.copy(REPO / "rules" / f"{HAGUE}.yaml", folder / f"{HAGUE}.yaml")
-    shutil.copytree(REPO / "rules" / "data", folder / "data")
-    return folder
+    return copy_rules(tmp_path_factory.mktemp("rules-abduction"), [HAGUE])
 
 
 @pytest.fixture(scope="session")

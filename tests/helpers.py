@@ -90,7 +90,11 @@ class Runner:
 
 
 def copy_rules(tmp_path: Path, only: list[str] | None = None) -> Path:
-    """A copy of rules/ (or of the named rule files plus rules/data) under tmp_path."""
+    """A copy of rules/ (or of the named rule files plus rules/data) under tmp_path.
+
+    Tests that count tests, matters or outcomes pin the rule files they are about, so adding a
+    rule file to rules/ does not change them; the translations come from the bundled
+    rules/i18n when the copy has none."""
     folder = tmp_path / "rules"
     if only is None:
         shutil.copytree(RULES, folder)

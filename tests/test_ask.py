@@ -8,13 +8,13 @@ the message catalogue, taken at the start of the session.
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from creval.cli import app
+from helpers import copy_rules
 
 REPO = Path(__file__).resolve().parents[1]
 HAGUE = "hague-abduction-return"
@@ -27,11 +27,7 @@ Q_PROCEEDINGS = "On what date did (or will) proceedings commence"
 
 @pytest.fixture(scope="module")
 def pinned_rules(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("rules-ask")
-    shutil.copy(REPO / "rules" / f"{HAGUE}.yaml", folder / f"{HAGUE}.yaml")
-    shutil.copytree(REPO / "rules" / "data", folder / "data")
-    shutil.copytree(REPO / "rules" / "i18n", folder / "i18n")
-    return folder
+    return copy_rules(tmp_path_factory.mktemp("rules-ask"), [HAGUE])
 
 
 @pytest.fixture(autouse=True)

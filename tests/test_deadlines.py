@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -11,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from creval.cli import app
+from helpers import copy_rules
 
 REPO = Path(__file__).resolve().parents[1]
 HAGUE = "hague-abduction-return"
@@ -18,11 +18,7 @@ HAGUE = "hague-abduction-return"
 
 @pytest.fixture(scope="module")
 def pinned_rules(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("rules-deadlines")
-    shutil.copy(REPO / "rules" / f"{HAGUE}.yaml", folder / f"{HAGUE}.yaml")
-    shutil.copytree(REPO / "rules" / "data", folder / "data")
-    shutil.copytree(REPO / "rules" / "i18n", folder / "i18n")
-    return folder
+    return copy_rules(tmp_path_factory.mktemp("rules-deadlines"), [HAGUE])
 
 
 @pytest.fixture(autouse=True)

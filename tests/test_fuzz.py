@@ -42,7 +42,7 @@ def fuzz(examples: int):
 
 @lru_cache(maxsize=1)
 def world():
-    """A snapshot of the rules (others edit rules/ while tests run), its book, both deciders."""
+    """A copy of the rules, its book, both deciders."""
     folder = Path(tempfile.mkdtemp(prefix="creval-fuzz-")) / "rules"
     shutil.copytree(REPO / "rules", folder)
     book = rulebook.load(folder)

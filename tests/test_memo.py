@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from creval.cli import app
+from helpers import copy_rules
 
 REPO = Path(__file__).resolve().parents[1]
 HAGUE = "hague-abduction-return"
@@ -20,11 +20,7 @@ PAROLE = "parole-three-quarters"
 
 
 def pin(folder: Path, *tests: str) -> Path:
-    for test in tests:
-        shutil.copy(REPO / "rules" / f"{test}.yaml", folder / f"{test}.yaml")
-    shutil.copytree(REPO / "rules" / "data", folder / "data")
-    shutil.copytree(REPO / "rules" / "i18n", folder / "i18n")
-    return folder
+    return copy_rules(folder, list(tests))
 
 
 @pytest.fixture(scope="module")

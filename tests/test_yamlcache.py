@@ -26,7 +26,7 @@ def cache(tmp_path, monkeypatch) -> Path:
 
 
 def test_every_rule_file_comes_back_identical_from_the_cache(cache, tmp_path):
-    shutil.copytree(REPO / "rules", tmp_path / "rules")  # a snapshot: others edit rules/ meanwhile
+    shutil.copytree(REPO / "rules", tmp_path / "rules")
     files = sorted((tmp_path / "rules").rglob("*.yaml"))
     assert files
     for path in files:

@@ -8,13 +8,13 @@ tmp_path, so that edits to `scenarios/` cannot break them either.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from creval.cli import app
+from helpers import copy_rules
 
 REPO = Path(__file__).resolve().parents[1]
 HAGUE = "hague-abduction-return"
@@ -59,12 +59,7 @@ def write(folder: Path, name: str, text: str) -> Path:
 
 @pytest.fixture(scope="session")
 def trainer_rules_dir(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("rules-trainers")
-    for test_id in (HAGUE, CONSCRIPTION):
-        shutil.copy(REPO / "rules" / f"{test_id}.yaml", folder / f"{test_id}.yaml")
-    shutil.copytree(REPO / "rules" / "data", folder / "data")
-    shutil.copytree(REPO / "rules" / "i18n", folder / "i18n")
-    return folder
+    return copy_rules(tmp_path_factory.mktemp("rules-trainers"), [HAGUE, CONSCRIPTION])
 
 
 @pytest.fixture
