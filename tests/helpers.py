@@ -1,8 +1,7 @@
 """Shared builders for the boundary, property, engine, rule-file and date tests.
 
 These tests run against the rules in the source tree (`rules/`), loaded explicitly from the
-repository (not through CREVAL_RULES, which conftest's fixtures may point elsewhere). A
-test of a rule file that is not (yet) in `rules/` is skipped with `needs(test_id)`.
+repository (not through CREVAL_RULES, which conftest's fixtures may point elsewhere).
 
 Building an Evaluator or Engine compiles every ruleset, so modules build one each in a
 module-scoped fixture (`make_evaluator`, `make_engine`).
@@ -15,7 +14,6 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-import pytest
 
 from creval.derive import derive
 from creval.evaluate import Evaluator, TestResult
@@ -38,15 +36,6 @@ MAINTENANCE = "maintenance-recovery"
 def bundled() -> RuleBook:
     """The rule book of the source tree's rules/ (cached per process by `load`)."""
     return load(RULES)
-
-
-def has_test(test_id: str) -> bool:
-    return (RULES / f"{test_id}.yaml").is_file() and test_id in bundled().tests
-
-
-def needs(test_id: str):
-    """Skip unless rules/<test_id>.yaml exists (other engineers are still adding some)."""
-    return pytest.mark.skipif(not has_test(test_id), reason=f"rules/{test_id}.yaml is not in rules/ yet")
 
 
 def d(text: str) -> date:

@@ -1,7 +1,6 @@
 """`creval batch`: one result line per input line, in order, whatever the lines hold.
 
-The rules are a snapshot of `rules/` taken when the module starts (others edit the rule
-files while tests run); the scenarios are generated deterministically from the valid,
+The rules are a copy of `rules/` taken when the module starts; the scenarios are generated deterministically from the valid,
 dated scenario files under `scenarios/` (bench/gen.py).
 """
 

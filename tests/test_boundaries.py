@@ -26,7 +26,6 @@ from helpers import (
     day_before,
     bundled,
     key_dates,
-    needs,
     statuses,
 )
 
@@ -58,7 +57,6 @@ def hague(runner, as_of, **facts):
     return runner.run(HAGUE, {**CUSTODY, **facts}, as_of)
 
 
-@needs(HAGUE)
 class TestHague:
     def test_day_before_16th_birthday_convention_applies(self, runner):
         r = hague(runner, "2027-03-09", child_birth_date="2011-03-10", removal_date="2026-09-01")
@@ -175,7 +173,6 @@ class TestHague:
 MALE_CITIZEN = {"sex": "male", "citizenship": "KZ"}
 
 
-@needs(CONSCRIPTION)
 class TestConscription:
     @pytest.mark.parametrize(
         "as_of, outcome, crit",
@@ -213,7 +210,6 @@ class TestConscription:
 
 # ------------------------------------------------------------ military involvement
 
-@needs(MILITARY)
 class TestMilitary:
     @pytest.mark.parametrize("activity, outcome, status", [("2026-02-27", "prohibited", "met"),
                                                            ("2026-02-28", "not-prohibited", "unmet")])
@@ -242,7 +238,6 @@ FOREIGN_APPLICANT = {
 }
 
 
-@needs(ADOPTION)
 class TestAdoption:
     @pytest.mark.parametrize("decision, outcome, status", [("2026-02-27", "permitted", "met"),
                                                            ("2026-02-28", "not-permitted", "unmet")])
@@ -282,7 +277,6 @@ def sentence(start, years=0, months=0, days=0, credited=None, offence="sexual_of
     return facts
 
 
-@needs(PAROLE)
 class TestParole:
     @pytest.mark.parametrize(
         "facts, eligible_on, ends_on",
@@ -320,7 +314,6 @@ class TestParole:
 COVERED = {"offence_article": 120, "duty_to_educate": True}
 
 
-@needs(WORK_BAN)
 class TestWorkBan:
     UNKNOWN_TERM = {"ban-ends-earliest": "2014-02-28", "ban-ends-latest": "2024-02-29"}
 
@@ -362,7 +355,6 @@ class TestWorkBan:
 
 # ------------------------------------------------------- worst forms of child labour
 
-@needs(CHILD_LABOUR)
 class TestChildLabour:
     @pytest.mark.parametrize("work, outcome", [("2026-02-27", "prohibited"), ("2026-02-28", "not-a-child")])
     def test_29_february_worker_18_on_28_february(self, runner, work, outcome):
@@ -379,7 +371,6 @@ class TestChildLabour:
 
 # ----------------------------------------------------- erotic periodicals, sale by minors
 
-@needs(PERIODICALS)
 class TestPeriodicals:
     @pytest.mark.parametrize("sale, outcome", [("2022-02-27", "prohibited"), ("2022-02-28", "not-prohibited")])
     def test_29_february_seller(self, runner, sale, outcome):
@@ -395,7 +386,6 @@ class TestPeriodicals:
 
 # ------------------------------------------------------------ maintenance recovery
 
-@needs(MAINTENANCE)
 class TestMaintenance:
     @pytest.mark.parametrize(
         "application, outcome, status, instruments",
@@ -551,7 +541,7 @@ def _case_id(case):
 
 @pytest.mark.parametrize(
     "test_id, facts, as_of, outcome, missing",
-    [pytest.param(*case, marks=needs(case[0]), id=_case_id(case)) for case in OUTCOME_CASES],
+    [pytest.param(*case, id=_case_id(case)) for case in OUTCOME_CASES],
 )
 def test_outcome_and_missing(runner, test_id, facts, as_of, outcome, missing):
     r = runner.run(test_id, {k: v for k, v in facts.items() if v is not None}, as_of)
@@ -570,7 +560,6 @@ def test_every_outcome_of_every_test_is_reached():
         assert covered[test_id] <= set(test.rule.outcomes), (test_id, covered[test_id] - set(test.rule.outcomes))
 
 
-@needs(HAGUE)
 def test_hague_both_undetermined_lines_are_reachable(runner):
     # Line 2 (applicability unknown) and line 7 (only the one-year period unknown).
     applicability = runner.run(HAGUE, drop(H, "child_birth_date"), "2016-06-01")
@@ -582,7 +571,6 @@ def test_hague_both_undetermined_lines_are_reachable(runner):
                                                       "rights-breached"))
 
 
-@needs(HAGUE)
 def test_hague_missing_does_not_list_absent_defences(runner):
     facts = {**drop(H, "removal_date"), "convention_in_force": True, "settled_in_new_environment": True}
     r = runner.run(HAGUE, facts, "2016-06-01")

@@ -25,9 +25,8 @@ from creval.engine import Engine, EngineError
 from creval.evaluate import Evaluator
 from creval.loader import validate
 from creval.rulebook import RuleBook, RuleFileError
-from helpers import CONSCRIPTION, HAGUE, REPO, RULES, anniversary, bundled, copy_rules, edit, needs
+from helpers import CONSCRIPTION, HAGUE, REPO, RULES, anniversary, bundled, copy_rules, edit
 
-pytestmark = needs(CONSCRIPTION)
 
 
 @pytest.fixture(scope="module")
@@ -199,7 +198,6 @@ def test_error_mid_agenda_fails_that_scenario_only(evaluator, monkeypatch):
     assert injector.armed == 0
 
 
-@needs(HAGUE)
 def test_error_in_one_test_keeps_the_other_matters_of_the_scenario(evaluator, monkeypatch):
     def fault(real, handle, offset):
         raise RuntimeError("injected")
@@ -377,7 +375,6 @@ def test_state_fact_is_never_matched_with_no_facts(engine):
 
 
 @pytest.mark.parametrize("operator", ['"lt "', '"$in"', "foo", '"$lt"', "not", "$not"])
-@needs(HAGUE)
 def test_unknown_operator_is_rejected_when_the_rule_file_loads(tmp_path, operator):
     folder = copy_rules(tmp_path, only=[HAGUE])
     path = folder / f"{HAGUE}.yaml"
@@ -390,7 +387,6 @@ def test_unknown_operator_is_rejected_when_the_rule_file_loads(tmp_path, operato
     assert repr(operator.strip('"')) in message
 
 
-@needs(HAGUE)
 def test_unknown_operator_in_an_outcome_line_is_rejected(tmp_path):
     folder = copy_rules(tmp_path, only=[HAGUE])
     path = folder / f"{HAGUE}.yaml"

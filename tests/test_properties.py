@@ -37,8 +37,6 @@ from helpers import (
     Runner,
     anniversary,
     bundled,
-    has_test,
-    needs,
     statuses,
 )
 
@@ -62,7 +60,7 @@ def runner() -> Runner:
 def present_tests():
     """Every bundled test (new rule files included), each skipped if its file is absent."""
     ids = list(dict.fromkeys(ALL_TESTS + list(bundled().tests)))
-    return [pytest.param(t, marks=needs(t), id=t) for t in ids]
+    return [pytest.param(t, id=t) for t in ids]
 
 
 # ------------------------------------------------------------------ fact strategies
@@ -134,7 +132,7 @@ BIRTHS = st.one_of(st.dates(date(1990, 1, 1), date(2030, 12, 31)), st.sampled_fr
 
 @pytest.mark.parametrize(
     "test_id, criterion, years, event, on_fact, birth_fact, before, after",
-    [pytest.param(*c, marks=needs(c[0]), id=f"{c[0]}:{c[1]}") for c in AGE_CRITERIA],
+    [pytest.param(*c, id=f"{c[0]}:{c[1]}") for c in AGE_CRITERIA],
 )
 @SETTINGS
 @given(birth=BIRTHS, far=st.integers(-3000, 3000))
@@ -196,16 +194,16 @@ ALLOWED = {
     "test_id, facts, as_of, removed, before, after",
     [
         pytest.param(CONSCRIPTION, {"birth_date": date(2010, 1, 1), "sex": "male", "citizenship": "RU"},
-                     date(2020, 1, 1), "citizenship", "not-subject", "under-age", marks=needs(CONSCRIPTION)),
+                     date(2020, 1, 1), "citizenship", "not-subject", "under-age"),
         pytest.param(CONSCRIPTION, {"birth_date": date(1980, 1, 1), "sex": "female", "citizenship": "KZ"},
-                     date(2020, 1, 1), "sex", "not-subject", "over-age", marks=needs(CONSCRIPTION)),
+                     date(2020, 1, 1), "sex", "not-subject", "over-age"),
         pytest.param(ADOPTION, {"child_citizenship": "RU", "applicant_is_relative": True},
-                     date(2020, 1, 1), "child_citizenship", "not-applicable", "domestic-priority", marks=needs(ADOPTION)),
+                     date(2020, 1, 1), "child_citizenship", "not-applicable", "domestic-priority"),
         pytest.param(ADOPTION, {"child_citizenship": "RU", "applicant_is_relative": False, "applicant_citizenship": "DE",
                                 "applicant_residence": "DE", "family_selected_by": "applicant"},
-                     date(2020, 1, 1), "child_citizenship", "not-applicable", "not-permitted", marks=needs(ADOPTION)),
+                     date(2020, 1, 1), "child_citizenship", "not-applicable", "not-permitted"),
         pytest.param(CHILD_LABOUR, {"birth_date": date(1990, 1, 1), "work_type": "other"},
-                     date(2020, 1, 1), "birth_date", "not-a-child", "not-a-worst-form", marks=needs(CHILD_LABOUR)),
+                     date(2020, 1, 1), "birth_date", "not-a-child", "not-a-worst-form"),
     ],
 )
 def test_allowed_transitions_happen_as_the_catalogue_orders_them(runner, test_id, facts, as_of, removed, before, after):
@@ -237,7 +235,7 @@ def test_removing_a_fact_never_makes_a_different_definite_outcome(runner, test_i
             f"removing {name} turned {before} into {after}", facts, as_of)
 
 
-@pytest.mark.parametrize("test_id", [pytest.param(t, marks=needs(t), id=t) for t in ABSENT_MEANS])
+@pytest.mark.parametrize("test_id", [pytest.param(t, id=t) for t in ABSENT_MEANS])
 @SETTINGS
 @given(data=st.data(), as_of=st.dates(date(1990, 1, 1), date(2040, 12, 31)))
 def test_an_absent_fact_means_its_documented_value(runner, test_id, data, as_of):
@@ -249,7 +247,7 @@ def test_an_absent_fact_means_its_documented_value(runner, test_id, data, as_of)
         assert _summary(runner.run(test_id, absent, as_of)) == _summary(runner.run(test_id, stated, as_of)), name
 
 
-@pytest.mark.parametrize("test_id", [pytest.param(t, marks=needs(t), id=t) for t in OVERRIDES])
+@pytest.mark.parametrize("test_id", [pytest.param(t, id=t) for t in OVERRIDES])
 @SETTINGS
 @given(data=st.data(), as_of=st.dates(date(1990, 1, 1), date(2040, 12, 31)))
 def test_an_override_that_agrees_with_the_tables_changes_nothing(runner, test_id, data, as_of):
@@ -326,4 +324,3 @@ def test_every_bundled_test_has_a_property_entry():
     # A new rule file must be considered here: its age criteria and absent-means facts.
     for test_id in bundled().tests:
         assert test_id in ALL_TESTS, f"{test_id}: add it to ALL_TESTS (and AGE_CRITERIA / ABSENT_MEANS if needed)"
-    assert has_test(HAGUE)

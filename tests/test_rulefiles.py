@@ -29,9 +29,7 @@ from helpers import (
     bundled,
     copy_rules,
     edit,
-    has_test,
     key_dates,
-    needs,
 )
 
 CYRILLIC = re.compile(r"[\u0400-\u04FF]")
@@ -162,7 +160,6 @@ def _child_aged_16(folder: Path):
     return Evaluator(book).test(book.tests[HAGUE], facts, date(2026, 6, 1))
 
 
-@needs(HAGUE)
 def test_changing_16_to_17_in_the_rule_file_changes_the_decision(tmp_path):
     original = copy_rules(tmp_path / "a", only=[HAGUE])
     changed = copy_rules(tmp_path / "b", only=[HAGUE])
@@ -176,7 +173,6 @@ def test_changing_16_to_17_in_the_rule_file_changes_the_decision(tmp_path):
     assert {c.id: c.status for c in after.criteria}["child-under-16"] == "met"
 
 
-@needs(PAROLE)
 def test_changing_the_fraction_in_the_rule_file_moves_parole_eligibility(tmp_path):
     folder = copy_rules(tmp_path, only=[PAROLE])
     edit(folder / f"{PAROLE}.yaml", 'value: "3/4"', 'value: "2/3"')
@@ -189,7 +185,6 @@ def test_changing_the_fraction_in_the_rule_file_moves_parole_eligibility(tmp_pat
     assert result.outcome == "not-yet-eligible"
 
 
-@needs(CONSCRIPTION)
 def test_changing_27_in_the_rule_file_moves_the_upper_age(tmp_path):
     folder = copy_rules(tmp_path, only=[CONSCRIPTION])
     edit(folder / f"{CONSCRIPTION}.yaml", "value: 27\n", "value: 28\n")
@@ -217,8 +212,6 @@ def test_no_threshold_literal_in_python_code():
 
 @pytest.fixture
 def hague_copy(tmp_path) -> tuple[Path, Path]:
-    if not has_test(HAGUE):
-        pytest.skip(f"rules/{HAGUE}.yaml is not in rules/")
     folder = copy_rules(tmp_path, only=[HAGUE])
     return folder, folder / f"{HAGUE}.yaml"
 
