@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Annotated, Any, Literal, Optional
 
 import pycountry
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -102,7 +103,17 @@ def _fact_type(spec: FactSpec, params: dict) -> Any:
         return Literal[tuple(spec.values)]
     if spec.type == "term":
         return Term
-    return Annotated[StrictInt, Field(ge=_bound(spec.min, params), le=_bound(spec.max, params))]
+    low, high = _bound(spec.min, params), _bound(spec.max, params)
+    if isinstance(spec.min, Bound) or isinstance(spec.max, Bound):
+        # a legal range from the rule file (the 10-20 year ban): the message cites it
+        return Annotated[StrictInt, AfterValidator(partial(_in_legal_range, low=low, high=high))]
+    return Annotated[StrictInt, Field(ge=low, le=high)]
+
+
+def _in_legal_range(value: int, low: int | None, high: int | None) -> int:
+    if (low is not None and value < low) or (high is not None and value > high):
+        raise ValueError(Msg("input.legal_range", value=value, low=low, high=high))
+    return value
 
 
 def _matter_model(book: RuleBook, matter: str) -> type[BaseModel]:
