@@ -68,8 +68,10 @@ def _book():
 def _as_of(value: Optional[str], lang: str = "en") -> Optional[date]:
     if value is None:
         return None
+    from .scenario import parse_iso_date  # the same rules as a scenario's dates
+
     try:
-        return date.fromisoformat(value) if len(value) == 10 else date.fromisoformat("x")
+        return parse_iso_date(value)
     except ValueError:
         raise fail(_t("cli.as_of", lang, value=repr(value))) from None
 

@@ -43,7 +43,7 @@ class FieldError(ValueError):
         self.loc, self.message = loc, message
 
 
-def _iso_date(value: Any) -> date:
+def parse_iso_date(value: Any) -> date:
     if isinstance(value, date) and not hasattr(value, "hour"):
         return _in_range(value)
     if isinstance(value, str) and _ISO_DATE.match(value):
@@ -70,7 +70,7 @@ def _state(value: Any) -> str:
     return value
 
 
-IsoDate = Annotated[date, BeforeValidator(_iso_date)]
+IsoDate = Annotated[date, BeforeValidator(parse_iso_date)]
 State = Annotated[str, BeforeValidator(_state)]
 
 
