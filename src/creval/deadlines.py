@@ -49,7 +49,7 @@ def collect(book, paths: list[str], as_of: date | None = None, tests: list[str] 
     evaluator = Evaluator(book)
     found: list[Deadline] = []
     errors: list[str] = []
-    for loaded in load_paths(paths, book, as_of):
+    for loaded in load_paths(paths, book, as_of, lang):
         if loaded.errors:
             errors.extend(str(e) for e in loaded.errors)
             continue

@@ -104,7 +104,7 @@ def load_pack(book: RuleBook, paths: list[str], lang: str = "en") -> list[Card]:
     a trainer fixes the pack before a class, rather than teaching from part of it."""
     evaluator = Evaluator(book)
     cards, errors = [], []
-    for loaded in load_paths(paths, book):
+    for loaded in load_paths(paths, book, lang=lang):
         if loaded.errors:
             errors.extend(str(e) for e in loaded.errors)
             continue

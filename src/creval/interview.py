@@ -106,7 +106,7 @@ class Interview:
         return {"id": self.id, "as_of": self.as_of.isoformat(), "facts": {self.test.matter: facts}}
 
     def validated(self):
-        loaded = validate(self.doc(), "<interview>", self.book)
+        loaded = validate(self.doc(), "<interview>", self.book, lang=self.lang)
         if loaded.errors:  # every answer was validated when given
             raise InterviewError(str(loaded.errors[0]))
         return loaded.scenario
@@ -201,7 +201,7 @@ class Interview:
             return error
         before = dict(self.answers)
         self.answers[fact] = value
-        loaded = validate(self.doc(), "<interview>", self.book)
+        loaded = validate(self.doc(), "<interview>", self.book, lang=self.lang)
         if loaded.errors:
             self.answers = before
             return t("ask.rejected", self.lang, message=loaded.errors[0].message)

@@ -80,7 +80,7 @@ def make_twins(book: RuleBook, file: str, test_id: str, out_dir: Path, lang: str
     path = Path(file)
     if not path.is_file():
         raise TwinError([t("twin.error.file", lang, file=file)])
-    loaded = load_file(path, book)
+    loaded = load_file(path, book, lang=lang)
     if loaded.errors:
         raise TwinError([str(e) for e in loaded.errors])
     scenario = loaded.scenario
@@ -115,7 +115,7 @@ def make_twins(book: RuleBook, file: str, test_id: str, out_dir: Path, lang: str
             doc["title"] = t(f"twin.title.{side}", lang, title=scenario.title or scenario.id, **values)
             line = t(f"twin.narrative.{side}", lang, **values)
             doc["narrative"] = LiteralScalarString(_wrapped((scenario.narrative.rstrip() + "\n\n" if scenario.narrative else "") + line))
-            checked = validate(doc, str(target), book)
+            checked = validate(doc, str(target), book, lang=lang)
             if checked.errors:
                 warn(t("twin.warn.invalid", lang, id=twin_id, reason=checked.errors[0].message, field=checked.errors[0].field or "-"))
                 continue
