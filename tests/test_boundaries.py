@@ -399,8 +399,9 @@ class TestMaintenance:
     def test_new_york_1956_enters_into_force_for_kazakhstan(self, runner, application, outcome, status, instruments):
         r = runner.run(MAINTENANCE, {"child_residence": "KZ", "debtor_residence": "TR", "application_date": application},
                        "2001-01-15")
-        # Undetermined because the tables do not settle a pair: no fact is missing.
-        check(r, outcome, crit={"cross-border": "met", "treaty-in-force": status}, missing=[])
+        # Undetermined because the tables do not settle a pair: the caseworker's check is missing.
+        missing = ["treaty_in_force"] if outcome == "undetermined" else []
+        check(r, outcome, crit={"cross-border": "met", "treaty-in-force": status}, missing=missing)
         assert r.details == {"applicable_law": "KZ", "instruments": instruments}
         assert r.assessed_on == application
 
@@ -409,14 +410,24 @@ class TestMaintenance:
     def test_hague_2007_kazakhstan_united_states_pair(self, runner, application, outcome, instruments):
         r = runner.run(MAINTENANCE, {"child_residence": "KZ", "debtor_residence": "US", "application_date": application},
                        "2026-01-15")
-        check(r, outcome, missing=[])
+        check(r, outcome, missing=["treaty_in_force"] if outcome == "undetermined" else [])
         assert r.details["instruments"] == instruments
 
     @pytest.mark.parametrize("as_of, outcome", [("2000-04-26", "undetermined"), ("2000-04-27", "treaty-channel")])
     def test_application_date_falls_back_to_as_of(self, runner, as_of, outcome):
         r = runner.run(MAINTENANCE, {"child_residence": "KZ", "debtor_residence": "TR"}, as_of)
-        check(r, outcome)
+        check(r, outcome, missing=["treaty_in_force"] if outcome == "undetermined" else [])
         assert r.assessed_on == as_of
+
+    @pytest.mark.parametrize("stated, outcome, status", [(True, "treaty-channel", "met"),
+                                                         (False, "no-treaty-channel", "unmet")])
+    def test_a_stated_treaty_in_force_decides_instead_of_the_tables(self, runner, stated, outcome, status):
+        # KZ-TR on 2000-04-26 is left open by the tables; the caseworker's check settles it
+        facts = {"child_residence": "KZ", "debtor_residence": "TR", "application_date": "2000-04-26",
+                 "treaty_in_force": stated}
+        r = runner.run(MAINTENANCE, facts, "2001-01-15")
+        check(r, outcome, crit={"treaty-in-force": status})
+        assert "stated by the caseworker" in {c.id: c.reason for c in r.criteria}["treaty-in-force"]
 
     def test_before_any_instrument_no_treaty_channel(self, runner):
         r = runner.run(MAINTENANCE, {"child_residence": "KZ", "debtor_residence": "TR", "application_date": "1992-06-01"},
@@ -530,7 +541,7 @@ OUTCOME_CASES = [
      "2026-01-15", "treaty-channel", []),
     (MAINTENANCE, {"child_residence": "KZ", "debtor_residence": "TR", "application_date": "1992-06-01"},
      "1992-09-01", "no-treaty-channel", []),
-    (MAINTENANCE, {"child_residence": "KZ"}, "2020-01-01", "undetermined", ["debtor_residence"]),
+    (MAINTENANCE, {"child_residence": "KZ"}, "2020-01-01", "undetermined", ["debtor_residence", "treaty_in_force"]),
 ]
 
 

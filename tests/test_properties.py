@@ -173,7 +173,7 @@ ABSENT_MEANS = {
 }
 # Optional overrides: stated, they decide instead of the treaty tables; absent, the tables
 # decide, which may give any definite answer. Not "unknown" either.
-OVERRIDES = {HAGUE: {"convention_in_force"}, ADOPTION: {"receiving_state_bound"}}
+OVERRIDES = {HAGUE: {"convention_in_force"}, ADOPTION: {"receiving_state_bound"}, MAINTENANCE: {"treaty_in_force"}}
 # Transitions from a definite outcome to another definite one that the catalogue's order of
 # outcomes ("first that applies") makes legitimate when one fact becomes unknown.
 ALLOWED = {

@@ -92,10 +92,18 @@ def _pair(args, test, out):
     return (a, b, on) if None not in (a, b, on) and a != b else None
 
 
-def _treaty_status(args, test, out, tables, name):
+def _stated(args, out, name) -> bool:
+    """Whether the caseworker stated the answer (the `override` fact): the tables are then
+    not consulted, and the note says so."""
     stated = out.values.get(args.get("override"))
-    if stated is not None:  # the caseworker checked the status table: the tables are not consulted
-        out.notes[name] = Msg("treaty.stated", fact=args["override"], value=Msg(f"value.{str(stated).lower()}"))
+    if stated is None:
+        return False
+    out.notes[name] = Msg("treaty.stated", fact=args["override"], value=Msg(f"value.{str(stated).lower()}"))
+    return True
+
+
+def _treaty_status(args, test, out, tables, name):
+    if _stated(args, out, name):
         return None
     pair = _pair(args, test, out)
     if pair is None:
@@ -111,6 +119,9 @@ def _treaties_in_force(args, test, out, tables, name):
     An instrument replaced between two states by its successor (Minsk 1993 by Chisinau
     2002) is not counted while the successor is in force between them.
     """
+    if _stated(args, out, name):
+        out.lists[name] = [Msg("treaty.stated_any")] if out.values[args["override"]] else []
+        return None
     pair = _pair(args, test, out)
     if pair is None:
         return None
