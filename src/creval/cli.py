@@ -56,6 +56,13 @@ def _t(key: str, lang: str = "en", **values) -> str:
     return t(key, lang, **values)
 
 
+def _stop(exc) -> typer.Exit:
+    """A loader.StopOnInput: its lines on stderr, exit status 2."""
+    for line in exc.lines:
+        typer.echo(f"creval: {line}", err=True)
+    return typer.Exit(EXIT_INVALID)
+
+
 def _book():
     from .rulebook import RuleFileError, load
 
@@ -262,9 +269,7 @@ def exercise(paths: List[str] = PathsArg,
         code = run(_book(), paths, answers_file=answers, record=record, shuffle=shuffle, seed=seed, trainee=trainee,
                    sheet=sheet, lang=lang.value, out=typer.echo, warn=lambda m: typer.echo(f"creval: {m}", err=True))
     except ExerciseError as exc:
-        for line in exc.lines:
-            typer.echo(f"creval: {line}", err=True)
-        raise typer.Exit(EXIT_INVALID)
+        raise _stop(exc) from None
     raise typer.Exit(code)
 
 
@@ -307,9 +312,7 @@ def twin(file: str = typer.Argument(..., help="One scenario file."),
             raise TwinError([t("twin.error.none", lang.value, test=test)])
         write(twins, file, test, out, force, lang.value, out=typer.echo)
     except TwinError as exc:
-        for line in exc.lines:
-            typer.echo(f"creval: {line}", err=True)
-        raise typer.Exit(EXIT_INVALID)
+        raise _stop(exc) from None
 
 
 @app.command()

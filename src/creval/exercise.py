@@ -33,7 +33,7 @@ from typing import Any, Callable, Optional
 from . import __version__
 from .evaluate import Evaluator, ScenarioResult, TestResult
 from .i18n import t
-from .loader import InputError, line_of, Refused, load_paths, read_document
+from .loader import InputError, Refused, StopOnInput, line_of, load_paths, read_document
 from .rulebook import RuleBook
 from .scenario import matter_facts
 
@@ -43,12 +43,8 @@ MAX_SEED = 2**32
 WIDTH = 100  # narrative lines are wrapped to this width
 
 
-class ExerciseError(Exception):
-    """Input that stops an exercise: each line is printed on stderr, exit status 2."""
-
-    def __init__(self, lines: list[str]):
-        super().__init__("\n".join(lines))
-        self.lines = lines
+class ExerciseError(StopOnInput):
+    """Input that stops an exercise."""
 
 
 @dataclass

@@ -44,6 +44,15 @@ class InputError:
         return text.replace("\r", "\\r").replace("\n", "\\n")  # one line, whatever the names hold
 
 
+class StopOnInput(Exception):
+    """Input that stops a whole command (a bad pack, answer sheet or twin file): each line
+    is printed on standard error, and the exit status is 2."""
+
+    def __init__(self, lines: list[str]):
+        super().__init__("\n".join(lines))
+        self.lines = lines
+
+
 @dataclass
 class Loaded:
     file: str

@@ -22,19 +22,15 @@ from ruamel.yaml.scalarstring import LiteralScalarString
 
 from .evaluate import Evaluator
 from .i18n import t
-from .loader import load_file, validate
+from .loader import StopOnInput, load_file, validate
 from .rulebook import RuleBook
 
 SIDES = ("before", "on")
 WIDTH = 96
 
 
-class TwinError(Exception):
-    """Input that stops `creval twin`: each line is printed on stderr, exit status 2."""
-
-    def __init__(self, lines: list[str]):
-        super().__init__("\n".join(lines))
-        self.lines = lines
+class TwinError(StopOnInput):
+    """Input that stops `creval twin`."""
 
 
 @dataclass
