@@ -7,7 +7,6 @@ then fill in the explanation: reasons, missing facts, key dates, sources, notes,
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Callable
@@ -15,11 +14,10 @@ from typing import Any, Callable
 from . import __version__
 from .derive import Derived, derive
 from .engine import Decision, Engine, EngineError
-from .i18n import messages, t, tr
+from .i18n import messages, placeholder_parts, t, tr
 from .rulebook import RuleBook, Test
 from .scenario import matter_facts
 
-_PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")
 
 
 @dataclass
@@ -94,7 +92,6 @@ class ScenarioResult:
         return out
 
 
-_SPLIT: dict[str, list[str]] = {}  # template -> [text, name, text, name, ..., text]
 
 
 _WORDS: dict[str, dict[Any, str]] = {}  # lang -> the words for unknown, none, true, false
@@ -130,14 +127,8 @@ def _shown(value: Any, lang: str = "en", enum: str | None = None) -> str:
 
 def fill(template: str, values: dict[str, Any], lang: str = "en", enums: Any = ()) -> str:
     """Replace {name} placeholders; no format mini-language, so templates cannot reach objects.
-    Values are shown in `lang`; `enums` names the placeholders that are enumerated facts.
-
-    Each template is split once (rule texts are few, and filled for every scenario)."""
-    parts = _SPLIT.get(template)
-    if parts is None:
-        parts = _PLACEHOLDER.split(template)
-        if len(_SPLIT) < 10_000:  # bounded, whatever texts a caller passes
-            _SPLIT[template] = parts
+    Values are shown in `lang`; `enums` names the placeholders that are enumerated facts."""
+    parts = placeholder_parts(template)
     if len(parts) == 1:
         return template
     out = parts[:]

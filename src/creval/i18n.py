@@ -53,7 +53,23 @@ def _load(folder: Path) -> dict[str, dict[str, str]]:
     return merged
 
 
-_SPLIT: dict[str, list[str]] = {}  # message text -> [text, name, text, name, ..., text]
+_SPLIT: dict[str, list[str]] = {}  # text -> [text, name, text, name, ..., text]
+
+
+def placeholder_parts(text: str) -> list[str]:
+    """`text` split at its {placeholders}: [text, name, text, ..., text]. Each text is split
+    once (messages and rule texts are few, and filled for every scenario)."""
+    parts = _SPLIT.get(text)
+    if parts is None:
+        parts = _PLACEHOLDER.split(text)
+        if len(_SPLIT) < 10_000:  # bounded, whatever texts a caller passes
+            _SPLIT[text] = parts
+    return parts
+
+
+def placeholders(text: str) -> list[str]:
+    """The names of the {placeholders} in `text`."""
+    return placeholder_parts(text)[1::2]
 
 
 def t(key: str, lang: str = "en", **values: Any) -> str:
@@ -62,9 +78,7 @@ def t(key: str, lang: str = "en", **values: Any) -> str:
     if entry is None:
         return key
     text = entry.get(lang) or entry.get("en") or key
-    parts = _SPLIT.get(text)
-    if parts is None:  # split each message once: t() runs many times per scenario
-        parts = _SPLIT[text] = _PLACEHOLDER.split(text)
+    parts = placeholder_parts(text)
     if len(parts) == 1:
         return text
     out = parts[:]

@@ -20,11 +20,11 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
 from . import conditions, yamlcache
+from .i18n import placeholders
 from .treaties import TreatyTable
 
 from .outcome_conditions import STATUSES, Conjunction, when_to_dnf
 FACT_TYPES = ("date", "state", "bool", "enum", "int", "term")
-_PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")
 DERIVATIONS = ("first_known", "add_years", "part_of_term", "end_of_term", "treaty_status", "treaties_in_force", "copy")
 
 
@@ -254,7 +254,7 @@ class Test:
         texts += [(f"caveats[{i}]", c) for i, c in enumerate(rule.caveats)]
         for where, text in texts:
             for lang in ("en", "ru", "kk"):
-                for name in _PLACEHOLDER.findall(getattr(text, lang) or ""):
+                for name in placeholders(getattr(text, lang) or ""):
                     if name not in known:
                         raise conditions.ConditionError(f"{where}.{lang}: unknown placeholder {{{name}}}")
 
