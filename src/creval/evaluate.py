@@ -184,19 +184,20 @@ class Evaluator:
             title=scenario.title or "", errors=errors, scenario_digest=scenario_digest(scenario), lang=lang,
         )
 
-    def outcome(self, test: Test, facts: dict[str, Any], as_of: date) -> str:
-        """Only the outcome code: the cheap path for callers that try many fact values."""
-        decision = self._decide(test.id, derive(test, facts, as_of, self.book.tables).values)
-        if not decision.ranks:
-            raise EngineError("no line of the outcome table applies: the rule file is incomplete")
-        return test.rule.outcome_table[min(decision.ranks)].outcome
-
-    def test(self, test: Test, facts: dict[str, Any], as_of: date, lang: str = "en") -> TestResult:
+    def _decided(self, test: Test, facts: dict[str, Any], as_of: date) -> tuple[Derived, Decision, int]:
+        """Derived values, the engine's decision, and the first outcome line that fired."""
         derived = derive(test, facts, as_of, self.book.tables)
         decision = self._decide(test.id, derived.values)
         if not decision.ranks:
             raise EngineError("no line of the outcome table applies: the rule file is incomplete")
-        rank = min(decision.ranks)
+        return derived, decision, min(decision.ranks)
+
+    def outcome(self, test: Test, facts: dict[str, Any], as_of: date) -> str:
+        """Only the outcome code: the cheap path for callers that try many fact values."""
+        return test.rule.outcome_table[self._decided(test, facts, as_of)[2]].outcome
+
+    def test(self, test: Test, facts: dict[str, Any], as_of: date, lang: str = "en") -> TestResult:
+        derived, decision, rank = self._decided(test, facts, as_of)
         row = test.rule.outcome_table[rank]
         values = _template_values(test, derived)
         rule = test.rule
