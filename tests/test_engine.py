@@ -402,3 +402,55 @@ def test_dates_reach_durable_as_ordinals():
     fact = creval_engine.engine_fact("conscription", {"birth_date": date(2000, 2, 29), "sex": "male", "x": None})
     assert fact == {"kind": "conscription", "birth_date": date(2000, 2, 29).toordinal(), "sex": "male"}
     json.dumps(fact)
+
+
+def test_the_fact_sent_to_durable_holds_only_fields_the_rules_read():
+    fact = creval_engine.engine_fact("conscription", {"birth_date": date(2000, 2, 29), "note": "x", "sex": "male"},
+                                     keep=frozenset({"birth_date", "sex"}))
+    assert fact == {"kind": "conscription", "birth_date": date(2000, 2, 29).toordinal(), "sex": "male"}
+
+
+# ------------------------------------------------ the second pass's memo (Engine.decide)
+
+def test_the_outcome_memo_gives_what_a_fresh_engine_decides_for_every_bundled_scenario():
+    """One engine decides every scenario of the packs with its memo filling up; each answer
+    equals that of an engine whose memo is emptied before every decision."""
+    from creval.loader import find_files, load_file
+    from creval.scenario import matter_facts
+
+    book = bundled()
+    shared, fresh = Engine(book), Engine(book)
+    files, _ = find_files([str(REPO / "scenarios")])
+    decided = 0
+    for path in files:
+        loaded = load_file(path, book)
+        if loaded.scenario is None:
+            continue
+        as_of = loaded.scenario.as_of or date(2026, 1, 1)
+        for matter, facts in matter_facts(loaded.scenario).items():
+            for test in book.matters[matter]:
+                derived = derive(test, facts, as_of, book.tables).values
+                for plan in fresh._plans.values():
+                    plan.outcomes.clear()
+                got, want = shared.decide(test.id, derived), fresh.decide(test.id, derived)
+                assert (got.statuses, got.ranks, got.unknown_hits) == (want.statuses, want.ranks, want.unknown_hits), path
+                decided += 1
+    assert decided > 100
+    assert sum(len(p.outcomes) for p in shared._plans.values()) < decided  # answers were reused
+
+
+def test_the_outcome_memo_reuses_the_engine_answer_and_stays_bounded(engine, monkeypatch):
+    asserted = []
+    real = E.assert_facts
+    monkeypatch.setattr(E, "assert_facts", lambda handle, text: asserted.append(text) or real(handle, text))
+    monkeypatch.setattr(creval_engine, "OUTCOME_MEMO_SIZE", 3)
+    plan = engine._plans[CONSCRIPTION]
+    plan.outcomes.clear()
+    first = engine.decide(CONSCRIPTION, values(CONSCRIPTION, {"birth_date": date(2000, 1, 1), "sex": "male", "citizenship": "KZ"}, date(2020, 1, 1)))
+    again = engine.decide(CONSCRIPTION, values(CONSCRIPTION, {"birth_date": date(2000, 3, 1), "sex": "male", "citizenship": "KZ"}, date(2020, 1, 1)))
+    assert len(asserted) == 3  # the matter fact twice, the crit facts once
+    assert again.ranks == first.ranks and again.statuses == first.statuses
+    for birth in (date(1990, 1, 1), date(2010, 1, 1), date(1980, 1, 1), date(1970, 1, 1)):
+        engine.decide(CONSCRIPTION, values(CONSCRIPTION, {"birth_date": birth, "sex": "female", "citizenship": "KZ"}, date(2020, 1, 1)))
+        engine.decide(CONSCRIPTION, values(CONSCRIPTION, {"birth_date": birth, "sex": "male", "citizenship": "KZ"}, date(2020, 1, 1)))
+        assert len(plan.outcomes) <= 3

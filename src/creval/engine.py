@@ -15,15 +15,18 @@ import itertools
 import json
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, Optional
 
 import durable_rules_engine as E
+import orjson
 from durable import engine as durable_engine
 
+from . import conditions
 from .compiler import CRIT_KIND, Compiled, compile_test
 from .rulebook import RuleBook
 
 FIRING_BUDGET = 10_000  # per evaluation; far above what any rule file needs
+OUTCOME_MEMO_SIZE = 4_096  # second-pass results kept per test; cleared when full
 
 
 class EngineError(Exception):
@@ -49,8 +52,9 @@ class Decision:
 _INT64 = 2**63
 
 
-def engine_fact(matter: str, values: dict[str, Any]) -> dict:
-    """The matter fact as durable sees it: dates as ordinals, unknown values left out.
+def engine_fact(matter: str, values: dict[str, Any], keep: Optional[frozenset] = None) -> dict:
+    """The matter fact as durable sees it: dates as ordinals, unknown values left out, and
+    with `keep`, only the fields the rules read (durable parses every field it is sent).
 
     Only values durable handles faithfully get through: floats do not (1e-05 is misread,
     and some floats, infinities and tiny or huge ones, crash its C core with a segmentation
@@ -59,7 +63,7 @@ def engine_fact(matter: str, values: dict[str, Any]) -> dict:
     engine's own guard."""
     fact = {"kind": matter}
     for name, value in values.items():
-        if value is None or isinstance(value, dict):
+        if value is None or isinstance(value, dict) or (keep is not None and name not in keep):
             continue
         if isinstance(value, date):
             value = value.toordinal()
@@ -112,18 +116,22 @@ class Engine:
         status (met, unmet, or unknown when neither fired) is asserted at once, as crit
         facts, and fires the outcome rules. Outcome rules are positive joins, so the lines
         that fire depend only on the facts asserted, not on their order; asserting the crit
-        facts in one call instead of one call per firing saves most of the engine's time."""
+        facts in one call instead of one call per firing saves most of the engine's time.
+
+        The second pass is a function of the statuses and of the fact's fields that outcome
+        rules read, and nothing else: the engine's answer for each such key is kept
+        (`_Plan.outcomes`) and reused, so the engine runs it once per distinct key."""
         compiled = self.compiled[test_id]
         handle = self.handles[test_id]
         plan = self._plans[test_id]
         sid = str(next(self._sids))
         decision = Decision({}, set())
-        fact = engine_fact(compiled.test.matter, values)
+        fact = engine_fact(compiled.test.matter, values, plan.fields)
         fact["sid"] = sid
         created = finished = False
         offset = 0
         try:
-            code, offset = E.assert_facts(handle, json.dumps([fact], ensure_ascii=False))
+            code, offset = E.assert_facts(handle, orjson.dumps([fact]).decode())
             created = True  # from here on the state exists and must be deleted
             if code == 2:
                 raise EngineError("duplicate fact")
@@ -133,10 +141,18 @@ class Engine:
                 if cid not in statuses:
                     statuses[cid] = "unknown"
             if statuses:
-                head = '{"sid": "' + sid + '", '
-                crit_facts = "[" + ", ".join(head + plan.crit_json[item] for item in statuses.items()) + "]"
-                code, offset = E.assert_facts(handle, crit_facts)
-                self._drain(plan, handle, offset, decision)
+                key = plan.outcome_key(statuses, fact)
+                second = plan.outcomes.get(key)
+                if second is None:
+                    second = Decision(dict(statuses), set())
+                    head = '{"sid": "' + sid + '", '
+                    crit_facts = "[" + ", ".join(head + plan.crit_json[item] for item in statuses.items()) + "]"
+                    code, offset = E.assert_facts(handle, crit_facts)
+                    self._drain(plan, handle, offset, second)
+                    plan.remember(key, second)
+                decision.ranks |= second.ranks
+                for rank, hits in second.unknown_hits.items():
+                    decision.unknown_hits.setdefault(rank, set()).update(hits)
             finished = True
         except MemoryError:
             # durable's per-ruleset state pool is exhausted (durable-rules.md P1). The state that
@@ -221,8 +237,15 @@ class _Plan:
     """What the loop needs of one compiled test, prepared once per process."""
 
     def __init__(self, compiled: Compiled):
+        test = compiled.test
         self.effects = compiled.effects
-        self.criteria = list(compiled.test.rule.criteria)
+        self.criteria = list(test.rule.criteria)
+        # the fields that outcome rules read, and all the fields any rule reads
+        self.outcome_fields = sorted({f for alts in test.outcome_dnf for conj in alts
+                                      for cond in conj.facts for f in conditions.fields(cond)})
+        self.fields = frozenset(self.outcome_fields).union(
+            *(conditions.fields(c) for cid in self.criteria for c in (test.met[cid], test.unmet[cid])))
+        self.outcomes: dict[tuple, Decision] = {}  # the second pass's answer per outcome_key
         # the crit fact of each (criterion, status), as JSON after its leading '{"sid": ..., '
         self.crit_json = {
             (cid, status): json.dumps({"kind": CRIT_KIND, "id": cid, "status": status})[1:]
@@ -235,3 +258,17 @@ class _Plan:
             if any(isinstance(cond, dict) and {"status": "unknown"} in cond.get("$and", ())
                    for pattern in body.get("all", ()) for cond in pattern.values())
         }
+
+    def outcome_key(self, statuses: dict[str, str], fact: dict) -> tuple:
+        """All that the second pass depends on: the statuses and the outcome rules' fields."""
+        return (tuple(statuses[c] for c in self.criteria),
+                tuple(_hashable(fact.get(f)) for f in self.outcome_fields))
+
+    def remember(self, key: tuple, second: Decision) -> None:
+        if len(self.outcomes) >= OUTCOME_MEMO_SIZE:
+            self.outcomes.clear()
+        self.outcomes[key] = second
+
+
+def _hashable(value: Any) -> Any:
+    return tuple(value) if isinstance(value, list) else value
