@@ -63,11 +63,19 @@ def _in_range(value: date) -> date:
 
 
 def _state(value: Any) -> str:
-    if not isinstance(value, str) or not re.fullmatch(r"[A-Z]{2}", value):
+    if not isinstance(value, str) or not _STATE.fullmatch(value):
         raise ValueError(Msg("input.state_format", value=repr(value)))
-    if pycountry.countries.get(alpha_2=value) is None:
+    if not _is_state(value):
         raise ValueError(Msg("input.state_unknown", value=repr(value)))
     return value
+
+
+_STATE = re.compile(r"[A-Z]{2}")
+
+
+@lru_cache(maxsize=None)  # at most 26 * 26 codes
+def _is_state(code: str) -> bool:
+    return pycountry.countries.get(alpha_2=code) is not None
 
 
 IsoDate = Annotated[date, BeforeValidator(parse_iso_date)]
@@ -172,15 +180,25 @@ def scenario_model(book: RuleBook) -> type[BaseModel]:
     return Scenario
 
 
-def _check_order(book: RuleBook, matter: str, facts: BaseModel, as_of: date) -> None:
-    values = dict(facts, as_of=as_of)
+@lru_cache(maxsize=64)
+def _constraints(book: RuleBook, matter: str) -> tuple:
+    """The order constraints of a matter's tests, each once (tests of one matter share facts)."""
+    found = {}
     for test in book.matters[matter]:
         for c in test.rule.constraints:
-            earlier, later = values.get(c.earlier), values.get(c.later)
-            if earlier is not None and later is not None and later < earlier:
-                field = c.later if c.later != "as_of" else c.earlier
-                raise FieldError(("facts", matter, field), Msg("input.order", message=c.message, earlier_name=c.earlier, earlier=earlier,
-                                                              later_name=c.later, later=later))
+            found.setdefault((c.earlier, c.later), c)
+    return tuple(found.values())
+
+
+def _check_order(book: RuleBook, matter: str, facts: BaseModel, as_of: date) -> None:
+    values = facts.__dict__  # the fields as validated (iterating a model is slow)
+    for c in _constraints(book, matter):
+        earlier = as_of if c.earlier == "as_of" else values.get(c.earlier)
+        later = as_of if c.later == "as_of" else values.get(c.later)
+        if earlier is not None and later is not None and later < earlier:
+            field = c.later if c.later != "as_of" else c.earlier
+            raise FieldError(("facts", matter, field), Msg("input.order", message=c.message, earlier_name=c.earlier, earlier=earlier,
+                                                          later_name=c.later, later=later))
 
 
 def matter_facts(scenario: BaseModel) -> dict[str, dict[str, Any]]:
@@ -188,5 +206,5 @@ def matter_facts(scenario: BaseModel) -> dict[str, dict[str, Any]]:
     out = {}
     for matter in scenario.facts.model_fields_set:
         facts = getattr(scenario.facts, matter)
-        out[matter] = {k: (v.model_dump() if isinstance(v, BaseModel) else v) for k, v in facts}
+        out[matter] = {k: (v.model_dump() if isinstance(v, BaseModel) else v) for k, v in facts.__dict__.items()}
     return out
