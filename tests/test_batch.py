@@ -220,7 +220,7 @@ def test_an_error_inside_a_rule_action_fails_that_scenario_only(rules, pool, mon
     def faulty(self, test_id, values):
         calls["n"] += 1
         if calls["n"] == target:  # break the effect table under the loop, for this decision only
-            plan = self._plans[test_id]
+            plan = self.plan(test_id)
             saved, plan.effects = plan.effects, {}
             try:
                 return real(self, test_id, values)

@@ -332,7 +332,9 @@ def test_every_bundled_test_stays_far_below_the_budget(engine, monkeypatch):
 
 def test_engine_starts_no_threads():
     before = threading.active_count()
-    Engine(bundled())
+    engine = Engine(bundled())
+    for test_id in bundled().tests:
+        engine.plan(test_id)  # registers its ruleset with durable
     assert threading.active_count() == before
 
 
@@ -430,8 +432,7 @@ def test_the_outcome_memo_gives_what_a_fresh_engine_decides_for_every_bundled_sc
         for matter, facts in matter_facts(loaded.scenario).items():
             for test in book.matters[matter]:
                 derived = derive(test, facts, as_of, book.tables).values
-                for plan in fresh._plans.values():
-                    plan.outcomes.clear()
+                fresh.plan(test.id).outcomes.clear()
                 got, want = shared.decide(test.id, derived), fresh.decide(test.id, derived)
                 assert (got.statuses, got.ranks, got.unknown_hits) == (want.statuses, want.ranks, want.unknown_hits), path
                 decided += 1
@@ -444,7 +445,7 @@ def test_the_outcome_memo_reuses_the_engine_answer_and_stays_bounded(engine, mon
     real = E.assert_facts
     monkeypatch.setattr(E, "assert_facts", lambda handle, text: asserted.append(text) or real(handle, text))
     monkeypatch.setattr(creval_engine, "OUTCOME_MEMO_SIZE", 3)
-    plan = engine._plans[CONSCRIPTION]
+    plan = engine.plan(CONSCRIPTION)
     plan.outcomes.clear()
     first = engine.decide(CONSCRIPTION, values(CONSCRIPTION, {"birth_date": date(2000, 1, 1), "sex": "male", "citizenship": "KZ"}, date(2020, 1, 1)))
     again = engine.decide(CONSCRIPTION, values(CONSCRIPTION, {"birth_date": date(2000, 3, 1), "sex": "male", "citizenship": "KZ"}, date(2020, 1, 1)))

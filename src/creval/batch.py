@@ -101,8 +101,8 @@ class Worker:
         gc.collect()
         gc.freeze()  # the rule book and compiled rules live as long as the process: stop re-scanning them
 
-    def line(self, number: int, data: Optional[bytes], problem: Optional[str]) -> tuple[str, bool]:
-        """The output line for one input line, and whether it is an error."""
+    def line(self, number: int, data: Optional[bytes], problem: Optional[str]) -> tuple[bytes, bool]:
+        """The output line for one input line, as UTF-8 JSON, and whether it is an error."""
         if problem is None:
             try:
                 problem, result = self._evaluate(number, data)
@@ -142,34 +142,37 @@ class Worker:
             text, bad = self.line(number, data, problem)
             out.append(text)
             errors += bad
-        out.append("")
-        return _utf8("\n".join(out)), errors
+        out.append(b"")
+        return _one_line_each(b"\n".join(out)), errors
 
 
-def _utf8(text: str) -> bytes:
-    if not text.isascii():
-        # U+0085, U+2028 and U+2029 are valid inside JSON strings, but many readers (Python's
-        # str.splitlines among them) take them for line ends: escape them, one line stays one line
-        for char, escaped in (("\x85", "\\u0085"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
-            if char in text:  # a scan is cheaper than a copy, and these are rare
-                text = text.replace(char, escaped)
-    # backslashreplace: a lone surrogate, should one get through, becomes a JSON escape
-    return text.encode("utf-8", "backslashreplace")
+# U+0085, U+2028 and U+2029 are valid inside JSON strings, but many readers (Python's
+# str.splitlines among them) take them for line ends: they are escaped, so one line stays one.
+# UTF-8 is self-synchronising: these byte sequences encode nothing else.
+_LINE_ENDS = ((b"\xc2\x85", b"\\u0085"), (b"\xe2\x80\xa8", b"\\u2028"), (b"\xe2\x80\xa9", b"\\u2029"))
+
+
+def _one_line_each(data: bytes) -> bytes:
+    for raw, escaped in _LINE_ENDS:
+        if raw in data:  # a scan is cheaper than a copy, and these are rare
+            data = data.replace(raw, escaped)
+    return data
 
 
 _stdlib_encode = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
 
 
-def _encode(result: dict) -> str:
-    """One result as a line of JSON (orjson: the stdlib encoder was a sixth of batch time)."""
+def _encode(result: dict) -> bytes:
+    """One result as a line of UTF-8 JSON (orjson: the stdlib encoder was a sixth of batch time)."""
     try:
-        return orjson.dumps(result).decode("utf-8")
+        return orjson.dumps(result)
     except orjson.JSONEncodeError:  # e.g. a lone surrogate in a title: the stdlib escapes it
-        return _stdlib_encode(result)
+        # backslashreplace: a lone surrogate becomes a JSON escape
+        return _stdlib_encode(result).encode("utf-8", "backslashreplace")
 
 
-def _error_line(number: int, problem: str) -> str:
-    return json.dumps({"line": number, "error": _one_line(problem)}, ensure_ascii=False)
+def _error_line(number: int, problem: str) -> bytes:
+    return json.dumps({"line": number, "error": _one_line(problem)}, ensure_ascii=False).encode("utf-8", "backslashreplace")
 
 
 def _one_line(text: str) -> str:
@@ -241,6 +244,9 @@ def run(stream: IO[bytes], write: Callable[[bytes], object], options: Options, w
     return stats
 
 
+_PRELOAD = ("creval.batch", "creval.evaluate", "creval.loader", "creval.scenario", "creval.memo")
+
+
 class _Pool:
     """A process pool that survives a worker's death (a crash in the C engine).
 
@@ -254,6 +260,9 @@ class _Pool:
 
         methods = multiprocessing.get_all_start_methods()
         self.context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+        if "forkserver" in methods:
+            # the server imports these once, and every worker forked from it starts with them
+            self.context.set_forkserver_preload(list(_PRELOAD))
         self.options, self.workers, self.task = options, workers, task
         self.crashes = 0
         self.executor = self._start(workers)
@@ -301,7 +310,7 @@ class _Pool:
                     self.crashes += 1
                     if self.crashes > MAX_CRASHES:
                         raise RuntimeError(f"worker processes died {self.crashes} times; giving up") from None
-                    text, bad = _utf8(_error_line(line[0], "the engine process crashed on this scenario") + "\n"), 1
+                    text, bad = _one_line_each(_error_line(line[0], "the engine process crashed on this scenario") + b"\n"), 1
                 out.append(text)
                 errors += bad
         finally:

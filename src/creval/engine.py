@@ -1,7 +1,7 @@
 """durable_rules behind a thin, strict wrapper (see durable-rules.md, sections 1, 4 and 6).
 
 - A synchronous host: no timer threads run actions behind our back.
-- One ruleset per legal test, compiled once per process, named with the rules digest.
+- One ruleset per legal test, compiled once per process on first use, named with the rules digest.
 - One state (sid) per evaluation, always deleted in `finally`.
 - The lean action loop of section 6.4: rule actions are data (compiler.Effect); the loop
   asserts the crit facts they derive and records the outcome lines that fire.
@@ -100,8 +100,15 @@ class Engine:
         self._sids = itertools.count(1)
         self._names = itertools.count()
         self._plans: dict[str, _Plan] = {}
-        for test_id, test in book.tests.items():
-            self._register(test_id, compile_test(test))
+
+    def plan(self, test_id: str) -> "_Plan":
+        """The test's compiled ruleset, registered on first use: a `check` of one scenario
+        compiles only the tests it runs."""
+        plan = self._plans.get(test_id)
+        if plan is None:
+            self._register(test_id, compile_test(self.book.tests[test_id]))
+            plan = self._plans[test_id]
+        return plan
 
     def _register(self, test_id: str, compiled: Compiled) -> None:
         name = f"{test_id}@{self.book.digest[7:19]}#{next(self._names)}"  # unique, even when rebuilt
@@ -121,9 +128,9 @@ class Engine:
         The second pass is a function of the statuses and of the fact's fields that outcome
         rules read, and nothing else: the engine's answer for each such key is kept
         (`_Plan.outcomes`) and reused, so the engine runs it once per distinct key."""
+        plan = self.plan(test_id)
         compiled = self.compiled[test_id]
         handle = self.handles[test_id]
-        plan = self._plans[test_id]
         sid = str(next(self._sids))
         decision = Decision({}, set())
         fact = engine_fact(compiled.test.matter, values, plan.fields)

@@ -18,6 +18,7 @@ facts it was computed from.
 from __future__ import annotations
 
 import hashlib
+import os
 from datetime import date
 from functools import lru_cache
 from typing import Any
@@ -83,8 +84,6 @@ def assumptions(test: Test, facts: dict[str, Any], given: set[str], as_of: date,
 
     `facts` are the matter's facts after validation (defaults filled in); `given` the names
     the scenario itself set (a default is an assumption unless stated)."""
-    from .i18n import t
-
     out = []
     for name, kind in treatments(test).items():
         value = facts.get(name)
@@ -99,6 +98,14 @@ def assumptions(test: Test, facts: dict[str, Any], given: set[str], as_of: date,
         shown = value.isoformat() if isinstance(value, date) else value
         out.append({
             "fact": name, "treated_as": kind, "value": shown,
-            "text": t(f"memo.assume.{kind}", lang, fact=name, value="" if shown is None else shown),
+            "text": _text(kind, name, shown, lang, os.environ.get("CREVAL_RULES")),
         })
     return out
+
+
+@lru_cache(maxsize=4096)  # the same few sentences again and again: a dated one per assessment date
+def _text(kind: str, name: str, shown: Any, lang: str, catalogue: str | None) -> str:
+    """`catalogue` (CREVAL_RULES) is in the key because the messages come from the rules folder."""
+    from .i18n import t
+
+    return t(f"memo.assume.{kind}", lang, fact=name, value="" if shown is None else shown)
