@@ -55,6 +55,21 @@ def generated(pool, n: int, bad_every: int = 0, seed: int = 7) -> list[bytes]:
 # --- count, order, errors --------------------------------------------------------------
 
 
+@pytest.mark.parametrize("char", ["\u2028", "\u2029", "\x85"])
+def test_characters_that_readers_take_for_line_ends_are_escaped(rules, pool, char):
+    good = json.loads(generated(pool, 1)[0])
+    good["title"] = f"before{char}after \u2013 х Ш Щ"  # and harmless bytes that share the last byte
+    lines = [json.dumps(good, ensure_ascii=False).encode() + b"\n",
+             b'{"id": "bad' + char.encode() + b'", "facts": {}}\n']
+    out: list[bytes] = []
+    batch.run(io.BytesIO(b"".join(lines)), out.append, batch.Options(rules=str(rules)))
+    data = b"".join(out)
+    assert char.encode() not in data and ("\\u%04x" % ord(char)).encode() in data
+    first, second = (json.loads(line) for line in data.decode().splitlines())
+    assert first["title"] == good["title"] and second["line"] == 2
+
+
+
 def test_one_line_out_per_line_in_in_order(rules, pool):
     lines = generated(pool, 400, bad_every=13)
     results, stats = run_lines(lines, rules)

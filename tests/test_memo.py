@@ -179,3 +179,22 @@ facts:
     assert "`credited_days` not stated: the rule's default, 0, was used." in section(text, "Assumptions")
     stated = memo(write(tmp_path, "q.yaml", base + "    credited_days: 0\n"))
     assert "credited_days" not in section(stated, "Assumptions")
+
+
+def test_the_digest_from_the_scenario_facts_equals_the_canonical_json_for_every_bundled_scenario():
+    """Evaluator.scenario passes the facts it already holds; the digest must not change."""
+    from creval.loader import find_files, load_file
+    from creval.memo import scenario_digest
+    from creval.scenario import matter_facts
+    from helpers import bundled
+
+    book = bundled()  # every matter, not the module's pinned rules
+    files, _ = find_files([str(Path(__file__).resolve().parents[1] / "scenarios")])
+    checked = 0
+    for path in files:
+        scenario = load_file(path, book).scenario
+        if scenario is None:
+            continue
+        assert scenario_digest(scenario, matter_facts(scenario)) == scenario_digest(scenario) == canonical_digest(path, book), path
+        checked += 1
+    assert checked > 100

@@ -15,6 +15,7 @@ from . import __version__
 from .derive import Derived, derive
 from .engine import Decision, Engine, EngineError
 from .i18n import messages, placeholder_parts, t, tr
+from .memo import assumptions, scenario_digest
 from .rulebook import RuleBook, Test
 from .scenario import matter_facts
 
@@ -161,11 +162,10 @@ class Evaluator:
         return found
 
     def scenario(self, scenario, file: str = "", tests: list[str] | None = None, lang: str = "en") -> ScenarioResult:
-        from .memo import assumptions, scenario_digest
-
         as_of = scenario.as_of or date.today()
         results, errors = [], []
-        for matter, facts in sorted(matter_facts(scenario).items()):
+        by_matter = matter_facts(scenario)
+        for matter, facts in sorted(by_matter.items()):
             stated = getattr(scenario.facts, matter)
             given = {k for k in stated.model_fields_set if getattr(stated, k) is not None}
             for test in self.book.matters[matter]:
@@ -181,7 +181,7 @@ class Evaluator:
         mismatches = [t for t, want in expected.items() if t in outcomes and outcomes[t] != want]
         return ScenarioResult(
             scenario.id, file, as_of.isoformat(), __version__, self.book.digest, results, expected, mismatches,
-            title=scenario.title or "", errors=errors, scenario_digest=scenario_digest(scenario), lang=lang,
+            title=scenario.title or "", errors=errors, scenario_digest=scenario_digest(scenario, by_matter), lang=lang,
         )
 
     def _decided(self, test: Test, facts: dict[str, Any], as_of: date) -> tuple[Derived, Decision, int]:
