@@ -129,9 +129,13 @@ def _shown(value: Any, lang: str = "en", enum: str | None = None) -> str:
 def fill(template: str, values: dict[str, Any], lang: str = "en", enums: Any = ()) -> str:
     """Replace {name} placeholders; no format mini-language, so templates cannot reach objects.
     Values are shown in `lang`; `enums` names the placeholders that are enumerated facts."""
-    parts = placeholder_parts(template)
+    return _filled(placeholder_parts(template), values, lang, enums)
+
+
+def _filled(parts: list[str], values: dict[str, Any], lang: str, enums: Any) -> str:
+    """`fill` of a template already split by `placeholder_parts`."""
     if len(parts) == 1:
-        return template
+        return parts[0]
     out = parts[:]
     for i in range(1, len(parts), 2):
         name = parts[i]
@@ -139,26 +143,52 @@ def fill(template: str, values: dict[str, Any], lang: str = "en", enums: Any = (
     return "".join(out)
 
 
+@dataclass(frozen=True)
+class _Texts:
+    """A test's texts in one language, split at their placeholders once: every result fills them."""
+    criteria: list[tuple[str, dict[str, list[str]], str, str]]  # id, reason parts by status, cited sources, title
+    key_dates: list[tuple[str, str, list[str]]]  # event, date field, text parts
+    caveats: list[list[str]]
+    notes: list[list[str]]
+    explanations: list[list[str]]  # by line of the outcome table
+    sources: list[str]
+    title: str
+    detail_titles: dict[str, str]
+    sources_shown: list[str]
+
+    @classmethod
+    def of(cls, test: Test, lang: str) -> "_Texts":
+        rule = test.rule
+
+        def parts(text) -> list[str]:
+            return placeholder_parts(text.get(lang))
+
+        return cls(
+            criteria=[(cid, {status: parts(text) for status, text in crit.reason.items()},
+                       "; ".join(rule.sources[s].cite() for s in crit.sources), crit.title.get(lang))
+                      for cid, crit in rule.criteria.items()],
+            key_dates=[(kd.event, kd.date, parts(kd.text)) for kd in rule.key_dates],
+            caveats=[parts(c) for c in rule.caveats],
+            notes=[parts(n) for n in rule.notes],
+            explanations=[parts(row.text) for row in rule.outcome_table],
+            sources=test.sources_cited(),
+            title=rule.title.get(lang),
+            detail_titles={rep.name: rep.title.get(lang) for rep in rule.report},
+            sources_shown=[s.cite(lang) for s in rule.sources.values()],
+        )
+
+
 class Evaluator:
     def __init__(self, book: RuleBook, decide: Callable[[str, dict], Decision] | None = None):
         self.book = book
         self._decide = decide or Engine(book).decide
-        self._static: dict[tuple[str, str], tuple] = {}
+        self._static: dict[tuple[str, str], _Texts] = {}
 
-    def _texts(self, test: Test, lang: str) -> tuple:
+    def _texts(self, test: Test, lang: str) -> _Texts:
         """What a test's result repeats for every scenario, built once per test and language."""
         found = self._static.get((test.id, lang))
         if found is None:
-            rule = test.rule
-            criteria = [
-                (cid, crit, "; ".join(rule.sources[s].cite() for s in crit.sources), crit.title.get(lang))
-                for cid, crit in rule.criteria.items()
-            ]
-            found = self._static[(test.id, lang)] = (
-                criteria, test.sources_cited(), rule.title.get(lang),
-                {rep.name: rep.title.get(lang) for rep in rule.report},
-                [s.cite(lang) for s in rule.sources.values()],
-            )
+            found = self._static[(test.id, lang)] = _Texts.of(test, lang)
         return found
 
     def scenario(self, scenario, file: str = "", tests: list[str] | None = None, lang: str = "en") -> ScenarioResult:
@@ -200,28 +230,27 @@ class Evaluator:
         derived, decision, rank = self._decided(test, facts, as_of)
         row = test.rule.outcome_table[rank]
         values = _template_values(test, derived)
-        rule = test.rule
-        static_criteria, sources, title, detail_titles, sources_shown = self._texts(test, lang)
+        rule, texts, enums = test.rule, self._texts(test, lang), test.enums
         statuses = decision.statuses
         criteria = [
-            CriterionResult(cid, statuses[cid], fill(crit.reason[statuses[cid]].get(lang), values, lang, test.enums), cited, crit_title)
-            for cid, crit, cited, crit_title in static_criteria
+            CriterionResult(cid, statuses[cid], _filled(reasons[statuses[cid]], values, lang, enums), cited, title)
+            for cid, reasons, cited, title in texts.criteria
         ]
         missing = _missing(test, facts, decision, rank) if row.outcome == "undetermined" else []
         dates = [
-            KeyDateResult(kd.event, derived.values[kd.date].isoformat(), fill(kd.text.get(lang), values, lang, test.enums))
-            for kd in rule.key_dates
-            if derived.values.get(kd.date) is not None
+            KeyDateResult(event, derived.values[field].isoformat(), _filled(parts, values, lang, enums))
+            for event, field, parts in texts.key_dates
+            if derived.values.get(field) is not None
         ]
         details = {rep.name: _plain(derived.lists.get(rep.name, derived.values.get(rep.name))) for rep in rule.report}
         date_fact = rule.date_fact and derived.values.get(rule.date_fact)
         return TestResult(
-            test.id, row.outcome, criteria, missing, dates, list(sources),
-            [fill(c.get(lang), values, lang, test.enums) for c in rule.caveats],
-            title=title, explanation=fill(row.text.get(lang), values, lang, test.enums),
+            test.id, row.outcome, criteria, missing, dates, list(texts.sources),
+            [_filled(parts, values, lang, enums) for parts in texts.caveats],
+            title=texts.title, explanation=_filled(texts.explanations[rank], values, lang, enums),
             assessed_on=(date_fact or as_of).isoformat(), details=details,
-            notes=[fill(n.get(lang), values, lang, test.enums) for n in rule.notes],
-            detail_titles=dict(detail_titles), sources_shown=list(sources_shown),
+            notes=[_filled(parts, values, lang, enums) for parts in texts.notes],
+            detail_titles=dict(texts.detail_titles), sources_shown=list(texts.sources_shown),
         )
 
 
