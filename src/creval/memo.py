@@ -92,6 +92,7 @@ def assumptions(test: Test, facts: dict[str, Any], given: set[str], as_of: date,
     `facts` are the matter's facts after validation (defaults filled in); `given` the names
     the scenario itself set (a default is an assumption unless stated)."""
     out = []
+    catalogue = os.environ.get("CREVAL_RULES")
     for name, kind in treatments(test).items():
         value = facts.get(name)
         if kind == DEFAULT:
@@ -105,7 +106,7 @@ def assumptions(test: Test, facts: dict[str, Any], given: set[str], as_of: date,
         shown = value.isoformat() if isinstance(value, date) else value
         out.append({
             "fact": name, "treated_as": kind, "value": shown,
-            "text": _text(kind, name, shown, lang, os.environ.get("CREVAL_RULES")),
+            "text": _text(kind, name, shown, lang, catalogue),
         })
     return out
 
