@@ -434,3 +434,35 @@ def test_process_json_and_binary_garbage(tmp_path):
     assert proc.returncode == 2
     assert [r["results"][0]["outcome"] for r in json.loads(proc.stdout)] == ["return-forthwith"]
     assert proc.stderr == f"{junk}: binary file, not YAML or JSON text\n"
+
+
+# The process ends without tearing the interpreter down (cli._exit): what it wrote must all
+# arrive, its exit status must stand, and a reader that goes away must not cost a traceback.
+
+SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios" / "hague"  # this module's rules: abduction only
+
+
+def test_process_output_arrives_whole_and_the_status_stands(run, tmp_path):
+    in_process = run("check", "--format", "json", str(SCENARIOS))
+    proc = creval("check", "--format", "json", SCENARIOS, cwd=tmp_path)
+    assert proc.returncode == in_process.exit_code == 0
+    assert len(proc.stdout) > 100_000 and json.loads(proc.stdout) == json.loads(in_process.stdout)
+    mismatch = write(tmp_path, "mismatch.yaml", good(expected="not-applicable"))
+    assert creval("verify", mismatch, cwd=tmp_path).returncode == 1
+
+
+def test_process_reader_that_goes_away_gets_no_traceback(tmp_path):
+    proc = subprocess.run(f"'{sys.executable}' -m creval check '{SCENARIOS}' | head -n 1", shell=True, cwd=tmp_path,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.stdout.startswith("== ") and proc.stdout.count("\n") == 1
+    assert "Traceback" not in proc.stderr and "Exception ignored" not in proc.stderr, proc.stderr
+
+
+def test_process_batch_with_workers_exits_normally(tmp_path):
+    lines = "\n".join(json.dumps({"id": f"s{i}", "as_of": "2025-09-01",
+                                  "facts": {"abduction": {"child_birth_date": "2017-08-03", "removal_date": "2025-06-15"}}})
+                      for i in range(600)) + "\n"
+    proc = subprocess.run([sys.executable, "-m", "creval", "batch", "--workers", "2"], input=lines, cwd=tmp_path,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert [json.loads(line)["scenario"] for line in proc.stdout.splitlines()] == [f"s{i}" for i in range(600)]
