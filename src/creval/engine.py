@@ -52,7 +52,7 @@ class Decision:
 _INT64 = 2**63
 
 
-def engine_fact(matter: str, values: dict[str, Any], keep: Optional[frozenset] = None) -> dict:
+def engine_fact(matter: str, values: dict[str, Any], keep: Optional[tuple[str, ...]] = None) -> dict:
     """The matter fact as durable sees it: dates as ordinals, unknown values left out, and
     with `keep`, only the fields the rules read (durable parses every field it is sent).
 
@@ -62,8 +62,9 @@ def engine_fact(matter: str, values: dict[str, Any], keep: Optional[frozenset] =
     values in (facts are dates, states, enumerations, booleans and integers); this is the
     engine's own guard."""
     fact = {"kind": matter}
-    for name, value in values.items():
-        if value is None or isinstance(value, dict) or (keep is not None and name not in keep):
+    for name in values if keep is None else keep:
+        value = values.get(name)
+        if value is None or isinstance(value, dict):
             continue
         if isinstance(value, date):
             value = value.toordinal()
@@ -250,8 +251,8 @@ class _Plan:
         # the fields that outcome rules read, and all the fields any rule reads
         self.outcome_fields = sorted({f for alts in test.outcome_dnf for conj in alts
                                       for cond in conj.facts for f in conditions.fields(cond)})
-        self.fields = frozenset(self.outcome_fields).union(
-            *(conditions.fields(c) for cid in self.criteria for c in (test.met[cid], test.unmet[cid])))
+        self.fields = tuple(sorted(set(self.outcome_fields).union(
+            *(conditions.fields(c) for cid in self.criteria for c in (test.met[cid], test.unmet[cid])))))
         self.outcomes: dict[tuple, Decision] = {}  # the second pass's answer per outcome_key
         # the crit fact of each (criterion, status), as JSON after its leading '{"sid": ..., '
         self.crit_json = {
