@@ -40,8 +40,6 @@ from itertools import combinations, product
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-import pycountry
-
 from . import dates
 from .derive import derive
 from .engine import EngineError
@@ -50,7 +48,7 @@ from .i18n import LANGUAGES, t
 from .loader import validate
 from .memo import AS_OF, DEFAULT, treatments
 from .rulebook import Bound, FactSpec, RuleBook
-from .scenario import matter_facts
+from .scenario import is_state, matter_facts
 
 FAR_PAST = date(1900, 1, 1)
 FAR_FUTURE = date(2100, 12, 31)
@@ -176,7 +174,7 @@ class Interview:
                 return None, t("ask.bad_calendar_date", lang, value=shown)
         if spec.type == "state":
             code = raw.upper()
-            if not re.fullmatch(r"[A-Z]{2}", code) or pycountry.countries.get(alpha_2=code) is None:
+            if not is_state(code):
                 return None, t("ask.bad_state", lang, value=shown)
             return code, None
         if spec.type == "int":

@@ -13,7 +13,6 @@ from datetime import date
 from functools import lru_cache, partial
 from typing import Annotated, Any, Literal, Optional
 
-import pycountry
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -73,8 +72,15 @@ def _state(value: Any) -> str:
 _STATE = re.compile(r"[A-Z]{2}")
 
 
+def is_state(code: str) -> bool:
+    """Whether `code` is an ISO 3166-1 alpha-2 code of a state."""
+    return bool(_STATE.fullmatch(code)) and _is_state(code)
+
+
 @lru_cache(maxsize=None)  # at most 26 * 26 codes
 def _is_state(code: str) -> bool:
+    import pycountry  # here: a scenario without a state never pays for its import (5 ms)
+
     return pycountry.countries.get(alpha_2=code) is not None
 
 
