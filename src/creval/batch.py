@@ -9,8 +9,9 @@ Memory stays flat: lines are read lazily, a line longer than MAX_LINE_BYTES is s
 without being stored, and with several workers at most IN_FLIGHT chunks per worker are
 queued at any time (Pool.imap would read the whole input ahead), and workers send their
 output back already encoded. Workers are started with `forkserver` (`spawn` where there is
-none), never `fork`: an initializer loads the rule book and builds one Evaluator, so the
-compiled rulesets are built once per process. A worker that dies costs only its line.
+none), never `fork` (the parent has threads by then): the server imports creval once, every
+worker forks from it, and an initializer loads the rule book and builds one Evaluator, so
+each ruleset is compiled once per process. A worker that dies costs only its line.
 Limits: docs/limits.md.
 """
 

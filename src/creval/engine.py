@@ -6,7 +6,10 @@
 - The lean action loop of section 6.4: rule actions are data (compiler.Effect); the loop
   asserts the crit facts they derive and records the outcome lines that fire.
 - Two passes: criteria the engine marked neither met nor unmet are asserted as unknown,
-  so that outcome rules can match "unknown" positively (durable's `$not` is broken).
+  so that outcome rules can match "unknown" positively (durable's `$not` is broken). The
+  outcome pass sees nothing but the statuses (and the fields outcome lines read), so the
+  engine's answer for each combination is kept and reused (OUTCOME_MEMO_SIZE).
+- The fact sent to durable holds only the fields the rules read.
 """
 
 from __future__ import annotations
