@@ -455,3 +455,59 @@ def test_the_outcome_memo_reuses_the_engine_answer_and_stays_bounded(engine, mon
         engine.decide(CONSCRIPTION, values(CONSCRIPTION, {"birth_date": birth, "sex": "female", "citizenship": "KZ"}, date(2020, 1, 1)))
         engine.decide(CONSCRIPTION, values(CONSCRIPTION, {"birth_date": birth, "sex": "male", "citizenship": "KZ"}, date(2020, 1, 1)))
         assert len(plan.outcomes) <= 3
+
+
+# ------------------------------------ a state ended by an error leaves durable sound
+
+_AFTER_ERRORS = textwrap.dedent(
+    """
+    import random, sys
+    from datetime import date, timedelta
+    from pathlib import Path
+    import creval.engine as engine_mod
+    from creval.engine import Engine, EngineError
+    from creval.rulebook import load
+
+    book = load(Path(sys.argv[1]))
+    engine = Engine(book)
+    ban = "work-with-children-ban"
+    # Found by a stress run: a criterion both met and unmet (values derive never produces),
+    # between two ordinary decisions. With the erring state's actions abandoned rather than
+    # completed, deleting the third state crashed the process.
+    engine.decide(ban, {"activity_date": date(2034, 3, 6), "as_of": date(2035, 3, 23), "ban_ends": date(2013, 12, 27),
+                        "ban_ends_latest": date(2037, 1, 30)})
+    try:
+        engine.decide(ban, {"offence_article": 4, "sentence_completed": date(1995, 1, 3), "ban_years": 29,
+                            "as_of": date(2010, 4, 10), "activity_on": date(2017, 1, 2), "ban_ends_max": date(2017, 11, 10),
+                            "ban_ends_earliest": date(2040, 5, 5), "ban_ends_latest": date(2005, 3, 13)})
+        print("no error")
+    except EngineError as exc:
+        print("EngineError:", exc)
+    engine.decide(ban, {"duty_to_educate": True, "activity_on": date(2003, 7, 9), "ban_ends_min": date(2033, 3, 14),
+                        "ban_ends_max": date(1997, 7, 23), "ban_ends_latest": date(2015, 12, 6)})
+    # Then errors mid-agenda again and again: a firing budget of 2 stops most evaluations.
+    engine_mod.FIRING_BUDGET = 2
+    rng, errors = random.Random(5), 0
+    for _ in range(3000):
+        test = book.tests[rng.choice(sorted(book.tests))]
+        values = {}
+        for name, kind in test.field_types.items():
+            if rng.random() < 0.5:
+                values[name] = (date(1990, 1, 1) + timedelta(days=rng.randrange(18600)) if kind == "date"
+                                else rng.choice([True, False]) if kind == "bool" else rng.choice(["KZ", "RU", "DE"]))
+        try:
+            engine.decide(test.id, values)
+        except EngineError:
+            errors += 1
+    print("ok", errors > 100)
+    """
+)
+
+
+def test_states_ended_by_an_error_leave_durable_sound():
+    done = subprocess.run([sys.executable, "-c", _AFTER_ERRORS, str(RULES)], capture_output=True, text=True,
+                          timeout=300, cwd=REPO)
+    assert done.returncode == 0, f"exit code {done.returncode}: {done.stderr[-500:]}"
+    lines = done.stdout.splitlines()
+    assert lines[0] == "EngineError: criterion within-ban-period is both met and unmet: the rule file is inconsistent"
+    assert lines[-1] == "ok True"
