@@ -206,7 +206,7 @@ class Engine:
                 if not messages:
                     return True
                 messages = E.complete_and_start_action(handle, offset)
-        except E.error:
+        except Exception:  # whatever failed, the state is left alone (see `decide`'s finally)
             pass
         return False
 
