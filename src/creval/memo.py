@@ -27,22 +27,21 @@ import orjson
 
 from . import conditions
 from .rulebook import Test
+from .scenario import matter_facts
 
 DEFAULT, AS_OF, TABLES, NOT_ESTABLISHED, UNKNOWN = "default", "as_of", "tables", "not_established", "unknown"
 
 
 def scenario_digest(scenario: Any, facts: dict[str, dict[str, Any]] | None = None) -> str:
-    """sha256 of the canonical JSON of a validated scenario (a pydantic model). `facts`, the
-    scenario's `matter_facts` when the caller has them, saves dumping the model again."""
+    """sha256 of the canonical JSON of a validated scenario (a pydantic model). `facts` are
+    its `matter_facts`, when the caller already has them."""
     if facts is None:
-        data = scenario.model_dump(mode="json", exclude_none=True)
-    else:
-        data = {k: v for k, v in scenario.__dict__.items() if v is not None and k != "facts"}
-        data["facts"] = {m: {k: v for k, v in f.items() if v is not None} for m, f in facts.items()}
-        if "expected" in data:
-            data["expected"] = dict(data["expected"])
+        facts = matter_facts(scenario)
+    data = {k: v for k, v in scenario.__dict__.items() if v is not None and k != "facts"}
+    data["facts"] = {m: {k: v for k, v in f.items() if v is not None} for m, f in facts.items()}
     # orjson with sorted keys gives the same bytes as json.dumps(sort_keys=True,
-    # separators=(",", ":"), ensure_ascii=False) for these values, about ten times faster
+    # separators=(",", ":"), ensure_ascii=False) for these values (dates as ISO text), about
+    # ten times faster
     return "sha256:" + hashlib.sha256(orjson.dumps(data, option=orjson.OPT_SORT_KEYS)).hexdigest()
 
 
