@@ -29,7 +29,7 @@ from typing import IO, Callable, Iterator, Optional
 import orjson
 
 from .i18n import tr
-from .loader import Refused, parse_json, validate
+from .loader import Refused, decode_utf8, parse_json, validate
 
 MAX_LINE_BYTES = 1_000_000  # one scenario per line; the same bound as a scenario file
 CHUNK_LINES = 250  # lines sent to a worker at a time
@@ -117,11 +117,7 @@ class Worker:
         if not data.strip():
             return "empty line: expected one scenario object", None
         try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            return f"not UTF-8 text (byte {exc.start + 1})", None
-        try:
-            doc = parse_json(text)
+            doc = parse_json(decode_utf8(data))
         except Refused as exc:
             message = tr(exc.args[0], self.options.lang)
             return (f"{exc.field}: {message}" if exc.field else message), None

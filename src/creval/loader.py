@@ -118,13 +118,18 @@ def read_document(path: Path) -> Any:
         raise Refused(Msg("input.over_limit", limit=f"{MAX_FILE_BYTES:,}"))
     if b"\0" in data:
         raise Refused(Msg("input.binary"))
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise Refused(Msg("input.not_utf8", byte=exc.start, hex=data[exc.start:exc.start + 1].hex()), data.count(b"\n", 0, exc.start) + 1) from None
+    text = decode_utf8(data)
     if path.suffix == ".json":
         return parse_json(text)
     return parse_yaml(text)
+
+
+def decode_utf8(data: bytes) -> str:
+    """`data` as text; bytes that are not UTF-8 are refused, naming the first and its line."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise Refused(Msg("input.not_utf8", byte=exc.start, hex=data[exc.start:exc.start + 1].hex()), data.count(b"\n", 0, exc.start) + 1) from None
 
 
 class _Duplicated(dict):
