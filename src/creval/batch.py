@@ -122,11 +122,9 @@ class Worker:
             message = tr(exc.args[0], self.options.lang)
             return (f"{exc.field}: {message}" if exc.field else message), None
         name = f"{self.options.name}:{number}"
-        loaded = validate(doc, name, self.book, self.options.as_of)
+        loaded = validate(doc, name, self.book, self.options.as_of, self.options.lang)
         if loaded.errors:
-            lang = self.options.lang
-            return "; ".join(f"{e.field}: {tr(e.message, lang)}" if e.field else tr(e.message, lang)
-                             for e in loaded.errors), None
+            return "; ".join(f"{e.field}: {e.message}" if e.field else e.message for e in loaded.errors), None
         result = self.evaluator.scenario(loaded.scenario, name, self.tests, self.options.lang)
         if result.errors:
             return "; ".join(result.errors), None
