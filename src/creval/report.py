@@ -11,11 +11,9 @@ from .i18n import outcome_shown, t, tr
 STATUS_MARK = {"met": "met", "unmet": "UNMET", "unknown": "unknown"}
 
 
-def as_json(results: list[ScenarioResult], one_per_line: bool = False, array: bool | None = None) -> str:
+def as_json(results: list[ScenarioResult], array: bool | None = None) -> str:
     """One object for one scenario, an array for several (or whenever `array` is set)."""
     objects = [r.to_json() for r in results]
-    if one_per_line:
-        return "\n".join(json.dumps(o, ensure_ascii=False) for o in objects)
     payload = objects if (array if array is not None else len(objects) != 1) else objects[0]
     return json.dumps(payload, ensure_ascii=False, indent=2)
 
