@@ -62,7 +62,6 @@ def scenario(i: int, rng: random.Random, pool: list[dict]) -> dict:
 def bad_line(i: int, rng: random.Random, pool: list[dict]) -> tuple[str, str]:
     kind = BAD_KINDS[i % len(BAD_KINDS)]
     doc = scenario(i, rng, pool)
-    matter = sorted(doc["facts"])[0]
     if kind == "not-json":
         return kind, json.dumps(doc)[:-7]
     if kind == "wrong-type":

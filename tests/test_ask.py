@@ -223,7 +223,8 @@ def test_usage_errors_are_one_line_exit_2(args, message):
 ])
 def test_interview_agrees_with_check_on_the_scenario_pack(name, pinned_rules):
     """Answering from a scenario file (absent facts: unknown) gives the outcome `check` gives."""
-    from creval.interview import Interview, _plain
+    from creval.dates import iso
+    from creval.interview import Interview
     from creval.loader import load_file
     from creval.rulebook import load
     from creval.scenario import matter_facts
@@ -237,7 +238,7 @@ def test_interview_agrees_with_check_on_the_scenario_pack(name, pinned_rules):
     interview = Interview(book, HAGUE, scenario.as_of)
     while (fact := interview.next_fact()) is not None:
         value = facts[fact] if fact in stated else None
-        text = "" if value is None else {True: "yes", False: "no"}.get(value, str(_plain(value)))
+        text = "" if value is None else {True: "yes", False: "no"}.get(value, str(iso(value)))
         assert interview.give(fact, text) is None
     assert interview.result().outcome == scenario.expected[HAGUE]
 

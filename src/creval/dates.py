@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from datetime import date, timedelta
 from fractions import Fraction
+from typing import Any
 
 from dateutil.relativedelta import relativedelta
 
@@ -48,5 +49,6 @@ def part_of_term(
     return whole_months, math.ceil(day_part)
 
 
-def iso(value: date | None) -> str | None:
-    return value.isoformat() if value is not None else None
+def iso(value: Any) -> Any:
+    """A date as ISO text (YYYY-MM-DD); any other value, None included, as it is."""
+    return value.isoformat() if isinstance(value, date) else value

@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any, Callable
 
 from . import __version__
+from .dates import iso
 from .derive import Derived, derive
 from .engine import Decision, Engine, EngineError
 from .i18n import messages, placeholder_parts, t, tr
@@ -242,7 +243,7 @@ class Evaluator:
             for event, field, parts in texts.key_dates
             if derived.values.get(field) is not None
         ]
-        details = {rep.name: _plain(derived.lists.get(rep.name, derived.values.get(rep.name))) for rep in rule.report}
+        details = {rep.name: iso(derived.lists.get(rep.name, derived.values.get(rep.name))) for rep in rule.report}
         date_fact = rule.date_fact and derived.values.get(rule.date_fact)
         return TestResult(
             test.id, row.outcome, criteria, missing, dates, list(texts.sources),
@@ -252,10 +253,6 @@ class Evaluator:
             notes=[_filled(parts, values, lang, enums) for parts in texts.notes],
             detail_titles=dict(texts.detail_titles), sources_shown=list(texts.sources_shown),
         )
-
-
-def _plain(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, date) else value
 
 
 def _template_values(test: Test, derived: Derived) -> dict[str, Any]:

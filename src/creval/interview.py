@@ -100,7 +100,7 @@ class Interview:
 
     def doc(self) -> dict:
         """The answers as a scenario document (what --save writes)."""
-        facts = {name: _plain(value) for name, value in self.answers.items()}
+        facts = {name: dates.iso(value) for name, value in self.answers.items()}
         return {"id": self.id, "as_of": self.as_of.isoformat(), "facts": {self.test.matter: facts}}
 
     def validated(self):
@@ -373,10 +373,6 @@ class Interview:
 
 
 # ---- helpers
-
-
-def _plain(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, date) else value
 
 
 def _choices(values: list[str]) -> str:

@@ -26,6 +26,7 @@ from typing import Any
 import orjson
 
 from . import conditions
+from .dates import iso
 from .rulebook import Test
 from .scenario import matter_facts
 
@@ -102,7 +103,7 @@ def assumptions(test: Test, facts: dict[str, Any], given: set[str], as_of: date,
             continue
         elif kind == AS_OF:
             value = as_of
-        shown = value.isoformat() if isinstance(value, date) else value
+        shown = iso(value)
         out.append({
             "fact": name, "treated_as": kind, "value": shown,
             "text": _text(kind, name, shown, lang, catalogue),
