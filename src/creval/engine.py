@@ -99,8 +99,6 @@ class Engine:
     def __init__(self, book: RuleBook):
         self.book = book
         self.host = _SyncHost()
-        self.compiled: dict[str, Compiled] = {}
-        self.handles: dict[str, int] = {}
         self._sids = itertools.count(1)
         self._names = itertools.count()
         self._plans: dict[str, _Plan] = {}
@@ -118,9 +116,7 @@ class Engine:
         name = f"{test_id}@{self.book.digest[7:19]}#{next(self._names)}"  # unique, even when rebuilt
         definition = {rule: dict(body, run=_no_action) for rule, body in compiled.ruleset.items()}
         self.host.register_rulesets({name: definition})
-        self.compiled[test_id] = compiled
-        self.handles[test_id] = self.host.get_ruleset(name)._handle
-        self._plans[test_id] = _Plan(compiled)
+        self._plans[test_id] = _Plan(compiled, self.host.get_ruleset(name)._handle)
 
     def decide(self, test_id: str, values: dict[str, Any]) -> Decision:
         """Two passes: the matter fact fires the criterion rules; then every criterion's
@@ -133,8 +129,7 @@ class Engine:
         rules read, and nothing else: the engine's answer for each such key is kept
         (`_Plan.outcomes`) and reused, so the engine runs it once per distinct key."""
         plan = self.plan(test_id)
-        compiled = self.compiled[test_id]
-        handle = self.handles[test_id]
+        compiled, handle = plan.compiled, plan.handle
         sid = str(next(self._sids))
         decision = Decision({}, set())
         fact = engine_fact(compiled.test.matter, values, plan.fields)
@@ -252,10 +247,12 @@ class Engine:
 
 
 class _Plan:
-    """What the loop needs of one compiled test, prepared once per process."""
+    """What the loop needs of one compiled test, prepared once per process (and again when
+    its ruleset is rebuilt)."""
 
-    def __init__(self, compiled: Compiled):
+    def __init__(self, compiled: Compiled, handle: int):
         test = compiled.test
+        self.compiled, self.handle = compiled, handle  # the ruleset as registered with durable
         self.effects = compiled.effects
         self.criteria = list(test.rule.criteria)
         # the fields that outcome rules read, and all the fields any rule reads
