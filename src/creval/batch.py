@@ -241,7 +241,7 @@ def run(stream: IO[bytes], write: Callable[[bytes], object], options: Options, w
     return stats
 
 
-_PRELOAD = ("creval.batch", "creval.evaluate", "creval.loader", "creval.scenario", "creval.memo")
+_PRELOAD = ("creval.batch", "creval.evaluate")  # and all they import: the loader, the engine, durable
 
 
 class _Pool:
