@@ -18,6 +18,13 @@ def as_json(results: list[ScenarioResult], array: bool | None = None) -> str:
     return json.dumps(payload, ensure_ascii=False, indent=2)
 
 
+def _details(r, lang: str):
+    """A result's details as (title, value) in `lang`; a list joined, an empty value None."""
+    for name, value in r.details.items():
+        shown = ", ".join(tr(v, lang) for v in value) if isinstance(value, list) else value
+        yield (name if lang == "en" else r.detail_titles.get(name, name)), (None if shown in (None, "") else shown)
+
+
 def _wrap(text: str, indent: str, width: int = 100) -> list[str]:
     return textwrap.wrap(text, width, initial_indent=indent, subsequent_indent=indent + "  ", break_on_hyphens=False) or [indent]
 
@@ -53,10 +60,8 @@ def _test_text(r: TestResult, expected: str | None, lang: str = "en") -> list[st
     for c in r.criteria:
         refs = _source_refs(c.source, r.sources)
         lines += _wrap(f"{c.id.ljust(width)}  {marks[c.status]:<{mark_width}}  {c.reason} {refs}", "     ")
-    for name, value in r.details.items():
-        shown = ", ".join(tr(v, lang) for v in value) if isinstance(value, list) else value
-        title = name if lang == "en" else r.detail_titles.get(name, name)
-        lines.append(f"   {title}: {shown if shown not in (None, '') else t('value.none', lang)}")
+    for title, shown in _details(r, lang):
+        lines.append(f"   {title}: {shown if shown is not None else t('value.none', lang)}")
     if r.dates:
         lines.append(f"   {t('report.key_dates', lang)}")
         for d in r.dates:
@@ -133,10 +138,8 @@ def as_markdown(result: ScenarioResult, lang: str | None = None) -> str:
         out += [f"- **{d.date}** `{d.event}`: {d.text}" for d in r.dates] or [t("memo.key_dates.none", lang)]
         if r.details:
             out += ["", f"### {t('memo.details', lang)}", ""]
-            for name, value in r.details.items():
-                value = ", ".join(tr(v, lang) for v in value) if isinstance(value, list) else value
-                name = name if lang == "en" else r.detail_titles.get(name, name)
-                out.append(f"- {name}: {value if value not in (None, '') else t('memo.none', lang)}")
+            for title, shown in _details(r, lang):
+                out.append(f"- {title}: {shown if shown is not None else t('memo.none', lang)}")
         out += ["", f"### {t('memo.sources', lang)}", ""] + [f"- {s}" for s in _sources_shown(r)]
         for key, items in (("memo.notes", r.notes), ("memo.caveats", r.caveats)):
             if items:
