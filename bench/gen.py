@@ -23,8 +23,8 @@ BAD_KINDS = ("not-json", "wrong-type", "unknown-matter", "bad-date", "duplicate-
 
 def seeds(folder: Path = ROOT / "scenarios", rules: Path | None = None) -> list[dict]:
     """The valid scenarios of the packs with an assessment date, as JSON-ready dicts."""
-    from creval import rulebook
-    from creval.loader import find_files, load_file
+    from creval.law import rulebook
+    from creval.input.loader import find_files, load_file
 
     book = rulebook.load(rules)
     files, _ = find_files([str(folder)])

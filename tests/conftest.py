@@ -47,6 +47,6 @@ def abduction_rules(abduction_rules_dir, monkeypatch) -> Path:
 
 @pytest.fixture
 def book(abduction_rules_dir):
-    from creval.rulebook import load
+    from creval.law.rulebook import load
 
     return load(abduction_rules_dir)

@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any
 
 
-from creval.derive import derive
-from creval.evaluate import Evaluator, TestResult
-from creval.rulebook import RuleBook, load
+from creval.engine.derive import derive
+from creval.engine.evaluate import Evaluator, TestResult
+from creval.law.rulebook import RuleBook, load
 
 REPO = Path(__file__).resolve().parents[1]
 RULES = REPO / "rules"
@@ -43,7 +43,7 @@ def d(text: str) -> date:
 
 
 def anniversary(birth: date, years: int) -> date:
-    """The N-th anniversary, computed independently of creval.dates: 29 Feb -> 28 Feb."""
+    """The N-th anniversary, computed independently of creval.law.dates: 29 Feb -> 28 Feb."""
     try:
         return birth.replace(year=birth.year + years)
     except ValueError:  # 29 February in a common year

@@ -185,7 +185,7 @@ def test_markdown_result_is_a_decision_memo():
 
 
 def test_questions_and_hints_in_russian(pinned_rules):
-    from creval.rulebook import load
+    from creval.law.rulebook import load
 
     question = load(pinned_rules).tests[HAGUE].rule.facts["child_birth_date"].question
     result = ask("--lang", "ru", answers=["2010-03-01"])
@@ -223,11 +223,11 @@ def test_usage_errors_are_one_line_exit_2(args, message):
 ])
 def test_interview_agrees_with_check_on_the_scenario_pack(name, pinned_rules):
     """Answering from a scenario file (absent facts: unknown) gives the outcome `check` gives."""
-    from creval.dates import iso
-    from creval.interview import Interview
-    from creval.loader import load_file
-    from creval.rulebook import load
-    from creval.scenario import matter_facts
+    from creval.law.dates import iso
+    from creval.tools.interview import Interview
+    from creval.input.loader import load_file
+    from creval.law.rulebook import load
+    from creval.input.scenario import matter_facts
 
     book = load(pinned_rules)
     loaded = load_file(REPO / "scenarios" / "hague" / f"{name}.yaml", book)
@@ -253,13 +253,13 @@ def test_interview_agrees_with_check_on_the_scenario_pack(name, pinned_rules):
     ("0y 0m 45d", {"years": 0, "months": 0, "days": 45}),
 ])
 def test_term_answers(text, term):
-    from creval.interview import _parse_term
+    from creval.tools.interview import _parse_term
 
     assert _parse_term(text) == term
 
 
 @pytest.mark.parametrize("text", ["8", "0y", "3 weeks", "1y 2y", "y", "3y and then some"])
 def test_bad_term_answers(text):
-    from creval.interview import _parse_term
+    from creval.tools.interview import _parse_term
 
     assert _parse_term(text) is None

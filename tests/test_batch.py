@@ -17,7 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from creval import batch, engine
+from creval.tools import batch
+from creval.engine import engine
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "bench"))
@@ -184,7 +185,7 @@ def test_engine_and_oracle_agree_line_for_line(rules, pool):
 
 def test_to_json_is_asdict(rules, pool):
     worker = batch.Worker(batch.Options(rules=str(rules)))
-    from creval.loader import parse_json, validate
+    from creval.input.loader import parse_json, validate
 
     for line in gen.lines(200, 0, 3, pool):
         loaded = validate(parse_json(line), "x", worker.book)

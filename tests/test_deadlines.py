@@ -69,7 +69,7 @@ EXPECTED = [
 
 
 def key_date_text(pinned_rules, event: str, lang: str = "en") -> str:
-    from creval.rulebook import load
+    from creval.law.rulebook import load
 
     rule = load(pinned_rules).tests[HAGUE].rule
     return next(kd.text.get(lang) for kd in rule.key_dates if kd.event == event)

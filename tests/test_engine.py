@@ -17,14 +17,14 @@ from datetime import date, timedelta
 import durable_rules_engine as E
 import pytest
 
-import creval.engine as creval_engine
-from creval import oracle
-from creval.compiler import compile_test
-from creval.derive import derive
-from creval.engine import Engine, EngineError
-from creval.evaluate import Evaluator
-from creval.loader import validate
-from creval.rulebook import RuleBook, RuleFileError
+import creval.engine.engine as creval_engine
+from creval.engine import oracle
+from creval.engine.compiler import compile_test
+from creval.engine.derive import derive
+from creval.engine.engine import Engine, EngineError
+from creval.engine.evaluate import Evaluator
+from creval.input.loader import validate
+from creval.law.rulebook import RuleBook, RuleFileError
 from helpers import CONSCRIPTION, HAGUE, REPO, RULES, anniversary, bundled, copy_rules, edit
 
 
@@ -125,9 +125,9 @@ _EXHAUST = textwrap.dedent(
     from datetime import date
     from pathlib import Path
     import durable_rules_engine as E
-    from creval.derive import derive
-    from creval.engine import Engine, EngineError
-    from creval.rulebook import load
+    from creval.engine.derive import derive
+    from creval.engine.engine import Engine, EngineError
+    from creval.law.rulebook import load
 
     mode = sys.argv[1]
     book = load(Path(sys.argv[2]))
@@ -226,9 +226,9 @@ _FAIL_BEFORE_AGENDA = textwrap.dedent(
     from datetime import date
     from pathlib import Path
     import durable_rules_engine as E
-    from creval.derive import derive
-    from creval.engine import Engine, EngineError
-    from creval.rulebook import load
+    from creval.engine.derive import derive
+    from creval.engine.engine import Engine, EngineError
+    from creval.law.rulebook import load
 
     book = load(Path(sys.argv[1]))
     engine = Engine(book)
@@ -417,8 +417,8 @@ def test_the_fact_sent_to_durable_holds_only_fields_the_rules_read():
 def test_the_outcome_memo_gives_what_a_fresh_engine_decides_for_every_bundled_scenario():
     """One engine decides every scenario of the packs with its memo filling up; each answer
     equals that of an engine whose memo is emptied before every decision."""
-    from creval.loader import find_files, load_file
-    from creval.scenario import matter_facts
+    from creval.input.loader import find_files, load_file
+    from creval.input.scenario import matter_facts
 
     book = bundled()
     shared, fresh = Engine(book), Engine(book)
@@ -464,9 +464,9 @@ _AFTER_ERRORS = textwrap.dedent(
     import random, sys
     from datetime import date, timedelta
     from pathlib import Path
-    import creval.engine as engine_mod
-    from creval.engine import Engine, EngineError
-    from creval.rulebook import load
+    import creval.engine.engine as engine_mod
+    from creval.engine.engine import Engine, EngineError
+    from creval.law.rulebook import load
 
     book = load(Path(sys.argv[1]))
     engine = Engine(book)

@@ -24,10 +24,12 @@ from typing import Any
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from creval import batch, oracle, rulebook
-from creval.engine import Engine, EngineError
-from creval.evaluate import Evaluator
-from creval.loader import MAX_DEPTH, Refused, parse_json, parse_yaml, validate
+from creval.tools import batch
+from creval.engine import oracle
+from creval.law import rulebook
+from creval.engine.engine import Engine, EngineError
+from creval.engine.evaluate import Evaluator
+from creval.input.loader import MAX_DEPTH, Refused, parse_json, parse_yaml, validate
 
 REPO = Path(__file__).resolve().parents[1]
 SCALE = int(os.environ.get("CREVAL_FUZZ_EXAMPLES", "1"))

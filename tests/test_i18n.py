@@ -21,7 +21,7 @@ from ruamel.yaml import YAML
 from typer.testing import CliRunner
 
 from creval.cli import app
-from creval.i18n import LANGUAGES, Msg, messages, outcome_shown, t, tr
+from creval.output.i18n import LANGUAGES, Msg, messages, outcome_shown, t, tr
 
 REPO = Path(__file__).resolve().parents[1]
 RULES = REPO / "rules"
@@ -135,7 +135,7 @@ def test_a_key_defined_twice_is_an_error(tmp_path):
 
 
 def test_every_outcome_and_enumerated_value_has_a_name():
-    from creval.rulebook import load
+    from creval.law.rulebook import load
 
     book = load(RULES)
     keys = messages()
@@ -331,9 +331,9 @@ def _codes(node):
 
 
 def test_json_codes_are_identical_in_every_language():
-    from creval.evaluate import Evaluator
-    from creval.loader import load_paths
-    from creval.rulebook import load
+    from creval.engine.evaluate import Evaluator
+    from creval.input.loader import load_paths
+    from creval.law.rulebook import load
 
     book = load(RULES)
     evaluator = Evaluator(book)

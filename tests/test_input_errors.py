@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from creval import loader
-from creval.loader import InputError, load_paths
+from creval.input import loader
+from creval.input.loader import InputError, load_paths
 
 pytestmark = pytest.mark.usefixtures("abduction_rules")
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from creval.loader import validate
+from creval.input.loader import validate
 from helpers import bundled
 
 
@@ -30,7 +30,7 @@ def test_ban_years_outside_the_range_cites_it(years):
 
 
 def test_the_range_comes_from_the_rule_file(tmp_path):
-    from creval.rulebook import RuleBook
+    from creval.law.rulebook import RuleBook
     from helpers import copy_rules, edit
 
     folder = copy_rules(tmp_path, only=["work-with-children-ban"])

@@ -75,7 +75,7 @@ def section(text: str, title: str) -> str:
 
 
 def canonical_digest(path: Path, book) -> str:
-    from creval.loader import load_file
+    from creval.input.loader import load_file
 
     loaded = load_file(path, book)
     data = loaded.scenario.model_dump(mode="json", exclude_none=True)
@@ -85,7 +85,7 @@ def canonical_digest(path: Path, book) -> str:
 
 def test_stamp_names_version_rules_digest_date_and_scenario_digest(tmp_path, pinned_rules):
     from creval import __version__
-    from creval.rulebook import load
+    from creval.law.rulebook import load
 
     book = load(pinned_rules)
     path = write(tmp_path, "case.yaml", DECIDED)
@@ -183,9 +183,9 @@ facts:
 
 def test_the_digest_from_the_scenario_facts_equals_the_canonical_json_for_every_bundled_scenario():
     """Evaluator.scenario passes the facts it already holds; the digest must not change."""
-    from creval.loader import find_files, load_file
-    from creval.memo import scenario_digest
-    from creval.scenario import matter_facts
+    from creval.input.loader import find_files, load_file
+    from creval.output.memo import scenario_digest
+    from creval.input.scenario import matter_facts
     from helpers import bundled
 
     book = bundled()  # every matter, not the module's pinned rules

@@ -19,11 +19,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from creval import oracle
-from creval.derive import derive
-from creval.engine import Engine, EngineError
-from creval.rulebook import Bound
-from creval.rulebook import Test as LegalTest
+from creval.engine import oracle
+from creval.engine.derive import derive
+from creval.engine.engine import Engine, EngineError
+from creval.law.rulebook import Bound
+from creval.law.rulebook import Test as LegalTest
 from helpers import (
     ADOPTION,
     CHILD_LABOUR,

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from creval.evaluate import Evaluator
-from creval.rulebook import RuleBook, RuleFileError
+from creval.engine.evaluate import Evaluator
+from creval.law.rulebook import RuleBook, RuleFileError
 from helpers import (
     ADOPTION,
     CHILD_LABOUR,
@@ -327,7 +327,7 @@ def test_digest_is_stable_and_changes_with_any_rule_or_data_file(tmp_path):
 
 
 def test_digest_is_printed_with_every_result(tmp_path):
-    from creval.loader import validate
+    from creval.input.loader import validate
 
     folder = copy_rules(tmp_path, only=[HAGUE])
     book = fresh(folder)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from ruamel.yaml import YAML
 
-from creval import yamlcache
+from creval.input import yamlcache
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -51,7 +51,7 @@ def fail(message: str) -> typer.Exit:
 
 
 def _t(key: str, lang: str = "en", **values) -> str:
-    from .i18n import t
+    from creval.output.i18n import t
 
     return t(key, lang, **values)
 
@@ -64,7 +64,7 @@ def _stop(exc) -> typer.Exit:
 
 
 def _book():
-    from .rulebook import RuleFileError, load
+    from creval.law.rulebook import RuleFileError, load
 
     try:
         return load(_State.rules)
@@ -75,7 +75,7 @@ def _book():
 def _as_of(value: Optional[str], lang: str = "en") -> Optional[date]:
     if value is None:
         return None
-    from .scenario import parse_iso_date  # the same rules as a scenario's dates
+    from creval.input.scenario import parse_iso_date  # the same rules as a scenario's dates
 
     try:
         return parse_iso_date(value)
@@ -106,8 +106,8 @@ LangOpt = typer.Option(Lang.en, "--lang", help="Language of the explanations: en
 
 def _evaluate_paths(paths, as_of, test, lang):
     """Load and evaluate every scenario; invalid ones are reported on stderr and counted."""
-    from .evaluate import Evaluator
-    from .loader import load_paths
+    from creval.engine.evaluate import Evaluator
+    from creval.input.loader import load_paths
 
     book = _book()
     tests = _tests(book, test, lang.value)
@@ -129,7 +129,7 @@ def _evaluate_paths(paths, as_of, test, lang):
 
 
 def _render(results, fmt: Format, paths: List[str], lang: Optional[str] = None) -> None:
-    from . import report
+    from creval.output import report
 
     if not results:
         return
@@ -156,7 +156,7 @@ def check(paths: List[str] = PathsArg, format: Format = FormatOpt, as_of: Option
 def verify(paths: List[str] = PathsArg, as_of: Optional[str] = AsOfOpt,
            test: Optional[List[str]] = TestOpt, lang: Lang = LangOpt):
     """Evaluate scenarios and compare each outcome with its answer key (`expected`)."""
-    from .i18n import outcome_shown
+    from creval.output.i18n import outcome_shown
 
     results, invalid = _evaluate_paths(paths, as_of, test, lang)
     passed = failed = skipped = 0
@@ -198,7 +198,7 @@ def rules_list(ctx: typer.Context, lang: Lang = LangOpt):
 def rules_show(test_id: str = typer.Argument(..., help="A test id, as listed by `creval rules`."),
                lang: Optional[Lang] = typer.Option(None, "--lang", help="Language of the titles and texts: en, ru or kk.")):
     """Print one test: criteria, parameters, outcomes, key dates, sources, notes, caveats."""
-    from .rules_view import describe
+    from creval.law.rules_view import describe
 
     lang = lang or _State.lang
     book = _book()
@@ -213,7 +213,7 @@ def batch(file: Optional[str] = typer.Argument(None, help="A JSON Lines file, on
           as_of: Optional[str] = AsOfOpt, test: Optional[List[str]] = TestOpt, lang: Lang = LangOpt,
           oracle: bool = typer.Option(False, "--oracle", hidden=True, help="Decide with the plain-Python oracle (benchmarks).")):
     """JSON Lines in, one result line per input line out, in order; a bad line gives {"line": N, "error": ...}."""
-    from . import batch as batch_mod
+    from creval.tools import batch as batch_mod
 
     book = _book()  # rule-file errors are reported here, before any worker starts
     options = batch_mod.Options(
@@ -248,7 +248,7 @@ def schema():
     """Print the JSON Schema of a scenario file."""
     import json
 
-    from .scenario import scenario_model
+    from creval.input.scenario import scenario_model
 
     typer.echo(json.dumps(scenario_model(_book()).model_json_schema(), indent=2, ensure_ascii=False))
 
@@ -263,7 +263,7 @@ def exercise(paths: List[str] = PathsArg,
              sheet: bool = typer.Option(False, "--sheet", help="Print a blank answer sheet for the pack and stop."),
              lang: Lang = LangOpt):
     """A trainee session: show each scenario (never its answer key), ask each test's outcome, explain, score."""
-    from .exercise import ExerciseError, run
+    from creval.tools.exercise import ExerciseError, run
 
     try:
         code = run(_book(), paths, answers_file=answers, record=record, shuffle=shuffle, seed=seed, trainee=trainee,
@@ -283,7 +283,7 @@ def coverage(paths: List[str] = PathsArg,
              format: CoverageFormat = typer.Option(CoverageFormat.text, "--format", help="text or json."),
              test: Optional[List[str]] = TestOpt, lang: Lang = LangOpt):
     """Which outcomes and criterion states (met, unmet, unknown) of each test a pack exercises, and which it misses."""
-    from . import coverage as cov
+    from creval.tools import coverage as cov
 
     results, invalid = _evaluate_paths(paths, None, test, lang)
     book = _book()
@@ -302,8 +302,8 @@ def twin(file: str = typer.Argument(..., help="One scenario file."),
          force: bool = typer.Option(False, "--force", help="Overwrite existing files."),
          lang: Lang = LangOpt):
     """Write twin scenarios one day before and on each key date of a test, each with its answer key."""
-    from .i18n import t
-    from .twin import TwinError, make_twins, write
+    from creval.output.i18n import t
+    from creval.tools.twin import TwinError, make_twins, write
 
     book = _book()
     try:
@@ -328,10 +328,10 @@ def ask(test_id: str = typer.Argument(..., metavar="TEST", help="The test to int
     """
     import re
 
-    from . import report
-    from .i18n import outcome_shown, t
-    from .interview import Interview, InterviewError, run, save as save_answers
-    from .scenario import ID_PATTERN
+    from creval.output import report
+    from creval.output.i18n import outcome_shown, t
+    from creval.tools.interview import Interview, InterviewError, run, save as save_answers
+    from creval.input.scenario import ID_PATTERN
 
     book = _book()
     when = _as_of(as_of) or date.today()
@@ -371,8 +371,8 @@ def deadlines(paths: List[str] = PathsArg,
 
     Columns: date, scenario, test, event, what changes. A key date is left out when the date fact it moves is already stated and not in the future (proceedings already commenced).
     """
-    from . import deadlines as dl
-    from .i18n import t
+    from creval.tools import deadlines as dl
+    from creval.output.i18n import t
 
     book = _book()
     found, errors = dl.collect(book, paths, _as_of(as_of), _tests(book, test), lang.value)

@@ -30,12 +30,12 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Callable, Optional
 
-from . import __version__
-from .evaluate import Evaluator, ScenarioResult, TestResult
-from .i18n import t
-from .loader import InputError, Refused, StopOnInput, line_of, load_paths, read_document
-from .rulebook import RuleBook
-from .scenario import matter_facts
+from creval import __version__
+from creval.engine.evaluate import Evaluator, ScenarioResult, TestResult
+from creval.output.i18n import t
+from creval.input.loader import InputError, Refused, StopOnInput, line_of, load_paths, read_document
+from creval.law.rulebook import RuleBook
+from creval.input.scenario import matter_facts
 
 RECORD_FORMAT = "creval-exercise-record"
 RECORD_VERSION = 1
@@ -213,7 +213,7 @@ def show_question(question: Question, number: int, count: int, lang: str) -> str
 
 
 def show_feedback(question: Question, card: Card, answer: Answer, lang: str) -> str:
-    from .report import as_text
+    from creval.output.report import as_text
 
     if answer.correct:
         lines = [t("exercise.right", lang, outcome=question.engine)]

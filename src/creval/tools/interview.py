@@ -40,15 +40,15 @@ from itertools import combinations, product
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from . import dates
-from .derive import derive
-from .engine import EngineError
-from .evaluate import Evaluator, ScenarioResult, TestResult
-from .i18n import LANGUAGES, t
-from .loader import validate
-from .memo import AS_OF, DEFAULT, treatments
-from .rulebook import Bound, FactSpec, RuleBook
-from .scenario import is_state, matter_facts
+from creval.law import dates
+from creval.engine.derive import derive
+from creval.engine.engine import EngineError
+from creval.engine.evaluate import Evaluator, ScenarioResult, TestResult
+from creval.output.i18n import LANGUAGES, t
+from creval.input.loader import validate
+from creval.output.memo import AS_OF, DEFAULT, treatments
+from creval.law.rulebook import Bound, FactSpec, RuleBook
+from creval.input.scenario import is_state, matter_facts
 
 FAR_PAST = date(1900, 1, 1)
 FAR_FUTURE = date(2100, 12, 31)
@@ -66,7 +66,7 @@ class InterviewError(Exception):
 
 def _words(key: str) -> set[str]:
     """The words of an `ask.words.*` key in every language (answers are accepted in any)."""
-    from .i18n import messages
+    from creval.output.i18n import messages
 
     entry = messages().get(key) or {}
     return {w.strip().casefold() for lang in LANGUAGES for w in (entry.get(lang) or "").split(",") if w.strip()}
@@ -274,7 +274,7 @@ class Interview:
                 return set().union(*(expand(s, seen) for s in _strings(rule.derived[name])))
             return set()
 
-        from .conditions import fields
+        from creval.engine.conditions import fields
 
         groups = []
         for cid, crit in rule.criteria.items():
@@ -399,7 +399,7 @@ def _strings(spec: Any) -> Iterator[str]:
 
 
 def _literal_ints(cond: Any) -> set[int]:
-    from . import conditions as c
+    from creval.engine import conditions as c
 
     if isinstance(cond, c.Junction):
         return set().union(*(_literal_ints(p) for p in cond.parts))

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import conditions
-from .outcome_conditions import CritAtom
-from .rulebook import Test
+from creval.engine import conditions
+from creval.engine.outcome_conditions import CritAtom
+from creval.law.rulebook import Test
 
 CRIT_KIND = "crit"
 

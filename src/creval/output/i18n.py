@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from . import yamlcache
+from creval.input import yamlcache
 
 LANGUAGES = ("en", "ru", "kk")
 _PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")
@@ -22,7 +22,7 @@ _PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")
 
 def catalogue_folder() -> Path:
     """The i18n folder beside the rules in use; the bundled one when that folder has none."""
-    from .rulebook import bundled_rules_folder, default_rules_folder
+    from creval.law.rulebook import bundled_rules_folder, default_rules_folder
 
     folder = default_rules_folder() / "i18n"
     return folder if folder.is_dir() else bundled_rules_folder() / "i18n"

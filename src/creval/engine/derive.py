@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from . import dates, treaties
-from .i18n import Msg
-from .rulebook import Test
+from creval.law import dates
+from creval.law import treaties
+from creval.output.i18n import Msg
+from creval.law.rulebook import Test
 
 
 @dataclass

@@ -14,7 +14,7 @@ from typing import Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .i18n import Msg
+from creval.output.i18n import Msg
 
 IN_FORCE = "in-force"
 NOT_IN_FORCE = "not-in-force"

@@ -11,14 +11,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Callable
 
-from . import __version__
-from .dates import iso
-from .derive import Derived, derive
-from .engine import Decision, Engine, EngineError
-from .i18n import messages, placeholder_parts, t, tr
-from .memo import assumptions, scenario_digest
-from .rulebook import RuleBook, Test
-from .scenario import matter_facts
+from creval import __version__
+from creval.law.dates import iso
+from creval.engine.derive import Derived, derive
+from creval.engine.engine import Decision, Engine, EngineError
+from creval.output.i18n import messages, placeholder_parts, t, tr
+from creval.output.memo import assumptions, scenario_digest
+from creval.law.rulebook import RuleBook, Test
+from creval.input.scenario import matter_facts
 
 
 

@@ -12,9 +12,9 @@ import json
 from dataclasses import dataclass, field
 from typing import Optional
 
-from .evaluate import ScenarioResult
-from .i18n import t
-from .rulebook import RuleBook
+from creval.engine.evaluate import ScenarioResult
+from creval.output.i18n import t
+from creval.law.rulebook import RuleBook
 
 STATES = ("met", "unmet", "unknown")
 

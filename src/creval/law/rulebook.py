@@ -19,11 +19,12 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
-from . import conditions, yamlcache
-from .i18n import placeholders
-from .treaties import TreatyTable
+from creval.engine import conditions
+from creval.input import yamlcache
+from creval.output.i18n import placeholders
+from creval.law.treaties import TreatyTable
 
-from .outcome_conditions import STATUSES, Conjunction, when_to_dnf
+from creval.engine.outcome_conditions import STATUSES, Conjunction, when_to_dnf
 FACT_TYPES = ("date", "state", "bool", "enum", "int", "term")
 DERIVATIONS = ("first_known", "add_years", "part_of_term", "end_of_term", "treaty_status", "treaties_in_force", "copy")
 
@@ -337,10 +338,10 @@ def _load(path: Path, yaml: YAML, model: type[BaseModel]):
 
 def bundled_rules_folder() -> Path:
     """The rules shipped in the package, else (in a source checkout) the repository's."""
-    packaged = Path(__file__).parent / "rules"
+    packaged = Path(__file__).parents[1] / "rules"
     if packaged.is_dir():
         return packaged
-    return Path(__file__).resolve().parents[2] / "rules"
+    return Path(__file__).resolve().parents[3] / "rules"
 
 
 def default_rules_folder() -> Path:

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from .conditions import matches
-from .engine import Decision, engine_fact
-from .outcome_conditions import Conjunction
-from .rulebook import Test
+from creval.engine.conditions import matches
+from creval.engine.engine import Decision, engine_fact
+from creval.engine.outcome_conditions import Conjunction
+from creval.law.rulebook import Test
 
 
 def decide(test: Test, values: dict[str, Any]) -> Decision:

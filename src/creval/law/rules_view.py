@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import textwrap
 
-from .i18n import LANGUAGES, messages, outcome_shown, t
-from .rulebook import Test
+from creval.output.i18n import LANGUAGES, messages, outcome_shown, t
+from creval.law.rulebook import Test
 
 
 def _para(text: str, indent: str = "  ") -> str:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from itertools import product
 from typing import Any
 
-from . import conditions
+from creval.engine import conditions
 
 STATUSES = ("met", "unmet", "unknown")
 

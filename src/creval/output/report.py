@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 import textwrap
 
-from .evaluate import ScenarioResult, TestResult
-from .i18n import outcome_shown, t, tr
+from creval.engine.evaluate import ScenarioResult, TestResult
+from creval.output.i18n import outcome_shown, t, tr
 
 STATUS_MARK = {"met": "met", "unmet": "UNMET", "unknown": "unknown"}
 
@@ -106,7 +106,7 @@ def _source_refs(source: str, sources: list[str]) -> str:
 def as_markdown(result: ScenarioResult, lang: str | None = None) -> str:
     """A decision memo for the case file: outcome, criteria with reasons and sources,
     assumptions, facts still needed, key dates, caveats, and a stamp to reproduce it."""
-    from .i18n import outcome_label, t
+    from creval.output.i18n import outcome_label, t
 
     lang = lang or getattr(result, "lang", None) or "en"
     out = [f"# {result.scenario}" + (f": {result.title}" if result.title else ""), "", f"_{t('memo.title', lang)}_", ""]

@@ -25,8 +25,8 @@ from pydantic import (
     model_validator,
 )
 
-from .i18n import Msg
-from .rulebook import Bound, FactSpec, RuleBook
+from creval.output.i18n import Msg
+from creval.law.rulebook import Bound, FactSpec, RuleBook
 
 ID_PATTERN = r"^[A-Za-z0-9._-]+$"
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")

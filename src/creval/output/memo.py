@@ -25,10 +25,10 @@ from typing import Any
 
 import orjson
 
-from . import conditions
-from .dates import iso
-from .rulebook import Test
-from .scenario import matter_facts
+from creval.engine import conditions
+from creval.law.dates import iso
+from creval.law.rulebook import Test
+from creval.input.scenario import matter_facts
 
 DEFAULT, AS_OF, TABLES, NOT_ESTABLISHED, UNKNOWN = "default", "as_of", "tables", "not_established", "unknown"
 
@@ -114,6 +114,6 @@ def assumptions(test: Test, facts: dict[str, Any], given: set[str], as_of: date,
 @lru_cache(maxsize=4096)  # the same few sentences again and again: a dated one per assessment date
 def _text(kind: str, name: str, shown: Any, lang: str, catalogue: str | None) -> str:
     """`catalogue` (CREVAL_RULES) is in the key because the messages come from the rules folder."""
-    from .i18n import t
+    from creval.output.i18n import t
 
     return t(f"memo.assume.{kind}", lang, fact=name, value="" if shown is None else shown)

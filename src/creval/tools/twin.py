@@ -20,10 +20,10 @@ from typing import Any, Callable, Optional
 from ruamel.yaml import YAML
 from ruamel.yaml.scalarstring import LiteralScalarString
 
-from .evaluate import Evaluator
-from .i18n import t
-from .loader import StopOnInput, load_file, validate
-from .rulebook import RuleBook
+from creval.engine.evaluate import Evaluator
+from creval.output.i18n import t
+from creval.input.loader import StopOnInput, load_file, validate
+from creval.law.rulebook import RuleBook
 
 SIDES = ("before", "on")
 WIDTH = 96

@@ -28,8 +28,8 @@ from typing import IO, Callable, Iterator, Optional
 
 import orjson
 
-from .i18n import tr
-from .loader import Refused, decode_utf8, parse_json, validate
+from creval.output.i18n import tr
+from creval.input.loader import Refused, decode_utf8, parse_json, validate
 
 MAX_LINE_BYTES = 1_000_000  # one scenario per line; the same bound as a scenario file
 CHUNK_LINES = 250  # lines sent to a worker at a time
@@ -86,14 +86,14 @@ class Worker:
     """Turns lines into output lines; one per process, with its own engine."""
 
     def __init__(self, options: Options):
-        from . import rulebook
-        from .evaluate import Evaluator
+        from creval.law import rulebook
+        from creval.engine.evaluate import Evaluator
 
         self.options = options
         self.book = rulebook.load(Path(options.rules) if options.rules else None)
         decide = None
         if options.oracle:
-            from . import oracle
+            from creval.engine import oracle
 
             tests = self.book.tests
             decide = lambda test_id, values: oracle.decide(tests[test_id], values)  # noqa: E731
@@ -241,7 +241,7 @@ def run(stream: IO[bytes], write: Callable[[bytes], object], options: Options, w
     return stats
 
 
-_PRELOAD = ("creval.batch", "creval.evaluate")  # and all they import: the loader, the engine, durable
+_PRELOAD = ("creval.tools.batch", "creval.engine.evaluate")  # and all they import: the loader, the engine, durable
 
 
 class _Pool:

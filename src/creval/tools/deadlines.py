@@ -19,8 +19,8 @@ from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-from . import __version__
-from .i18n import t
+from creval import __version__
+from creval.output.i18n import t
 
 
 @dataclass(frozen=True)
@@ -42,9 +42,9 @@ class Deadline:
 def collect(book, paths: list[str], as_of: date | None = None, tests: list[str] | None = None,
             lang: str = "en") -> tuple[list[Deadline], list[str]]:
     """The deadlines of every valid scenario, sorted; and one line per invalid input."""
-    from .evaluate import Evaluator
-    from .loader import load_paths
-    from .scenario import matter_facts
+    from creval.engine.evaluate import Evaluator
+    from creval.input.loader import load_paths
+    from creval.input.scenario import matter_facts
 
     evaluator = Evaluator(book)
     found: list[Deadline] = []

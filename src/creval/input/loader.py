@@ -22,9 +22,9 @@ from ruamel.yaml import YAML
 from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent, MappingStartEvent, ScalarEvent
 
-from .rulebook import RuleBook
-from .i18n import Msg, messages, tr
-from .scenario import FieldError, scenario_model
+from creval.law.rulebook import RuleBook
+from creval.output.i18n import Msg, messages, tr
+from creval.input.scenario import FieldError, scenario_model
 
 MAX_FILE_BYTES = 1_000_000  # a scenario is a page of facts; anything larger is refused unread
 MAX_DEPTH = 20  # nesting of mappings and lists

@@ -1,0 +1,1 @@
+"""The law as data: rule files, treaty tables, date arithmetic and the description of a test."""

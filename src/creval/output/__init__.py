@@ -1,0 +1,1 @@
+"""Showing results: text, JSON and Markdown reports, the memo's assumptions, translations."""

@@ -1,0 +1,1 @@
+"""The commands beyond check: batch, exercises, coverage, twins, interviews and deadlines."""
