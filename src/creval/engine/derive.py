@@ -16,7 +16,7 @@ from typing import Any
 from creval.law import dates
 from creval.law import treaties
 from creval.output.i18n import Msg
-from creval.law.rulebook import Test
+from creval.law.rulebook import LAW_VERSION, Test
 
 
 @dataclass
@@ -24,12 +24,15 @@ class Derived:
     values: dict[str, Any]  # facts, as_of and derived values; unknown ones absent
     notes: dict[str, str] = field(default_factory=dict)  # why a treaty value is what it is
     lists: dict[str, list[str]] = field(default_factory=dict)  # e.g. instruments in force
+    version: Any = None  # the rule's LawVersion that governs the case; None if none or unknown
 
 
 def derive(test: Test, facts: dict[str, Any], as_of: date, tables: dict[str, treaties.TreatyTable]) -> Derived:
     values = {k: v for k, v in facts.items() if v is not None}
     values["as_of"] = as_of
     out = Derived(values)
+    if test.versions:
+        _select_version(test, out)
     for name, spec in test.rule.derived.items():
         if spec.get("unless_known") and values.get(spec["unless_known"]) is not None:
             continue
@@ -38,6 +41,22 @@ def derive(test: Test, facts: dict[str, Any], as_of: date, tables: dict[str, tre
         if value is not None:
             values[name] = value
     return out
+
+
+def _select_version(test: Test, out: Derived) -> None:
+    """The version whose period holds the selecting date (the rule file's data says which);
+    with that date unknown, none: conditions on the version then stay unknown."""
+    day = next((out.values[f] for f in test.rule.law_versions.selected_by if out.values.get(f) is not None), None)
+    version = test.version_on(day) if day is not None else None
+    if version is not None:
+        out.version = version
+        out.values[LAW_VERSION] = version.id
+        out.values.update((k, v) for k, v in version.parameters.items() if v is not None)
+
+
+def _is_word(args, test, out, tables, name):
+    value = out.values.get(args[0])
+    return None if value is None else value == args[1]
 
 
 def _arg(name: Any, test: Test, values: dict) -> Any:
@@ -57,7 +76,7 @@ def _copy(arg, test, out, tables, name):
 
 def _add_years(args, test, out, tables, name):
     start, years = (_arg(a, test, out.values) for a in args)
-    if start is None or years is None:
+    if start is None or not isinstance(years, int):  # unknown, or a word such as `life`
         return None
     return dates.add_years(start, years)
 
@@ -146,6 +165,7 @@ def _treaties_in_force(args, test, out, tables, name):
 
 
 _COMPUTE = {
+    "is_word": _is_word,
     "first_known": _first_known,
     "copy": _copy,
     "add_years": _add_years,

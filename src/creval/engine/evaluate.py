@@ -8,7 +8,7 @@ then fill in the explanation: reasons, missing facts, key dates, sources, notes,
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, Callable
 
 from creval import __version__
@@ -16,8 +16,8 @@ from creval.law.dates import iso
 from creval.engine.derive import Derived, derive
 from creval.engine.engine import Decision, Engine, EngineError
 from creval.output.i18n import messages, placeholder_parts, t, tr
-from creval.output.memo import assumptions, scenario_digest
-from creval.law.rulebook import RuleBook, Test
+from creval.output.memo import assumptions, scenario_digest, version_assumption
+from creval.law.rulebook import LAW_VERSION, RuleBook, Test
 from creval.input.scenario import matter_facts
 
 
@@ -29,6 +29,7 @@ class CriterionResult:
     reason: str
     source: str
     title: str
+    assumed: list[str] = field(default_factory=list)  # facts it reads that the rule assumed (see `assumptions`)
 
 
 @dataclass
@@ -53,6 +54,7 @@ class TestResult:
     details: dict[str, Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     assumptions: list[dict] = field(default_factory=list)  # absent facts and how they were treated (memo.py)
+    law_version: dict | None = None  # the version of the law applied: id, title, period, sources, confidence
     detail_titles: dict[str, str] = field(default_factory=dict)  # details' names in the result's language; not in JSON
     sources_shown: list[str] = field(default_factory=list)  # `sources` cited in the result's language; not in JSON
 
@@ -203,8 +205,10 @@ class Evaluator:
                 if tests and test.id not in tests:
                     continue
                 try:
-                    results.append(self.test(test, facts, as_of, lang))
-                    results[-1].assumptions = assumptions(test, facts, given, as_of, lang)
+                    result = self.test(test, facts, as_of, lang)
+                    result.assumptions[:0] = assumptions(test, facts, given, as_of, lang)
+                    _mark_assumed(test, result)
+                    results.append(result)
                 except EngineError as exc:
                     errors.append(f"{test.id}: {exc}")
         expected = dict(scenario.expected or {})
@@ -243,6 +247,8 @@ class Evaluator:
             for event, field, parts in texts.key_dates
             if derived.values.get(field) is not None
         ]
+        if test.versions:
+            dates += self._law_changes(test, facts, as_of, row.outcome, lang)
         details = {rep.name: iso(derived.lists.get(rep.name, derived.values.get(rep.name))) for rep in rule.report}
         date_fact = rule.date_fact and derived.values.get(rule.date_fact)
         return TestResult(
@@ -252,7 +258,50 @@ class Evaluator:
             assessed_on=(date_fact or as_of).isoformat(), details=details,
             notes=[_filled(parts, values, lang, enums) for parts in texts.notes],
             detail_titles=dict(texts.detail_titles), sources_shown=list(texts.sources_shown),
+            assumptions=version_assumption(test, derived.version, lang),
+            law_version=_version_shown(test, derived.version, lang),
         )
+
+    def _law_changes(self, test: Test, facts: dict[str, Any], as_of: date, outcome: str, lang: str) -> list[KeyDateResult]:
+        """Each change of law at which this case's outcome would change: the engine decides the
+        case with its selecting date on the day before the change and on the day itself."""
+        selecting = test.rule.law_versions.selected_by
+        fact = next((f for f in selecting if f == "as_of" or facts.get(f) is not None), selecting[0])
+        title = test.rule.facts[fact].title.get(lang) if fact in test.rule.facts else t("value.as_of", lang)
+        out = []
+        for version in test.versions[1:]:
+            sides = []
+            for day in (version.from_ - timedelta(days=1), version.from_):
+                if fact == "as_of":
+                    sides.append(self.outcome(test, facts, day))
+                else:
+                    sides.append(self.outcome(test, {**facts, fact: day}, as_of))
+            if sides[0] != sides[1]:
+                text = fill(test.rule.law_versions.change_text.get(lang), {"version": version.title.get(lang), "fact": title})
+                out.append(KeyDateResult(f"law-change-{version.id}", version.from_.isoformat(), text))
+        return out
+
+
+def _version_shown(test: Test, version: Any, lang: str) -> dict | None:
+    if version is None:
+        return None
+    sources = test.rule.sources
+    return {
+        "id": version.id, "title": version.title.get(lang),
+        "from": iso(version.from_), "until": iso(version.until), "confidence": version.confidence,
+        "sources": [sources[s].cite(lang) for s in version.sources],
+    }
+
+
+def _mark_assumed(test: Test, result: TestResult) -> None:
+    """Beside each criterion, the facts it reads that the rule assumed."""
+    assumed = {a["fact"] for a in result.assumptions}
+    if not assumed:
+        return
+    for crit in result.criteria:
+        crit.assumed = [f for f in test.reads[crit.id] if f in assumed]
+        if LAW_VERSION in assumed and crit.id in test.reads_version:
+            crit.assumed.append(LAW_VERSION)
 
 
 def _template_values(test: Test, derived: Derived) -> dict[str, Any]:
@@ -269,5 +318,5 @@ def _missing(test: Test, facts: dict[str, Any], decision: Decision, rank: int) -
     blamed = {c for c in blamed if decision.statuses[c] == "unknown"} or {
         c for c, s in decision.statuses.items() if s == "unknown"
     }
-    reads = {f for c in blamed for f in test.rule.criteria[c].reads}
+    reads = {f for c in blamed for f in test.reads[c]}
     return [f for f in test.rule.facts if f in reads and facts.get(f) is None]

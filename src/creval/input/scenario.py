@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from functools import lru_cache, partial
-from typing import Annotated, Any, Literal, Optional
+from typing import Annotated, Any, Literal, Optional, Union
 
 from pydantic import (
     AfterValidator,
@@ -119,9 +119,13 @@ def _fact_type(spec: FactSpec, params: dict) -> Any:
         return Term
     low, high = _bound(spec.min, params), _bound(spec.max, params)
     if isinstance(spec.min, Bound) or isinstance(spec.max, Bound):
-        # a legal range from the rule file (the 10-20 year ban): the message cites it
-        return Annotated[StrictInt, AfterValidator(partial(_in_legal_range, low=low, high=high))]
-    return Annotated[StrictInt, Field(ge=low, le=high)]
+        # a legal range from the rule file (the ban's term in years): the message cites it
+        number = Annotated[StrictInt, AfterValidator(partial(_in_legal_range, low=low, high=high))]
+    else:
+        number = Annotated[StrictInt, Field(ge=low, le=high)]
+    if spec.words:  # a number or one of the rule's words (a ban for `life`)
+        return Union[number, Literal[tuple(spec.words)]]
+    return number
 
 
 def _in_legal_range(value: int, low: int | None, high: int | None) -> int:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 import os
+from datetime import date, timedelta
 from fractions import Fraction
 from functools import cached_property
 from pathlib import Path
@@ -25,8 +26,9 @@ from creval.output.i18n import placeholders
 from creval.law.treaties import TreatyTable
 
 from creval.engine.outcome_conditions import STATUSES, Conjunction, when_to_dnf
+LAW_VERSION = "law_version"  # the derived field naming the version of the law that governs the case
 FACT_TYPES = ("date", "state", "bool", "enum", "int", "term")
-DERIVATIONS = ("first_known", "add_years", "part_of_term", "end_of_term", "treaty_status", "treaties_in_force", "copy")
+DERIVATIONS = ("is_word", "first_known", "add_years", "part_of_term", "end_of_term", "treaty_status", "treaties_in_force", "copy")
 
 
 class RuleFileError(Exception):
@@ -99,6 +101,8 @@ class FactSpec(_Strict):
     max: Union[int, Bound, None] = None
     default: Any = None
     question: Optional[Text] = None
+    words: Optional[list[str]] = None  # int: words accepted beside a number (a ban for `life`)
+    assumption: Optional[Text] = None  # when not stated: how `default` is read, printed as an assumption
 
 
 class Constraint(_Strict):
@@ -144,6 +148,34 @@ class KeyDate(_Strict):
     moves: Optional[str] = None  # the date fact (or as_of) whose crossing this date changes things
 
 
+class LawVersion(_Strict):
+    """One version of the law a test applies, with the period of case dates it governs.
+
+    `from_`/`until` are inclusive dates of the selecting fact (an offence, a sale ...); an
+    absent end is open. `parameters` replace the rule's own for cases this version governs
+    (they become fields the conditions can read); `assumption` is printed with every result
+    under this version, where its content could not be verified."""
+    id: str
+    title: Titles
+    from_: Optional[date] = Field(None, alias="from")
+    until: Optional[date] = None
+    sources: list[str]
+    confidence: Literal["CONFIRMED", "LIKELY", "NOT FOUND"]
+    parameters: dict[str, Union[int, str, None]] = Field(default_factory=dict)
+    assumption: Optional[Text] = None
+
+    def covers(self, day: date) -> bool:
+        return (self.from_ is None or self.from_ <= day) and (self.until is None or day <= self.until)
+
+
+class LawVersions(_Strict):
+    """The versions of a test's law, in time order, and the case date that selects one:
+    the first known of `selected_by` (facts or as_of)."""
+    selected_by: list[str]
+    change_text: Text  # the key date at a change of law; {version} and {fact} are filled in
+    versions: list[LawVersion]
+
+
 class Report(_Strict):
     name: str  # a derived value shown with the result
     title: Text
@@ -164,6 +196,7 @@ class RuleFile(_Strict):
     outcomes: list[str]
     outcome_table: list[OutcomeRule]
     key_dates: list[KeyDate] = Field(default_factory=list)
+    law_versions: Optional[LawVersions] = None
     report: list[Report] = Field(default_factory=list)
     notes: list[Text] = Field(default_factory=list)
     caveats: list[Text] = Field(default_factory=list)
@@ -176,11 +209,17 @@ class Test:
         self.rule = rule
         self.path = path
         self.params = {name: p.resolved() for name, p in rule.parameters.items()}
+        self.versions = rule.law_versions.versions if rule.law_versions else []
+        self.version_fields = self._check_versions()
         self.field_types = self._field_types(tables)
         self.enums = {n: f.values for n, f in rule.facts.items() if f.type == "enum"}
+        if self.versions:
+            self.enums[LAW_VERSION] = [v.id for v in self.versions]
         schema = conditions.Schema(self.field_types, self.enums, self.params)
         self.met: dict[str, conditions.Condition] = {}
         self.unmet: dict[str, conditions.Condition] = {}
+        self.reads: dict[str, list[str]] = {}  # per criterion: its `reads`, and the selecting facts if it reads the version
+        self.reads_version: set[str] = set()  # the criteria that depend on the version of the law
         for cid, crit in rule.criteria.items():
             where = f"criteria.{cid}"
             self._check_refs(crit.sources, rule.sources, f"{where}.sources", "source")
@@ -189,6 +228,11 @@ class Test:
             self.unmet[cid] = (
                 conditions.parse(crit.unmet, schema, f"{where}.unmet") if crit.unmet else conditions.negate(self.met[cid])
             )
+            self.reads[cid] = list(crit.reads)
+            read = conditions.fields(self.met[cid]) | conditions.fields(self.unmet[cid])
+            if read & ({LAW_VERSION} | set(self.version_fields)):
+                self.reads_version.add(cid)
+                self.reads[cid] += [f for f in rule.law_versions.selected_by if f in rule.facts and f not in crit.reads]
         for name, param in rule.parameters.items():
             self._check_refs([param.source], rule.sources, f"parameters.{name}.source", "source")
         for c in rule.constraints:
@@ -212,6 +256,37 @@ class Test:
                 if isinstance(bound, Bound):
                     self._check_refs([bound.param], self.params, f"facts.{name}", "parameter")
 
+    def _check_versions(self) -> dict[str, str]:
+        """Versions come in time order, without gap or overlap, each citing known sources, and
+        are selected by date facts; returns the fields their parameters define, with types."""
+        if not self.versions:
+            return {}
+        lv = self.rule.law_versions
+        for name in lv.selected_by:
+            if name != "as_of" and getattr(self.rule.facts.get(name), "type", None) != "date":
+                raise conditions.ConditionError(f"law_versions.selected_by: {name!r} is not a date fact or as_of")
+        if len({v.id for v in self.versions}) != len(self.versions):
+            raise conditions.ConditionError("law_versions.versions: two versions share an id")
+        first, last = self.versions[0], self.versions[-1]
+        if first.from_ is not None or last.until is not None:
+            raise conditions.ConditionError("law_versions.versions: the first must have no `from`, the last no `until`")
+        for i, (a, b) in enumerate(zip(self.versions, self.versions[1:])):
+            if a.until is None or b.from_ is None or b.from_ != a.until + timedelta(days=1):
+                raise conditions.ConditionError(
+                    f"law_versions.versions[{i + 1}]: `from` must be the day after the previous version's `until`")
+        types: dict[str, str] = {}
+        for i, v in enumerate(self.versions):
+            self._check_refs(v.sources, self.rule.sources, f"law_versions.versions[{i}].sources", "source")
+            for name, value in v.parameters.items():
+                if name in self.rule.facts or name in self.params:
+                    raise conditions.ConditionError(f"law_versions.versions[{i}].parameters: {name!r} is a fact or parameter")
+                if value is not None:
+                    types[name] = "int" if isinstance(value, int) else "enum"
+        return types
+
+    def version_on(self, day) -> "LawVersion | None":
+        return next((v for v in self.versions if v.covers(day)), None)
+
     @staticmethod
     def _check_refs(names, known, where: str, what: str) -> None:
         for name in names:
@@ -222,12 +297,21 @@ class Test:
         """Types of every field a condition may read: facts, as_of, derived values."""
         types = {n: f.type for n, f in self.rule.facts.items() if f.type != "term"}
         types["as_of"] = "date"
+        if self.versions:
+            types[LAW_VERSION] = "enum"
+            types.update(self.version_fields)
         for name, spec in self.rule.derived.items():
             where = f"derived.{name}"
             fn = [k for k in spec if k != "unless_known"]
             if len(fn) != 1 or fn[0] not in DERIVATIONS:
                 raise conditions.ConditionError(f"{where}: expects one of {', '.join(DERIVATIONS)}")
             fn, args = fn[0], spec[fn[0]]
+            if fn == "is_word":  # [fact, word]: whether the fact holds that word (a ban for `life`)
+                fact = self.rule.facts.get(args[0]) if isinstance(args, list) and len(args) == 2 else None
+                if fact is None or args[1] not in (fact.words or []):
+                    raise conditions.ConditionError(f"{where}: expects [fact, one of the fact's words]")
+                types[name] = "bool"
+                continue
             self._check_args(args, types, where)
             if fn in ("treaty_status", "treaties_in_force"):
                 for inst in [args.get("instrument")] if fn == "treaty_status" else args.get("instruments", []):

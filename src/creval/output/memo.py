@@ -27,7 +27,7 @@ import orjson
 
 from creval.engine import conditions
 from creval.law.dates import iso
-from creval.law.rulebook import Test
+from creval.law.rulebook import LAW_VERSION, Test
 from creval.input.scenario import matter_facts
 
 DEFAULT, AS_OF, TABLES, NOT_ESTABLISHED, UNKNOWN = "default", "as_of", "tables", "not_established", "unknown"
@@ -95,20 +95,26 @@ def assumptions(test: Test, facts: dict[str, Any], given: set[str], as_of: date,
     catalogue = os.environ.get("CREVAL_RULES")
     for name, kind in treatments(test).items():
         value = facts.get(name)
+        if kind == UNKNOWN or (value is not None and (kind != DEFAULT or name in given)):
+            continue  # stated, or simply unknown (then `missing` says whether it matters)
         if kind == DEFAULT:
-            if name in given and value is not None:
-                continue
             value = test.rule.facts[name].default
-        elif value is not None:
-            continue
         elif kind == AS_OF:
             value = as_of
         shown = iso(value)
+        explicit = test.rule.facts[name].assumption
         out.append({
             "fact": name, "treated_as": kind, "value": shown,
-            "text": _text(kind, name, shown, lang, catalogue),
+            "text": explicit.get(lang) if explicit else _text(kind, name, shown, lang, catalogue),
         })
     return out
+
+
+def version_assumption(test: Test, version: Any, lang: str) -> list[dict]:
+    """The assumption a law version makes where its content could not be verified."""
+    if version is None or version.assumption is None:
+        return []
+    return [{"fact": LAW_VERSION, "treated_as": LAW_VERSION, "value": version.id, "text": version.assumption.get(lang)}]
 
 
 @lru_cache(maxsize=4096)  # the same few sentences again and again: a dated one per assessment date

@@ -53,13 +53,20 @@ def _test_text(r: TestResult, expected: str | None, lang: str = "en") -> list[st
     lines += _wrap(r.explanation, " " * (5 + len(label)))
     if r.missing:
         lines.append(f"   {t('report.missing', lang)}  {', '.join(r.missing)}")
+    law = law_line(r, lang)
+    if law:
+        lines += _wrap(f"{t('report.law', lang)}  {law}", "   ")
+    if r.assumptions:
+        lines.append(f"   {t('report.assumptions', lang)}")
+        for a in r.assumptions:
+            lines += _wrap(f"- {a['text']}", "     ")
     lines.append(f"   {t('report.criteria', lang)}")
     width = max(len(c.id) for c in r.criteria)
     marks = {s: t(f"status.{s}", lang) for s in STATUS_MARK}
     mark_width = max(7, *(len(m) for m in marks.values()))
     for c in r.criteria:
         refs = _source_refs(c.source, r.sources)
-        lines += _wrap(f"{c.id.ljust(width)}  {marks[c.status]:<{mark_width}}  {c.reason} {refs}", "     ")
+        lines += _wrap(f"{c.id.ljust(width)}  {marks[c.status]:<{mark_width}}  {c.reason}{_assumed(c, lang)} {refs}", "     ")
     for title, shown in _details(r, lang):
         lines.append(f"   {title}: {shown if shown is not None else t('value.none', lang)}")
     if r.dates:
@@ -75,6 +82,27 @@ def _test_text(r: TestResult, expected: str | None, lang: str = "en") -> list[st
             for item in items:
                 lines += _wrap(f"- {item}", "     ")
     return lines
+
+
+def law_line(r: TestResult, lang: str) -> str:
+    """The version of the law applied, its period and how sure its source is; '' for a test
+    whose law has one version only."""
+    v = r.law_version
+    if v is None:
+        return ""
+    if v["from"] and v["until"]:
+        period = t("law.period.between", lang, **{"from": v["from"], "until": v["until"]})
+    elif v["from"] or v["until"]:
+        period = t("law.period.from" if v["from"] else "law.period.until", lang, **{"from": v["from"], "until": v["until"]})
+    else:
+        period = ""
+    sure = t(f"law.confidence.{v['confidence']}", lang)
+    return f"{v['title']}" + (f" ({period}; {sure})" if period else f" ({sure})")
+
+
+def _assumed(c, lang: str) -> str:
+    assumed = getattr(c, "assumed", None)
+    return f" ({t('report.assumed', lang, facts=', '.join(assumed))})" if assumed else ""
 
 
 def _sources_shown(r: TestResult) -> list[str]:
@@ -120,6 +148,9 @@ def as_markdown(result: ScenarioResult, lang: str | None = None) -> str:
         out += ["", f"## {r.title} (`{r.test}`)", "", f"**{t('memo.outcome', lang)}: {shown}.** {r.explanation}", ""]
         if r.assessed_on and r.assessed_on != result.as_of:
             out += [f"{t('memo.assessed_on', lang)}: {r.assessed_on}.", ""]
+        law = law_line(r, lang)
+        if law:
+            out += [f"**{t('memo.law', lang)}:** {law}.", ""]
         expected = result.expected.get(r.test)
         if expected:
             verdict = t("memo.as_expected" if expected == r.outcome else "memo.mismatch", lang)
@@ -128,7 +159,7 @@ def as_markdown(result: ScenarioResult, lang: str | None = None) -> str:
         out += ["| " + " | ".join(t(f"memo.col.{c}", lang) for c in ("criterion", "status", "reason", "source")) + " |",
                 "|---|---|---|---|"]
         for c in r.criteria:
-            out.append(f"| {_cell(c.title)} (`{c.id}`) | {t(f'status.{c.status}', lang)} | {_cell(c.reason)} | {_cell(_source_shown(c.source, r))} |")
+            out.append(f"| {_cell(c.title)} (`{c.id}`) | {t(f'status.{c.status}', lang)} | {_cell(c.reason + _assumed(c, lang))} | {_cell(_source_shown(c.source, r))} |")
         assumed = getattr(r, "assumptions", None) or []
         out += ["", f"### {t('memo.assumptions', lang)}", ""]
         out += [f"- {a['text']}" for a in assumed] or [t("memo.assumptions.none", lang)]
