@@ -269,11 +269,16 @@ class TestAdoption:
 
 # ---------------------------------------------------------------------- parole
 
-def sentence(start, years=0, months=0, days=0, credited=None, offence="sexual_offence_against_minor"):
-    facts = {"offence": offence, "offender_was_minor": False, "sentence_start": start,
+def sentence(start, years=0, months=0, days=0, credited=0, offence="sexual_offence_against_minor",
+             offence_date="2009-06-01", minor=False):
+    """An offence before 2015 (the article's three-quarters rule) unless `offence_date` says
+    otherwise; `credited=None` and `offence_date=None` leave those facts unknown."""
+    facts = {"offence": offence, "offender_was_minor": minor, "sentence_start": start,
              "term": {"years": years, "months": months, "days": days}}
     if credited is not None:
         facts["credited_days"] = credited
+    if offence_date is not None:
+        facts["offence_date"] = offence_date
     return facts
 
 
@@ -286,7 +291,7 @@ class TestParole:
             (sentence("2020-03-01", 8), "2026-03-01", "2028-03-01"),  # 72 months
             (sentence("2021-09-01", 5, credited=120), "2025-02-01", "2026-05-04"),  # 45 months - 120 days
             (sentence("2020-03-01", 2, days=10), "2021-09-09", "2022-03-11"),  # 18 months + 7.5 -> 8 days
-            (sentence("2024-01-01", days=3), "2024-01-04", "2024-01-04"),  # 2.25 -> 3 days
+            (sentence("2024-01-01", days=5), "2024-01-05", "2024-01-06"),  # 3.75 -> 4 days
             (sentence("2022-01-31", 3, 7, credited=0), "2024-10-08", "2025-08-31"),
             (sentence("2022-01-31", 3, 7, credited=8), "2024-09-30", "2025-08-23"),
         ],
@@ -299,10 +304,51 @@ class TestParole:
         check(before, "not-yet-eligible", dates, {"three-quarters-served": "unmet"})
 
     def test_credited_days_move_eligibility(self, runner):
-        without = runner.run(PAROLE, sentence("2021-09-01", 5), "2025-02-01")
-        check(without, "not-yet-eligible", {"three-quarters-served": "2025-06-01", "sentence-ends": "2026-09-01"})
+        none = runner.run(PAROLE, sentence("2021-09-01", 5), "2025-02-01")
+        check(none, "not-yet-eligible", {"three-quarters-served": "2025-06-01", "sentence-ends": "2026-09-01"})
         with_credit = runner.run(PAROLE, sentence("2021-09-01", 5, credited=120), "2025-02-01")
         check(with_credit, "eligible", {"three-quarters-served": "2025-02-01"})
+
+    @pytest.mark.parametrize("as_of, outcome, statuses, missing", [
+        # credit could bring three quarters forward, or even end the sentence
+        ("2025-05-31", "undetermined", {"three-quarters-served": "unknown", "sentence-running": "unknown"}, ["credited_days"]),
+        ("2025-06-01", "undetermined", {"three-quarters-served": "met", "sentence-running": "unknown"}, ["credited_days"]),
+        ("2026-08-31", "undetermined", {"three-quarters-served": "met", "sentence-running": "unknown"}, ["credited_days"]),
+        ("2026-09-01", "sentence-served", {"three-quarters-served": "met", "sentence-running": "unmet"}, []),  # ended even without credit
+    ])
+    def test_credited_days_unknown_decide_only_what_holds_without_them(self, runner, as_of, outcome, statuses, missing):
+        r = runner.run(PAROLE, sentence("2021-09-01", 5, credited=None), as_of)
+        check(r, outcome, {"three-quarters-served-at-latest": "2025-06-01", "three-quarters-served": None}, statuses, missing)
+
+    @pytest.mark.parametrize("offence_date, minor, outcome, version", [
+        ("2014-12-31", False, "eligible", "cc-1997"),  # the article's rule
+        ("2015-01-01", False, "excluded", "cc-2014"),  # Art 72(8)(4)
+        ("2014-12-31", True, "eligible", "cc-1997"),
+        ("2015-01-01", True, "not-covered", "cc-2014"),  # the exclusion does not reach minors
+    ])
+    def test_the_offence_date_selects_the_code(self, runner, offence_date, minor, outcome, version):
+        r = runner.run(PAROLE, sentence("2016-03-01", 8, offence_date=offence_date, minor=minor), "2023-06-01")
+        check(r, outcome, {"three-quarters-served": "2022-03-01", "law-change-cc-2014": "2015-01-01"})
+        assert r.law_version["id"] == version
+
+    def test_an_unknown_offence_date_is_missing_when_the_codes_disagree(self, runner):
+        r = runner.run(PAROLE, sentence("2016-03-01", 8, offence_date=None), "2023-06-01")
+        check(r, "undetermined", {"law-change-cc-2014": "2015-01-01"}, {"offence-under-2014-code": "unknown"}, ["offence_date"])
+        assert r.law_version is None
+
+    def test_an_unknown_offence_date_decides_when_the_codes_agree(self, runner):
+        r = runner.run(PAROLE, sentence("2016-03-01", 8, offence_date=None, offence="other"), "2023-06-01")
+        check(r, "not-covered", {"law-change-cc-2014": None}, missing=[])
+
+    @pytest.mark.parametrize("as_of, outcome", [("2024-02-29", "excluded"), ("2024-03-01", "sentence-served")])
+    def test_sentence_served_from_the_day_it_ends(self, runner, as_of, outcome):
+        r = runner.run(PAROLE, sentence("2016-03-01", 8, offence_date="2015-06-01"), as_of)
+        check(r, outcome, {"sentence-ends": "2024-03-01"})
+
+    def test_the_pre_2015_version_prints_its_assumption(self, runner):
+        r = runner.run(PAROLE, sentence("2016-03-01", 8, offence_date="2014-06-01"), "2023-06-01")
+        assert [a["treated_as"] for a in r.assumptions] == ["law_version"]
+        assert "not verified" in r.assumptions[0]["text"]
 
     def test_other_offence_not_covered_even_when_served(self, runner):
         r = runner.run(PAROLE, sentence("2010-01-01", 1, offence="other"), "2020-01-01")
@@ -515,6 +561,10 @@ OUTCOME_CASES = [
     (PAROLE, drop(P, "offence"), "2024-10-08", "undetermined", ["offence"]),
     (PAROLE, drop(P, "sentence_start"), "2024-10-08", "undetermined", ["sentence_start"]),
     (PAROLE, drop(P, "term"), "2024-10-08", "undetermined", ["term"]),
+    (PAROLE, {**P, "offence_date": "2015-01-01"}, "2024-10-08", "excluded", []),
+    (PAROLE, {**P, "offence_date": "2015-01-01", "offender_was_minor": True}, "2024-10-08", "not-covered", []),
+    (PAROLE, drop(P, "offence_date"), "2024-10-08", "undetermined", ["offence_date"]),
+    (PAROLE, P, "2025-08-31", "sentence-served", []),
     (WORK_BAN, W, "2025-01-01", "banned", []),
     (WORK_BAN, W, "2032-01-01", "not-banned", []),
     (WORK_BAN, {**W, "offence_article": 125}, "2025-01-01", "not-covered", []),

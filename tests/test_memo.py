@@ -164,7 +164,7 @@ def test_json_carries_the_digest_and_structured_assumptions(tmp_path):
     assert assumed["grave_risk"]["treated_as"] == "not_established"
 
 
-def test_default_credited_days_is_an_assumption(tmp_path_factory, monkeypatch, tmp_path):
+def test_credited_days_not_stated_are_missing_not_assumed(tmp_path_factory, monkeypatch, tmp_path):
     monkeypatch.setenv("CREVAL_RULES", str(pin(tmp_path_factory.mktemp("rules-parole"), PAROLE)))
     base = """\
 id: parole-memo
@@ -172,13 +172,18 @@ as_of: 2026-03-01
 facts:
   parole:
     offence: sexual_offence_against_minor
+    offence_date: 2014-06-01
     sentence_start: 2020-03-01
     term: {years: 8, months: 0, days: 0}
 """
     text = memo(write(tmp_path, "p.yaml", base))
-    assert "`credited_days` not stated: the rule's default, 0, was used." in section(text, "Assumptions")
+    assert "**Outcome: `undetermined`.**" in text  # days credited before 2020 could end the sentence earlier
+    assert "- `credited_days`" in section(text, "Facts still needed").splitlines()
+    assert "credited_days" not in section(text, "Assumptions")
     stated = memo(write(tmp_path, "q.yaml", base + "    credited_days: 0\n"))
+    assert "**Outcome: `eligible`.**" in stated
     assert "credited_days" not in section(stated, "Assumptions")
+    assert "three-quarters rule; its basis in the 1997 Criminal Code was not verified" in section(stated, "Assumptions")
 
 
 def test_the_digest_from_the_scenario_facts_equals_the_canonical_json_for_every_bundled_scenario():

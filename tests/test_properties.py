@@ -165,7 +165,6 @@ ABSENT_MEANS = {
             "child_objects": False, "settled_in_new_environment": False},  # s.1: a defence not shown is not established
     MILITARY: {"activity_date": "as_of"},
     ADOPTION: {"decision_date": "as_of"},
-    PAROLE: {"credited_days": 0},  # s.5: default 0
     WORK_BAN: {"activity_date": "as_of"},
     CHILD_LABOUR: {"work_date": "as_of"},
     PERIODICALS: {"sale_date": "as_of"},
@@ -187,6 +186,11 @@ ALLOWED = {
     # s.7: not-a-child, then not-a-worst-form, then undetermined: with the age unknown, work
     # that is no worst form is still not-a-worst-form.
     (CHILD_LABOUR, "birth_date"): {("not-a-child", "not-a-worst-form")},
+    # parole: not-covered (another offence) comes first, then sentence-served: with the offence
+    # unknown, a sentence already served is still served.
+    (PAROLE, "offence"): {("not-covered", "sentence-served")},
+    # and an offence by a minor under the 2014 Code is not-covered once the sentence is not known to be served
+    **{(PAROLE, f): {("sentence-served", "not-covered")} for f in ("sentence_start", "term", "credited_days")},
 }
 
 

@@ -46,8 +46,8 @@ CATALOGUE = {
     MILITARY: ("military_involvement", ["prohibited", "not-prohibited", "undetermined"], ["attains-18"], [18]),
     ADOPTION: ("adoption", ["not-applicable", "domestic-priority", "undetermined", "not-permitted", "permitted"],
                ["child-attains-18"], [18]),
-    PAROLE: ("parole", ["not-covered", "undetermined", "eligible", "not-yet-eligible"],
-             ["three-quarters-served", "sentence-ends"], [Fraction(3, 4), 30]),
+    PAROLE: ("parole", ["not-covered", "undetermined", "eligible", "not-yet-eligible", "excluded", "sentence-served"],
+             ["three-quarters-served", "three-quarters-served-at-latest", "sentence-ends"], [Fraction(3, 4), 30]),
     WORK_BAN: ("work_ban", ["not-covered", "undetermined", "banned", "not-banned"],
                ["ban-ends", "ban-ends-earliest", "ban-ends-latest"], [10, 20]),
     CHILD_LABOUR: ("child_labour", ["not-a-child", "not-a-worst-form", "undetermined", "prohibited"],
@@ -178,7 +178,7 @@ def test_changing_the_fraction_in_the_rule_file_moves_parole_eligibility(tmp_pat
     edit(folder / f"{PAROLE}.yaml", 'value: "3/4"', 'value: "2/3"')
     book = fresh(folder)
     facts = {"offence": "sexual_offence_against_minor", "sentence_start": date(2022, 1, 31),
-             "term": {"years": 3, "months": 7, "days": 0}}
+             "term": {"years": 3, "months": 7, "days": 0}, "offence_date": date(2014, 6, 1), "credited_days": 0}
     result = Evaluator(book).test(book.tests[PAROLE], facts, date(2024, 6, 1))
     # 2/3 x 43 months = 28 2/3 months: 28 months and 20 days -> 2024-05-31 + 20 days.
     assert key_dates(result)["three-quarters-served"] == "2024-06-20"

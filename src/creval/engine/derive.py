@@ -84,9 +84,10 @@ def _add_years(args, test, out, tables, name):
 def _term(args, out):
     term = out.values.get(args["term"])
     start = out.values.get(args["start"])
-    if term is None or start is None:
+    credited = out.values.get(args["credited"]) if "credited" in args else 0
+    if term is None or start is None or credited is None:  # credited days named but unknown: no date
         return None, None, 0
-    return start, term, out.values.get(args.get("credited"), 0) or 0
+    return start, term, credited
 
 
 def _part_of_term(args, test, out, tables, name):

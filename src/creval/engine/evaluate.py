@@ -289,7 +289,7 @@ def _version_shown(test: Test, version: Any, lang: str) -> dict | None:
     return {
         "id": version.id, "title": version.title.get(lang),
         "from": iso(version.from_), "until": iso(version.until), "confidence": version.confidence,
-        "sources": [sources[s].cite(lang) for s in version.sources],
+        "sources": [sources[s].cite() for s in version.sources],  # codes: English in every language, as `sources`
     }
 
 

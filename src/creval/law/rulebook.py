@@ -213,9 +213,8 @@ class Test:
         self.version_fields = self._check_versions()
         self.field_types = self._field_types(tables)
         self.enums = {n: f.values for n, f in rule.facts.items() if f.type == "enum"}
-        if self.versions:
-            self.enums[LAW_VERSION] = [v.id for v in self.versions]
-        schema = conditions.Schema(self.field_types, self.enums, self.params)
+        readable = {**self.enums, LAW_VERSION: [v.id for v in self.versions]}  # conditions may also name a version
+        schema = conditions.Schema(self.field_types, readable, self.params)
         self.met: dict[str, conditions.Condition] = {}
         self.unmet: dict[str, conditions.Condition] = {}
         self.reads: dict[str, list[str]] = {}  # per criterion: its `reads`, and the selecting facts if it reads the version
