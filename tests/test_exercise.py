@@ -204,9 +204,6 @@ def test_a_single_json_answer_sheet(run, pack, tmp_path):
      "class.yaml:3: answers.nosuch-scenario", "no scenario nosuch-scenario in this pack"),
     (f"trainee: Aigerim\nanswers:\n  {ACCESS}: {{conscription: under-age}}\n",
      f"class.yaml:3: answers.{ACCESS}.conscription", "this scenario has no test conscription"),
-    (f"- trainee: A\n  answers: {{}}\n- answers: {{{ACCESS}: {{{HAGUE}: access-only}}}}\n",
-     "class.yaml:3: 1.trainee", "trainee's name is required"),
-    ("- trainee: A\n- trainee: A\n", "class.yaml:2: 1.trainee", "already has answer sheet number 1"),
     ("trainee: A\nanswers: [1, 2]\n", "class.yaml:2: answers", "answers must map scenario ids"),
     ("trainee: [A\n", "class.yaml:", "not valid YAML"),
 ])

@@ -332,19 +332,22 @@ def schema():
 
 @app.command()
 def exercise(paths: List[str] = PathsArg,
-             answers: Optional[Path] = typer.Option(None, "--answers", metavar="FILE", help="Grade a filled-in answer sheet (YAML or JSON: {trainee: NAME, answers: {scenario-id: {test-id: outcome}}}, or a list of them for a class) without prompts."),
+             answers: Optional[Path] = typer.Option(None, "--answers", metavar="FILE", help="Grade filled-in answer sheets (YAML or JSON: {trainee: NAME, answers: {scenario-id: {test-id: outcome or choice number}}}, or a list of them for a class) without prompts; a sheet with a mistake is named and set aside, the others are graded."),
              record: Optional[Path] = typer.Option(None, "--record", metavar="FILE", help="Add this session's answers and scores to a JSON results file (created if absent)."),
              shuffle: bool = typer.Option(False, "--shuffle", help="Present the scenarios in random order."),
              seed: Optional[int] = typer.Option(None, "--seed", metavar="N", help="Seed of the shuffle, to repeat an order (implies --shuffle)."),
              trainee: Optional[str] = typer.Option(None, "--trainee", metavar="NAME", help="The trainee's name, kept in the results file."),
              sheet: bool = typer.Option(False, "--sheet", help="Print a blank answer sheet for the pack and stop."),
+             handout: bool = typer.Option(False, "--handout", help="Print the pack as one HTML page to print (a scenario per page, no answer keys, an answer grid) and stop."),
+             csv: Optional[Path] = typer.Option(None, "--csv", metavar="FILE", help="Write the class's answers as CSV, a trainee per row and a question per column: of the sheets graded with --answers, or else of every session in the --record file."),
              lang: Lang = LangOpt):
     """A trainee session: show each scenario (never its answer key), ask each test's outcome, explain, score."""
     from creval.tools.exercise import ExerciseError, run
 
     try:
         code = run(_book(), paths, answers_file=answers, record=record, shuffle=shuffle, seed=seed, trainee=trainee,
-                   sheet=sheet, lang=lang.value, out=typer.echo, warn=lambda m: typer.echo(f"creval: {m}", err=True))
+                   sheet=sheet, handout=handout, csv_file=csv, lang=lang.value, out=typer.echo,
+                   warn=lambda m: typer.echo(f"creval: {m}", err=True))
     except ExerciseError as exc:
         raise _stop(exc) from None
     raise typer.Exit(code)
