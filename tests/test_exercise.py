@@ -256,7 +256,7 @@ def test_shuffle_with_a_seed_is_repeatable(run, tmp_path):
 def test_blank_sheet_filled_in_grades(run, pack, tmp_path):
     blank = run("exercise", pack, "--sheet")
     assert blank.exit_code == 0
-    assert f"    {HAGUE}:   # {' | '.join(HAGUE_OUTCOMES)}" in blank.stdout
+    assert f"    {HAGUE}:   # {' | '.join(f'{i} {o}' for i, o in enumerate(HAGUE_OUTCOMES, 1))}" in blank.stdout
     filled = blank.stdout.replace("trainee: ", "trainee: Aigerim", 1).replace(
         f"{CONSCRIPTION}:   #", f"{CONSCRIPTION}: over-age   #")
     sheet = write(tmp_path, "filled.yaml", filled)

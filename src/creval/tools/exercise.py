@@ -297,11 +297,11 @@ def wrong_choices(question: Question, graded: list[tuple[Optional[str], list[Ans
 
 def blank_sheet(cards: list[Card], paths: list[str], lang: str) -> str:
     """A YAML answer sheet for the pack: the trainee fills in one outcome code per test."""
-    lines = [f"# {t('exercise.sheet.comment', lang, pack=', '.join(paths))}", "trainee: ", "answers:"]
+    lines = [f"# {t('exercise.sheet.comment_numbers', lang, pack=', '.join(paths))}", "trainee: ", "answers:"]
     for card in cards:
         lines.append(f"  {card.id}:" + (f"  # {card.scenario.title}" if card.scenario.title else ""))
         for q in card.questions:
-            lines.append(f"    {q.test}:   # {' | '.join(q.choices)}")
+            lines.append(f"    {q.test}:   # {' | '.join(f'{i} {c}' for i, c in enumerate(q.choices, 1))}")
     return "\n".join(lines)
 
 
