@@ -182,3 +182,12 @@ def test_test_over_a_folder_runs_where_the_matter_is(run, tmp_path):
     none = run("check", only_hague, "--test", CONSCRIPTION)
     assert none.exit_code == 2
     assert f"--test conscription: no scenario in {only_hague} has the facts this test needs" in none.stderr
+
+
+def test_coverage_marks_missing_in_colour_on_a_terminal_only(trainer_rules, tmp_path):
+    folder = tmp_path / "pack"
+    write(folder, "a.yaml", hague("cl-a"))
+    env = without({**os.environ, "CREVAL_RULES": str(trainer_rules), "TERM": "xterm"}, "NO_COLOR")
+    shown = on_a_terminal(["coverage", str(folder), "--lang", "ru"], env)
+    assert "\x1b[1;33mНЕ ПОКРЫТ\x1b[0m" in shown
+    assert ESC not in on_a_terminal(["coverage", str(folder)], {**env, "NO_COLOR": "1"})

@@ -371,7 +371,7 @@ def coverage(paths: List[str] = PathsArg,
     if format is CoverageFormat.json:
         typer.echo(cov.as_json(found, paths, len(results), book.digest))
     else:
-        typer.echo(cov.as_text(found, paths, len(results), lang.value))
+        typer.echo(colour.marked(cov.as_text(found, paths, len(results), lang.value), lang.value, sys.stdout))
     raise typer.Exit(EXIT_INVALID if invalid else EXIT_OK)
 
 

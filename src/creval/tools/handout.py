@@ -33,6 +33,13 @@ section.page:last-child { page-break-after: auto; break-after: auto; }
 """
 
 
+def in_language(value, lang: str) -> str:
+    """A scenario's title or story: plain text, or a mapping by language."""
+    if isinstance(value, dict):
+        return value.get(lang) or value.get("en") or next(iter(value.values()), "") or ""
+    return value or ""
+
+
 def _paragraphs(text: str) -> str:
     blocks = [b.strip() for b in text.strip().split("\n\n") if b.strip()]
     return "".join(f"<p>{'<br>'.join(escape(line) for line in b.splitlines())}</p>" for b in blocks)
@@ -42,12 +49,12 @@ def _scenario_page(card, number: int, count: int, book: RuleBook, lang: str) -> 
     from creval.tools.exercise import facts_shown
 
     scenario = card.scenario
-    title = t("exercise.scenario.heading", lang, n=number, count=count, title=scenario.title or "").lstrip("= ").rstrip(" :")
+    title = t("exercise.scenario.heading", lang, n=number, count=count, title=in_language(scenario.title, lang)).lstrip("= ").rstrip(" :")
     parts = [f'<section class="page">', f"<h1>{escape(title)}</h1>",
              f'<p class="meta">{escape(t("exercise.scenario.as_of", lang, date=card.result.as_of))}'
              f' &middot; <code>{escape(scenario.id)}</code></p>']
     if scenario.narrative:
-        parts.append(f'<div class="story">{_paragraphs(scenario.narrative)}</div>')
+        parts.append(f'<div class="story">{_paragraphs(in_language(scenario.narrative, lang))}</div>')
     parts.append(f"<h2>{escape(t('exercise.scenario.facts', lang).rstrip(':'))}</h2>")
     for matter, facts in facts_shown(card, book, lang):
         rows = "".join(f"<tr><td>{escape(title)} <code>{escape(name)}</code></td><td>{escape(value)}</td></tr>"

@@ -95,6 +95,17 @@ def _names_date(narrative: str, moved: date) -> bool:
     return any(w in narrative for w in written) or bool(_RELATIVE.search(narrative))
 
 
+def _story(narrative: Any, moved_from: Any, facts_in_words: Callable[[], str]) -> Any:
+    """The source's story if it names no date the twin changes, else the facts in words.
+    A story given by language (a mapping) is judged in every language."""
+    texts = list(narrative.values()) if isinstance(narrative, dict) else [narrative] if narrative else []
+    if texts and not (isinstance(moved_from, date) and any(_names_date(str(x), moved_from) for x in texts)):
+        if isinstance(narrative, dict):
+            return {k: LiteralScalarString(_wrapped(str(v).rstrip())) for k, v in narrative.items()}
+        return LiteralScalarString(_wrapped(narrative.rstrip()))
+    return LiteralScalarString(_wrapped(facts_in_words()))
+
+
 def _value_in_words(value: Any, lang: str) -> str:
     if value is None:
         return t("exercise.value.unknown", lang)
@@ -173,9 +184,7 @@ def make_twins(book: RuleBook, file: str, test_id: str, out_dir: Path, lang: str
             warn(t("twin.warn.invalid", lang, id=f"{scenario.id} ({kd.event}, {side})", reason=checked.errors[0].message,
                    field=checked.errors[0].field or "-"))
             continue
-        keep_story = scenario.narrative and not (isinstance(moved_from, date) and _names_date(scenario.narrative, moved_from))
-        story = scenario.narrative if keep_story else _facts_in_words(book, checked.scenario, lang)
-        doc["narrative"] = LiteralScalarString(_wrapped(story.rstrip()))
+        doc["narrative"] = _story(scenario.narrative, moved_from, lambda: _facts_in_words(book, checked.scenario, lang))
         result = evaluator.scenario(checked.scenario, str(target), None, lang)
         if result.errors:
             warn(t("twin.warn.invalid", lang, id=f"{scenario.id} ({kd.event}, {side})", reason="; ".join(result.errors), field="-"))
