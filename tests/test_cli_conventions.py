@@ -191,3 +191,16 @@ def test_coverage_marks_missing_in_colour_on_a_terminal_only(trainer_rules, tmp_
     shown = on_a_terminal(["coverage", str(folder), "--lang", "ru"], env)
     assert "\x1b[1;33mНЕ ПОКРЫТ\x1b[0m" in shown
     assert ESC not in on_a_terminal(["coverage", str(folder)], {**env, "NO_COLOR": "1"})
+
+
+def test_deadlines_with_a_test_the_file_has_no_matter_for(run, tmp_path):
+    path = write(tmp_path, "a.yaml", hague("cl-a"))
+    result = run("deadlines", path, "--test", CONSCRIPTION, "--lang", "kk")
+    assert result.exit_code == 2
+    assert f"{path}: --test conscription: сценарийде conscription бөлімінің фактілері жоқ" in result.stderr
+    folder = tmp_path / "pack"
+    write(folder, "a.yaml", hague("cl-a"))
+    write(folder, "b.yaml", conscription("cl-b", birth="2010-01-01"))
+    mixed = run("deadlines", folder, "--test", CONSCRIPTION, "--format", "json")
+    assert mixed.exit_code == 0, mixed.stderr
+    assert "cl-b" in mixed.stdout and "cl-a" not in mixed.stdout

@@ -164,12 +164,13 @@ def _evaluate_paths(paths, as_of, test, lang):
     """Load and evaluate every scenario; invalid ones are reported on stderr and counted."""
     from creval.engine.evaluate import Evaluator
     from creval.input.loader import load_paths
+    from creval.tools import selection
 
     book = _book()
     tests = _tests(book, test, lang.value)
     when = _as_of(as_of, lang.value)
     evaluator = Evaluator(book)
-    named = {str(Path(p)) for p in paths if Path(p).is_file()}
+    named = selection.named_files(paths)
     results, invalid, skipped = [], 0, 0
     for loaded in load_paths(paths, book, when, lang.value):
         if loaded.errors:
@@ -177,12 +178,10 @@ def _evaluate_paths(paths, as_of, test, lang):
             for err in loaded.errors:
                 typer.echo(str(err), err=True)
             continue
-        if tests and not any(book.tests[x].matter in loaded.scenario.facts.model_fields_set for x in tests):
-            # A file named on the command line must have the matter asked for; a folder's
-            # other scenarios are simply not for this test.
+        if not selection.applies(book, tests, loaded.scenario):
             if str(Path(loaded.file)) in named:
                 invalid += 1
-                typer.echo(_no_matter(book, tests, loaded, lang.value), err=True)
+                typer.echo(selection.no_matter(book, tests, loaded.file, loaded.scenario, lang.value), err=True)
             else:
                 skipped += 1
             continue
@@ -193,15 +192,8 @@ def _evaluate_paths(paths, as_of, test, lang):
         results.append(result)
     if skipped and not results and not invalid:
         invalid += 1
-        typer.echo("creval: " + _t("cli.test_no_scenario", lang.value, test=", ".join(tests), paths=", ".join(paths)), err=True)
+        typer.echo("creval: " + selection.none_found(tests, paths, lang.value), err=True)
     return results, invalid
-
-
-def _no_matter(book, tests, loaded, lang: str) -> str:
-    matters = sorted({book.tests[x].matter for x in tests})
-    has = sorted(loaded.scenario.facts.model_fields_set)
-    return _t("cli.test_no_matter", lang, file=loaded.file, test=", ".join(tests), matter=", ".join(matters),
-              matters=", ".join(has))
 
 
 def _render(results, fmt: Format, paths: List[str], lang: Optional[str] = None) -> None:
