@@ -3,7 +3,8 @@
 One self-contained HTML page (no scripts, no outside files) for a trainer to print or send:
 each scenario's title, assessment date, story and facts, and its questions with the numbered
 choices, each scenario on a page of its own; last, a grid that a trainee fills in with the
-numbers of their choices. Nothing of the answer keys or of the engine's outcomes is in it.
+numbers of their choices. Nothing of the answer keys or of the engine's outcomes is in it,
+nor the scenario ids (which often name the point taught): scenarios go by number and title.
 Every text from a scenario file is escaped.
 """
 
@@ -51,8 +52,7 @@ def _scenario_page(card, number: int, count: int, book: RuleBook, lang: str) -> 
     scenario = card.scenario
     title = t("exercise.scenario.heading", lang, n=number, count=count, title=in_language(scenario.title, lang)).lstrip("= ").rstrip(" :")
     parts = [f'<section class="page">', f"<h1>{escape(title)}</h1>",
-             f'<p class="meta">{escape(t("exercise.scenario.as_of", lang, date=card.result.as_of))}'
-             f' &middot; <code>{escape(scenario.id)}</code></p>']
+             f'<p class="meta">{escape(t("exercise.scenario.as_of", lang, date=card.result.as_of))}</p>']
     if scenario.narrative:
         parts.append(f'<div class="story">{_paragraphs(in_language(scenario.narrative, lang))}</div>')
     parts.append(f"<h2>{escape(t('exercise.scenario.facts', lang).rstrip(':'))}</h2>")
@@ -79,7 +79,8 @@ def _grid(cards, lang: str) -> str:
         for q in card.questions:
             n += 1
             choices = "<br>".join(f"{i}&nbsp;{escape(outcome_shown(c, lang))}" for i, c in enumerate(q.choices, 1))
-            rows.append(f"<tr><td>{n}</td><td>{number}. <code>{escape(card.id)}</code></td>"
+            # by number and title: an id often names the point a scenario teaches
+            rows.append(f"<tr><td>{n}</td><td>{number}. {escape(in_language(card.scenario.title, lang))}</td>"
                         f"<td>{escape(q.title)}</td><td>{choices}</td><td class=\"answer\"></td></tr>")
     return ("<section class=\"page\">"
             f"<h1>{escape(t('handout.grid.title', lang))}</h1>"
