@@ -30,20 +30,41 @@ def source(tmp_path):
     return write(tmp_path / "src", "dana.yaml", SOURCE)
 
 
+def by_note(out):
+    """The twins written in `out`, keyed by what their teaching note says: (event, side)."""
+    found = {}
+    for path in out.iterdir():
+        text = path.read_text(encoding="utf-8")
+        note = next(line for line in text.splitlines() if line.startswith("# Teaching note:"))
+        event = note.split("key date ")[1].split(" ")[0]
+        side = "before" if "one day before it" in note else "on"
+        found[(event, side)] = (path, load(path), text)
+    return found
+
+
 def test_twins_sit_one_day_each_side_of_every_key_date(run, source, tmp_path):
     out = tmp_path / "twins"
     result = run("twin", source, "--test", HAGUE, "--out", out)
     assert result.exit_code == 0, result.stderr
-    names = sorted(p.name for p in out.iterdir())
-    assert names == sorted(f"tw-dana-{event}-{side}.yaml" for event in ("child-attains-16", "one-year-after-removal")
-                           for side in ("before", "on"))
-    docs = {p.stem: load(p) for p in out.iterdir()}
-    for stem, doc in docs.items():
-        assert doc["id"] == stem
+    # neutral names: numbered, in an order that does not follow before/on
+    assert sorted(p.name for p in out.iterdir()) == [f"tw-dana-t{n}.yaml" for n in (1, 2, 3, 4)]
+    twins = by_note(out)
+    assert set(twins) == {(e, s) for e in ("child-attains-16", "one-year-after-removal") for s in ("before", "on")}
+    docs = {key: doc for key, (_, doc, _) in twins.items()}
+    for key, (path, doc, text) in twins.items():
+        assert doc["id"] == path.stem
         assert doc["facts"]["abduction"]["removal_date"] in ("2024-06-15", date(2024, 6, 15))
+        # nothing a trainee sees names the threshold or the side
+        shown = " ".join([doc["id"], doc["title"], doc["narrative"]])
+        for word in ("before", "on the day", "child-attains-16", "one-year-after-removal", "threshold", "Twin"):
+            assert word not in shown, (word, shown)
+        assert doc["title"] == f"Return of a wrongfully removed or retained child (Hague Convention 1980): variant {doc['id'][-1]}"
+        # the note sits on the answer key
+        lines = text.splitlines()
+        assert lines[lines.index("expected:") - 1].startswith("# Teaching note: hague-abduction-return, key date ")
 
     # one-year-after-removal: proceedings_date moves, as_of stays
-    before, on = docs["tw-dana-one-year-after-removal-before"], docs["tw-dana-one-year-after-removal-on"]
+    before, on = docs[("one-year-after-removal", "before")], docs[("one-year-after-removal", "on")]
     assert d(on["facts"]["abduction"]["proceedings_date"]) == date(2025, 6, 15)
     assert d(before["facts"]["abduction"]["proceedings_date"]) == date(2025, 6, 14)
     assert d(before["as_of"]) == d(on["as_of"]) == date(2025, 9, 1)
@@ -51,18 +72,15 @@ def test_twins_sit_one_day_each_side_of_every_key_date(run, source, tmp_path):
     assert on["expected"] == {HAGUE: "return-unless-settled"}
 
     # child-attains-16: the assessment date moves, the facts stay
-    before, on = docs["tw-dana-child-attains-16-before"], docs["tw-dana-child-attains-16-on"]
+    before, on = docs[("child-attains-16", "before")], docs[("child-attains-16", "on")]
     assert d(on["as_of"]) == date(2033, 8, 3) and d(before["as_of"]) == date(2033, 8, 2)
-    assert d(on["as_of"]) - d(before["as_of"]) == timedelta(days=1)
     assert d(before["facts"]["abduction"]["proceedings_date"]) == date(2025, 6, 14)
     assert before["expected"] == {HAGUE: "return-forthwith"}
     assert on["expected"] == {HAGUE: "not-applicable"}
-
-    # each says what it teaches; the story is kept
-    assert "one day before child-attains-16, 2033-08-03" in before["title"]
-    assert "on the day of child-attains-16, 2033-08-03" in on["title"]
-    assert before["narrative"].startswith("Dana was kept in Novosibirsk after a summer visit.")
-    assert "here as_of is 2033-08-02, one day before it" in before["narrative"].replace("\n", " ")
+    # the story names no date the twins change, so it is kept
+    assert before["narrative"].strip() == "Dana was kept in Novosibirsk after a summer visit."
+    note = twins[("child-attains-16", "before")][2]
+    assert "key date child-attains-16 (2033-08-03); as_of = 2033-08-02 is one day before it." in note
 
     # stdout names every file written with its outcome; nothing on stderr
     assert result.stdout.count("wrote ") == 4
@@ -75,10 +93,44 @@ def test_twins_sit_one_day_each_side_of_every_key_date(run, source, tmp_path):
     assert verified.stdout.strip().endswith("4 passed, 0 failed")
 
 
+def test_the_order_is_stable_and_does_not_follow_the_side(run, source, tmp_path):
+    first, second = tmp_path / "a", tmp_path / "b"
+    assert run("twin", source, "--test", HAGUE, "--out", first).exit_code == 0
+    assert run("twin", source, "--test", HAGUE, "--out", second).exit_code == 0
+    assert {k: p.name for k, (p, _, _) in by_note(first).items()} == {k: p.name for k, (p, _, _) in by_note(second).items()}
+    sides = [side for (_, side), _ in sorted(by_note(first).items(), key=lambda item: item[1][0].name)]
+    assert sides != ["before", "on", "before", "on"] and sides != ["on", "before", "on", "before"]
+
+
+@pytest.mark.parametrize("lang, says, facts_word", [
+    ("en", "The case is assessed on 2025-09-01.", "What is known:"),
+    ("ru", "Дело оценивается на 2025-09-01.", "Что известно:"),
+    ("kk", "Іс 2025-09-01 күнгі жағдай бойынша бағаланады.", "Белгілі мәліметтер:"),
+])
+def test_a_story_that_names_a_moved_date_is_replaced_by_the_facts_in_words(run, tmp_path, lang, says, facts_word):
+    text = hague("tw-dated", removal_date="2024-06-15", proceedings_date="2025-06-14",
+                 narrative="Proceedings were filed on 2025-06-14, a day short of the year.")
+    source = write(tmp_path, "dated.yaml", text)
+    out = tmp_path / "twins"
+    result = run("twin", source, "--test", HAGUE, "--out", out, "--lang", lang)
+    assert result.exit_code == 0, result.stderr
+    twins = {}
+    for path in out.iterdir():
+        doc = load(path)
+        twins[d(doc["facts"]["abduction"]["proceedings_date"]), d(doc["as_of"])] = doc
+    moved = twins[(date(2025, 6, 15), date(2025, 9, 1))]
+    assert "2025-06-14" not in moved["narrative"] and "a day short" not in moved["narrative"]
+    assert moved["narrative"].startswith(says + "\n" + facts_word)
+    assert "2025-06-15" in moved["narrative"]
+    # a twin that moves only the assessment date still names 2025 in the story: replaced too
+    aged = twins[(date(2025, 6, 14), date(2033, 8, 3))]
+    assert aged["narrative"].startswith(says.replace("2025-09-01", "2033-08-03"))
+
+
 def test_existing_files_are_refused_unless_forced(run, source, tmp_path):
     out = tmp_path / "twins"
     assert run("twin", source, "--test", HAGUE, "--out", out).exit_code == 0
-    target = out / "tw-dana-one-year-after-removal-on.yaml"
+    target = by_note(out)[("one-year-after-removal", "on")][0]
     target.write_text("# the trainer's edits\n", encoding="utf-8")
     refused = run("twin", source, "--test", HAGUE, "--out", out)
     assert refused.exit_code == 2
@@ -95,7 +147,7 @@ def test_default_output_folder_is_the_current_one(run, source, tmp_path, monkeyp
     here.mkdir()
     monkeypatch.chdir(here)
     assert run("twin", source, "--test", HAGUE).exit_code == 0
-    assert len(list(here.glob("tw-dana-*.yaml"))) == 4
+    assert len(list(here.glob("tw-dana-t*.yaml"))) == 4
 
 
 def test_a_variant_that_would_be_invalid_is_skipped_with_a_warning(run, trainer_rules_dir, tmp_path, monkeypatch):
@@ -114,9 +166,9 @@ def test_a_variant_that_would_be_invalid_is_skipped_with_a_warning(run, trainer_
     assert result.exit_code == 0, result.stderr
     warnings = [l for l in result.stderr.splitlines() if l]
     assert len(warnings) == 2
-    assert all("skipped tw-dana-child-attains-16-" in w and "proceedings commence before the removal" in w for w in warnings)
-    assert sorted(p.name for p in out.iterdir()) == ["tw-dana-one-year-after-removal-before.yaml",
-                                                      "tw-dana-one-year-after-removal-on.yaml"]
+    assert all("skipped tw-dana (child-attains-16, " in w and "proceedings commence before the removal" in w for w in warnings)
+    assert sorted(p.name for p in out.iterdir()) == ["tw-dana-t1.yaml", "tw-dana-t2.yaml"]
+    assert {event for event, _ in by_note(out)} == {"one-year-after-removal"}
 
 
 def test_key_date_that_cannot_be_computed_gives_a_warning(run, tmp_path):
@@ -141,13 +193,13 @@ def test_conscription_twins_move_the_assessment_date(run, tmp_path):
     out = tmp_path / "twins"
     result = run("twin", source, "--test", CONSCRIPTION, "--out", out)
     assert result.exit_code == 0, result.stderr
-    docs = {p.stem: load(p) for p in out.iterdir()}
+    docs = {key: doc for key, (_, doc, _) in by_note(out).items()}
     # 29 February: the 18th and 27th birthdays fall on 28 February in common years
-    assert d(docs["tw-call-up-attains-18-on"]["as_of"]) == date(2018, 2, 28)
-    assert docs["tw-call-up-attains-18-before"]["expected"] == {CONSCRIPTION: "under-age"}
-    assert docs["tw-call-up-attains-18-on"]["expected"] == {CONSCRIPTION: "subject-to-conscription"}
-    assert d(docs["tw-call-up-attains-27-before"]["as_of"]) == date(2027, 2, 27)
-    assert docs["tw-call-up-attains-27-on"]["expected"] == {CONSCRIPTION: "over-age"}
+    assert d(docs[("attains-18", "on")]["as_of"]) == date(2018, 2, 28)
+    assert docs[("attains-18", "before")]["expected"] == {CONSCRIPTION: "under-age"}
+    assert docs[("attains-18", "on")]["expected"] == {CONSCRIPTION: "subject-to-conscription"}
+    assert d(docs[("attains-27", "before")]["as_of"]) == date(2027, 2, 27)
+    assert docs[("attains-27", "on")]["expected"] == {CONSCRIPTION: "over-age"}
     assert run("verify", out).exit_code == 0
 
 

@@ -14,16 +14,48 @@ from enum import Enum
 from pathlib import Path
 from typing import List, Optional
 
-import typer
+from creval.output import colour
+
+if not colour.allowed():
+    # typer's help draws bold and dim text with rich even when colour is off (no-color.org
+    # asks for no styling at all): without rich the help is plain text.
+    os.environ.setdefault("TYPER_USE_RICH", "0")
+
+import typer  # noqa: E402  (after TYPER_USE_RICH is settled)
+
+HELP_OPTIONS = {"help_option_names": ["-h", "--help"]}  # subcommands inherit them
 
 app = typer.Typer(
-    add_completion=False,
+    add_completion=False,  # `creval completion SHELL` prints the script instead
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    context_settings=HELP_OPTIONS,
     help="Evaluate scenarios against Kazakhstan children's-rights rules, with criteria, sources and key dates.",
 )
-rules_app = typer.Typer(help="List the legal tests, or show one (`creval rules show ID`).", invoke_without_command=True)
+rules_app = typer.Typer(help="List the legal tests, or show one (`creval rules show ID`).", invoke_without_command=True,
+                        context_settings=HELP_OPTIONS)
 app.add_typer(rules_app, name="rules")
+
+
+def _clean_help_types() -> None:
+    """typer's help shows Python types: `<bool>` for a flag (which takes no value) and
+    `<list[str]>` for a repeatable value. A flag shows no type; a parameter with a metavar
+    (PATH, ID, DATE) shows that name only."""
+    from typer import core
+
+    for cls, plain in ((core.TyperOption, lambda p: p.is_flag), (core.TyperArgument, lambda p: p.metavar is not None)):
+        shown = cls.__dict__.get("display_type_rich") or getattr(cls, "display_type_rich", None)
+        if shown is None or getattr(shown, "_creval", False):
+            continue  # an older typer without it, or patched already
+
+        def display_type_rich(self, ctx, _shown=shown, _plain=plain):
+            return "" if _plain(self) else _shown(self, ctx)
+
+        display_type_rich._creval = True
+        cls.display_type_rich = display_type_rich
+
+
+_clean_help_types()
 
 EXIT_OK, EXIT_MISMATCH, EXIT_INVALID = 0, 1, 2
 
@@ -83,6 +115,27 @@ def _as_of(value: Optional[str], lang: str = "en") -> Optional[date]:
         raise fail(_t("cli.as_of", lang, value=repr(value))) from None
 
 
+def _version(value: bool) -> None:
+    """`creval --version`: the program's version and the digest of the rule files in use."""
+    if not value:
+        return
+    from creval import __version__
+
+    typer.echo(_t("cli.version", _env_lang(), version=__version__, digest=_book().digest))
+    raise typer.Exit(EXIT_OK)
+
+
+def _env_lang() -> str:
+    """The language for output that takes no --lang (CREVAL_LANG, else English)."""
+    lang = (os.environ.get("CREVAL_LANG") or "en").strip().lower()
+    return lang if lang in Lang.__members__ else "en"
+
+
+def _rules_option(value: Optional[Path]) -> Optional[Path]:
+    _State.rules = value  # eager, so that --version reports the rules chosen before it
+    return value
+
+
 def _tests(book, wanted: Optional[List[str]], lang: str = "en") -> Optional[List[str]]:
     for test_id in wanted or []:
         if test_id not in book.tests:
@@ -92,39 +145,54 @@ def _tests(book, wanted: Optional[List[str]], lang: str = "en") -> Optional[List
 
 @app.callback()
 def _main(
-    rules: Optional[Path] = typer.Option(None, "--rules", help="Use the rule files in this folder (default: the bundled rules; env CREVAL_RULES)."),
+    rules: Optional[Path] = typer.Option(None, "--rules", metavar="DIR", is_eager=True, callback=_rules_option,
+                                         help="Use the rule files in this folder (default: the bundled rules; env CREVAL_RULES)."),
+    version: bool = typer.Option(False, "--version", is_eager=True, callback=_version,
+                                 help="Print creval's version and the digest of the rules in use, and stop."),
 ):
     _State.rules = rules
 
 
-PathsArg = typer.Argument(..., help="Scenario files, or folders searched for *.yaml, *.yml and *.json.")
+PathsArg = typer.Argument(..., metavar="PATH", help="Scenario files, or folders searched for *.yaml, *.yml and *.json.")
 FormatOpt = typer.Option(Format.text, "--format", help="text, json or markdown.")
-AsOfOpt = typer.Option(None, "--as-of", help="Assess every scenario on this date (YYYY-MM-DD).")
-TestOpt = typer.Option(None, "--test", help="Run only this test (repeatable).")
-LangOpt = typer.Option(Lang.en, "--lang", help="Language of the explanations: en, ru or kk.")
+AsOfOpt = typer.Option(None, "--as-of", metavar="DATE", help="Assess every scenario on this date (YYYY-MM-DD).")
+TestOpt = typer.Option(None, "--test", metavar="ID", help="Run only this test (repeatable).")
+LangOpt = typer.Option(Lang.en, "--lang", case_sensitive=False, help="Language of the explanations: en, ru or kk (any case).")
 
 
 def _evaluate_paths(paths, as_of, test, lang):
     """Load and evaluate every scenario; invalid ones are reported on stderr and counted."""
     from creval.engine.evaluate import Evaluator
     from creval.input.loader import load_paths
+    from creval.tools import selection
 
     book = _book()
     tests = _tests(book, test, lang.value)
     when = _as_of(as_of, lang.value)
     evaluator = Evaluator(book)
-    results, invalid = [], 0
+    named = selection.named_files(paths)
+    results, invalid, skipped = [], 0, 0
     for loaded in load_paths(paths, book, when, lang.value):
         if loaded.errors:
             invalid += 1
             for err in loaded.errors:
                 typer.echo(str(err), err=True)
             continue
+        if not selection.applies(book, tests, loaded.scenario):
+            if str(Path(loaded.file)) in named:
+                invalid += 1
+                typer.echo(selection.no_matter(book, tests, loaded.file, loaded.scenario, lang.value), err=True)
+            else:
+                skipped += 1
+            continue
         result = evaluator.scenario(loaded.scenario, loaded.file, tests, lang.value)
         for error in result.errors:
             typer.echo(f"{loaded.file}: {error}", err=True)
         invalid += bool(result.errors)
         results.append(result)
+    if skipped and not results and not invalid:
+        invalid += 1
+        typer.echo("creval: " + selection.none_found(tests, paths, lang.value), err=True)
     return results, invalid
 
 
@@ -140,7 +208,8 @@ def _render(results, fmt: Format, paths: List[str], lang: Optional[str] = None) 
     elif fmt is Format.markdown:
         typer.echo("\n".join(report.as_markdown(r) for r in results))
     else:
-        typer.echo("\n\n".join(report.as_text(r, lang) for r in results))
+        text = "\n\n".join(report.as_text(r, lang) for r in results)
+        typer.echo(colour.marked(text, lang or "en", sys.stdout))
 
 
 @app.command()
@@ -195,8 +264,8 @@ def rules_list(ctx: typer.Context, lang: Lang = LangOpt):
 
 
 @rules_app.command("show")
-def rules_show(test_id: str = typer.Argument(..., help="A test id, as listed by `creval rules`."),
-               lang: Optional[Lang] = typer.Option(None, "--lang", help="Language of the titles and texts: en, ru or kk.")):
+def rules_show(test_id: str = typer.Argument(..., metavar="ID", help="A test id, as listed by `creval rules`."),
+               lang: Optional[Lang] = typer.Option(None, "--lang", case_sensitive=False, help="Language of the titles and texts: en, ru or kk (any case).")):
     """Print one test: criteria, parameters, outcomes, key dates, sources, notes, caveats."""
     from creval.law.rules_view import describe
 
@@ -208,8 +277,8 @@ def rules_show(test_id: str = typer.Argument(..., help="A test id, as listed by 
 
 
 @app.command()
-def batch(file: Optional[str] = typer.Argument(None, help="A JSON Lines file, one scenario per line; '-' or absent: standard input."),
-          workers: Optional[int] = typer.Option(None, "--workers", min=1, help="Processes to use (default: the number of cores)."),
+def batch(file: Optional[str] = typer.Argument(None, metavar="FILE", help="A JSON Lines file, one scenario per line; '-' or absent: standard input."),
+          workers: Optional[int] = typer.Option(None, "--workers", min=1, metavar="N", help="Processes to use (default: the number of cores)."),
           as_of: Optional[str] = AsOfOpt, test: Optional[List[str]] = TestOpt, lang: Lang = LangOpt,
           oracle: bool = typer.Option(False, "--oracle", hidden=True, help="Decide with the plain-Python oracle (benchmarks).")):
     """JSON Lines in, one result line per input line out, in order; a bad line gives {"line": N, "error": ...}."""
@@ -255,19 +324,22 @@ def schema():
 
 @app.command()
 def exercise(paths: List[str] = PathsArg,
-             answers: Optional[Path] = typer.Option(None, "--answers", help="Grade a filled-in answer sheet (YAML or JSON: {trainee: NAME, answers: {scenario-id: {test-id: outcome}}}, or a list of them for a class) without prompts."),
-             record: Optional[Path] = typer.Option(None, "--record", help="Add this session's answers and scores to a JSON results file (created if absent)."),
+             answers: Optional[Path] = typer.Option(None, "--answers", metavar="FILE", help="Grade filled-in answer sheets (YAML or JSON: {trainee: NAME, answers: {scenario-id: {test-id: outcome or choice number}}}, or a list of them for a class) without prompts; a sheet with a mistake is named and set aside, the others are graded."),
+             record: Optional[Path] = typer.Option(None, "--record", metavar="FILE", help="Add this session's answers and scores to a JSON results file (created if absent)."),
              shuffle: bool = typer.Option(False, "--shuffle", help="Present the scenarios in random order."),
-             seed: Optional[int] = typer.Option(None, "--seed", help="Seed of the shuffle, to repeat an order (implies --shuffle)."),
-             trainee: Optional[str] = typer.Option(None, "--trainee", help="The trainee's name, kept in the results file."),
+             seed: Optional[int] = typer.Option(None, "--seed", metavar="N", help="Seed of the shuffle, to repeat an order (implies --shuffle)."),
+             trainee: Optional[str] = typer.Option(None, "--trainee", metavar="NAME", help="The trainee's name, kept in the results file."),
              sheet: bool = typer.Option(False, "--sheet", help="Print a blank answer sheet for the pack and stop."),
+             handout: bool = typer.Option(False, "--handout", help="Print the pack as one HTML page to print (a scenario per page, no answer keys, an answer grid) and stop."),
+             csv: Optional[Path] = typer.Option(None, "--csv", metavar="FILE", help="Write the class's answers as CSV, a trainee per row and a question per column: of the sheets graded with --answers, or else of every session in the --record file."),
              lang: Lang = LangOpt):
     """A trainee session: show each scenario (never its answer key), ask each test's outcome, explain, score."""
     from creval.tools.exercise import ExerciseError, run
 
     try:
         code = run(_book(), paths, answers_file=answers, record=record, shuffle=shuffle, seed=seed, trainee=trainee,
-                   sheet=sheet, lang=lang.value, out=typer.echo, warn=lambda m: typer.echo(f"creval: {m}", err=True))
+                   sheet=sheet, handout=handout, csv_file=csv, lang=lang.value, out=typer.echo,
+                   warn=lambda m: typer.echo(f"creval: {m}", err=True))
     except ExerciseError as exc:
         raise _stop(exc) from None
     raise typer.Exit(code)
@@ -291,14 +363,14 @@ def coverage(paths: List[str] = PathsArg,
     if format is CoverageFormat.json:
         typer.echo(cov.as_json(found, paths, len(results), book.digest))
     else:
-        typer.echo(cov.as_text(found, paths, len(results), lang.value))
+        typer.echo(colour.marked(cov.as_text(found, paths, len(results), lang.value), lang.value, sys.stdout))
     raise typer.Exit(EXIT_INVALID if invalid else EXIT_OK)
 
 
 @app.command()
-def twin(file: str = typer.Argument(..., help="One scenario file."),
-         test: str = typer.Option(..., "--test", help="The test whose key dates the twins sit around."),
-         out: Path = typer.Option(Path("."), "--out", help="Folder to write the twins in (default: the current folder)."),
+def twin(file: str = typer.Argument(..., metavar="FILE", help="One scenario file."),
+         test: str = typer.Option(..., "--test", metavar="ID", help="The test whose key dates the twins sit around."),
+         out: Path = typer.Option(Path("."), "--out", metavar="DIR", help="Folder to write the twins in (default: the current folder)."),
          force: bool = typer.Option(False, "--force", help="Overwrite existing files."),
          lang: Lang = LangOpt):
     """Write twin scenarios one day before and on each key date of a test, each with its answer key."""
@@ -317,9 +389,9 @@ def twin(file: str = typer.Argument(..., help="One scenario file."),
 
 @app.command()
 def ask(test_id: str = typer.Argument(..., metavar="TEST", help="The test to interview for, as listed by `creval rules`."),
-        as_of: Optional[str] = typer.Option(None, "--as-of", help="Assessment date (YYYY-MM-DD; default: today)."),
-        save: Optional[Path] = typer.Option(None, "--save", help="Write the answers to this scenario file (YAML), which `creval check` accepts."),
-        scenario_id: Optional[str] = typer.Option(None, "--id", help="Scenario id for --save and the result (default: TEST-interview)."),
+        as_of: Optional[str] = typer.Option(None, "--as-of", metavar="DATE", help="Assessment date (YYYY-MM-DD; default: today)."),
+        save: Optional[Path] = typer.Option(None, "--save", metavar="FILE", help="Write the answers to this scenario file (YAML), which `creval check` accepts."),
+        scenario_id: Optional[str] = typer.Option(None, "--id", metavar="ID", help="Scenario id for --save and the result (default: TEST-interview)."),
         format: Format = typer.Option(Format.text, "--format", help="Result as text, json or markdown (a decision memo)."),
         lang: Lang = LangOpt):
     """Interview: ask for the facts a test needs, one question at a time, until the outcome is decided.
@@ -365,7 +437,7 @@ def ask(test_id: str = typer.Argument(..., metavar="TEST", help="The test to int
 @app.command()
 def deadlines(paths: List[str] = PathsArg,
               format: Format = typer.Option(Format.text, "--format", help="text (a table), json or markdown."),
-              ics: Optional[Path] = typer.Option(None, "--ics", help="Also write the dates as an iCalendar file of all-day events."),
+              ics: Optional[Path] = typer.Option(None, "--ics", metavar="FILE", help="Also write the dates as an iCalendar file of all-day events."),
               as_of: Optional[str] = AsOfOpt, test: Optional[List[str]] = TestOpt, lang: Lang = LangOpt):
     """The caseworker's calendar: every key date after the assessment date, sorted, with what it changes.
 
@@ -393,7 +465,32 @@ def deadlines(paths: List[str] = PathsArg,
     raise typer.Exit(EXIT_INVALID if errors else EXIT_OK)
 
 
+class Shell(str, Enum):
+    bash = "bash"
+    zsh = "zsh"
+    fish = "fish"
+
+
+COMPLETE_VAR = "_CREVAL_COMPLETE"  # the variable the completion script sets when it calls creval
+
+
+@app.command()
+def completion(shell: Shell = typer.Argument(..., case_sensitive=False, help="bash, zsh or fish.")):
+    """Print a shell completion script.
+
+    bash: source <(creval completion bash); zsh: creval completion zsh > "${fpath[1]}/_creval"; fish: creval completion fish > ~/.config/fish/completions/creval.fish
+    """
+    from typer._completion_shared import get_completion_script
+
+    typer.echo(get_completion_script(prog_name="creval", complete_var=COMPLETE_VAR, shell=shell.value))
+
+
 def main() -> None:
+    if os.environ.get(COMPLETE_VAR):
+        # typer registers its bash, zsh and fish completers only with add_completion=True
+        from typer._completion_classes import completion_init
+
+        completion_init()
     try:
         app()
         code = EXIT_OK

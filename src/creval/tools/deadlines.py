@@ -46,13 +46,23 @@ def collect(book, paths: list[str], as_of: date | None = None, tests: list[str] 
     from creval.input.loader import load_paths
     from creval.input.scenario import matter_facts
 
+    from creval.tools import selection
+
     evaluator = Evaluator(book)
     found: list[Deadline] = []
     errors: list[str] = []
+    named, skipped, ran = selection.named_files(paths), 0, 0
     for loaded in load_paths(paths, book, as_of, lang):
         if loaded.errors:
             errors.extend(str(e) for e in loaded.errors)
             continue
+        if not selection.applies(book, tests, loaded.scenario):
+            if str(Path(loaded.file)) in named:
+                errors.append(selection.no_matter(book, tests, loaded.file, loaded.scenario, lang))
+            else:
+                skipped += 1
+            continue
+        ran += 1
         result = evaluator.scenario(loaded.scenario, loaded.file, tests, lang)
         errors.extend(f"{loaded.file}: {e}" for e in result.errors)
         facts = matter_facts(loaded.scenario)
@@ -65,6 +75,8 @@ def collect(book, paths: list[str], as_of: date | None = None, tests: list[str] 
                     continue
                 found.append(Deadline(d.date, result.scenario, r.test, d.event, d.text, result.as_of,
                                       loaded.file, r.title))
+    if skipped and not ran and not errors:
+        errors.append("creval: " + selection.none_found(tests, paths, lang))
     found.sort(key=lambda d: (d.date, d.scenario, d.test, d.event))
     return found, errors
 

@@ -12,8 +12,11 @@ A class is graded without prompts from answer sheets (YAML or JSON):
       hague-one-year-day-before:          # scenario id
         hague-abduction-return: return-forthwith   # test id: outcome code (empty: not answered)
 
-or a list of such mappings, one per trainee. `creval exercise PACK --sheet` prints a blank
-sheet for a pack. Results are added to a JSON record file (`--record`) that the trainer keeps:
+or a list of such mappings, one per trainee; an answer is an outcome code in any case, or the
+number of the choice as the session shows it. Every readable sheet is graded; a sheet with a
+mistake is named by its trainee and set aside. `creval exercise PACK --sheet` prints a blank
+sheet for a pack, `--handout` a printable page per scenario with an answer grid, and `--csv`
+the class's answers as a spreadsheet (trainee by question). Results are added to a JSON record file (`--record`) that the trainer keeps:
 each run appends one session, with every answer and the scores per test and per trainee.
 """
 
@@ -147,11 +150,11 @@ def grade(question: Question, answer: Optional[str]) -> Answer:
 
 
 def parse_choice(text: str, choices: list[str]) -> Optional[str]:
-    """A choice by its number (1..N) or by its outcome code; None if it is neither."""
+    """A choice by its number (1..N) or by its outcome code in any case; None if neither."""
     text = text.strip()
-    if text.isdigit() and 1 <= int(text) <= len(choices):
-        return choices[int(text) - 1]
-    return text if text in choices else None
+    if text.isdigit():
+        return choices[int(text) - 1] if 1 <= int(text) <= len(choices) else None
+    return next((c for c in choices if c.lower() == text.lower()), None)
 
 
 def score(answers: list[Answer]) -> dict:
@@ -188,6 +191,19 @@ def _value(value: Any, lang: str) -> str:
     return str(value)
 
 
+def facts_shown(card: Card, book: RuleBook, lang: str) -> list[tuple[str, list[tuple[str, str, str]]]]:
+    """The facts a scenario states, by matter: (name, title in `lang`, value in words)."""
+    scenario = card.scenario
+    given = matter_facts(scenario)
+    out = []
+    for matter in sorted(given):
+        specs = {n: s for test in book.matters[matter] for n, s in test.rule.facts.items()}
+        model = getattr(scenario.facts, matter)
+        out.append((matter, [(name, specs[name].title.get(lang), _value(given[matter][name], lang))
+                             for name in specs if name in model.model_fields_set]))
+    return out
+
+
 def show_scenario(card: Card, number: int, count: int, book: RuleBook, lang: str) -> str:
     scenario = card.scenario
     lines = ["", t("exercise.scenario.heading", lang, n=number, count=count, title=scenario.title or "").rstrip(" :")]
@@ -196,13 +212,9 @@ def show_scenario(card: Card, number: int, count: int, book: RuleBook, lang: str
         lines.append("")
         lines += [textwrap.fill(line, WIDTH) if line.strip() else "" for line in scenario.narrative.rstrip().splitlines()]
     lines += ["", t("exercise.scenario.facts", lang)]
-    given = matter_facts(scenario)
-    for matter in sorted(given):
+    for matter, facts in facts_shown(card, book, lang):
         lines.append(f"  {matter}")
-        specs = {n: s for test in book.matters[matter] for n, s in test.rule.facts.items()}
-        model = getattr(scenario.facts, matter)
-        for name in [n for n in specs if n in model.model_fields_set]:
-            lines.append(f"    {name} ({specs[name].title.get(lang)}): {_value(given[matter][name], lang)}")
+        lines += [f"    {name} ({title}): {value}" for name, title, value in facts]
     return "\n".join(lines)
 
 
@@ -258,6 +270,10 @@ def show_class(cards: list[Card], graded: list[tuple[Optional[str], list[Answer]
         right = sum(1 for _, answers in graded for a in answers if a.scenario == q.scenario and a.test == q.test and a.correct)
         lines.append("  " + t("exercise.class.question", lang, scenario=q.scenario, test=q.test, right=right,
                                count=len(graded), outcome=q.engine))
+        wrong = wrong_choices(q, graded)
+        if wrong:
+            chosen = ", ".join(t("exercise.class.chosen", lang, outcome=o, n=n) for o, n in wrong)
+            lines.append("      " + t("exercise.class.wrong", lang, chosen=chosen))
         lines += textwrap.wrap(q.result.explanation, WIDTH, initial_indent="      ", subsequent_indent="      ")
     everyone = [a for _, answers in graded for a in answers]
     lines.append(t("exercise.score.by_test", lang))
@@ -267,21 +283,44 @@ def show_class(cards: list[Card], graded: list[tuple[Optional[str], list[Answer]
     return "\n".join(lines)
 
 
+def wrong_choices(question: Question, graded: list[tuple[Optional[str], list[Answer]]]) -> list[tuple[str, int]]:
+    """The wrong answers given to `question`, each with how many chose it, most chosen first
+    (ties in the order of the choices)."""
+    counts: dict[str, int] = {}
+    for _, answers in graded:
+        for a in answers:
+            if a.scenario == question.scenario and a.test == question.test and a.answer is not None and not a.correct:
+                counts[a.answer] = counts.get(a.answer, 0) + 1
+    order = {c: i for i, c in enumerate(question.choices)}
+    return sorted(counts.items(), key=lambda item: (-item[1], order.get(item[0], len(order))))
+
+
 def blank_sheet(cards: list[Card], paths: list[str], lang: str) -> str:
     """A YAML answer sheet for the pack: the trainee fills in one outcome code per test."""
-    lines = [f"# {t('exercise.sheet.comment', lang, pack=', '.join(paths))}", "trainee: ", "answers:"]
+    lines = [f"# {t('exercise.sheet.comment_numbers', lang, pack=', '.join(paths))}", "trainee: ", "answers:"]
     for card in cards:
         lines.append(f"  {card.id}:" + (f"  # {card.scenario.title}" if card.scenario.title else ""))
         for q in card.questions:
-            lines.append(f"    {q.test}:   # {' | '.join(q.choices)}")
+            lines.append(f"    {q.test}:   # {' | '.join(f'{i} {c}' for i, c in enumerate(q.choices, 1))}")
     return "\n".join(lines)
 
 
 # ---------------------------------------------------------------- answer sheets
 
 
-def read_sheets(path: Path, cards: list[Card], lang: str = "en") -> list[Sheet]:
-    """Answer sheets from a YAML or JSON file: one mapping, or a list of them."""
+@dataclass
+class BadSheet:
+    """An answer sheet that is not graded: whose it is, and why (file, line, field each)."""
+    label: str
+    errors: list[str]
+
+
+def read_sheets(path: Path, cards: list[Card], lang: str = "en") -> tuple[list[Sheet], list[BadSheet]]:
+    """Answer sheets from a YAML or JSON file: one mapping, or a list of them.
+
+    A file that cannot be read at all stops the grading; a sheet with a mistake in it is
+    set aside, named by its trainee, and every other sheet is graded. An answer is an
+    outcome code in any case (`Return-Forthwith`) or the number of the choice as shown."""
     name = str(path)
     try:
         if not path.is_file():
@@ -291,35 +330,40 @@ def read_sheets(path: Path, cards: list[Card], lang: str = "en") -> list[Sheet]:
         raise ExerciseError([str(InputError(name, str(exc), exc.line, exc.field))]) from None
     except OSError as exc:
         raise ExerciseError([str(InputError(name, exc.strerror or str(exc)))]) from None
-    known = {q.scenario: {} for q in questions_of(cards)}
+    known: dict[str, dict[str, list[str]]] = {}
     for q in questions_of(cards):
-        known[q.scenario][q.test] = q.choices
+        known.setdefault(q.scenario, {})[q.test] = q.choices
     docs = doc if isinstance(doc, list) else [doc]
     many = isinstance(doc, list)
-    errors: list[str] = []
-    sheets: list[Sheet] = []
-    seen: dict[str, int] = {}
-
-    def error(loc: tuple, message: str) -> None:
-        errors.append(str(InputError(name, message, line_of(doc, loc), ".".join(map(str, loc)) or None)))
-
     if many and not docs:
-        error((), t("exercise.error.sheet_empty", lang))
+        raise ExerciseError([str(InputError(name, t("exercise.error.sheet_empty", lang)))])
+    sheets: list[Sheet] = []
+    bad: list[BadSheet] = []
+    seen: set[str] = set()
     for i, entry in enumerate(docs):
         at = (i,) if many else ()
+        errors: list[str] = []
+
+        def error(loc: tuple, message: str) -> None:
+            errors.append(str(InputError(name, message, line_of(doc, loc), ".".join(map(str, loc)) or None)))
+
         if not isinstance(entry, dict):
             error(at, t("exercise.error.sheet_mapping", lang))
+            bad.append(BadSheet(t("exercise.sheet.unnamed", lang, n=i + 1), errors))
             continue
         for extra in [k for k in entry if k not in ("trainee", "answers")]:
             error(at + (extra,), t("exercise.error.sheet_field", lang, field=extra))
         trainee = entry.get("trainee")
+        if isinstance(trainee, (int, float)) and not isinstance(trainee, bool):
+            trainee = str(trainee)
         if not isinstance(trainee, str) or not trainee.strip():
             error(at + ("trainee",), t("exercise.error.trainee", lang))
             trainee = None
-        elif trainee in seen:
-            error(at + ("trainee",), t("exercise.error.trainee_twice", lang, trainee=trainee, n=seen[trainee] + 1))
         else:
-            seen[trainee] = i
+            trainee = trainee.strip()
+            if trainee in seen:
+                error(at + ("trainee",), t("exercise.error.trainee_again", lang, trainee=trainee))
+            seen.add(trainee)
         answers = entry.get("answers")
         sheet = Sheet(trainee)
         if answers is None:
@@ -341,14 +385,22 @@ def read_sheets(path: Path, cards: list[Card], lang: str = "en") -> list[Sheet]:
                 if tid not in known[sid]:
                     error(loc + (tid,), t("exercise.error.unknown_test", lang, test=tid, tests=", ".join(known[sid])))
                     continue
-                if outcome is not None and (not isinstance(outcome, str) or outcome not in known[sid][tid]):
-                    error(loc + (tid,), t("exercise.error.bad_outcome", lang, answer=outcome, outcomes=", ".join(known[sid][tid])))
-                    continue
-                sheet.answers[(sid, tid)] = outcome
-        sheets.append(sheet)
-    if errors:
-        raise ExerciseError(errors)
-    return sheets
+                choices = known[sid][tid]
+                chosen = None
+                if outcome is not None:
+                    readable = isinstance(outcome, (str, int)) and not isinstance(outcome, bool)
+                    chosen = parse_choice(str(outcome), choices) if readable else None
+                    if chosen is None:
+                        error(loc + (tid,), t("exercise.error.bad_answer", lang, answer=outcome, count=len(choices),
+                                              outcomes=", ".join(choices)))
+                        continue
+                sheet.answers[(sid, tid)] = chosen
+        if errors:
+            label = trainee or t("exercise.sheet.unnamed", lang, n=i + 1)
+            bad.append(BadSheet(label, errors))
+        else:
+            sheets.append(sheet)
+    return sheets, bad
 
 
 # ---------------------------------------------------------------- the record
@@ -455,27 +507,54 @@ def ask_all(cards: list[Card], book: RuleBook, lang: str, out: Callable[..., Non
 
 def run(book: RuleBook, paths: list[str], *, answers_file: Optional[Path] = None, record: Optional[Path] = None,
         shuffle: bool = False, seed: Optional[int] = None, trainee: Optional[str] = None, sheet: bool = False,
+        handout: bool = False, csv_file: Optional[Path] = None,
         lang: str = "en", out: Callable[..., None], warn: Callable[[str], None],
         ask: Optional[Callable[[str], str]] = None) -> int:
     """The whole `creval exercise` command; returns the exit status. ExerciseError: exit 2."""
+    from creval.tools import gradebook
+
     started = _now()
     if seed is not None and not 0 <= seed < MAX_SEED:
         raise ExerciseError([t("exercise.error.seed", lang, max=MAX_SEED - 1)])
+    if csv_file is not None and answers_file is None and record is None:
+        raise ExerciseError([t("exercise.error.csv_source", lang)])
     if shuffle and seed is None:
         seed = random.SystemRandom().randrange(MAX_SEED)
     cards = shuffled(load_pack(book, paths, lang), seed if (shuffle or seed is not None) else None)
     if sheet:
         out(blank_sheet(cards, paths, lang))
         return 0
+    if handout:
+        from creval.tools.handout import handout as page
+
+        out(page(cards, paths, book, lang))
+        return 0
     existing = check_record(record, lang) if record else None
+    if csv_file is not None and answers_file is None:
+        # the class so far, from the results file: no session
+        if not record.exists():
+            raise ExerciseError([str(InputError(str(record), t("exercise.error.no_record", lang)))])
+        _write_csv(csv_file, gradebook.as_csv(questions_of(cards), gradebook.rows_of_record(existing), lang), lang)
+        out(t("exercise.csv.written", lang, file=str(csv_file), rows=len(gradebook.rows_of_record(existing))))
+        return 0
+    status = 0
     if answers_file is not None:
-        sheets = read_sheets(answers_file, cards, lang)
+        sheets, bad = read_sheets(answers_file, cards, lang)
+        for b in bad:
+            warn(t("exercise.sheet.not_graded", lang, trainee=b.label))
+            for line in b.errors:
+                warn(f"  {line}")
         graded = []
         for s in sheets:
             answers = [grade(q, s.answers.get((q.scenario, q.test))) for q in questions_of(cards)]
             graded.append((s.trainee, answers, True))
             out(show_score(s.trainee, answers, lang))
-        out(show_class(cards, [(n, a) for n, a, _ in graded], lang))
+        if graded:
+            out(show_class(cards, [(n, a) for n, a, _ in graded], lang))
+        if bad:
+            warn(t("exercise.sheet.not_graded_count", lang, bad=len(bad), count=len(bad) + len(sheets),
+                   trainees=", ".join(b.label for b in bad)))
+            status = 2
         mode = "sheet"
     else:
         if seed is not None:
@@ -491,8 +570,21 @@ def run(book: RuleBook, paths: list[str], *, answers_file: Optional[Path] = None
     for q in questions_of(cards):
         if q.key_disagrees and (mode == "sheet" or (q.scenario, q.test) in asked):
             warn(t("exercise.warn.key", lang, scenario=q.scenario, test=q.test, answer_key=q.key, outcome=q.engine))
-    if record is not None and existing is not None:
+    if record is not None and existing is not None and graded:
         write_record(record, existing, session_record(
             book, cards, paths, mode, seed, started, lang, graded, str(answers_file) if answers_file else None))
         out(t("exercise.recorded", lang, file=str(record)))
-    return 0
+    if csv_file is not None:
+        rows = [gradebook.Row(name, started, {(a.scenario, a.test): a.answer for a in answers})
+                for name, answers, _ in graded]
+        _write_csv(csv_file, gradebook.as_csv(questions_of(cards), rows, lang), lang)
+        out(t("exercise.csv.written", lang, file=str(csv_file), rows=len(rows)))
+    return status
+
+
+def _write_csv(path: Path, text: str, lang: str) -> None:
+    try:
+        # utf-8-sig: spreadsheet programs then read Cyrillic names right
+        path.write_text(text, encoding="utf-8-sig")
+    except OSError as exc:
+        raise ExerciseError([str(InputError(str(path), exc.strerror or str(exc)))]) from None

@@ -3,14 +3,23 @@
 A rule file's key date says, with `moves:`, which date fact (or `as_of`) crosses it: the
 assessment date crosses the 16th birthday, the commencement of proceedings crosses the end
 of the one-year period. For each key date the engine computes for a scenario, two variants
-are written: the moving date set to the key date minus one day (`<id>-<event>-before`) and
-to the key date itself (`<id>-<event>-on`), each with its answer key filled in by the engine.
+are written: the moving date set to the key date minus one day and to the key date itself,
+each with its answer key filled in by the engine.
+
+Twins are for trainees, so nothing a trainee sees gives the answer away: they are numbered
+`<id>-t1`, `<id>-t2`, ... in an order drawn from a hash of the scenario, test, key date and
+side (stable from run to run, unrelated to before/on), their titles are the test's title and
+the number, and the story is the source's only when it names none of the dates the twin
+changed; otherwise it is a plain account of the twin's facts. Which key date a twin teaches,
+and on which side, is a comment on its answer key (`expected`), which `exercise` never shows.
 """
 
 from __future__ import annotations
 
 import copy
+import hashlib
 import io
+import re
 import textwrap
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -18,11 +27,13 @@ from pathlib import Path
 from typing import Any, Callable, Optional
 
 from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.scalarstring import LiteralScalarString
 
 from creval.engine.evaluate import Evaluator
 from creval.output.i18n import t
 from creval.input.loader import StopOnInput, load_file, validate
+from creval.input.scenario import matter_facts
 from creval.law.rulebook import RuleBook
 
 SIDES = ("before", "on")
@@ -68,6 +79,60 @@ def _base_doc(scenario) -> dict:
     return doc
 
 
+def _order(scenario_id: str, test_id: str, event: str, side: str) -> str:
+    """A sort key that is the same on every run and says nothing about the side."""
+    return hashlib.sha256(f"{scenario_id}|{test_id}|{event}|{side}".encode()).hexdigest()
+
+
+_RELATIVE = re.compile(r"\b(ago|later|since|назад|спустя|бұрын|кейін)\b", re.IGNORECASE)
+
+
+def _names_date(narrative: str, moved: date) -> bool:
+    """Whether a story states the date a twin changes (in ISO or DD.MM.YYYY form, or its
+    year), or counts time relative to it ("eleven months ago"): the twin then needs
+    another story."""
+    written = (moved.isoformat(), moved.strftime("%d.%m.%Y"), str(moved.year))
+    return any(w in narrative for w in written) or bool(_RELATIVE.search(narrative))
+
+
+def _story(narrative: Any, moved_from: Any, facts_in_words: Callable[[], str]) -> Any:
+    """The source's story if it names no date the twin changes, else the facts in words.
+    A story given by language (a mapping) is judged in every language."""
+    texts = list(narrative.values()) if isinstance(narrative, dict) else [narrative] if narrative else []
+    if texts and not (isinstance(moved_from, date) and any(_names_date(str(x), moved_from) for x in texts)):
+        if isinstance(narrative, dict):
+            return {k: LiteralScalarString(_wrapped(str(v).rstrip())) for k, v in narrative.items()}
+        return LiteralScalarString(_wrapped(narrative.rstrip()))
+    return LiteralScalarString(_wrapped(facts_in_words()))
+
+
+def _value_in_words(value: Any, lang: str) -> str:
+    if value is None:
+        return t("exercise.value.unknown", lang)
+    if value is True:
+        return t("exercise.value.true", lang)
+    if value is False:
+        return t("exercise.value.false", lang)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict):  # a term
+        return t("exercise.value.term", lang, years=value.get("years", 0), months=value.get("months", 0),
+                 days=value.get("days", 0))
+    return str(value)
+
+
+def _facts_in_words(book: RuleBook, scenario, lang: str) -> str:
+    """A neutral story: the assessment date and every fact given, by its title, in `lang`."""
+    lines = [t("twin.story.as_of", lang, date=scenario.as_of.isoformat()), t("twin.story.facts", lang)]
+    given = matter_facts(scenario)
+    for matter in sorted(given):
+        specs = {n: s for test in book.matters[matter] for n, s in test.rule.facts.items()}
+        shown = getattr(scenario.facts, matter).model_fields_set
+        for name in [n for n in specs if n in shown]:
+            lines.append(f"- {specs[name].title.get(lang)}: {_value_in_words(given[matter][name], lang)}")
+    return "\n".join(lines)
+
+
 def make_twins(book: RuleBook, file: str, test_id: str, out_dir: Path, lang: str = "en",
                warn: Callable[[str], None] = lambda _: None) -> list[Twin]:
     if test_id not in book.tests:
@@ -89,6 +154,7 @@ def make_twins(book: RuleBook, file: str, test_id: str, out_dir: Path, lang: str
     computed = {d.event: date.fromisoformat(d.date) for d in original.results[0].dates}
     base = _base_doc(scenario)
     twins: list[Twin] = []
+    variants = []  # (order, key date, side, moved value, key)
     for kd in test.rule.key_dates:
         if kd.event not in computed:
             warn(t("twin.warn.not_computed", lang, event=kd.event))
@@ -97,35 +163,48 @@ def make_twins(book: RuleBook, file: str, test_id: str, out_dir: Path, lang: str
             warn(t("twin.warn.no_moves", lang, event=kd.event, test=test_id))
             continue
         key = computed[kd.event]
-        outcomes = {}
         for side, value in (("before", key - timedelta(days=1)), ("on", key)):
-            twin_id = f"{scenario.id}-{kd.event}-{side}"
-            target = out_dir / f"{twin_id}.yaml"
-            doc = copy.deepcopy(base)
-            doc["id"] = twin_id
-            if kd.moves == "as_of":
-                doc["as_of"] = value
-            else:
-                doc["facts"][test.matter][kd.moves] = value
-            values = dict(fact=kd.moves, value=value.isoformat(), event=kd.event, date=key.isoformat(), test=test_id)
-            doc["title"] = t(f"twin.title.{side}", lang, title=scenario.title or scenario.id, **values)
-            line = t(f"twin.narrative.{side}", lang, **values)
-            doc["narrative"] = LiteralScalarString(_wrapped((scenario.narrative.rstrip() + "\n\n" if scenario.narrative else "") + line))
-            checked = validate(doc, str(target), book, lang=lang)
-            if checked.errors:
-                warn(t("twin.warn.invalid", lang, id=twin_id, reason=checked.errors[0].message, field=checked.errors[0].field or "-"))
-                continue
-            result = evaluator.scenario(checked.scenario, str(target), None, lang)
-            if result.errors:
-                warn(t("twin.warn.invalid", lang, id=twin_id, reason="; ".join(result.errors), field="-"))
-                continue
-            doc["expected"] = {r.test: r.outcome for r in result.results}
-            twin = Twin(twin_id, target, doc, kd.event, side, key, kd.moves, value, doc["expected"][test_id])
-            outcomes[side] = twin.outcome
-            twins.append(twin)
-        if len(outcomes) == 2 and outcomes["before"] == outcomes["on"]:
-            warn(t("twin.warn.same", lang, event=kd.event, date=key.isoformat(), test=test_id, outcome=outcomes["on"]))
+            variants.append((_order(scenario.id, test_id, kd.event, side), kd, side, value, key))
+    twins: list[Twin] = []
+    outcomes: dict[str, dict[str, str]] = {}  # event -> side -> outcome
+    for _, kd, side, value, key in sorted(variants, key=lambda v: v[0]):
+        twin_id = f"{scenario.id}-t{len(twins) + 1}"
+        target = out_dir / f"{twin_id}.yaml"
+        doc = copy.deepcopy(base)
+        doc["id"] = twin_id
+        moved_from = doc["as_of"] if kd.moves == "as_of" else doc["facts"][test.matter].get(kd.moves)
+        if kd.moves == "as_of":
+            doc["as_of"] = value
+        else:
+            doc["facts"][test.matter][kd.moves] = value
+        # the source's title often names the threshold ("one day short of a year"): not kept
+        doc["title"] = t("twin.title", lang, title=test.rule.title.get(lang), n=len(twins) + 1)
+        checked = validate(doc, str(target), book, lang=lang)
+        if checked.errors:
+            warn(t("twin.warn.invalid", lang, id=f"{scenario.id} ({kd.event}, {side})", reason=checked.errors[0].message,
+                   field=checked.errors[0].field or "-"))
+            continue
+        doc["narrative"] = _story(scenario.narrative, moved_from, lambda: _facts_in_words(book, checked.scenario, lang))
+        result = evaluator.scenario(checked.scenario, str(target), None, lang)
+        if result.errors:
+            warn(t("twin.warn.invalid", lang, id=f"{scenario.id} ({kd.event}, {side})", reason="; ".join(result.errors), field="-"))
+            continue
+        doc["expected"] = {r.test: r.outcome for r in result.results}
+        twin = Twin(twin_id, target, doc, kd.event, side, key, kd.moves, value, doc["expected"][test_id])
+        outcomes.setdefault(kd.event, {})[side] = twin.outcome
+        twins.append(twin)
+    for kd in test.rule.key_dates:
+        pair = outcomes.get(kd.event, {})
+        if len(pair) == 2 and pair["before"] == pair["on"]:
+            warn(t("twin.warn.same", lang, event=kd.event, date=computed[kd.event].isoformat(), test=test_id,
+                   outcome=pair["on"]))
     return twins
+
+
+def teaching_note(twin: Twin, test_id: str, lang: str = "en") -> str:
+    """What the twin teaches: the key date, and the side of it the twin sits on."""
+    return t(f"twin.note.{twin.side}", lang, test=test_id, event=twin.event, date=twin.key_date.isoformat(),
+             fact=twin.fact, value=twin.value.isoformat())
 
 
 def dump(twin: Twin, source: str, test_id: str, lang: str = "en") -> str:
@@ -133,9 +212,11 @@ def dump(twin: Twin, source: str, test_id: str, lang: str = "en") -> str:
     yaml.width = 4096  # titles stay on one line; the narrative is wrapped below
     yaml.indent(mapping=2, sequence=4, offset=2)
     buffer = io.StringIO()
-    yaml.dump(twin.doc, buffer)
-    header = t("twin.comment", lang, source=source, test=test_id, fact=twin.fact, value=twin.value.isoformat(),
-               event=twin.event, date=twin.key_date.isoformat())
+    doc = CommentedMap(twin.doc)
+    # the teaching note sits on the answer key, which `exercise` never shows
+    doc.yaml_set_comment_before_after_key("expected", before=teaching_note(twin, test_id, lang))
+    yaml.dump(doc, buffer)
+    header = t("twin.comment", lang, source=source, test=test_id)
     return "".join(f"# {line}\n" for line in header.splitlines()) + buffer.getvalue()
 
 
