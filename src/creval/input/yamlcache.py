@@ -76,7 +76,7 @@ class _Uncacheable(Exception):
 def read_source(path: Path) -> bytes:
     """The bytes of a rule file: a regular file (a FIFO would block, a device never end) of
     at most MAX_SOURCE_BYTES. OSError when it cannot be read; LimitError beyond a bound."""
-    data = _read_regular(path, MAX_SOURCE_BYTES, follow=True)
+    data = read_regular(path, MAX_SOURCE_BYTES, follow=True)
     if data is None:
         raise LimitError("rulefile.not_regular")
     if len(data) > MAX_SOURCE_BYTES:
@@ -84,8 +84,9 @@ def read_source(path: Path) -> bytes:
     return data
 
 
-def _read_regular(path: Path, limit: int, follow: bool) -> bytes | None:
-    """At most limit + 1 bytes of a regular file (more means too big); None for anything else.
+def read_regular(path: Path, limit: int, follow: bool) -> bytes | None:
+    """At most limit + 1 bytes of a regular file (more means too big); None for anything else
+    (also used for other files creval keeps: exercise records).
     Opening with O_NONBLOCK makes a FIFO fail the check instead of waiting for a writer."""
     fd = os.open(path, _OPEN_FLAGS | (0 if follow else _NOFOLLOW))
     try:
@@ -218,7 +219,7 @@ class _Store:
     def get(self, name: str) -> Any:
         """The data of a verified entry, else _MISS."""
         try:
-            raw = _read_regular(self.folder / (name + _SUFFIX), MAX_ENTRY_BYTES, follow=False)
+            raw = read_regular(self.folder / (name + _SUFFIX), MAX_ENTRY_BYTES, follow=False)
         except OSError:
             return _MISS
         if raw is None or len(raw) > MAX_ENTRY_BYTES or not raw.startswith(_HEADER):

@@ -15,20 +15,26 @@ A class is graded without prompts from answer sheets (YAML or JSON):
 or a list of such mappings, one per trainee. `creval exercise PACK --sheet` prints a blank
 sheet for a pack. Results are added to a JSON record file (`--record`) that the trainer keeps:
 each run appends one session, with every answer and the scores per test and per trainee.
+Sessions that end at the same time take turns (a lock file beside the record), and each adds
+its session to the record as it then is, so none is lost.
 """
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import random
+import stat
 import sys
 import tempfile
 import textwrap
+import time
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Iterator, Optional
 
 from creval import __version__
 from creval.engine.evaluate import Evaluator, ScenarioResult, TestResult
@@ -36,11 +42,14 @@ from creval.output.i18n import t
 from creval.input.loader import InputError, Refused, StopOnInput, line_of, load_paths, read_document
 from creval.law.rulebook import RuleBook
 from creval.input.scenario import matter_facts
+from creval.input.yamlcache import read_regular
 
 RECORD_FORMAT = "creval-exercise-record"
 RECORD_VERSION = 1
 MAX_SEED = 2**32
 WIDTH = 100  # narrative lines are wrapped to this width
+MAX_RECORD_BYTES = 64_000_000  # a results file; each session adds a few KB per trainee
+RECORD_LOCK_WAIT = 60.0  # seconds a session waits while another adds its own to the record
 
 
 class ExerciseError(StopOnInput):
@@ -356,31 +365,106 @@ def read_sheets(path: Path, cards: list[Card], lang: str = "en") -> list[Sheet]:
 
 def check_record(path: Path, lang: str = "en") -> dict:
     """The record file to add to (a new one if it does not exist); refused before the
-    session starts if it exists and is not a creval exercise record."""
-    if not path.exists():
-        if not path.parent.is_dir():
-            raise ExerciseError([str(InputError(str(path), t("exercise.error.record_folder", lang)))])
-        return {"format": RECORD_FORMAT, "version": RECORD_VERSION, "sessions": []}
+    session starts if it exists and is not a creval exercise record. It is read again,
+    under the lock, when the session is added (add_session)."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        raw = read_regular(path, MAX_RECORD_BYTES, follow=True)
+    except FileNotFoundError:
+        if not path.parent.is_dir():
+            raise ExerciseError([str(InputError(str(path), t("exercise.error.record_folder", lang)))]) from None
+        return {"format": RECORD_FORMAT, "version": RECORD_VERSION, "sessions": []}
+    except OSError:
+        raw = None
+    if raw is not None and len(raw) > MAX_RECORD_BYTES:
+        raise ExerciseError([str(InputError(str(path), t("exercise.error.record_too_big", lang,
+                                                         limit=f"{MAX_RECORD_BYTES:,}")))])
+    try:
+        data = json.loads(raw) if raw is not None else None
+    except (UnicodeDecodeError, ValueError, RecursionError):
         data = None
     if not (isinstance(data, dict) and data.get("format") == RECORD_FORMAT and isinstance(data.get("sessions"), list)):
         raise ExerciseError([str(InputError(str(path), t("exercise.error.not_record", lang)))])
     return data
 
 
-def write_record(path: Path, record: dict, session: dict) -> None:
-    record["sessions"].append(session)
-    text = json.dumps(record, ensure_ascii=False, indent=2) + "\n"
+def add_session(path: Path, session: dict, lang: str = "en") -> None:
+    """Add one session to the record: under the record's lock, read it again, append, and
+    replace it, so a session another trainee added meanwhile is kept. When that fails (the
+    lock not had within RECORD_LOCK_WAIT seconds, the file no longer a record, a full disk,
+    Ctrl-C while waiting), the session is saved in a file of its own beside the record and
+    ExerciseError says where: a recorded answer is never dropped."""
+    try:
+        with _record_lock(path, lang):
+            record = check_record(path, lang)
+            record["sessions"].append(session)
+            _replace(path, json.dumps(record, ensure_ascii=False, indent=2) + "\n")
+    except KeyboardInterrupt:
+        sys.stderr.write(f"creval: {_save_aside(path, session, t('exercise.error.interrupted', lang), lang)}\n")
+        raise
+    except ExerciseError as exc:
+        raise ExerciseError([_save_aside(path, session, exc.lines[0].removeprefix(f"{path}: "), lang)]) from None
+    except OSError as exc:
+        raise ExerciseError([_save_aside(path, session, exc.strerror or str(exc), lang)]) from None
+
+
+@contextmanager
+def _record_lock(path: Path, lang: str) -> Iterator[None]:
+    """An exclusive flock on `<record>.lock` beside the record. The lock file stays: removing
+    it would let a third session lock a new file while a second still holds the old one."""
+    lock = path.with_name(path.name + ".lock")
+    fd = os.open(lock, os.O_RDWR | os.O_CREAT | os.O_NONBLOCK | os.O_CLOEXEC | getattr(os, "O_NOFOLLOW", 0), 0o666)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise ExerciseError([str(InputError(str(lock), t("exercise.error.lock_not_file", lang)))])
+        deadline = time.monotonic() + RECORD_LOCK_WAIT
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise ExerciseError([str(InputError(str(path), t("exercise.error.record_locked", lang, lock=str(lock),
+                                                                       seconds=RECORD_LOCK_WAIT)))]) from None
+                time.sleep(0.05)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+def _replace(path: Path, text: str) -> None:
+    """Write a new file beside `path`, then move it in place: a reader sees the old record
+    or the new one, never half of one. The record keeps its permissions."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            try:
+                os.fchmod(handle.fileno(), stat.S_IMODE(os.stat(path).st_mode))
+            except FileNotFoundError:
+                pass
             handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
         os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    finally:
+        Path(tmp).unlink(missing_ok=True)  # gone already once replaced
+
+
+def _save_aside(path: Path, session: dict, reason: str, lang: str) -> str:
+    """The session as a record of its own, in a new file beside `path` (or, if that cannot be
+    written either, as JSON on standard output); the line that says where."""
+    record = {"format": RECORD_FORMAT, "version": RECORD_VERSION, "sessions": [session]}
+    text = json.dumps(record, ensure_ascii=False, indent=2) + "\n"
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    aside = path.with_name(f"{path.name}.{stamp}-{os.getpid()}.session.json")
+    try:
+        with open(aside, "x", encoding="utf-8") as handle:
+            handle.write(text)
+    except OSError as exc:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return str(InputError(str(path), t("exercise.error.record_stdout", lang, reason=reason,
+                                           aside_reason=exc.strerror or str(exc))))
+    return str(InputError(str(path), t("exercise.error.record_aside", lang, reason=reason, aside=str(aside))))
 
 
 def session_record(book: RuleBook, cards: list[Card], paths: list[str], mode: str, seed: Optional[int],
@@ -492,7 +576,7 @@ def run(book: RuleBook, paths: list[str], *, answers_file: Optional[Path] = None
         if q.key_disagrees and (mode == "sheet" or (q.scenario, q.test) in asked):
             warn(t("exercise.warn.key", lang, scenario=q.scenario, test=q.test, answer_key=q.key, outcome=q.engine))
     if record is not None and existing is not None:
-        write_record(record, existing, session_record(
-            book, cards, paths, mode, seed, started, lang, graded, str(answers_file) if answers_file else None))
+        add_session(record, session_record(
+            book, cards, paths, mode, seed, started, lang, graded, str(answers_file) if answers_file else None), lang)
         out(t("exercise.recorded", lang, file=str(record)))
     return 0
