@@ -150,7 +150,6 @@ def safe_load(path: Path, yaml: Any = None, data: bytes | None = None) -> Any:
     errors and UnicodeDecodeError propagate unchanged; LimitError beyond a bound."""
     if data is None:
         data = read_source(path)
-    text = data.decode("utf-8")
     store = _Store.open()
     name = hashlib.sha256(_FORMAT + data).hexdigest()
     if store is not None:
@@ -162,7 +161,7 @@ def safe_load(path: Path, yaml: Any = None, data: bytes | None = None) -> Any:
 
         yaml = YAML(typ="safe", pure=True)
     try:
-        parsed = yaml.load(text)
+        parsed = yaml.load(data.decode("utf-8"))  # decoded only when parsed: entries are what was decodable
     except RecursionError:  # ruamel's composer recurses once per level
         raise LimitError("rulefile.too_deep", max=MAX_DEPTH) from None
     check_bounds(parsed)

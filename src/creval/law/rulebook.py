@@ -445,17 +445,16 @@ ENGINE_INT_LIMIT = 2**63  # durable_rules compares 64-bit integers; wider ones s
 
 def _wide_integer(value: Any, where: tuple) -> tuple[tuple, int] | None:
     """The path and value of the first integer the engine cannot hold (the oracle, in plain
-    Python, would compare it exactly, and the two would disagree)."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        return (where, value) if not -ENGINE_INT_LIMIT < value < ENGINE_INT_LIMIT else None
-    if isinstance(value, dict):
-        for key, item in value.items():
-            found = _wide_integer(key, where) or _wide_integer(item, where + (key,))
-            if found is not None:
-                return found
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            found = _wide_integer(item, where + (i,))
+    Python, would compare it exactly, and the two would disagree). Runs on every load, so
+    leaves are checked in place (`type(x) is int` leaves booleans out)."""
+    if type(value) is int:
+        return None if -ENGINE_INT_LIMIT < value < ENGINE_INT_LIMIT else (where, value)
+    pairs = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, item in pairs:
+        if type(key) is int and not -ENGINE_INT_LIMIT < key < ENGINE_INT_LIMIT:
+            return where, key
+        if isinstance(item, (dict, list)) or type(item) is int:
+            found = _wide_integer(item, where + (key,))
             if found is not None:
                 return found
     return None
