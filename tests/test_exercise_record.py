@@ -6,6 +6,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -144,7 +145,30 @@ def test_a_record_spoilt_during_the_session_is_left_alone_and_the_session_saved(
         a.kill()
     (aside,) = tmp_path.glob("record.json.*.session.json")
     assert a.returncode == 2
-    assert err.decode() == (f"creval: {record}: этот сеанс не удалось добавить (уже существует и не является файлом "
-                            f"результатов упражнений creval; укажите другое имя файла); он сохранён в {aside}\n")
+    assert err.decode() == (f"creval: {record}: это занятие не удалось добавить (уже существует и не является файлом "
+                            f"результатов упражнений creval; укажите другое имя файла); оно сохранено в {aside}\n")
     assert record.read_text(encoding="utf-8") == "my notes\n"
     assert json.loads(aside.read_text(encoding="utf-8"))["sessions"][0]["trainees"][0]["trainee"] == "Aigerim"
+
+
+def test_ctrl_c_at_a_prompt_scores_and_records_the_answers_given(pack, env, tmp_path):
+    record = tmp_path / "record.json"
+    proc = subprocess.Popen(creval("exercise", pack, "--record", record, "--trainee", "Aigerim"), env=env,
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        seen = read_until(proc, "Your answer")
+        proc.stdin.write(b"5\n")
+        proc.stdin.flush()
+        while seen.count("Your answer") < 2:
+            seen += read_until(proc, "Your answer")
+        proc.send_signal(signal.SIGINT)  # Ctrl-C at the second question
+        out, err = proc.communicate(timeout=120)
+    finally:
+        proc.kill()
+    assert proc.returncode == 130, err
+    out = out.decode()
+    assert "Interrupted: the session stops here; the answers given so far are scored (and recorded, with --record)." in out
+    assert "Stopped early: 1 of 2 questions answered." in out and f"Results recorded in {record}." in out
+    (session,) = json.loads(record.read_text(encoding="utf-8"))["sessions"]
+    (trainee,) = session["trainees"]
+    assert trainee["complete"] is False and [a["answer"] for a in trainee["answers"]] == ["return-forthwith"]

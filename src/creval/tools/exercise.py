@@ -511,9 +511,14 @@ def read_line(prompt: str, out: Callable[..., None]) -> str:
     return line.rstrip("\r\n")
 
 
+class Interrupted(Exception):
+    """Ctrl-C at a prompt: the session ends as at the end of input, and is still recorded."""
+
+
 def ask_all(cards: list[Card], book: RuleBook, lang: str, out: Callable[..., None],
-            ask: Callable[[str], str]) -> tuple[list[Answer], bool]:
-    """Ask every question in turn; an invalid choice asks again, EOF ends the session."""
+            ask: Callable[[str], str]) -> tuple[list[Answer], bool | Interrupted]:
+    """Ask every question in turn; an invalid choice asks again, EOF ends the session, and so
+    does Ctrl-C at a prompt (complete is then an Interrupted, so the caller exits 130)."""
     answers: list[Answer] = []
     count = len(questions_of(cards))
     number = 0
@@ -527,6 +532,9 @@ def ask_all(cards: list[Card], book: RuleBook, lang: str, out: Callable[..., Non
                     text = ask(t("exercise.prompt", lang, count=len(question.choices)))
                 except EOFError:
                     return answers, False
+                except KeyboardInterrupt:
+                    out("")
+                    return answers, Interrupted()
                 choice = parse_choice(text, question.choices)
                 if choice is not None:
                     break
@@ -552,6 +560,7 @@ def run(book: RuleBook, paths: list[str], *, answers_file: Optional[Path] = None
         out(blank_sheet(cards, paths, lang))
         return 0
     existing = check_record(record, lang) if record else None
+    interrupted = False
     if answers_file is not None:
         sheets = read_sheets(answers_file, cards, lang)
         graded = []
@@ -566,7 +575,10 @@ def run(book: RuleBook, paths: list[str], *, answers_file: Optional[Path] = None
             out(t("exercise.seed", lang, seed=seed))
         out(t("exercise.intro", lang, scenarios=len(cards), questions=len(questions_of(cards))))
         answers, complete = ask_all(cards, book, lang, out, ask or (lambda p: read_line(p, out)))
-        if not complete:
+        if isinstance(complete, Interrupted):
+            interrupted, complete = True, False
+            out(t("exercise.interrupted", lang))
+        elif not complete:
             out(t("exercise.eof", lang))
         out(show_score(trainee, answers, lang, complete, len(questions_of(cards))))
         graded = [(trainee, answers, complete)]
@@ -579,4 +591,4 @@ def run(book: RuleBook, paths: list[str], *, answers_file: Optional[Path] = None
         add_session(record, session_record(
             book, cards, paths, mode, seed, started, lang, graded, str(answers_file) if answers_file else None), lang)
         out(t("exercise.recorded", lang, file=str(record)))
-    return 0
+    return 130 if interrupted else 0
