@@ -392,17 +392,18 @@ def ask(test_id: str = typer.Argument(..., metavar="TEST", help="The test to int
         as_of: Optional[str] = typer.Option(None, "--as-of", metavar="DATE", help="Assessment date (YYYY-MM-DD; default: today)."),
         save: Optional[Path] = typer.Option(None, "--save", metavar="FILE", help="Write the answers to this scenario file (YAML), which `creval check` accepts."),
         scenario_id: Optional[str] = typer.Option(None, "--id", metavar="ID", help="Scenario id for --save and the result (default: TEST-interview)."),
+        force: bool = typer.Option(False, "--force", help="Let --save overwrite an existing file."),
         format: Format = typer.Option(Format.text, "--format", help="Result as text, json or markdown (a decision memo)."),
         lang: Lang = LangOpt):
     """Interview: ask for the facts a test needs, one question at a time, until the outcome is decided.
 
-    Questions go to standard error and the result to standard output, so answers can be piped in, one per line. An empty line, ? or "unknown" means not known; the end of input leaves the remaining facts unknown.
+    Questions go to standard error and the result to standard output, so answers can be piped in, one per line. An empty line, ? or "unknown" means not known; the end of input leaves the remaining facts unknown. Ctrl-C stops the interview and keeps the answers given: in the --save file, else in a new file in the current folder (exit status 130).
     """
     import re
 
     from creval.output import report
     from creval.output.i18n import outcome_shown, t
-    from creval.tools.interview import Interview, InterviewError, run, save as save_answers
+    from creval.tools.interview import Interview, InterviewError, keep_interrupted, run, save as save_answers
     from creval.input.scenario import ID_PATTERN
 
     book = _book()
@@ -411,18 +412,27 @@ def ask(test_id: str = typer.Argument(..., metavar="TEST", help="The test to int
         raise fail(t("ask.error.id", lang.value, value=scenario_id))
     if save is not None and not save.parent.is_dir():
         raise fail(t("ask.error.save_folder", lang.value, folder=str(save.parent)))
+    if save is not None and not force and (save.exists() or save.is_symlink()):  # as `twin`: --force to overwrite
+        raise fail(t("ask.error.save_exists", lang.value, file=str(save)))
     try:
         interview = Interview(book, test_id, when, lang.value, scenario_id)
+    except InterviewError as exc:
+        raise fail(str(exc)) from None
+    try:
         asked = run(interview, sys.stdin.readline, lambda text, nl: typer.echo(text, err=True, nl=nl),
                     echo_answers=not sys.stdin.isatty())
         result = interview.scenario_result()
     except InterviewError as exc:
         raise fail(str(exc)) from None
+    except KeyboardInterrupt:  # Ctrl-C: the answers given so far are kept, never discarded
+        typer.echo("", err=True)
+        typer.echo(keep_interrupted(interview, save, force), err=True)
+        raise typer.Exit(130) from None
     outcome = outcome_shown(result.results[0].outcome, lang.value) if result.results else "-"
     typer.echo(t("ask.done", lang.value, n=asked, outcome=outcome), err=True)
     if save is not None:
         try:
-            save_answers(interview, save)
+            save_answers(interview, save, overwrite=force)
         except OSError as exc:
             raise fail(t("ask.error.save", lang.value, file=str(save), reason=exc.strerror or str(exc))) from None
         typer.echo(t("ask.saved", lang.value, file=str(save)), err=True)

@@ -22,7 +22,7 @@ from ruamel.yaml.error import YAMLError
 
 from creval.engine import conditions
 from creval.input import yamlcache
-from creval.output.i18n import placeholders
+from creval.output.i18n import Msg, placeholders
 from creval.law.treaties import TreatyTable
 
 from creval.engine.outcome_conditions import STATUSES, Conjunction, when_to_dnf
@@ -377,15 +377,16 @@ class RuleBook:
         digest = hashlib.sha256()
         data_files = sorted((folder / "data").glob("*.yaml"))
         rule_files = sorted(folder.glob("*.yaml"))
-        for path in data_files + rule_files:
-            digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
+        texts = {path: _read(path) for path in data_files + rule_files}  # read once: digested, then parsed
+        for path, data in texts.items():
+            digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + data)
         self.digest = "sha256:" + digest.hexdigest()
         for path in data_files:
-            table = _load(path, yaml, TreatyTable)
+            table = _load(path, texts[path], yaml, TreatyTable)
             self.tables[table.instrument] = table
         self.tests: dict[str, Test] = {}
         for path in rule_files:
-            rule = _load(path, yaml, RuleFile)
+            rule = _load(path, texts[path], yaml, RuleFile)
             if rule.id != path.stem:
                 raise RuleFileError(f"{path}: id {rule.id!r} differs from the file name")
             try:
@@ -403,11 +404,30 @@ class RuleBook:
         return by_matter
 
 
-def _load(path: Path, yaml: YAML, model: type[BaseModel]):
+def _read(path: Path) -> bytes:
     try:
-        raw = yamlcache.safe_load(path, yaml)  # parsed once per file version, then cached
+        return yamlcache.read_source(path)
+    except yamlcache.LimitError as exc:
+        raise RuleFileError(f"{path}: {Msg(exc.key, **exc.values)}") from None
+    except OSError as exc:
+        raise RuleFileError(f"{path}: {Msg('rulefile.cannot_read', reason=exc.strerror or str(exc))}") from None
+
+
+def _load(path: Path, data: bytes, yaml: YAML, model: type[BaseModel]):
+    try:
+        raw = yamlcache.safe_load(path, yaml, data)  # parsed once per file version, then cached
     except (YAMLError, UnicodeDecodeError) as exc:
         raise RuleFileError(f"{path}: not valid YAML: {str(exc).splitlines()[0]}") from None
+    except yamlcache.LimitError as exc:
+        raise RuleFileError(f"{path}: {Msg(exc.key, **exc.values)}") from None
+    except ValueError as exc:  # an integer of more than 4,300 digits, which Python will not read
+        raise RuleFileError(f"{path}: not valid YAML: {str(exc).splitlines()[0]}") from None
+    wide = _wide_integer(raw, ())
+    if wide is not None:
+        where, value = wide
+        shown = str(value) if len(str(value)) <= 40 else str(value)[:40] + "…"
+        raise RuleFileError(f"{path}: {'.'.join(map(str, where)) or '(top level)'}: "
+                            f"{Msg('rulefile.wide_integer', value=shown)}") from None
     try:
         return model.model_validate(raw)
     except ValidationError as exc:
@@ -417,6 +437,26 @@ def _load(path: Path, yaml: YAML, model: type[BaseModel]):
         key = ".".join(str(p) for p in err["loc"]) or "(top level)"
         message = "unknown key" if err["type"] == "extra_forbidden" else err["msg"]
         raise RuleFileError(f"{path}: {key}: {message}") from None
+
+
+ENGINE_INT_LIMIT = 2**63  # durable_rules compares 64-bit integers; wider ones saturate silently
+
+
+def _wide_integer(value: Any, where: tuple) -> tuple[tuple, int] | None:
+    """The path and value of the first integer the engine cannot hold (the oracle, in plain
+    Python, would compare it exactly, and the two would disagree). Runs on every load, so
+    leaves are checked in place (`type(x) is int` leaves booleans out)."""
+    if type(value) is int:
+        return None if -ENGINE_INT_LIMIT < value < ENGINE_INT_LIMIT else (where, value)
+    pairs = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, item in pairs:
+        if type(key) is int and not -ENGINE_INT_LIMIT < key < ENGINE_INT_LIMIT:
+            return where, key
+        if isinstance(item, (dict, list)) or type(item) is int:
+            found = _wide_integer(item, where + (key,))
+            if found is not None:
+                return found
+    return None
 
 
 def bundled_rules_folder() -> Path:

@@ -18,20 +18,26 @@ mistake is named by its trainee and set aside. `creval exercise PACK --sheet` pr
 sheet for a pack, `--handout` a printable page per scenario with an answer grid, and `--csv`
 the class's answers as a spreadsheet (trainee by question). Results are added to a JSON record file (`--record`) that the trainer keeps:
 each run appends one session, with every answer and the scores per test and per trainee.
+Sessions that end at the same time take turns (a lock file beside the record), and each adds
+its session to the record as it then is, so none is lost.
 """
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import random
+import stat
 import sys
 import tempfile
 import textwrap
+import time
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Iterator, Optional
 
 from creval import __version__
 from creval.engine.evaluate import Evaluator, ScenarioResult, TestResult
@@ -39,11 +45,14 @@ from creval.output.i18n import t
 from creval.input.loader import InputError, Refused, StopOnInput, line_of, load_paths, read_document
 from creval.law.rulebook import RuleBook
 from creval.input.scenario import matter_facts
+from creval.input.yamlcache import read_regular
 
 RECORD_FORMAT = "creval-exercise-record"
 RECORD_VERSION = 1
 MAX_SEED = 2**32
 WIDTH = 100  # narrative lines are wrapped to this width
+MAX_RECORD_BYTES = 64_000_000  # a results file; each session adds a few KB per trainee
+RECORD_LOCK_WAIT = 60.0  # seconds a session waits while another adds its own to the record
 
 
 class ExerciseError(StopOnInput):
@@ -408,31 +417,106 @@ def read_sheets(path: Path, cards: list[Card], lang: str = "en") -> tuple[list[S
 
 def check_record(path: Path, lang: str = "en") -> dict:
     """The record file to add to (a new one if it does not exist); refused before the
-    session starts if it exists and is not a creval exercise record."""
-    if not path.exists():
-        if not path.parent.is_dir():
-            raise ExerciseError([str(InputError(str(path), t("exercise.error.record_folder", lang)))])
-        return {"format": RECORD_FORMAT, "version": RECORD_VERSION, "sessions": []}
+    session starts if it exists and is not a creval exercise record. It is read again,
+    under the lock, when the session is added (add_session)."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        raw = read_regular(path, MAX_RECORD_BYTES, follow=True)
+    except FileNotFoundError:
+        if not path.parent.is_dir():
+            raise ExerciseError([str(InputError(str(path), t("exercise.error.record_folder", lang)))]) from None
+        return {"format": RECORD_FORMAT, "version": RECORD_VERSION, "sessions": []}
+    except OSError:
+        raw = None
+    if raw is not None and len(raw) > MAX_RECORD_BYTES:
+        raise ExerciseError([str(InputError(str(path), t("exercise.error.record_too_big", lang,
+                                                         limit=f"{MAX_RECORD_BYTES:,}")))])
+    try:
+        data = json.loads(raw) if raw is not None else None
+    except (UnicodeDecodeError, ValueError, RecursionError):
         data = None
     if not (isinstance(data, dict) and data.get("format") == RECORD_FORMAT and isinstance(data.get("sessions"), list)):
         raise ExerciseError([str(InputError(str(path), t("exercise.error.not_record", lang)))])
     return data
 
 
-def write_record(path: Path, record: dict, session: dict) -> None:
-    record["sessions"].append(session)
-    text = json.dumps(record, ensure_ascii=False, indent=2) + "\n"
+def add_session(path: Path, session: dict, lang: str = "en") -> None:
+    """Add one session to the record: under the record's lock, read it again, append, and
+    replace it, so a session another trainee added meanwhile is kept. When that fails (the
+    lock not had within RECORD_LOCK_WAIT seconds, the file no longer a record, a full disk,
+    Ctrl-C while waiting), the session is saved in a file of its own beside the record and
+    ExerciseError says where: a recorded answer is never dropped."""
+    try:
+        with _record_lock(path, lang):
+            record = check_record(path, lang)
+            record["sessions"].append(session)
+            _replace(path, json.dumps(record, ensure_ascii=False, indent=2) + "\n")
+    except KeyboardInterrupt:
+        sys.stderr.write(f"creval: {_save_aside(path, session, t('exercise.error.interrupted', lang), lang)}\n")
+        raise
+    except ExerciseError as exc:
+        raise ExerciseError([_save_aside(path, session, exc.lines[0].removeprefix(f"{path}: "), lang)]) from None
+    except OSError as exc:
+        raise ExerciseError([_save_aside(path, session, exc.strerror or str(exc), lang)]) from None
+
+
+@contextmanager
+def _record_lock(path: Path, lang: str) -> Iterator[None]:
+    """An exclusive flock on `<record>.lock` beside the record. The lock file stays: removing
+    it would let a third session lock a new file while a second still holds the old one."""
+    lock = path.with_name(path.name + ".lock")
+    fd = os.open(lock, os.O_RDWR | os.O_CREAT | os.O_NONBLOCK | os.O_CLOEXEC | getattr(os, "O_NOFOLLOW", 0), 0o666)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise ExerciseError([str(InputError(str(lock), t("exercise.error.lock_not_file", lang)))])
+        deadline = time.monotonic() + RECORD_LOCK_WAIT
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise ExerciseError([str(InputError(str(path), t("exercise.error.record_locked", lang, lock=str(lock),
+                                                                       seconds=RECORD_LOCK_WAIT)))]) from None
+                time.sleep(0.05)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+def _replace(path: Path, text: str) -> None:
+    """Write a new file beside `path`, then move it in place: a reader sees the old record
+    or the new one, never half of one. The record keeps its permissions."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            try:
+                os.fchmod(handle.fileno(), stat.S_IMODE(os.stat(path).st_mode))
+            except FileNotFoundError:
+                pass
             handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
         os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    finally:
+        Path(tmp).unlink(missing_ok=True)  # gone already once replaced
+
+
+def _save_aside(path: Path, session: dict, reason: str, lang: str) -> str:
+    """The session as a record of its own, in a new file beside `path` (or, if that cannot be
+    written either, as JSON on standard output); the line that says where."""
+    record = {"format": RECORD_FORMAT, "version": RECORD_VERSION, "sessions": [session]}
+    text = json.dumps(record, ensure_ascii=False, indent=2) + "\n"
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    aside = path.with_name(f"{path.name}.{stamp}-{os.getpid()}.session.json")
+    try:
+        with open(aside, "x", encoding="utf-8") as handle:
+            handle.write(text)
+    except OSError as exc:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return str(InputError(str(path), t("exercise.error.record_stdout", lang, reason=reason,
+                                           aside_reason=exc.strerror or str(exc))))
+    return str(InputError(str(path), t("exercise.error.record_aside", lang, reason=reason, aside=str(aside))))
 
 
 def session_record(book: RuleBook, cards: list[Card], paths: list[str], mode: str, seed: Optional[int],
@@ -479,9 +563,14 @@ def read_line(prompt: str, out: Callable[..., None]) -> str:
     return line.rstrip("\r\n")
 
 
+class Interrupted(Exception):
+    """Ctrl-C at a prompt: the session ends as at the end of input, and is still recorded."""
+
+
 def ask_all(cards: list[Card], book: RuleBook, lang: str, out: Callable[..., None],
-            ask: Callable[[str], str]) -> tuple[list[Answer], bool]:
-    """Ask every question in turn; an invalid choice asks again, EOF ends the session."""
+            ask: Callable[[str], str]) -> tuple[list[Answer], bool | Interrupted]:
+    """Ask every question in turn; an invalid choice asks again, EOF ends the session, and so
+    does Ctrl-C at a prompt (complete is then an Interrupted, so the caller exits 130)."""
     answers: list[Answer] = []
     count = len(questions_of(cards))
     number = 0
@@ -495,6 +584,9 @@ def ask_all(cards: list[Card], book: RuleBook, lang: str, out: Callable[..., Non
                     text = ask(t("exercise.prompt", lang, count=len(question.choices)))
                 except EOFError:
                     return answers, False
+                except KeyboardInterrupt:
+                    out("")
+                    return answers, Interrupted()
                 choice = parse_choice(text, question.choices)
                 if choice is not None:
                     break
@@ -538,6 +630,7 @@ def run(book: RuleBook, paths: list[str], *, answers_file: Optional[Path] = None
         out(t("exercise.csv.written", lang, file=str(csv_file), rows=len(gradebook.rows_of_record(existing))))
         return 0
     status = 0
+    interrupted = False
     if answers_file is not None:
         sheets, bad = read_sheets(answers_file, cards, lang)
         for b in bad:
@@ -561,7 +654,10 @@ def run(book: RuleBook, paths: list[str], *, answers_file: Optional[Path] = None
             out(t("exercise.seed", lang, seed=seed))
         out(t("exercise.intro", lang, scenarios=len(cards), questions=len(questions_of(cards))))
         answers, complete = ask_all(cards, book, lang, out, ask or (lambda p: read_line(p, out)))
-        if not complete:
+        if isinstance(complete, Interrupted):
+            interrupted, complete = True, False
+            out(t("exercise.interrupted", lang))
+        elif not complete:
             out(t("exercise.eof", lang))
         out(show_score(trainee, answers, lang, complete, len(questions_of(cards))))
         graded = [(trainee, answers, complete)]
@@ -571,15 +667,15 @@ def run(book: RuleBook, paths: list[str], *, answers_file: Optional[Path] = None
         if q.key_disagrees and (mode == "sheet" or (q.scenario, q.test) in asked):
             warn(t("exercise.warn.key", lang, scenario=q.scenario, test=q.test, answer_key=q.key, outcome=q.engine))
     if record is not None and existing is not None and graded:
-        write_record(record, existing, session_record(
-            book, cards, paths, mode, seed, started, lang, graded, str(answers_file) if answers_file else None))
+        add_session(record, session_record(
+            book, cards, paths, mode, seed, started, lang, graded, str(answers_file) if answers_file else None), lang)
         out(t("exercise.recorded", lang, file=str(record)))
     if csv_file is not None:
         rows = [gradebook.Row(name, started, {(a.scenario, a.test): a.answer for a in answers})
                 for name, answers, _ in graded]
         _write_csv(csv_file, gradebook.as_csv(questions_of(cards), rows, lang), lang)
         out(t("exercise.csv.written", lang, file=str(csv_file), rows=len(rows)))
-    return status
+    return 130 if interrupted else status
 
 
 def _write_csv(path: Path, text: str, lang: str) -> None:

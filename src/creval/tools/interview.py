@@ -199,7 +199,11 @@ class Interview:
             return error
         before = dict(self.answers)
         self.answers[fact] = value
-        loaded = validate(self.doc(), "<interview>", self.book, lang=self.lang)
+        try:
+            loaded = validate(self.doc(), "<interview>", self.book, lang=self.lang)
+        except BaseException:  # Ctrl-C while checking: the answers kept are the checked ones
+            self.answers = before
+            raise
         if loaded.errors:
             self.answers = before
             return t("ask.rejected", self.lang, message=loaded.errors[0].message)
@@ -477,8 +481,9 @@ def run(interview: Interview, read_line: Callable[[], str], say: Callable[[str, 
             say(error.replace("\n", " "), True)
 
 
-def save(interview: Interview, path: Path) -> None:
-    """Write the answers as a YAML scenario file (`creval check` accepts it)."""
+def save(interview: Interview, path: Path, overwrite: bool = True) -> None:
+    """Write the answers as a YAML scenario file (`creval check` accepts it); with
+    overwrite=False an existing file is left alone (FileExistsError)."""
     doc = interview.doc()
     lang = interview.lang
     lines = [f"# {t('ask.saved_comment', lang, test=interview.test.id, as_of=doc['as_of'])}",
@@ -488,7 +493,33 @@ def save(interview: Interview, path: Path) -> None:
         lines[-1] += " {}"
     for name, value in facts.items():
         lines.append(f"    {name}: {_scalar(value)}")
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    if overwrite and path.is_symlink():
+        path.unlink()  # --force replaces the link, never the file it points to (as `twin` does)
+    with open(path, "w" if overwrite else "x", encoding="utf-8") as handle:
+        handle.write("\n".join(lines) + "\n")
+
+
+def keep_interrupted(interview: Interview, path: Path | None, overwrite: bool) -> str:
+    """After Ctrl-C: the answers given so far saved to `path` (from --save), else to a new
+    file in the current folder, `<id>.partial.yaml` (numbered, never overwriting); the line
+    that says where. If no file can be written, the scenario is that line."""
+    lang, count = interview.lang, len(interview.answers)
+    if not count:
+        return t("ask.interrupted.nothing", lang)
+    names = [path] if path is not None else [Path(f"{interview.id}.partial{f'-{n}' if n else ''}.yaml") for n in range(100)]
+    reason = ""
+    for name in names:
+        try:
+            save(interview, name, overwrite=overwrite and name == path)
+        except FileExistsError as exc:
+            reason = exc.strerror or str(exc)
+            continue
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+            break
+        return t("ask.interrupted.saved", lang, n=count, file=str(name))
+    doc = json.dumps(interview.doc(), ensure_ascii=False)
+    return t("ask.interrupted.unsaved", lang, n=count, reason=reason or "-", scenario=doc)
 
 
 def _scalar(value: Any) -> str:
