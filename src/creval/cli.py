@@ -45,8 +45,16 @@ class _State:
     lang: Lang = Lang.en  # `creval rules --lang`, for `rules show`
 
 
+def echo(text="", err: bool = False, nl: bool = True) -> None:
+    """Print a line; characters a terminal would obey (escape sequences from a title or a
+    field name) are shown as escapes (output/terminal.py). Everything creval prints passes here."""
+    from creval.output.terminal import safe
+
+    typer.echo(safe(str(text)), err=err, nl=nl)
+
+
 def fail(message: str) -> typer.Exit:
-    typer.echo(f"creval: {message}", err=True)
+    echo(f"creval: {message}", err=True)
     return typer.Exit(EXIT_INVALID)
 
 
@@ -59,7 +67,7 @@ def _t(key: str, lang: str = "en", **values) -> str:
 def _stop(exc) -> typer.Exit:
     """A loader.StopOnInput: its lines on stderr, exit status 2."""
     for line in exc.lines:
-        typer.echo(f"creval: {line}", err=True)
+        echo(f"creval: {line}", err=True)
     return typer.Exit(EXIT_INVALID)
 
 
@@ -107,7 +115,7 @@ LangOpt = typer.Option(Lang.en, "--lang", help="Language of the explanations: en
 def _evaluate_paths(paths, as_of, test, lang):
     """Load and evaluate every scenario; invalid ones are reported on stderr and counted."""
     from creval.engine.evaluate import Evaluator
-    from creval.input.loader import load_paths
+    from creval.input.loader import load_paths, unexpected
 
     book = _book()
     tests = _tests(book, test, lang.value)
@@ -118,11 +126,16 @@ def _evaluate_paths(paths, as_of, test, lang):
         if loaded.errors:
             invalid += 1
             for err in loaded.errors:
-                typer.echo(str(err), err=True)
+                echo(str(err), err=True)
             continue
-        result = evaluator.scenario(loaded.scenario, loaded.file, tests, lang.value)
+        try:
+            result = evaluator.scenario(loaded.scenario, loaded.file, tests, lang.value)
+        except Exception as exc:  # a bug met on one scenario: it gets its line, the others their results
+            invalid += 1
+            echo(str(unexpected(loaded.file, exc, lang.value)), err=True)
+            continue
         for error in result.errors:
-            typer.echo(f"{loaded.file}: {error}", err=True)
+            echo(f"{loaded.file}: {error}", err=True)
         invalid += bool(result.errors)
         results.append(result)
     return results, invalid
@@ -136,11 +149,11 @@ def _render(results, fmt: Format, paths: List[str], lang: Optional[str] = None) 
     if fmt is Format.json:
         # One file named: one object. Several files, or a folder: always an array.
         several = len(paths) > 1 or any(Path(p).is_dir() for p in paths)
-        typer.echo(report.as_json(results, array=several or len(results) > 1))
+        echo(report.as_json(results, array=several or len(results) > 1))
     elif fmt is Format.markdown:
-        typer.echo("\n".join(report.as_markdown(r) for r in results))
+        echo("\n".join(report.as_markdown(r) for r in results))
     else:
-        typer.echo("\n\n".join(report.as_text(r, lang) for r in results))
+        echo("\n\n".join(report.as_text(r, lang) for r in results))
 
 
 @app.command()
@@ -171,12 +184,12 @@ def verify(paths: List[str] = PathsArg, as_of: Optional[str] = AsOfOpt,
             passed += 1
         for test_id in result.mismatches:
             got = outcomes[test_id]
-            typer.echo(_t("cli.mismatch", lang.value, scenario=result.scenario, file=result.file, test=test_id,
+            echo(_t("cli.mismatch", lang.value, scenario=result.scenario, file=result.file, test=test_id,
                           expected=outcome_shown(result.expected[test_id], lang.value),
                           outcome=outcome_shown(got.outcome, lang.value), explanation=got.explanation))
     failed += invalid
     # CI parses this last line: it stays English in every language.
-    typer.echo(f"{passed} passed, {failed} failed" + (f", {skipped} skipped" if skipped else ""))
+    echo(f"{passed} passed, {failed} failed" + (f", {skipped} skipped" if skipped else ""))
     raise typer.Exit(EXIT_INVALID if invalid else EXIT_MISMATCH if failed else EXIT_OK)
 
 
@@ -187,11 +200,11 @@ def rules_list(ctx: typer.Context, lang: Lang = LangOpt):
     if ctx.invoked_subcommand:
         return
     book = _book()
-    typer.echo(_t("rules.header", lang.value, digest=book.digest, count=len(book.tests)))
+    echo(_t("rules.header", lang.value, digest=book.digest, count=len(book.tests)))
     for test in book.tests.values():
-        typer.echo(f"\n{test.id}  [{_t('rules.matter', lang.value, matter=test.matter)}]\n  {test.rule.title.get(lang.value)}")
+        echo(f"\n{test.id}  [{_t('rules.matter', lang.value, matter=test.matter)}]\n  {test.rule.title.get(lang.value)}")
         for source in test.rule.sources.values():
-            typer.echo(f"  - {source.cite(lang.value)}")
+            echo(f"  - {source.cite(lang.value)}")
 
 
 @rules_app.command("show")
@@ -204,7 +217,7 @@ def rules_show(test_id: str = typer.Argument(..., help="A test id, as listed by 
     book = _book()
     if test_id not in book.tests:
         raise fail(_t("cli.unknown_test", lang.value, test=repr(test_id), known=", ".join(book.tests)))
-    typer.echo(describe(book.tests[test_id], lang.value))
+    echo(describe(book.tests[test_id], lang.value))
 
 
 @app.command()
@@ -239,7 +252,7 @@ def batch(file: Optional[str] = typer.Argument(None, help="A JSON Lines file, on
         raise typer.Exit(EXIT_OK)
     out.flush()
     if stats.errors:
-        typer.echo(_t("cli.batch_errors", lang.value, errors=f"{stats.errors:,}", lines=f"{stats.lines:,}"), err=True)
+        echo(_t("cli.batch_errors", lang.value, errors=f"{stats.errors:,}", lines=f"{stats.lines:,}"), err=True)
     raise typer.Exit(EXIT_INVALID if stats.errors else EXIT_OK)
 
 
@@ -250,7 +263,7 @@ def schema():
 
     from creval.input.scenario import scenario_model
 
-    typer.echo(json.dumps(scenario_model(_book()).model_json_schema(), indent=2, ensure_ascii=False))
+    echo(json.dumps(scenario_model(_book()).model_json_schema(), indent=2, ensure_ascii=False))
 
 
 @app.command()
@@ -267,7 +280,7 @@ def exercise(paths: List[str] = PathsArg,
 
     try:
         code = run(_book(), paths, answers_file=answers, record=record, shuffle=shuffle, seed=seed, trainee=trainee,
-                   sheet=sheet, lang=lang.value, out=typer.echo, warn=lambda m: typer.echo(f"creval: {m}", err=True))
+                   sheet=sheet, lang=lang.value, out=echo, warn=lambda m: echo(f"creval: {m}", err=True))
     except ExerciseError as exc:
         raise _stop(exc) from None
     raise typer.Exit(code)
@@ -289,9 +302,9 @@ def coverage(paths: List[str] = PathsArg,
     book = _book()
     found = cov.coverage(book, results, _tests(book, test), lang.value)
     if format is CoverageFormat.json:
-        typer.echo(cov.as_json(found, paths, len(results), book.digest))
+        echo(cov.as_json(found, paths, len(results), book.digest))
     else:
-        typer.echo(cov.as_text(found, paths, len(results), lang.value))
+        echo(cov.as_text(found, paths, len(results), lang.value))
     raise typer.Exit(EXIT_INVALID if invalid else EXIT_OK)
 
 
@@ -307,10 +320,10 @@ def twin(file: str = typer.Argument(..., help="One scenario file."),
 
     book = _book()
     try:
-        twins = make_twins(book, file, test, out, lang.value, warn=lambda m: typer.echo(f"creval: {m}", err=True))
+        twins = make_twins(book, file, test, out, lang.value, warn=lambda m: echo(f"creval: {m}", err=True))
         if not twins:
             raise TwinError([t("twin.error.none", lang.value, test=test)])
-        write(twins, file, test, out, force, lang.value, out=typer.echo)
+        write(twins, file, test, out, force, lang.value, out=echo)
     except TwinError as exc:
         raise _stop(exc) from None
 
@@ -341,25 +354,25 @@ def ask(test_id: str = typer.Argument(..., metavar="TEST", help="The test to int
         raise fail(t("ask.error.save_folder", lang.value, folder=str(save.parent)))
     try:
         interview = Interview(book, test_id, when, lang.value, scenario_id)
-        asked = run(interview, sys.stdin.readline, lambda text, nl: typer.echo(text, err=True, nl=nl),
+        asked = run(interview, sys.stdin.readline, lambda text, nl: echo(text, err=True, nl=nl),
                     echo_answers=not sys.stdin.isatty())
         result = interview.scenario_result()
     except InterviewError as exc:
         raise fail(str(exc)) from None
     outcome = outcome_shown(result.results[0].outcome, lang.value) if result.results else "-"
-    typer.echo(t("ask.done", lang.value, n=asked, outcome=outcome), err=True)
+    echo(t("ask.done", lang.value, n=asked, outcome=outcome), err=True)
     if save is not None:
         try:
             save_answers(interview, save)
         except OSError as exc:
             raise fail(t("ask.error.save", lang.value, file=str(save), reason=exc.strerror or str(exc))) from None
-        typer.echo(t("ask.saved", lang.value, file=str(save)), err=True)
+        echo(t("ask.saved", lang.value, file=str(save)), err=True)
     if format is Format.json:
-        typer.echo(report.as_json([result]))
+        echo(report.as_json([result]))
     elif format is Format.markdown:
-        typer.echo(report.as_markdown(result, lang.value), nl=False)
+        echo(report.as_markdown(result, lang.value), nl=False)
     else:
-        typer.echo(report.as_text(result))
+        echo(report.as_text(result))
 
 
 @app.command()
@@ -377,19 +390,19 @@ def deadlines(paths: List[str] = PathsArg,
     book = _book()
     found, errors = dl.collect(book, paths, _as_of(as_of), _tests(book, test), lang.value)
     for error in errors:
-        typer.echo(error, err=True)
+        echo(error, err=True)
     if ics is not None:
         try:
             dl.write_ical(found, ics, lang.value)
         except OSError as exc:
             raise fail(t("deadlines.error.ics", lang.value, file=str(ics), reason=exc.strerror or str(exc))) from None
-        typer.echo(t("deadlines.ics.written", lang.value, count=len(found), file=str(ics)), err=True)
+        echo(t("deadlines.ics.written", lang.value, count=len(found), file=str(ics)), err=True)
     if format is Format.json:
-        typer.echo(dl.as_json(found))
+        echo(dl.as_json(found))
     elif format is Format.markdown:
-        typer.echo(dl.as_markdown(found, lang.value))
+        echo(dl.as_markdown(found, lang.value))
     else:
-        typer.echo(dl.as_text(found, lang.value))
+        echo(dl.as_text(found, lang.value))
     raise typer.Exit(EXIT_INVALID if errors else EXIT_OK)
 
 
@@ -404,7 +417,7 @@ def main() -> None:
     except Exception as exc:  # a bug, not bad input: one line unless CREVAL_DEBUG asks for more
         if os.environ.get("CREVAL_DEBUG"):
             raise
-        typer.echo(f"creval: internal error: {type(exc).__name__}: {exc} (set CREVAL_DEBUG=1 for details)", err=True)
+        echo(f"creval: internal error: {type(exc).__name__}: {exc} (set CREVAL_DEBUG=1 for details)", err=True)
         code = EXIT_INVALID
     _exit(code)
 

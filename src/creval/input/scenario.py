@@ -31,6 +31,7 @@ from creval.law.rulebook import Bound, FactSpec, RuleBook
 ID_PATTERN = r"^[A-Za-z0-9._-]+$"
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 MAX_TERM_YEARS = 100  # a sanity bound on input, not a legal threshold
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1  # integers the engine takes (docs/limits.md)
 FIRST_DATE, LAST_DATE = date(1800, 1, 1), date(2199, 12, 31)  # dates a scenario may hold (docs/limits.md)
 
 
@@ -118,6 +119,10 @@ def _fact_type(spec: FactSpec, params: dict) -> Any:
     if spec.type == "term":
         return Term
     low, high = _bound(spec.min, params), _bound(spec.max, params)
+    # a fact without a bound still gets the engine's: a 64-bit integer (durable_rules
+    # saturates beyond it, and the scenario digest cannot be written)
+    low = INT64_MIN if low is None else max(low, INT64_MIN)
+    high = INT64_MAX if high is None else min(high, INT64_MAX)
     if isinstance(spec.min, Bound) or isinstance(spec.max, Bound):
         # a legal range from the rule file (the ban's term in years): the message cites it
         number = Annotated[StrictInt, AfterValidator(partial(_in_legal_range, low=low, high=high))]
