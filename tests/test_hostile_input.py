@@ -215,6 +215,25 @@ def test_lone_surrogates_anywhere_in_yaml(tmp_path):
         assert error.startswith(f"{tmp_path / 's.yaml'}:{line}: {field}: not valid Unicode"), error
 
 
+def test_messages_name_no_internal_class(tmp_path):
+    for text, field in [("id: x\nfacts: {abduction: [1]}\n", "facts.abduction"), ("id: x\nfacts: [1]\n", "facts"),
+                        ("id: x\nfacts: {parole: {term: [1]}}\n", "facts.parole.term")]:
+        (error,) = errors_of(tmp_path, "c.yaml", text)
+        assert error == f"{tmp_path / 'c.yaml'}:2: {field}: Input should be a valid dictionary", error
+
+
+def test_a_long_name_or_value_is_cut_in_the_message(tmp_path):
+    key, value = "k" * 400_000, "v" * 400_000
+    doc = {"id": "x", "facts": {"abduction": {key: 1, "child_birth_date": value}}}
+    path = tmp_path / "long.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    (loaded,) = load_paths([str(path)], load(BUNDLED))
+    shown = [str(e) for e in loaded.errors]
+    assert len(shown) == 2 and all(len(line) < 1_000 for line in shown), [len(line) for line in shown]
+    assert any("unknown fact 'kkkk" in line and "k..." in line for line in shown), shown
+    assert any("facts.abduction.child_birth_date: expected a date as YYYY-MM-DD, got 'vvv" in line for line in shown), shown
+
+
 # --- bounded work and bounded messages (item 6) ----------------------------------------------
 
 

@@ -36,7 +36,7 @@ from ruamel.yaml.resolver import VersionedResolver
 
 from creval.law.rulebook import RuleBook
 from creval.output.i18n import Msg, messages, tr
-from creval.input.scenario import FieldError, scenario_model
+from creval.input.scenario import FieldError, scenario_model, short_repr
 
 MAX_FILE_BYTES = 1_000_000  # a scenario is a page of facts; anything larger is refused unread
 MAX_DEPTH = 20  # nesting of mappings and lists
@@ -45,6 +45,7 @@ MAX_DEPTH = 20  # nesting of mappings and lists
 # took 30 s and 729 MB to build: counting from the event stream stops it after 10,000.
 MAX_NODES = 10_000
 MAX_ERRORS = 20  # error lines shown per file; the rest are counted in one more line
+MAX_FIELD_SHOWN = 200  # characters of a field path in a message (a key may be 900 KB long)
 SCENARIO_SUFFIXES = (".yaml", ".yml", ".json")
 
 
@@ -54,6 +55,10 @@ class InputError:
     message: str
     line: int | None = None
     field: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.field is not None and len(self.field) > MAX_FIELD_SHOWN:
+            self.field = self.field[:MAX_FIELD_SHOWN - 3] + "..."
 
     def __str__(self) -> str:
         where = self.file + (f":{self.line}" if self.line else "")
@@ -198,7 +203,7 @@ def parse_json(text: str) -> Any:
     if duplicated:  # only then walk the document, to name the key's path
         found = _find_duplicate(doc, ())
         if found:
-            raise Refused(Msg("input.duplicate_key", name=repr(found[-1])), field=".".join(map(str, found)))
+            raise Refused(Msg("input.duplicate_key", name=short_repr(found[-1])), field=".".join(map(str, found)))
     if _SURROGATE_ESCAPE.search(text):  # \ud800 and the like: legal JSON, not legal text
         found = _lone_surrogate(doc, ())
         if found is not None:
@@ -383,9 +388,9 @@ def _scan_event(event, stack: list[dict], seen: dict) -> None:
             raise Refused(Msg("input.merge_key"), line, _where(stack[:-1]))
         if plain and _RESOLVER.resolve(ScalarNode, key, (True, False)) not in _TEXT:
             # `1:`, `true:`, `null:` or `~:` would be a number, a boolean or None as a key
-            raise Refused(Msg("input.key_not_text", name=repr(key)), line, _where(stack[:-1]))
+            raise Refused(Msg("input.key_not_text", name=short_repr(key)), line, _where(stack[:-1]))
         if key in top["keys"]:
-            raise Refused(Msg("input.duplicate_key_line", name=repr(key), line=top["keys"][key]), line, _where(stack[:-1], key))
+            raise Refused(Msg("input.duplicate_key_line", name=short_repr(key), line=top["keys"][key]), line, _where(stack[:-1], key))
         top["keys"][key], top["key"], top["want_key"] = line, key, False
         return
     if top is not None and not top["map"]:
@@ -465,16 +470,18 @@ def _errors(file: str, doc: Any, exc: ValidationError, book: RuleBook) -> list[I
         if isinstance(cause, FieldError):
             loc, message = cause.loc, cause.message
         elif err["type"] == "extra_forbidden":
-            message = Msg("input.unknown_field", name=repr(loc[-1])) if loc else Msg("input.unknown_field_bare")
+            message = Msg("input.unknown_field", name=short_repr(loc[-1])) if loc else Msg("input.unknown_field_bare")
             if len(loc) == 2 and loc[0] == "facts":
-                message = Msg("input.unknown_matter", name=repr(loc[1]), known=", ".join(sorted(book.matters)))
+                message = Msg("input.unknown_matter", name=short_repr(loc[1]), known=", ".join(sorted(book.matters)))
             elif len(loc) == 3 and loc[0] == "facts" and loc[1] in book.matters:
                 known = [f for test in book.matters[loc[1]] for f in test.rule.facts]
-                message = Msg("input.unknown_fact", name=repr(loc[2]), matter=repr(loc[1]), known=", ".join(dict.fromkeys(known)))
+                message = Msg("input.unknown_fact", name=short_repr(loc[2]), matter=short_repr(loc[1]), known=", ".join(dict.fromkeys(known)))
         elif err["type"] == "missing":
             message = Msg("input.missing")
         elif err["type"] != "value_error" and isinstance(err.get("input"), (str, int, float, bool, type(None))):
             message = Msg("input.got", message=message, value=_shown(err["input"]))
+        elif err["type"] != "value_error":
+            pass  # a list or mapping given: pydantic's message, by key, without the value
         elif cause is not None and cause.args and isinstance(cause.args[0], Msg):
             message = cause.args[0]
         else:
@@ -489,6 +496,8 @@ def _errors(file: str, doc: Any, exc: ValidationError, book: RuleBook) -> list[I
 
 def _pydantic(err: dict) -> Msg:
     """pydantic's message for an error type, verbatim in English, by key in other languages."""
+    if err["type"] == "model_type":  # "... or instance of Matter_abduction": an internal class name
+        return Msg("input.pydantic.dict_type", en="Input should be a valid dictionary")
     key = f"input.pydantic.{err['type']}"
     if key not in messages():
         return Msg("input.pydantic.other", en=err["msg"], type=err["type"])
@@ -573,7 +582,7 @@ def load_paths(paths: list[str], book: RuleBook, as_of: date | None = None, lang
             sid = loaded.scenario.id
             if sid in seen:
                 line = line_of(loaded.doc, ("id",))
-                loaded = Loaded(loaded.file, errors=[InputError(loaded.file, Msg("input.duplicate_id", id=repr(sid), file=seen[sid]), line, "id")], doc=loaded.doc)
+                loaded = Loaded(loaded.file, errors=[InputError(loaded.file, Msg("input.duplicate_id", id=short_repr(sid), file=seen[sid]), line, "id")], doc=loaded.doc)
             else:
                 seen[sid] = loaded.file
         yield in_language(loaded, lang)

@@ -35,6 +35,13 @@ INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1  # integers the engine takes (docs/li
 FIRST_DATE, LAST_DATE = date(1800, 1, 1), date(2199, 12, 31)  # dates a scenario may hold (docs/limits.md)
 
 
+def short_repr(value: Any, limit: int = 60) -> str:
+    """`repr(value)` for a message, cut to `limit` characters: a value or name from a file
+    may be 900 KB long, and a message repeats it."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 class FieldError(ValueError):
     """A cross-field error with its field path, so that the loader can give its line."""
 
@@ -50,9 +57,9 @@ def parse_iso_date(value: Any) -> date:
         try:
             parsed = date.fromisoformat(value)
         except ValueError:
-            raise ValueError(Msg("input.not_calendar_date", value=repr(value))) from None
+            raise ValueError(Msg("input.not_calendar_date", value=short_repr(value))) from None
         return _in_range(parsed)
-    raise ValueError(Msg("input.date_format", value=repr(value)))
+    raise ValueError(Msg("input.date_format", value=short_repr(value)))
 
 
 def _in_range(value: date) -> date:
@@ -64,9 +71,9 @@ def _in_range(value: date) -> date:
 
 def _state(value: Any) -> str:
     if not isinstance(value, str) or not _STATE.fullmatch(value):
-        raise ValueError(Msg("input.state_format", value=repr(value)))
+        raise ValueError(Msg("input.state_format", value=short_repr(value)))
     if not _is_state(value):
-        raise ValueError(Msg("input.state_unknown", value=repr(value)))
+        raise ValueError(Msg("input.state_unknown", value=short_repr(value)))
     return value
 
 
@@ -183,9 +190,9 @@ def scenario_model(book: RuleBook) -> type[BaseModel]:
             for test_id, outcome in (self.expected or {}).items():
                 test = book.tests.get(test_id)
                 if test is None:
-                    raise FieldError(("expected", test_id), Msg("input.unknown_test", test=repr(test_id), known=", ".join(book.tests)))
+                    raise FieldError(("expected", test_id), Msg("input.unknown_test", test=short_repr(test_id), known=", ".join(book.tests)))
                 if outcome not in test.rule.outcomes:
-                    raise FieldError(("expected", test_id), Msg("input.not_outcome", outcome=repr(outcome), outcomes=", ".join(test.rule.outcomes)))
+                    raise FieldError(("expected", test_id), Msg("input.not_outcome", outcome=short_repr(outcome), outcomes=", ".join(test.rule.outcomes)))
                 if test.matter not in present:
                     raise FieldError(("expected", test_id), Msg("input.no_matter_for_test", matter=repr(test.matter)))
             for matter in present:
