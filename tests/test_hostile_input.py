@@ -130,6 +130,41 @@ def test_one_hostile_file_alone_among_the_good_ones(rules, tmp_path):
         assert result.stderr.startswith(expected_line(folder, name)), (name, result.stderr)
 
 
+def test_a_bug_met_on_one_file_costs_only_that_file(rules, tmp_path, monkeypatch):
+    """The safety net behind the fixes above: should reading or evaluating one file still
+    raise, that file gets one line and the others their results (the tests above assert that
+    no hostile file reaches it)."""
+    from creval.engine.evaluate import Evaluator
+    from creval.input import loader
+
+    folder = tmp_path / "pack"
+    folder.mkdir()
+    for name in ("access-only.yaml", "consent-given.yaml", "child-objects.yaml"):
+        shutil.copy(PACK / name, folder / name)
+    real_load, real_scenario = loader.load_file, Evaluator.scenario
+
+    def load_file(path, *args, **kwargs):
+        if path.name == "access-only.yaml":
+            raise KeyError("while reading")
+        return real_load(path, *args, **kwargs)
+
+    def scenario(self, scenario, *args, **kwargs):
+        if scenario.id == "hague-consent-given":
+            raise TypeError("while evaluating")
+        return real_scenario(self, scenario, *args, **kwargs)
+
+    monkeypatch.setattr(loader, "load_file", load_file)
+    monkeypatch.setattr(Evaluator, "scenario", scenario)
+    for command in ("check", "deadlines"):
+        result = CliRunner().invoke(app, ["--rules", str(rules), command, "--lang", "ru", str(folder)])
+        assert result.exit_code == 2, result.output
+        assert result.stderr.splitlines() == [
+            f"{folder / 'access-only.yaml'}: creval не смог обработать этот файл (KeyError: 'while reading'); это ошибка в creval, сообщите о ней",
+            f"{folder / 'consent-given.yaml'}: creval не смог обработать этот файл (TypeError: while evaluating); это ошибка в creval, сообщите о ней",
+        ]
+        assert "hague-child-objects" in result.stdout
+
+
 # --- what each refusal says, read as check reads it ----------------------------------------
 
 
