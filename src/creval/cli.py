@@ -77,8 +77,20 @@ class _State:
     lang: Lang = Lang.en  # `creval rules --lang`, for `rules show`
 
 
+def echo(text="", err: bool = False, nl: bool = True, marked_for: str | None = None) -> None:
+    """Print a line; characters a terminal would obey (escape sequences from a title or a
+    field name) are shown as escapes (output/terminal.py). Everything creval prints passes here.
+    `marked_for` (a language) colours UNMET and MISSING afterwards, on a terminal only."""
+    from creval.output.terminal import safe
+
+    text = safe(str(text))
+    if marked_for is not None:
+        text = colour.marked(text, marked_for, sys.stdout)
+    typer.echo(text, err=err, nl=nl)
+
+
 def fail(message: str) -> typer.Exit:
-    typer.echo(f"creval: {message}", err=True)
+    echo(f"creval: {message}", err=True)
     return typer.Exit(EXIT_INVALID)
 
 
@@ -91,7 +103,7 @@ def _t(key: str, lang: str = "en", **values) -> str:
 def _stop(exc) -> typer.Exit:
     """A loader.StopOnInput: its lines on stderr, exit status 2."""
     for line in exc.lines:
-        typer.echo(f"creval: {line}", err=True)
+        echo(f"creval: {line}", err=True)
     return typer.Exit(EXIT_INVALID)
 
 
@@ -163,7 +175,7 @@ LangOpt = typer.Option(Lang.en, "--lang", case_sensitive=False, help="Language o
 def _evaluate_paths(paths, as_of, test, lang):
     """Load and evaluate every scenario; invalid ones are reported on stderr and counted."""
     from creval.engine.evaluate import Evaluator
-    from creval.input.loader import load_paths
+    from creval.input.loader import load_paths, unexpected
     from creval.tools import selection
 
     book = _book()
@@ -176,23 +188,28 @@ def _evaluate_paths(paths, as_of, test, lang):
         if loaded.errors:
             invalid += 1
             for err in loaded.errors:
-                typer.echo(str(err), err=True)
+                echo(str(err), err=True)
             continue
         if not selection.applies(book, tests, loaded.scenario):
             if str(Path(loaded.file)) in named:
                 invalid += 1
-                typer.echo(selection.no_matter(book, tests, loaded.file, loaded.scenario, lang.value), err=True)
+                echo(selection.no_matter(book, tests, loaded.file, loaded.scenario, lang.value), err=True)
             else:
                 skipped += 1
             continue
-        result = evaluator.scenario(loaded.scenario, loaded.file, tests, lang.value)
+        try:
+            result = evaluator.scenario(loaded.scenario, loaded.file, tests, lang.value)
+        except Exception as exc:  # a bug met on one scenario: it gets its line, the others their results
+            invalid += 1
+            echo(str(unexpected(loaded.file, exc, lang.value)), err=True)
+            continue
         for error in result.errors:
-            typer.echo(f"{loaded.file}: {error}", err=True)
+            echo(f"{loaded.file}: {error}", err=True)
         invalid += bool(result.errors)
         results.append(result)
     if skipped and not results and not invalid:
         invalid += 1
-        typer.echo("creval: " + selection.none_found(tests, paths, lang.value), err=True)
+        echo("creval: " + selection.none_found(tests, paths, lang.value), err=True)
     return results, invalid
 
 
@@ -204,12 +221,12 @@ def _render(results, fmt: Format, paths: List[str], lang: Optional[str] = None) 
     if fmt is Format.json:
         # One file named: one object. Several files, or a folder: always an array.
         several = len(paths) > 1 or any(Path(p).is_dir() for p in paths)
-        typer.echo(report.as_json(results, array=several or len(results) > 1))
+        echo(report.as_json(results, array=several or len(results) > 1))
     elif fmt is Format.markdown:
-        typer.echo("\n".join(report.as_markdown(r) for r in results))
+        echo("\n".join(report.as_markdown(r) for r in results))
     else:
         text = "\n\n".join(report.as_text(r, lang) for r in results)
-        typer.echo(colour.marked(text, lang or "en", sys.stdout))
+        echo(text, marked_for=lang or "en")
 
 
 @app.command()
@@ -240,12 +257,12 @@ def verify(paths: List[str] = PathsArg, as_of: Optional[str] = AsOfOpt,
             passed += 1
         for test_id in result.mismatches:
             got = outcomes[test_id]
-            typer.echo(_t("cli.mismatch", lang.value, scenario=result.scenario, file=result.file, test=test_id,
+            echo(_t("cli.mismatch", lang.value, scenario=result.scenario, file=result.file, test=test_id,
                           expected=outcome_shown(result.expected[test_id], lang.value),
                           outcome=outcome_shown(got.outcome, lang.value), explanation=got.explanation))
     failed += invalid
     # CI parses this last line: it stays English in every language.
-    typer.echo(f"{passed} passed, {failed} failed" + (f", {skipped} skipped" if skipped else ""))
+    echo(f"{passed} passed, {failed} failed" + (f", {skipped} skipped" if skipped else ""))
     raise typer.Exit(EXIT_INVALID if invalid else EXIT_MISMATCH if failed else EXIT_OK)
 
 
@@ -256,11 +273,11 @@ def rules_list(ctx: typer.Context, lang: Lang = LangOpt):
     if ctx.invoked_subcommand:
         return
     book = _book()
-    typer.echo(_t("rules.header", lang.value, digest=book.digest, count=len(book.tests)))
+    echo(_t("rules.header", lang.value, digest=book.digest, count=len(book.tests)))
     for test in book.tests.values():
-        typer.echo(f"\n{test.id}  [{_t('rules.matter', lang.value, matter=test.matter)}]\n  {test.rule.title.get(lang.value)}")
+        echo(f"\n{test.id}  [{_t('rules.matter', lang.value, matter=test.matter)}]\n  {test.rule.title.get(lang.value)}")
         for source in test.rule.sources.values():
-            typer.echo(f"  - {source.cite(lang.value)}")
+            echo(f"  - {source.cite(lang.value)}")
 
 
 @rules_app.command("show")
@@ -273,7 +290,7 @@ def rules_show(test_id: str = typer.Argument(..., metavar="ID", help="A test id,
     book = _book()
     if test_id not in book.tests:
         raise fail(_t("cli.unknown_test", lang.value, test=repr(test_id), known=", ".join(book.tests)))
-    typer.echo(describe(book.tests[test_id], lang.value))
+    echo(describe(book.tests[test_id], lang.value))
 
 
 @app.command()
@@ -308,7 +325,7 @@ def batch(file: Optional[str] = typer.Argument(None, metavar="FILE", help="A JSO
         raise typer.Exit(EXIT_OK)
     out.flush()
     if stats.errors:
-        typer.echo(_t("cli.batch_errors", lang.value, errors=f"{stats.errors:,}", lines=f"{stats.lines:,}"), err=True)
+        echo(_t("cli.batch_errors", lang.value, errors=f"{stats.errors:,}", lines=f"{stats.lines:,}"), err=True)
     raise typer.Exit(EXIT_INVALID if stats.errors else EXIT_OK)
 
 
@@ -319,7 +336,7 @@ def schema():
 
     from creval.input.scenario import scenario_model
 
-    typer.echo(json.dumps(scenario_model(_book()).model_json_schema(), indent=2, ensure_ascii=False))
+    echo(json.dumps(scenario_model(_book()).model_json_schema(), indent=2, ensure_ascii=False))
 
 
 @app.command()
@@ -338,8 +355,8 @@ def exercise(paths: List[str] = PathsArg,
 
     try:
         code = run(_book(), paths, answers_file=answers, record=record, shuffle=shuffle, seed=seed, trainee=trainee,
-                   sheet=sheet, handout=handout, csv_file=csv, lang=lang.value, out=typer.echo,
-                   warn=lambda m: typer.echo(f"creval: {m}", err=True))
+                   sheet=sheet, handout=handout, csv_file=csv, lang=lang.value, out=echo,
+                   warn=lambda m: echo(f"creval: {m}", err=True))
     except ExerciseError as exc:
         raise _stop(exc) from None
     raise typer.Exit(code)
@@ -361,9 +378,9 @@ def coverage(paths: List[str] = PathsArg,
     book = _book()
     found = cov.coverage(book, results, _tests(book, test), lang.value)
     if format is CoverageFormat.json:
-        typer.echo(cov.as_json(found, paths, len(results), book.digest))
+        echo(cov.as_json(found, paths, len(results), book.digest))
     else:
-        typer.echo(colour.marked(cov.as_text(found, paths, len(results), lang.value), lang.value, sys.stdout))
+        echo(cov.as_text(found, paths, len(results), lang.value), marked_for=lang.value)
     raise typer.Exit(EXIT_INVALID if invalid else EXIT_OK)
 
 
@@ -379,10 +396,10 @@ def twin(file: str = typer.Argument(..., metavar="FILE", help="One scenario file
 
     book = _book()
     try:
-        twins = make_twins(book, file, test, out, lang.value, warn=lambda m: typer.echo(f"creval: {m}", err=True))
+        twins = make_twins(book, file, test, out, lang.value, warn=lambda m: echo(f"creval: {m}", err=True))
         if not twins:
             raise TwinError([t("twin.error.none", lang.value, test=test)])
-        write(twins, file, test, out, force, lang.value, out=typer.echo)
+        write(twins, file, test, out, force, lang.value, out=echo)
     except TwinError as exc:
         raise _stop(exc) from None
 
@@ -419,29 +436,29 @@ def ask(test_id: str = typer.Argument(..., metavar="TEST", help="The test to int
     except InterviewError as exc:
         raise fail(str(exc)) from None
     try:
-        asked = run(interview, sys.stdin.readline, lambda text, nl: typer.echo(text, err=True, nl=nl),
+        asked = run(interview, sys.stdin.readline, lambda text, nl: echo(text, err=True, nl=nl),
                     echo_answers=not sys.stdin.isatty())
         result = interview.scenario_result()
     except InterviewError as exc:
         raise fail(str(exc)) from None
     except KeyboardInterrupt:  # Ctrl-C: the answers given so far are kept, never discarded
-        typer.echo("", err=True)
-        typer.echo(keep_interrupted(interview, save, force), err=True)
+        echo("", err=True)
+        echo(keep_interrupted(interview, save, force), err=True)
         raise typer.Exit(130) from None
     outcome = outcome_shown(result.results[0].outcome, lang.value) if result.results else "-"
-    typer.echo(t("ask.done", lang.value, n=asked, outcome=outcome), err=True)
+    echo(t("ask.done", lang.value, n=asked, outcome=outcome), err=True)
     if save is not None:
         try:
             save_answers(interview, save, overwrite=force)
         except OSError as exc:
             raise fail(t("ask.error.save", lang.value, file=str(save), reason=exc.strerror or str(exc))) from None
-        typer.echo(t("ask.saved", lang.value, file=str(save)), err=True)
+        echo(t("ask.saved", lang.value, file=str(save)), err=True)
     if format is Format.json:
-        typer.echo(report.as_json([result]))
+        echo(report.as_json([result]))
     elif format is Format.markdown:
-        typer.echo(report.as_markdown(result, lang.value), nl=False)
+        echo(report.as_markdown(result, lang.value), nl=False)
     else:
-        typer.echo(report.as_text(result))
+        echo(report.as_text(result))
 
 
 @app.command()
@@ -459,19 +476,19 @@ def deadlines(paths: List[str] = PathsArg,
     book = _book()
     found, errors = dl.collect(book, paths, _as_of(as_of), _tests(book, test), lang.value)
     for error in errors:
-        typer.echo(error, err=True)
+        echo(error, err=True)
     if ics is not None:
         try:
             dl.write_ical(found, ics, lang.value)
         except OSError as exc:
             raise fail(t("deadlines.error.ics", lang.value, file=str(ics), reason=exc.strerror or str(exc))) from None
-        typer.echo(t("deadlines.ics.written", lang.value, count=len(found), file=str(ics)), err=True)
+        echo(t("deadlines.ics.written", lang.value, count=len(found), file=str(ics)), err=True)
     if format is Format.json:
-        typer.echo(dl.as_json(found))
+        echo(dl.as_json(found))
     elif format is Format.markdown:
-        typer.echo(dl.as_markdown(found, lang.value))
+        echo(dl.as_markdown(found, lang.value))
     else:
-        typer.echo(dl.as_text(found, lang.value))
+        echo(dl.as_text(found, lang.value))
     raise typer.Exit(EXIT_INVALID if errors else EXIT_OK)
 
 
@@ -511,7 +528,7 @@ def main() -> None:
     except Exception as exc:  # a bug, not bad input: one line unless CREVAL_DEBUG asks for more
         if os.environ.get("CREVAL_DEBUG"):
             raise
-        typer.echo(f"creval: internal error: {type(exc).__name__}: {exc} (set CREVAL_DEBUG=1 for details)", err=True)
+        echo(f"creval: internal error: {type(exc).__name__}: {exc} (set CREVAL_DEBUG=1 for details)", err=True)
         code = EXIT_INVALID
     _exit(code)
 

@@ -1,8 +1,10 @@
 """Reading scenario files: YAML or JSON in, a validated scenario or one-line errors out.
 
 Every error names the file, the line where there is one, and the field. Reading is
-defensive: size and nesting are bounded, YAML aliases are refused (an alias bomb expands
-exponentially), text must be UTF-8, and duplicate keys are errors.
+defensive: size, nesting and the number of values are bounded, YAML aliases are refused (an
+alias bomb expands exponentially), so are YAML tags, merge keys and YAML 1.1 (each changes
+what a value means without showing it), text must be UTF-8, and duplicate keys are errors.
+A file gets at most MAX_ERRORS error lines. Limits: docs/limits.md.
 """
 
 from __future__ import annotations
@@ -20,14 +22,30 @@ from typing import Any, Iterator
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.constructor import RoundTripConstructor
-from ruamel.yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent, MappingStartEvent, ScalarEvent
+from ruamel.yaml.events import (
+    AliasEvent,
+    CollectionEndEvent,
+    CollectionStartEvent,
+    DocumentStartEvent,
+    MappingStartEvent,
+    ScalarEvent,
+)
+from ruamel.yaml.nodes import ScalarNode
+from ruamel.yaml.parser import RoundTripParser
+from ruamel.yaml.resolver import VersionedResolver
 
 from creval.law.rulebook import RuleBook
 from creval.output.i18n import Msg, messages, tr
-from creval.input.scenario import FieldError, scenario_model
+from creval.input.scenario import FieldError, scenario_model, short_repr
 
 MAX_FILE_BYTES = 1_000_000  # a scenario is a page of facts; anything larger is refused unread
 MAX_DEPTH = 20  # nesting of mappings and lists
+# keys, values, lists and mappings in one document. A scenario holds a few dozen; the
+# pure-Python YAML parser takes about 60 us per value, so a 999 KB list of 250,000 values
+# took 30 s and 729 MB to build: counting from the event stream stops it after 10,000.
+MAX_NODES = 10_000
+MAX_ERRORS = 20  # error lines shown per file; the rest are counted in one more line
+MAX_FIELD_SHOWN = 200  # characters of a field path in a message (a key may be 900 KB long)
 SCENARIO_SUFFIXES = (".yaml", ".yml", ".json")
 
 
@@ -37,6 +55,10 @@ class InputError:
     message: str
     line: int | None = None
     field: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.field is not None and len(self.field) > MAX_FIELD_SHOWN:
+            self.field = self.field[:MAX_FIELD_SHOWN - 3] + "..."
 
     def __str__(self) -> str:
         where = self.file + (f":{self.line}" if self.line else "")
@@ -74,12 +96,16 @@ def find_files(paths: list[str]) -> tuple[list[Path], list[InputError]]:
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            found = []
-            for root, dirs, names in os.walk(path):
+            found: list[Path] = []
+            unreadable: list[InputError] = []
+            # a folder that cannot be listed is an input error, not an empty folder: without
+            # onerror, os.walk skips it and its scenarios would silently go unchecked
+            for root, dirs, names in os.walk(path, onerror=lambda exc: unreadable.append(_unreadable_folder(exc, raw))):
                 dirs.sort()
                 found.extend(Path(root) / n for n in sorted(names) if n.endswith(SCENARIO_SUFFIXES))
                 errors.extend(InputError(str(Path(root) / d), Msg("input.link_loop")) for d in dirs if _link_loop(Path(root), d))
-            if not found:
+            errors.extend(unreadable)
+            if not found and not unreadable:
                 errors.append(InputError(raw, Msg("input.no_scenario_files", patterns=", ".join("*" + s for s in SCENARIO_SUFFIXES))))
             files.extend(found)
         elif path.is_file():
@@ -89,6 +115,10 @@ def find_files(paths: list[str]) -> tuple[list[Path], list[InputError]]:
         else:
             errors.append(InputError(raw, Msg("input.no_such_file")))
     return files, errors
+
+
+def _unreadable_folder(exc: OSError, top: str) -> InputError:
+    return InputError(str(exc.filename or top), Msg("input.cannot_read_folder", reason=exc.strerror or str(exc)))
 
 
 def _link_loop(root: Path, name: str) -> bool:
@@ -167,10 +197,13 @@ def parse_json(text: str) -> Any:
     deep = _too_deep(doc, ()) if text.count("{") + text.count("[") > MAX_DEPTH else None
     if deep is not None:
         raise Refused(Msg("input.too_deep", max=MAX_DEPTH), field=".".join(map(str, deep)) or None)
+    # each value takes at least two characters (`1,`), so a shorter text cannot hold too many
+    if len(text) > 2 * MAX_NODES and _too_many(doc):
+        raise Refused(Msg("input.too_many_values", max=f"{MAX_NODES:,}"))
     if duplicated:  # only then walk the document, to name the key's path
         found = _find_duplicate(doc, ())
         if found:
-            raise Refused(Msg("input.duplicate_key", name=repr(found[-1])), field=".".join(map(str, found)))
+            raise Refused(Msg("input.duplicate_key", name=short_repr(found[-1])), field=".".join(map(str, found)))
     if _SURROGATE_ESCAPE.search(text):  # \ud800 and the like: legal JSON, not legal text
         found = _lone_surrogate(doc, ())
         if found is not None:
@@ -197,6 +230,22 @@ def _lone_surrogate(value: Any, path: tuple) -> tuple | None:
         if found is not None:
             return found
     return None
+
+
+def _too_many(doc: Any) -> bool:
+    """Whether a parsed JSON document holds more than MAX_NODES keys and values (as YAML counts them)."""
+    count, todo = 0, [doc]
+    while todo:
+        value = todo.pop()
+        count += 1
+        if isinstance(value, dict):
+            count += len(value)  # the keys
+            todo.extend(value.values())
+        elif isinstance(value, list):
+            todo.extend(value)
+        if count > MAX_NODES:
+            return True
+    return False
 
 
 def _find_duplicate(value: Any, path: tuple) -> tuple | None:
@@ -233,34 +282,86 @@ class _Constructor(RoundTripConstructor):
 
 
 _Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_yaml_str)
+# `=` and `<<` as values: ruamel resolves them to YAML 1.1's value and merge types, which
+# became an internal object (TaggedScalar(...)) in messages; in YAML 1.2 they are text
+_Constructor.add_constructor("tag:yaml.org,2002:value", _Constructor.construct_yaml_str)
+_Constructor.add_constructor("tag:yaml.org,2002:merge", _Constructor.construct_yaml_str)
+
+
+class _CheckingParser(RoundTripParser):
+    """ruamel's parser, with every event checked (`_scan_event`) as the composer takes it:
+    one pass over the text, and each refusal comes before the object is built (the
+    composer builds nodes, the constructor objects only once the whole document is read)."""
+
+    def reset_parser(self) -> None:
+        super().reset_parser()
+        self.collections: list[dict] = []  # open collections: {"map": bool, "key": current key or index, "keys": seen, ...}
+        self.counts = {"nodes": 0, "documents": 0}
+
+    def check_event(self, *choices: Any) -> bool:
+        return self._annotated(super().check_event, *choices)
+
+    def peek_event(self) -> Any:
+        return self._annotated(super().peek_event)
+
+    def get_event(self) -> Any:
+        event = self._annotated(super().get_event)
+        if event is not None:
+            _scan_event(event, self.collections, self.counts)
+        return event
+
+    def _annotated(self, step, *args):
+        try:
+            return step(*args)
+        except Exception as exc:  # a syntax error: say where each open collection began
+            exc.open_flows = [(f["line"], f["at"], "{" if f["map"] else "[") for f in self.collections if f["flow"]]  # type: ignore[attr-defined]
+            raise
 
 
 def _yaml() -> YAML:
     yaml = YAML(typ="rt")
+    yaml.Parser = _CheckingParser
     yaml.Constructor = _Constructor
     return yaml
 
 
-def _scan_yaml(events) -> None:
-    """Refuse aliases, deep nesting and duplicate keys from the event stream, before any
-    object is built, naming the field path and the line."""
-    stack: list[dict] = []  # open collections: {"map": bool, "key": current key or index, "keys": seen, ...}
-
-    try:
-        for event in events:
-            _scan_event(event, stack)
-    except Exception as exc:
-        if not isinstance(exc, Refused):  # a syntax error: say where each open collection began
-            exc.open_flows = [(f["line"], f["at"], "{" if f["map"] else "[") for f in stack if f["flow"]]  # type: ignore[attr-defined]
-        raise
+_RESOLVER = VersionedResolver(version=(1, 2))  # what a plain scalar means, as the loader will read it
+_TEXT = ("tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp")  # timestamps are read as text (above)
+_INT = "tag:yaml.org,2002:int"
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")  # "\ud800" in a double-quoted YAML string
 
 
 def _where(frames: list[dict], *extra) -> str | None:
     return ".".join(str(k) for k in [f["key"] for f in frames] + list(extra)) or None
 
 
-def _scan_event(event, stack: list[dict]) -> None:
+def _shown_tag(tag: str) -> str:
+    return "!!" + tag[len("tag:yaml.org,2002:"):] if tag.startswith("tag:yaml.org,2002:") else tag
+
+
+def _directive_line(event) -> int | None:
+    """The line of the %YAML directive before a document's `---` (the event's mark is the `---`)."""
+    mark = event.start_mark
+    text = getattr(mark, "buffer", None)
+    if not isinstance(text, str):
+        return None
+    at = text.rfind("%YAML", 0, mark.index)
+    return text.count("\n", 0, at) + 1 if at >= 0 else None
+
+
+def _scan_event(event, stack: list[dict], seen: dict) -> None:
+    """Refuse, naming the field path and the line: aliases, deep nesting, too many values,
+    duplicate keys, keys that are not text, merge keys, tags, YAML versions other than 1.2,
+    a second document, lone surrogates, numbers too long to convert."""
     line = event.start_mark.line + 1 if getattr(event, "start_mark", None) else None
+    if isinstance(event, DocumentStartEvent):
+        seen["documents"] += 1
+        if seen["documents"] > 1:  # `---` again: a stream of documents (a million of them fit in 1 MB)
+            raise Refused(Msg("input.yaml_documents"), line)
+        # YAML 1.1 reads 017 as 15 and 1:30 as 90; creval reads YAML 1.2, where both are as written
+        if event.version is not None and tuple(event.version) != (1, 2):
+            raise Refused(Msg("input.yaml_version", version=".".join(map(str, event.version))), _directive_line(event) or line)
+        return
     if isinstance(event, CollectionEndEvent):
         stack.pop()
         if stack and stack[-1]["map"]:
@@ -268,13 +369,28 @@ def _scan_event(event, stack: list[dict]) -> None:
         return
     if not isinstance(event, (ScalarEvent, AliasEvent, CollectionStartEvent)):
         return
+    seen["nodes"] += 1
+    if seen["nodes"] > MAX_NODES:
+        raise Refused(Msg("input.too_many_values", max=f"{MAX_NODES:,}"), line)
     top = stack[-1] if stack else None
-    if top is not None and top["map"] and top["want_key"]:
+    is_key = top is not None and top["map"] and top["want_key"]
+    tag = getattr(event, "tag", None)
+    if tag is not None:  # !!omap, !!pairs, !!set, !!binary, !python/...: each builds another kind of object
+        raise Refused(Msg("input.yaml_tag", tag=_shown_tag(tag)), line, _where(stack[:-1] if is_key else stack))
+    plain = isinstance(event, ScalarEvent) and event.style is None
+    if is_key:
         if not isinstance(event, ScalarEvent):
             raise Refused(Msg("input.key_not_name"), line, _where(stack[:-1]))
         key = event.value
+        if _LONE_SURROGATE.search(key):
+            raise Refused(Msg("input.surrogate"), line, _where(stack[:-1], key.encode("utf-8", "backslashreplace").decode("utf-8")))
+        if plain and key == "<<":  # a merge key: its keys could override those written here unseen
+            raise Refused(Msg("input.merge_key"), line, _where(stack[:-1]))
+        if plain and _RESOLVER.resolve(ScalarNode, key, (True, False)) not in _TEXT:
+            # `1:`, `true:`, `null:` or `~:` would be a number, a boolean or None as a key
+            raise Refused(Msg("input.key_not_text", name=short_repr(key)), line, _where(stack[:-1]))
         if key in top["keys"]:
-            raise Refused(Msg("input.duplicate_key_line", name=repr(key), line=top["keys"][key]), line, _where(stack[:-1], key))
+            raise Refused(Msg("input.duplicate_key_line", name=short_repr(key), line=top["keys"][key]), line, _where(stack[:-1], key))
         top["keys"][key], top["key"], top["want_key"] = line, key, False
         return
     if top is not None and not top["map"]:
@@ -287,15 +403,19 @@ def _scan_event(event, stack: list[dict]) -> None:
         mapping = isinstance(event, MappingStartEvent)
         stack.append({"map": mapping, "key": None if mapping else -1, "keys": {}, "want_key": True,
                       "line": line, "at": _where(stack), "flow": bool(event.flow_style)})
-    elif top is not None and top["map"]:
+        return
+    if _LONE_SURROGATE.search(event.value):
+        raise Refused(Msg("input.surrogate"), line, _where(stack))
+    if plain and len(event.value) > sys.get_int_max_str_digits() and _RESOLVER.resolve(ScalarNode, event.value, (True, False)) == _INT:
+        raise Refused(Msg("input.yaml_digits", digits=f"{sys.get_int_max_str_digits():,}"), line, _where(stack))
+    if top is not None and top["map"]:
         top["want_key"] = True
 
 
 def parse_yaml(text: str) -> Any:
     yaml = _yaml()
     try:
-        _scan_yaml(yaml.parse(text))  # events first: refuse aliases, deep nesting and duplicates cheaply
-        return _yaml().load(text)
+        return yaml.load(text)
     except Refused:
         raise
     except Exception as exc:  # ruamel raises several unrelated classes for malformed text
@@ -334,6 +454,13 @@ def line_of(doc: Any, loc: tuple) -> int | None:
 _PATH_PREFIX = re.compile(r"^(?:Value error, )?((?:[A-Za-z_][\w-]*)(?:\.[\w-]+)*): (.*)$", re.S)
 
 
+def _at_most(errors: list[InputError], name: str) -> list[InputError]:
+    """The first MAX_ERRORS errors, and a line counting the rest (97,000 unknown keys made 30 MB)."""
+    if len(errors) <= MAX_ERRORS:
+        return errors
+    return errors[:MAX_ERRORS] + [InputError(name, Msg("input.more_errors", count=f"{len(errors) - MAX_ERRORS:,}"))]
+
+
 def _errors(file: str, doc: Any, exc: ValidationError, book: RuleBook) -> list[InputError]:
     out = []
     for err in exc.errors():
@@ -343,16 +470,18 @@ def _errors(file: str, doc: Any, exc: ValidationError, book: RuleBook) -> list[I
         if isinstance(cause, FieldError):
             loc, message = cause.loc, cause.message
         elif err["type"] == "extra_forbidden":
-            message = Msg("input.unknown_field", name=repr(loc[-1])) if loc else Msg("input.unknown_field_bare")
+            message = Msg("input.unknown_field", name=short_repr(loc[-1])) if loc else Msg("input.unknown_field_bare")
             if len(loc) == 2 and loc[0] == "facts":
-                message = Msg("input.unknown_matter", name=repr(loc[1]), known=", ".join(sorted(book.matters)))
+                message = Msg("input.unknown_matter", name=short_repr(loc[1]), known=", ".join(sorted(book.matters)))
             elif len(loc) == 3 and loc[0] == "facts" and loc[1] in book.matters:
                 known = [f for test in book.matters[loc[1]] for f in test.rule.facts]
-                message = Msg("input.unknown_fact", name=repr(loc[2]), matter=repr(loc[1]), known=", ".join(dict.fromkeys(known)))
+                message = Msg("input.unknown_fact", name=short_repr(loc[2]), matter=short_repr(loc[1]), known=", ".join(dict.fromkeys(known)))
         elif err["type"] == "missing":
             message = Msg("input.missing")
         elif err["type"] != "value_error" and isinstance(err.get("input"), (str, int, float, bool, type(None))):
             message = Msg("input.got", message=message, value=_shown(err["input"]))
+        elif err["type"] != "value_error":
+            pass  # a list or mapping given: pydantic's message, by key, without the value
         elif cause is not None and cause.args and isinstance(cause.args[0], Msg):
             message = cause.args[0]
         else:
@@ -367,6 +496,8 @@ def _errors(file: str, doc: Any, exc: ValidationError, book: RuleBook) -> list[I
 
 def _pydantic(err: dict) -> Msg:
     """pydantic's message for an error type, verbatim in English, by key in other languages."""
+    if err["type"] == "model_type":  # "... or instance of Matter_abduction": an internal class name
+        return Msg("input.pydantic.dict_type", en="Input should be a valid dictionary")
     key = f"input.pydantic.{err['type']}"
     if key not in messages():
         return Msg("input.pydantic.other", en=err["msg"], type=err["type"])
@@ -424,9 +555,15 @@ def _validate(doc: Any, name: str, book: RuleBook, as_of: date | None = None) ->
     try:
         return Loaded(name, scenario_model(book).model_validate(data), doc=doc)
     except ValidationError as exc:
-        return Loaded(name, errors=_errors(name, doc, exc, book), doc=doc)
+        return Loaded(name, errors=_at_most(_errors(name, doc, exc, book), name), doc=doc)
     except RecursionError:
         return Loaded(name, errors=[InputError(name, Msg("input.too_deep", max=MAX_DEPTH))], doc=doc)
+
+
+def unexpected(name: str, exc: BaseException, lang: str = "en") -> InputError:
+    """The error of a file on which creval itself failed (a bug, not bad input), in `lang`."""
+    message = Msg("input.unexpected", error=f"{type(exc).__name__}: {exc}")
+    return InputError(name, message if lang == "en" else tr(message, lang))
 
 
 def load_paths(paths: list[str], book: RuleBook, as_of: date | None = None, lang: str = "en") -> Iterator[Loaded]:
@@ -437,12 +574,15 @@ def load_paths(paths: list[str], book: RuleBook, as_of: date | None = None, lang
         yield in_language(Loaded(err.file, errors=[err]), lang)
     seen: dict[str, str] = {}
     for path in files:
-        loaded = load_file(path, book, as_of)
+        try:
+            loaded = load_file(path, book, as_of)
+        except Exception as exc:  # a bug, met on one file: that file gets its line, the others their results
+            loaded = Loaded(str(path), errors=[unexpected(str(path), exc)])
         if loaded.scenario is not None:
             sid = loaded.scenario.id
             if sid in seen:
                 line = line_of(loaded.doc, ("id",))
-                loaded = Loaded(loaded.file, errors=[InputError(loaded.file, Msg("input.duplicate_id", id=repr(sid), file=seen[sid]), line, "id")], doc=loaded.doc)
+                loaded = Loaded(loaded.file, errors=[InputError(loaded.file, Msg("input.duplicate_id", id=short_repr(sid), file=seen[sid]), line, "id")], doc=loaded.doc)
             else:
                 seen[sid] = loaded.file
         yield in_language(loaded, lang)

@@ -31,7 +31,15 @@ from creval.law.rulebook import Bound, FactSpec, RuleBook
 ID_PATTERN = r"^[A-Za-z0-9._-]+$"
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 MAX_TERM_YEARS = 100  # a sanity bound on input, not a legal threshold
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1  # integers the engine takes (docs/limits.md)
 FIRST_DATE, LAST_DATE = date(1800, 1, 1), date(2199, 12, 31)  # dates a scenario may hold (docs/limits.md)
+
+
+def short_repr(value: Any, limit: int = 60) -> str:
+    """`repr(value)` for a message, cut to `limit` characters: a value or name from a file
+    may be 900 KB long, and a message repeats it."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 class FieldError(ValueError):
@@ -49,9 +57,9 @@ def parse_iso_date(value: Any) -> date:
         try:
             parsed = date.fromisoformat(value)
         except ValueError:
-            raise ValueError(Msg("input.not_calendar_date", value=repr(value))) from None
+            raise ValueError(Msg("input.not_calendar_date", value=short_repr(value))) from None
         return _in_range(parsed)
-    raise ValueError(Msg("input.date_format", value=repr(value)))
+    raise ValueError(Msg("input.date_format", value=short_repr(value)))
 
 
 def _in_range(value: date) -> date:
@@ -63,9 +71,9 @@ def _in_range(value: date) -> date:
 
 def _state(value: Any) -> str:
     if not isinstance(value, str) or not _STATE.fullmatch(value):
-        raise ValueError(Msg("input.state_format", value=repr(value)))
+        raise ValueError(Msg("input.state_format", value=short_repr(value)))
     if not _is_state(value):
-        raise ValueError(Msg("input.state_unknown", value=repr(value)))
+        raise ValueError(Msg("input.state_unknown", value=short_repr(value)))
     return value
 
 
@@ -118,6 +126,10 @@ def _fact_type(spec: FactSpec, params: dict) -> Any:
     if spec.type == "term":
         return Term
     low, high = _bound(spec.min, params), _bound(spec.max, params)
+    # a fact without a bound still gets the engine's: a 64-bit integer (durable_rules
+    # saturates beyond it, and the scenario digest cannot be written)
+    low = INT64_MIN if low is None else max(low, INT64_MIN)
+    high = INT64_MAX if high is None else min(high, INT64_MAX)
     if isinstance(spec.min, Bound) or isinstance(spec.max, Bound):
         # a legal range from the rule file (the ban's term in years): the message cites it
         number = Annotated[StrictInt, AfterValidator(partial(_in_legal_range, low=low, high=high))]
@@ -178,9 +190,9 @@ def scenario_model(book: RuleBook) -> type[BaseModel]:
             for test_id, outcome in (self.expected or {}).items():
                 test = book.tests.get(test_id)
                 if test is None:
-                    raise FieldError(("expected", test_id), Msg("input.unknown_test", test=repr(test_id), known=", ".join(book.tests)))
+                    raise FieldError(("expected", test_id), Msg("input.unknown_test", test=short_repr(test_id), known=", ".join(book.tests)))
                 if outcome not in test.rule.outcomes:
-                    raise FieldError(("expected", test_id), Msg("input.not_outcome", outcome=repr(outcome), outcomes=", ".join(test.rule.outcomes)))
+                    raise FieldError(("expected", test_id), Msg("input.not_outcome", outcome=short_repr(outcome), outcomes=", ".join(test.rule.outcomes)))
                 if test.matter not in present:
                     raise FieldError(("expected", test_id), Msg("input.no_matter_for_test", matter=repr(test.matter)))
             for matter in present:

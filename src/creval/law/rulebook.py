@@ -213,8 +213,9 @@ class Test:
         self.version_fields = self._check_versions()
         self.field_types = self._field_types(tables)
         self.enums = {n: f.values for n, f in rule.facts.items() if f.type == "enum"}
-        readable = {**self.enums, LAW_VERSION: [v.id for v in self.versions]}  # conditions may also name a version
-        schema = conditions.Schema(self.field_types, readable, self.params)
+        # the values of every enumerated field conditions may read: the facts', and the versions of the law
+        self.field_values = {**self.enums, LAW_VERSION: [v.id for v in self.versions]}
+        schema = conditions.Schema(self.field_types, self.field_values, self.params)
         self.met: dict[str, conditions.Condition] = {}
         self.unmet: dict[str, conditions.Condition] = {}
         self.reads: dict[str, list[str]] = {}  # per criterion: its `reads`, and the selecting facts if it reads the version

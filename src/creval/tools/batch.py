@@ -76,6 +76,7 @@ def read_lines(stream: IO[bytes], limit: int = MAX_LINE_BYTES) -> Iterator[Line]
                 part = stream.readline(_READ)
                 size += len(part)
                 if not part or part.endswith(b"\n"):
+                    size -= part.endswith(b"\n")  # the limit counts the line, not its newline
                     break
             yield number, None, f"line is {size:,} bytes; the limit is {limit:,}"
             continue

@@ -88,7 +88,7 @@ def _domains(test, names: list[str], conds: list) -> list[list[Any]]:
     for name in names:
         kind = types[name]
         if kind == "enum":
-            values = list(test.enums[name])
+            values = list(test.field_values[name])
         elif kind in pools:
             values = pools[kind]
         else:  # states and treaty statuses: the literals named, and two values named by none

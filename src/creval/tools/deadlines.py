@@ -43,7 +43,7 @@ def collect(book, paths: list[str], as_of: date | None = None, tests: list[str] 
             lang: str = "en") -> tuple[list[Deadline], list[str]]:
     """The deadlines of every valid scenario, sorted; and one line per invalid input."""
     from creval.engine.evaluate import Evaluator
-    from creval.input.loader import load_paths
+    from creval.input.loader import load_paths, unexpected
     from creval.input.scenario import matter_facts
 
     from creval.tools import selection
@@ -63,7 +63,11 @@ def collect(book, paths: list[str], as_of: date | None = None, tests: list[str] 
                 skipped += 1
             continue
         ran += 1
-        result = evaluator.scenario(loaded.scenario, loaded.file, tests, lang)
+        try:
+            result = evaluator.scenario(loaded.scenario, loaded.file, tests, lang)
+        except Exception as exc:  # a bug met on one scenario: it gets its line, the others their dates
+            errors.append(str(unexpected(loaded.file, exc, lang)))
+            continue
         errors.extend(f"{loaded.file}: {e}" for e in result.errors)
         facts = matter_facts(loaded.scenario)
         for r in result.results:

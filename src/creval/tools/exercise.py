@@ -42,7 +42,7 @@ from typing import Any, Callable, Iterator, Optional
 from creval import __version__
 from creval.engine.evaluate import Evaluator, ScenarioResult, TestResult
 from creval.output.i18n import t
-from creval.input.loader import InputError, Refused, StopOnInput, line_of, load_paths, read_document
+from creval.input.loader import InputError, Refused, StopOnInput, line_of, load_paths, read_document, unexpected
 from creval.law.rulebook import RuleBook
 from creval.input.scenario import matter_facts
 from creval.input.yamlcache import read_regular
@@ -116,7 +116,11 @@ def load_pack(book: RuleBook, paths: list[str], lang: str = "en") -> list[Card]:
         if loaded.errors:
             errors.extend(str(e) for e in loaded.errors)
             continue
-        result = evaluator.scenario(loaded.scenario, loaded.file, None, lang)
+        try:
+            result = evaluator.scenario(loaded.scenario, loaded.file, None, lang)
+        except Exception as exc:  # a bug met on one scenario: named with the others' errors
+            errors.append(str(unexpected(loaded.file, exc, lang)))
+            continue
         if result.errors:
             errors.extend(f"{loaded.file}: {e}" for e in result.errors)
             continue
