@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 import jinja2
+from markupsafe import Markup, escape
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
@@ -24,6 +25,17 @@ HERE = Path(__file__).parent
 
 # autoescaped: everything a user typed is escaped in every page and fragment
 templates = Jinja2Templates(env=jinja2.Environment(loader=jinja2.FileSystemLoader(str(HERE / "templates")), autoescape=True))
+
+
+def _ticks(text: str) -> Markup:
+    """Rule and memo texts mark fact names `like this` (Markdown): shown as code, the rest escaped."""
+    parts = str(text).split("`")
+    if len(parts) % 2 == 0:  # an unpaired backtick: plain text
+        return escape(text)
+    return Markup("").join(escape(p) if i % 2 == 0 else Markup("<code>") + escape(p) + Markup("</code>") for i, p in enumerate(parts))
+
+
+templates.env.filters["ticks"] = _ticks
 
 
 def lang_of(request: Request) -> str:
