@@ -36,11 +36,13 @@ class Server:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> "Server":
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "creval", "--rules", str(self.rules), "serve", "--port", str(self.port), "--db", str(self.db)],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        log = self.db.with_suffix(".log")
+        with log.open("a") as errors:  # a file, not a pipe: nobody drains it while the tests run
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "creval", "--rules", str(self.rules), "serve", "--port", str(self.port), "--db", str(self.db)],
+                stdout=subprocess.PIPE, stderr=errors, text=True)
         first = self.process.stdout.readline()
-        assert f"{self.url}/" in first, first + self.process.stderr.read()
+        assert f"{self.url}/" in first, first + log.read_text()
         deadline = time.monotonic() + 20
         while True:
             try:

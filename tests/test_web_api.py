@@ -166,8 +166,6 @@ def test_case_form_is_generated_from_the_rule_files_facts(client):
 
 
 def test_forms_need_the_csrf_token_and_cookies_are_httponly_samesite(client):
-    page = client.get("/case/hague-abduction-return")
-    cookie = page.headers["set-cookie"] if "set-cookie" in page.headers else ""
     fresh = TestClient(client.app)
     first = fresh.get("/")
     header = first.headers["set-cookie"].lower()
@@ -175,7 +173,11 @@ def test_forms_need_the_csrf_token_and_cookies_are_httponly_samesite(client):
     assert first.headers["content-security-policy"].startswith("default-src 'self'")
     assert fresh.post("/case/hague-abduction-return", data={"id": "x"}).status_code == 403
     assert fresh.post("/case/hague-abduction-return", data={"id": "x", "csrf": "0" * 64}).status_code == 403
-    del cookie
+    token = csrf(fresh.get("/case/hague-abduction-return").text)
+    other = TestClient(client.app)  # another browser: its own session, so the token is not its own
+    other.get("/")
+    assert other.post("/case/hague-abduction-return", data={"id": "x", "csrf": token}).status_code == 403
+    assert fresh.post("/case/hague-abduction-return", data={"id": "x", "csrf": token}).status_code == 200
 
 
 def test_typed_text_is_escaped_and_bad_values_named_at_their_field(client):
@@ -258,3 +260,28 @@ def test_classroom_keys_and_privacy(client):
     csv_text = trainer.get(f"/class/{code}/trainer/export.csv").text
     assert csv_text.splitlines()[0] == "session,trainee,scenario,test,answer,engine_outcome,correct,answered_at"
     assert f"{code},Aigerim <i>," in csv_text and "not-prohibited" in csv_text
+
+
+def test_the_downloaded_yaml_keeps_awkward_text_as_typed(client):
+    from creval.input.loader import parse_yaml
+
+    title = "NO: yes # not a comment\n'quoted' \"twice\" \\ {x} — Қазақша"
+    token = csrf(client.get("/case/conscription").text)
+    page = client.post("/case/conscription", data={"csrf": token, "id": "c.1_x", "title": title, "as_of": "2026-01-01",
+                                                   "f.citizenship": "no"})
+    doc = parse_yaml(client.get(str(page.url) + "/scenario.yaml").text)
+    assert doc["title"] == title.strip() and doc["facts"]["conscription"] == {"citizenship": "NO"}
+    assert str(doc["as_of"]) == "2026-01-01" and doc["id"] == "c.1_x"
+
+
+def test_an_uploaded_pack_is_refused_whole_when_one_file_is_bad(client):
+    trainer = TestClient(client.app)
+    token = csrf(trainer.get("/class").text)
+    good = [("pack_files", (p.name, p.read_bytes(), "application/yaml")) for p in sorted((REPO / "scenarios" / "parole").glob("*.yaml"))[:2]]
+    bad = ("pack_files", ("broken.yaml", b"id: b\nfacts:\n  parole:\n    term: {years: -1}\n", "application/yaml"))
+    refused = trainer.post("/class/open", data={"csrf": token}, files=good + [bad])
+    assert refused.status_code == 422 and "broken.yaml:4: facts.parole.term.years" in html.unescape(refused.text)
+    again = trainer.post("/class/open", data={"csrf": token}, files=good + [good[0]])
+    assert again.status_code == 422 and "is used by another file" in again.text
+    opened = trainer.post("/class/open", data={"csrf": token}, files=good)
+    assert opened.status_code == 200 and opened.text.count('class="card question"') == 2
