@@ -285,3 +285,15 @@ def test_an_uploaded_pack_is_refused_whole_when_one_file_is_bad(client):
     assert again.status_code == 422 and "is used by another file" in again.text
     opened = trainer.post("/class/open", data={"csrf": token}, files=good)
     assert opened.status_code == 200 and opened.text.count('class="card question"') == 2
+
+
+def test_fields_added_to_results_later_are_shown_as_they_are(client, monkeypatch):
+    from creval.engine.evaluate import TestResult
+
+    plain = TestResult.to_json
+    monkeypatch.setattr(TestResult, "to_json", lambda self: {**plain(self), "law_version": "2025-07-01", "novel_field": [1, 2]})
+    token = csrf(client.get("/case/conscription?lang=ru").text)
+    page = client.post("/case/conscription", data={"csrf": token, "id": "c2", "as_of": "2026-01-01", "f.sex": "female"})
+    assert page.status_code == 200
+    assert "Применённая редакция закона" in page.text and "2025-07-01" in page.text
+    assert "novel_field" in page.text and "[1, 2]" in page.text

@@ -129,7 +129,10 @@ def _evaluated(request: Request, token: str):
 
 @router.get("/case/r/{token}")
 async def case_result(request: Request, token: str):
-    found = _evaluated(request, token)
+    try:
+        found = _evaluated(request, token)
+    except BadInput as exc:  # a case saved under other rule files that no longer accept it
+        return render(request, "error.html", {"message": str(exc)}, 422)
     if found is None:
         return _not_found(request)
     doc, test_id, result = found
@@ -144,11 +147,15 @@ async def case_result(request: Request, token: str):
         shown.append({"r": r, "test": test, "questions": questions, "extra": extra,
                       "expected": result.expected.get(r.test)})
     points = _timeline(book, doc, result, lang)
+    whole = result.to_json()
+    extra = {k: v for k, v in whole.items() if k not in _SCENARIO_SHOWN}  # fields added later, shown as they are
     return render(request, "case_result.html", {
-        "token": token, "doc": doc, "result": result, "shown": shown, "test_id": test_id,
+        "token": token, "doc": doc, "result": result, "shown": shown, "test_id": test_id, "extra": extra,
         "timeline": svg(points, t("web.timeline.title", lang)), "points": [p for p in points if p.number]}, lang=lang)
 
 
+_SCENARIO_SHOWN = {"scenario", "file", "as_of", "creval", "rules_digest", "results", "expected", "mismatches", "title",
+                   "errors", "scenario_digest", "lang"}
 _SHOWN = {"test", "outcome", "criteria", "missing", "dates", "sources", "caveats", "title", "explanation",
           "assessed_on", "details", "notes", "assumptions"}
 
@@ -189,7 +196,10 @@ async def case_yaml(request: Request, token: str):
 
 @router.get("/case/r/{token}/memo.md")
 async def case_memo(request: Request, token: str):
-    found = _evaluated(request, token)
+    try:
+        found = _evaluated(request, token)
+    except BadInput as exc:
+        return render(request, "error.html", {"message": str(exc)}, 422)
     if found is None:
         return _not_found(request)
     doc, _, result = found
