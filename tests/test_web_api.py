@@ -297,3 +297,21 @@ def test_fields_added_to_results_later_are_shown_as_they_are(client, monkeypatch
     assert page.status_code == 200
     assert "Применённая редакция закона" in page.text and "2025-07-01" in page.text
     assert "novel_field" in page.text and "[1, 2]" in page.text
+
+
+# --- the command -----------------------------------------------------------------------------
+
+
+def test_the_cli_imports_no_web_module_until_serve_runs():
+    import subprocess
+    import sys
+
+    code = "import sys, creval.cli; print(sorted(m for m in ('fastapi', 'uvicorn', 'jinja2', 'starlette') if m in sys.modules))"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip() == "[]"
+
+
+def test_serve_refuses_an_address_it_cannot_bind_with_one_line(tmp_path):
+    result = cli_run("serve", "--host", "203.0.113.7", "--port", "1", "--db", str(tmp_path / "s.sqlite3"))
+    assert result.exit_code == 2
+    assert result.stderr.startswith("creval: 203.0.113.7:1: ") and len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.stderr
