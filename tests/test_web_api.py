@@ -291,12 +291,13 @@ def test_fields_added_to_results_later_are_shown_as_they_are(client, monkeypatch
     from creval.engine.evaluate import TestResult
 
     plain = TestResult.to_json
-    monkeypatch.setattr(TestResult, "to_json", lambda self: {**plain(self), "law_version": "2025-07-01", "novel_field": [1, 2]})
+    version = {"id": "v2025", "title": "As amended in 2025", "from": "2025-07-01", "until": None, "confidence": "LIKELY", "sources": ["Law X, Art 1"]}
+    monkeypatch.setattr(TestResult, "to_json", lambda self: {**plain(self), "law_version": version, "novel_field": [1, 2], "empty": None})
     token = csrf(client.get("/case/conscription?lang=ru").text)
     page = client.post("/case/conscription", data={"csrf": token, "id": "c2", "as_of": "2026-01-01", "f.sex": "female"})
     assert page.status_code == 200
-    assert "Применённая редакция закона" in page.text and "2025-07-01" in page.text
-    assert "novel_field" in page.text and "[1, 2]" in page.text
+    assert "Применённая редакция закона" in page.text and "с 2025-07-01 по …" in page.text and "Law X, Art 1" in page.text
+    assert "novel_field" in page.text and "[1, 2]" in page.text and "<dt>empty</dt>" not in page.text
 
 
 # --- the command -----------------------------------------------------------------------------

@@ -143,12 +143,12 @@ async def case_result(request: Request, token: str):
         test = book.tests[r.test]
         questions = [(m, test.rule.facts[m].question.get(lang) if test.rule.facts[m].question else test.rule.facts[m].title.get(lang))
                      for m in r.missing]
-        extra = {k: v for k, v in rj.items() if k not in _SHOWN}  # fields added to results later, shown as they are
-        shown.append({"r": r, "test": test, "questions": questions, "extra": extra,
+        extra = {k: v for k, v in rj.items() if k not in _SHOWN and v not in (None, "", [], {})}  # fields added later, shown as they are
+        shown.append({"r": r, "json": rj, "test": test, "questions": questions, "extra": extra,
                       "expected": result.expected.get(r.test)})
     points = _timeline(book, doc, result, lang)
     whole = result.to_json()
-    extra = {k: v for k, v in whole.items() if k not in _SCENARIO_SHOWN}  # fields added later, shown as they are
+    extra = {k: v for k, v in whole.items() if k not in _SCENARIO_SHOWN and v not in (None, "", [], {})}
     return render(request, "case_result.html", {
         "token": token, "doc": doc, "result": result, "shown": shown, "test_id": test_id, "extra": extra,
         "timeline": svg(points, t("web.timeline.title", lang)), "points": [p for p in points if p.number]}, lang=lang)
@@ -157,7 +157,7 @@ async def case_result(request: Request, token: str):
 _SCENARIO_SHOWN = {"scenario", "file", "as_of", "creval", "rules_digest", "results", "expected", "mismatches", "title",
                    "errors", "scenario_digest", "lang"}
 _SHOWN = {"test", "outcome", "criteria", "missing", "dates", "sources", "caveats", "title", "explanation",
-          "assessed_on", "details", "notes", "assumptions"}
+          "assessed_on", "details", "notes", "assumptions", "law_version"}
 
 
 def _timeline(book, doc: dict, result, lang: str) -> list[Point]:
