@@ -316,3 +316,23 @@ def test_serve_refuses_an_address_it_cannot_bind_with_one_line(tmp_path):
     assert result.exit_code == 2
     assert result.stderr.startswith("creval: 203.0.113.7:1: ") and len(result.stderr.strip().splitlines()) == 1
     assert "Traceback" not in result.stderr
+
+
+def test_state_is_bounded_whatever_clients_send(tmp_path, monkeypatch):
+    from creval.web import classroom
+    from creval.web.store import Store
+
+    store = Store(tmp_path / "s.sqlite3", max_cases=10)
+    tokens = [store.save_case({"id": f"c{i}", "facts": {}}, None) for i in range(2000)]
+    assert store.db.execute("SELECT count(*) FROM cases").fetchone()[0] <= 1010
+    assert store.case(tokens[0]) is None and store.case(tokens[-1])[0]["id"] == "c1999"
+
+    monkeypatch.setattr(classroom, "MAX_TRAINEES", 2)
+    with TestClient(create_app(tmp_path / "t.sqlite3", RULES)) as c:
+        opened = c.post("/class/open", data={"csrf": csrf(c.get("/class").text), "pack": "military"})
+        code = re.search(r'data-code="([A-Z0-9]+)"', opened.text).group(1)
+        for i, status in enumerate([200, 200, 422]):
+            person = TestClient(c.app)
+            page = person.post("/class/join", data={"csrf": csrf(person.get("/class").text), "code": code, "name": f"p{i}"})
+            assert page.status_code == status
+        assert "(2" in page.text

@@ -30,6 +30,7 @@ from creval.web.store import Session, check_key
 router = APIRouter(prefix="/class", include_in_schema=False)
 MAX_NAME = 60
 MAX_PACK_FILES = 200
+MAX_TRAINEES = 500  # per session: a classroom, not a crowd
 
 
 def packs_folder() -> Path:
@@ -205,7 +206,8 @@ async def join(request: Request):
     code = str(form.get("code", "")).strip().upper()
     name = " ".join(str(form.get("name", "")).split())[:MAX_NAME]
     session = store.session(code) if code.isalnum() else None
-    error = t("web.class.no_session", lang) if session is None else t("web.class.no_name", lang) if not name else None
+    error = (t("web.class.no_session", lang) if session is None else t("web.class.no_name", lang) if not name
+             else t("web.class.full", lang, max=MAX_TRAINEES) if store.count_trainees(session.code) >= MAX_TRAINEES else None)
     if error:
         return render(request, "class_home.html", {"packs": pack_sizes(), "join_error": error,
                                                     "join_name": name, "join_code": code}, 422)

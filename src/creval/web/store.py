@@ -32,6 +32,7 @@ CREATE TABLE IF NOT EXISTS answers (
 CREATE TABLE IF NOT EXISTS reveals (code TEXT NOT NULL, question TEXT NOT NULL, PRIMARY KEY (code, question));
 """
 
+MAX_CASES = 100_000  # cases kept; the oldest go first (a case is a page of facts: tens of MB at most)
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud in a classroom
 CODE_LENGTH = 6
 
@@ -57,8 +58,8 @@ class Trainee:
 
 
 class Store:
-    def __init__(self, path: Path):
-        self.path = path
+    def __init__(self, path: Path, max_cases: int = MAX_CASES):
+        self.path, self.max_cases = path, max_cases
         path.parent.mkdir(parents=True, exist_ok=True)
         self.db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
         self.db.execute("PRAGMA journal_mode=WAL")
@@ -84,7 +85,9 @@ class Store:
 
     def save_case(self, doc: dict, test: Optional[str]) -> str:
         token = secrets.token_urlsafe(16)
-        self.db.execute("INSERT INTO cases VALUES (?, ?, ?, ?)", (token, test, json.dumps(doc, ensure_ascii=False), time.time()))
+        cur = self.db.execute("INSERT INTO cases VALUES (?, ?, ?, ?)", (token, test, json.dumps(doc, ensure_ascii=False), time.time()))
+        if cur.lastrowid % 1000 == 0:  # now and then, forget the oldest beyond the bound
+            self.db.execute("DELETE FROM cases WHERE rowid <= ?", (cur.lastrowid - self.max_cases,))
         return token
 
     def case(self, token: str) -> Optional[tuple[dict, Optional[str]]]:
@@ -122,6 +125,9 @@ class Store:
         row = self.db.execute("SELECT id, code, name FROM trainees WHERE token_hash = ? AND code = ?",
                               (digest(token), code)).fetchone()
         return Trainee(*row) if row else None
+
+    def count_trainees(self, code: str) -> int:
+        return self.db.execute("SELECT count(*) FROM trainees WHERE code = ?", (code,)).fetchone()[0]
 
     def trainees(self, code: str) -> list[Trainee]:
         rows = self.db.execute("SELECT id, code, name FROM trainees WHERE code = ? ORDER BY id", (code,))
