@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
-import os
+from datetime import datetime, timezone
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
@@ -379,8 +379,6 @@ async def export(request: Request, code: str):
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["session", "trainee", "scenario", "test", "answer", "engine_outcome", "correct", "answered_at"])
-    from datetime import datetime, timezone
-
     for _, name, qid, choice, at in request.app.state.store.answers(session.code):
         q = questions.get(qid)
         if q is None:
