@@ -512,6 +512,45 @@ def completion(shell: Shell = typer.Argument(..., case_sensitive=False, help="ba
     typer.echo(get_completion_script(prog_name="creval", complete_var=COMPLETE_VAR, shell=shell.value))
 
 
+@app.command()
+def serve(host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (0.0.0.0 opens it to a classroom network)."),
+          port: int = typer.Option(8000, "--port", min=0, max=65535, help="Port to listen on (0: any free port)."),
+          db: Optional[Path] = typer.Option(None, "--db", help="The SQLite file that keeps cases and classroom sessions (default: ~/.local/share/creval/serve.sqlite3)."),
+          lang: Lang = LangOpt):
+    """Start the web server: a case page, a classroom and a JSON API under /api/v1 (OpenAPI at /docs)."""
+    import socket
+    import sqlite3
+
+    try:
+        import uvicorn
+
+        from creval.web.app import create_app, default_db
+    except ImportError as exc:
+        raise fail(_t("serve.missing", lang.value, module=exc.name or str(exc))) from None
+    db = (db or default_db()).expanduser().resolve()
+    _book()  # a bad rule file is reported here, as by every command
+    try:
+        web_app = create_app(db, _State.rules)
+    except (sqlite3.Error, OSError) as exc:
+        raise fail(_t("serve.db_error", lang.value, db=str(db), reason=str(exc))) from None
+    # bind first, so that the address printed is the one listened on (port 0: the one chosen)
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        raise fail(f"{host}:{port}: {exc.strerror or exc}") from None
+    bound = sock.getsockname()[1]
+    shown = f"[{host}]" if ":" in host else host
+    echo(_t("serve.listening", lang.value, url=f"http://{shown}:{bound}/", db=str(db)))
+    if host not in ("127.0.0.1", "::1", "localhost"):
+        echo(_t("serve.open_network", lang.value, host=host), err=True)
+    sys.stdout.flush()
+    config = uvicorn.Config(web_app, log_level="warning", access_log=False)
+    uvicorn.Server(config).run(sockets=[sock])
+
+
 def main() -> None:
     if os.environ.get(COMPLETE_VAR):
         # typer registers its bash, zsh and fish completers only with add_completion=True

@@ -144,12 +144,18 @@ def read_document(path: Path) -> Any:
         raise Refused(Msg("input.too_big", size=f"{size:,}", limit=f"{MAX_FILE_BYTES:,}"))
     with path.open("rb") as handle:
         data = handle.read(MAX_FILE_BYTES + 1)
-    if len(data) > MAX_FILE_BYTES:  # grew after stat
+    return parse_document(data, path.suffix)
+
+
+def parse_document(data: bytes, suffix: str) -> Any:
+    """The bytes of a scenario document parsed as JSON (`suffix` ".json") or YAML, with the
+    same limits as a file: `creval serve` reads uploads and request bodies through here."""
+    if len(data) > MAX_FILE_BYTES:  # a file that grew after stat, or a body over the limit
         raise Refused(Msg("input.over_limit", limit=f"{MAX_FILE_BYTES:,}"))
     if b"\0" in data:
         raise Refused(Msg("input.binary"))
     text = decode_utf8(data)
-    if path.suffix == ".json":
+    if suffix == ".json":
         return parse_json(text)
     return parse_yaml(text)
 

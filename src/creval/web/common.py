@@ -1,0 +1,180 @@
+"""What every page shares: the language, the templates, the CSRF token, the body limit and
+the security headers."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from typing import Any, Optional
+
+import jinja2
+from markupsafe import Markup, escape
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from creval.input.loader import MAX_FILE_BYTES
+from creval.output.i18n import messages, outcome_label, t
+from creval.web.service import LANGS
+
+MAX_BODY = MAX_FILE_BYTES  # the loader's bound on a scenario file bounds every request body
+SESSION_COOKIE = "creval_sid"
+LANG_COOKIE = "creval_lang"
+HERE = Path(__file__).parent
+
+# autoescaped: everything a user typed is escaped in every page and fragment
+templates = Jinja2Templates(env=jinja2.Environment(loader=jinja2.FileSystemLoader(str(HERE / "templates")), autoescape=True))
+
+
+def _ticks(text: str) -> Markup:
+    """Rule and memo texts mark fact names `like this` (Markdown): shown as code, the rest escaped."""
+    parts = str(text).split("`")
+    if len(parts) % 2 == 0:  # an unpaired backtick: plain text
+        return escape(text)
+    return Markup("").join(escape(p) if i % 2 == 0 else Markup("<code>") + escape(p) + Markup("</code>") for i, p in enumerate(parts))
+
+
+templates.env.filters["ticks"] = _ticks
+
+
+def lang_of(request: Request) -> str:
+    """?lang= first, then the cookie, then the browser's languages, then English."""
+    wanted = request.query_params.get("lang") or request.cookies.get(LANG_COOKIE)
+    if wanted in LANGS:
+        return wanted
+    for part in request.headers.get("accept-language", "").split(","):
+        code = part.split(";")[0].strip()[:2].lower()
+        if code in LANGS:
+            return code
+    return "en"
+
+
+def session_id(request: Request) -> tuple[str, bool]:
+    """The browser's session id (random, in an HttpOnly cookie) and whether it is new."""
+    sid = request.cookies.get(SESSION_COOKIE, "")
+    if len(sid) == 32 and sid.isalnum():
+        return sid, False
+    sid = getattr(request.state, "new_sid", None) or secrets.token_hex(16)
+    request.state.new_sid = sid
+    return sid, True
+
+
+def csrf_token(request: Request) -> str:
+    sid, _ = session_id(request)
+    return request.app.state.store.sign("csrf:" + sid)
+
+
+async def form_with_csrf(request: Request):
+    """The posted form, or None when its CSRF token does not match the browser's session."""
+    form = await request.form()
+    sid = request.cookies.get(SESSION_COOKIE, "")
+    sent = form.get("csrf")
+    if not sid or not isinstance(sent, str) or not secrets.compare_digest(sent, request.app.state.store.sign("csrf:" + sid)):
+        return None
+    return form
+
+
+def set_cookie(response, name: str, value: str, path: str = "/", max_age: int = 60 * 60 * 24 * 30) -> None:
+    response.set_cookie(name, value, max_age=max_age, path=path, httponly=True, samesite="lax")
+
+
+def render(request: Request, name: str, context: dict[str, Any], status: int = 200, lang: Optional[str] = None) -> HTMLResponse:
+    lang = lang or lang_of(request)
+    context = {
+        "request": request, "lang": lang, "langs": LANGS, "csrf": csrf_token(request),
+        "_": lambda key, **values: t(key, lang, **values),
+        "outcome_label": lambda code: outcome_label("", code, lang),
+        "field_label": lambda name: t(f"web.field.{name}", lang) if f"web.field.{name}" in messages() else name,
+        **context,
+    }
+    response = templates.TemplateResponse(request, name, context, status_code=status)
+    finish(request, response, lang)
+    return response
+
+
+def finish(request: Request, response, lang: Optional[str] = None) -> None:
+    """Cookies every page response carries: the session id when new, the language when chosen."""
+    sid, new = session_id(request)
+    if new:
+        set_cookie(response, SESSION_COOKIE, sid)
+    if request.query_params.get("lang") in LANGS:
+        set_cookie(response, LANG_COOKIE, request.query_params["lang"])
+
+
+class BodyLimit:
+    """413 for a body over MAX_BODY: at once when Content-Length says so, else when the count passes it."""
+
+    def __init__(self, app: ASGIApp, limit: int = MAX_BODY):
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        declared = dict(scope["headers"]).get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
+            return await _too_large(send, self.limit)
+        seen = 0
+        started = False
+
+        async def counted() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.limit:
+                    raise _TooLarge()
+            return message
+
+        async def watched(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, counted, watched)
+        except _TooLarge:
+            if not started:
+                await _too_large(send, self.limit)
+
+
+class _TooLarge(Exception):
+    pass
+
+
+async def _too_large(send: Send, limit: int) -> None:
+    import json
+
+    body = json.dumps({"detail": t("web.error.too_large", "en", limit=f"{limit:,}")}).encode()
+    await send({"type": "http.response.start", "status": 413,
+                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
+                            (b"connection", b"close")]})
+    await send({"type": "http.response.body", "body": body})
+
+
+CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+       "form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+
+
+class SecurityHeaders:
+    """No framing, no sniffing, no scripts or styles from elsewhere (the OpenAPI page at /docs,
+    which loads its viewer from a CDN, is left without the policy)."""
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        docs = scope["path"].startswith(("/docs", "/redoc"))
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                headers += [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"same-origin")]
+                if not docs:
+                    headers += [(b"x-frame-options", b"DENY"), (b"content-security-policy", CSP.encode())]
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, with_headers)

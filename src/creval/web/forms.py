@@ -1,0 +1,133 @@
+"""The case form: fields generated from a rule file's facts, and a scenario document from
+what was typed. Nothing is checked here: the document goes through the CLI's loader, so a
+wrong value gets the CLI's message, naming its field."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Optional
+
+from creval.law.rulebook import Bound, Test
+from creval.output.i18n import messages, t
+
+TERM_PARTS = ("years", "months", "days")
+_INT = re.compile(r"-?\d{1,9}")
+_ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+@dataclass
+class Field:
+    name: str
+    type: str  # date, state, bool, enum, int, term
+    title: str
+    question: str
+    choices: list[tuple[str, str]] = field(default_factory=list)  # (code, label) for enum and bool
+    low: Optional[int] = None
+    high: Optional[int] = None
+    value: Any = None  # the value shown: text, or a dict of term parts
+    error: str = ""
+
+
+def enum_label(fact: str, value: str, lang: str) -> str:
+    key = f"enum.{fact}.{value}"
+    return t(key, lang) if key in messages() else value
+
+
+def fields(test: Test, lang: str, values: Optional[dict] = None) -> list[Field]:
+    """One field per fact of the test, in the rule file's order, filled with `values`."""
+    out = []
+    for name, spec in test.rule.facts.items():
+        f = Field(name, spec.type, spec.title.get(lang), spec.question.get(lang) if spec.question else spec.title.get(lang))
+        if spec.type == "enum":
+            f.choices = [(v, enum_label(name, v, lang)) for v in spec.values or []]
+        elif spec.type == "bool":
+            f.choices = [("true", t("value.true", lang)), ("false", t("value.false", lang))]
+        for bound, attr in ((spec.min, "low"), (spec.max, "high")):
+            setattr(f, attr, test.params[bound.param] if isinstance(bound, Bound) else bound)
+        value = (values or {}).get(name)
+        if isinstance(value, bool):
+            value = "true" if value else "false"
+        f.value = value
+        out.append(f)
+    return out
+
+
+def _text(form, key: str) -> str:
+    value = form.get(key)
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _int_or_text(text: str) -> Any:
+    return int(text) if _INT.fullmatch(text) else text  # not a number: the model names the field
+
+
+def fact_values(test: Test, form) -> dict[str, Any]:
+    """The facts typed into the form; a blank field is unknown and left out."""
+    facts: dict[str, Any] = {}
+    for name, spec in test.rule.facts.items():
+        key = f"f.{name}"
+        if spec.type == "term":
+            parts = {p: _text(form, f"{key}.{p}") for p in TERM_PARTS}
+            if any(parts.values()):
+                facts[name] = {p: _int_or_text(v) if v else 0 for p, v in parts.items()}
+            continue
+        text = _text(form, key)
+        if not text:
+            continue
+        if spec.type == "bool":
+            facts[name] = {"true": True, "false": False}.get(text, text)
+        elif spec.type == "int":
+            facts[name] = _int_or_text(text)
+        elif spec.type == "state":
+            facts[name] = text.upper()
+        else:
+            facts[name] = text
+    return facts
+
+
+def scenario_doc(test: Test, form, today: date) -> dict:
+    """A scenario document (as a scenario file holds it) for one test's matter."""
+    doc: dict[str, Any] = {"id": _text(form, "id") or f"{test.id}-case"}
+    title = _text(form, "title")
+    if title:
+        doc["title"] = title
+    doc["as_of"] = _text(form, "as_of") or today.isoformat()
+    narrative = _text(form, "narrative")
+    if narrative:
+        doc["narrative"] = narrative
+    doc["facts"] = {test.matter: fact_values(test, form)}
+    return doc
+
+
+def _scalar(value: Any) -> str:
+    """One YAML value: text double-quoted (so NO stays Norway and no text becomes a tag), ISO dates plain."""
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {_scalar(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, str) and _ISO.fullmatch(value):
+        return value
+    return json.dumps(value, ensure_ascii=False)
+
+
+def as_yaml(doc: dict, comment: str = "") -> str:
+    """A scenario document as a YAML file that `creval check` reads back unchanged."""
+    lines = [f"# {line}" for line in comment.splitlines()]
+    for key in ("id", "title", "as_of", "narrative"):
+        if key in doc and doc[key] is not None:
+            lines.append(f"{key}: {_scalar(doc[key])}")
+    lines.append("facts:")
+    for matter, facts in (doc.get("facts") or {}).items():
+        facts = {k: v for k, v in (facts or {}).items() if v is not None}
+        lines.append(f"  {matter}:" + ("" if facts else " {}"))
+        lines += [f"    {name}: {_scalar(value)}" for name, value in facts.items()]
+    if doc.get("expected"):
+        lines.append("expected:")
+        lines += [f"  {test}: {_scalar(outcome)}" for test, outcome in doc["expected"].items()]
+    return "\n".join(lines) + "\n"
+
+
+def canonical(scenario) -> dict:
+    """A validated scenario as a plain document (unknown facts left out): what is stored."""
+    return scenario.model_dump(mode="json", exclude_none=True)

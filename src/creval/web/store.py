@@ -1,0 +1,160 @@
+"""Everything `creval serve` keeps, in one SQLite file (stdlib sqlite3): a restart loses nothing.
+
+Tables: `meta` (the secret that signs CSRF tokens), `cases` (scenarios entered on the case
+page, by an unguessable token), `sessions` (classrooms: the pack's validated scenarios and the
+trainer key's hash), `trainees`, `answers`, `reveals`. Keys and trainee tokens are stored only
+as SHA-256 hashes. All access happens on the server's event-loop thread.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import secrets
+import sqlite3
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS cases (token TEXT PRIMARY KEY, test TEXT, doc TEXT NOT NULL, created REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS sessions (
+    code TEXT PRIMARY KEY, trainer_hash TEXT NOT NULL, pack TEXT NOT NULL, docs TEXT NOT NULL, created REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS trainees (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, code TEXT NOT NULL REFERENCES sessions(code),
+    name TEXT NOT NULL, token_hash TEXT NOT NULL UNIQUE, joined REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS answers (
+    trainee INTEGER NOT NULL REFERENCES trainees(id), question TEXT NOT NULL, answer TEXT NOT NULL,
+    at REAL NOT NULL, PRIMARY KEY (trainee, question));
+CREATE TABLE IF NOT EXISTS reveals (code TEXT NOT NULL, question TEXT NOT NULL, PRIMARY KEY (code, question));
+"""
+
+MAX_CASES = 100_000  # cases kept; the oldest go first (a case is a page of facts: tens of MB at most)
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud in a classroom
+CODE_LENGTH = 6
+
+
+def digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+@dataclass
+class Session:
+    code: str
+    trainer_hash: str
+    pack: str
+    docs: list[dict]
+    created: float
+
+
+@dataclass
+class Trainee:
+    id: int
+    code: str
+    name: str
+
+
+class Store:
+    def __init__(self, path: Path, max_cases: int = MAX_CASES):
+        self.path, self.max_cases = path, max_cases
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA foreign_keys=ON")
+        self.db.executescript(SCHEMA)
+        self.secret = self._secret()
+
+    def close(self) -> None:
+        self.db.close()
+
+    def _secret(self) -> str:
+        row = self.db.execute("SELECT value FROM meta WHERE key = 'secret'").fetchone()
+        if row:
+            return row[0]
+        value = secrets.token_hex(32)
+        self.db.execute("INSERT OR IGNORE INTO meta VALUES ('secret', ?)", (value,))
+        return self.db.execute("SELECT value FROM meta WHERE key = 'secret'").fetchone()[0]
+
+    def sign(self, text: str) -> str:
+        return hmac.new(self.secret.encode(), text.encode(), hashlib.sha256).hexdigest()
+
+    # -- cases --------------------------------------------------------------------------
+
+    def save_case(self, doc: dict, test: Optional[str]) -> str:
+        token = secrets.token_urlsafe(16)
+        cur = self.db.execute("INSERT INTO cases VALUES (?, ?, ?, ?)", (token, test, json.dumps(doc, ensure_ascii=False), time.time()))
+        if cur.lastrowid % 1000 == 0:  # now and then, forget the oldest beyond the bound
+            self.db.execute("DELETE FROM cases WHERE rowid <= ?", (cur.lastrowid - self.max_cases,))
+        return token
+
+    def case(self, token: str) -> Optional[tuple[dict, Optional[str]]]:
+        row = self.db.execute("SELECT doc, test FROM cases WHERE token = ?", (token,)).fetchone()
+        return (json.loads(row[0]), row[1]) if row else None
+
+    # -- classroom sessions ---------------------------------------------------------------
+
+    def open_session(self, pack: str, docs: list[dict]) -> tuple[str, str]:
+        """A new session: (join code, trainer key). Only the key's hash is kept."""
+        key = secrets.token_urlsafe(18)
+        while True:
+            code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+            try:
+                self.db.execute("INSERT INTO sessions VALUES (?, ?, ?, ?, ?)",
+                                (code, digest(key), pack, json.dumps(docs, ensure_ascii=False), time.time()))
+                return code, key
+            except sqlite3.IntegrityError:  # the code is taken: draw again
+                continue
+
+    def session(self, code: str) -> Optional[Session]:
+        row = self.db.execute("SELECT code, trainer_hash, pack, docs, created FROM sessions WHERE code = ?",
+                              (code.upper(),)).fetchone()
+        return Session(row[0], row[1], row[2], json.loads(row[3]), row[4]) if row else None
+
+    def join(self, code: str, name: str) -> tuple[Trainee, str]:
+        token = secrets.token_urlsafe(18)
+        cur = self.db.execute("INSERT INTO trainees (code, name, token_hash, joined) VALUES (?, ?, ?, ?)",
+                              (code, name, digest(token), time.time()))
+        return Trainee(cur.lastrowid, code, name), token
+
+    def trainee(self, code: str, token: Optional[str]) -> Optional[Trainee]:
+        if not token:
+            return None
+        row = self.db.execute("SELECT id, code, name FROM trainees WHERE token_hash = ? AND code = ?",
+                              (digest(token), code)).fetchone()
+        return Trainee(*row) if row else None
+
+    def count_trainees(self, code: str) -> int:
+        return self.db.execute("SELECT count(*) FROM trainees WHERE code = ?", (code,)).fetchone()[0]
+
+    def trainees(self, code: str) -> list[Trainee]:
+        rows = self.db.execute("SELECT id, code, name FROM trainees WHERE code = ? ORDER BY id", (code,))
+        return [Trainee(*row) for row in rows]
+
+    def answer(self, trainee: Trainee, question: str, answer: str) -> None:
+        self.db.execute("INSERT INTO answers VALUES (?, ?, ?, ?) ON CONFLICT (trainee, question) "
+                        "DO UPDATE SET answer = excluded.answer, at = excluded.at",
+                        (trainee.id, question, answer, time.time()))
+
+    def answers_of(self, trainee: Trainee) -> dict[str, str]:
+        rows = self.db.execute("SELECT question, answer FROM answers WHERE trainee = ?", (trainee.id,))
+        return dict(rows.fetchall())
+
+    def answers(self, code: str) -> list[tuple[int, str, str, str, float]]:
+        """Every answer of a session: (trainee id, trainee name, question, answer, time)."""
+        rows = self.db.execute(
+            "SELECT t.id, t.name, a.question, a.answer, a.at FROM answers a JOIN trainees t ON t.id = a.trainee "
+            "WHERE t.code = ? ORDER BY t.id, a.at", (code,))
+        return rows.fetchall()
+
+    def reveal(self, code: str, question: str) -> None:
+        self.db.execute("INSERT OR IGNORE INTO reveals VALUES (?, ?)", (code, question))
+
+    def revealed(self, code: str) -> set[str]:
+        return {row[0] for row in self.db.execute("SELECT question FROM reveals WHERE code = ?", (code,))}
+
+
+def check_key(session: Session, key: Optional[str]) -> bool:
+    return bool(key) and hmac.compare_digest(session.trainer_hash, digest(key))
