@@ -375,9 +375,40 @@ class TestWorkBan:
         ],
     )
     def test_ban_years_unknown(self, runner, activity, outcome, status, missing):
-        r = runner.run(WORK_BAN, {**COVERED, "sentence_completed": "2004-02-29", "activity_date": activity}, "2026-01-15")
+        # an offence before 2015: the article's 10-20 year range
+        r = runner.run(WORK_BAN, {**COVERED, "offence_date": "1999-03-10", "sentence_completed": "2004-02-29",
+                                  "activity_date": activity}, "2026-01-15")
         check(r, outcome, self.UNKNOWN_TERM, {"within-ban-period": status}, missing)
         assert "ban-ends" not in key_dates(r)
+        assert r.law_version["id"] == "cc-1997"
+
+    @pytest.mark.parametrize("activity, outcome, missing", [
+        ("2016-02-28", "not-banned", []),  # before the sentence is completed
+        ("2017-02-27", "banned", []),  # day before +1 year, the shortest term of Art 50(2)
+        ("2017-02-28", "undetermined", ["ban_years"]),
+        ("2070-01-01", "undetermined", ["ban_years"]),  # never not-banned: the ban may be for life
+    ])
+    def test_ban_years_unknown_under_the_2014_code(self, runner, activity, outcome, missing):
+        r = runner.run(WORK_BAN, {**COVERED, "offence_date": "2015-01-01", "sentence_completed": "2016-02-29",
+                                  "activity_date": activity}, "2026-01-15")
+        check(r, outcome, {"ban-ends-earliest": "2017-02-28", "ban-ends-latest": None}, missing=missing)
+        assert r.law_version["id"] == "cc-2014"
+
+    def test_the_day_before_2015_keeps_the_article_range(self, runner):
+        facts = {**COVERED, "sentence_completed": "2016-02-29", "activity_date": "2036-03-01"}
+        old = runner.run(WORK_BAN, {**facts, "offence_date": "2014-12-31"}, "2026-01-15")
+        check(old, "not-banned", {"ban-ends-latest": "2036-02-29", "law-change-cc-2014": "2015-01-01"})
+        new = runner.run(WORK_BAN, {**facts, "offence_date": "2015-01-01"}, "2026-01-15")
+        check(new, "undetermined", {"law-change-cc-2014": "2015-01-01"}, missing=["ban_years"])
+
+    def test_a_lifelong_ban_never_ends(self, runner):
+        r = runner.run(WORK_BAN, {**COVERED, "offence_date": "2016-01-01", "sentence_completed": "2020-06-15",
+                                  "ban_years": "life", "activity_date": "2090-01-01"}, "2026-01-15")
+        check(r, "banned", {"ban-ends": None, "ban-ends-latest": None}, {"within-ban-period": "met"})
+
+    def test_unknown_term_and_offence_date_are_both_missing(self, runner):
+        r = runner.run(WORK_BAN, {**COVERED, "sentence_completed": "2016-02-29", "activity_date": "2040-01-01"}, "2026-01-15")
+        check(r, "undetermined", missing=["offence_date", "ban_years"])
 
     @pytest.mark.parametrize(
         "years, ends",
@@ -393,7 +424,7 @@ class TestWorkBan:
 
     @pytest.mark.parametrize("as_of, outcome", [("2030-06-14", "banned"), ("2030-06-15", "undetermined")])
     def test_activity_date_falls_back_to_as_of(self, runner, as_of, outcome):
-        r = runner.run(WORK_BAN, {**COVERED, "sentence_completed": "2020-06-15"}, as_of)
+        r = runner.run(WORK_BAN, {**COVERED, "offence_date": "2012-01-01", "sentence_completed": "2020-06-15"}, as_of)
         check(r, outcome, {"ban-ends-earliest": "2030-06-15", "ban-ends-latest": "2040-06-15"},
               missing=["ban_years"] if outcome == "undetermined" else [])
         assert r.assessed_on == as_of
@@ -498,7 +529,7 @@ H = {**CUSTODY, "child_birth_date": "2010-01-01", "removal_date": "2016-04-01"} 
 C = {**MALE_CITIZEN, "birth_date": "2000-01-01"}
 A = {**FOREIGN_APPLICANT, "child_birth_date": "2015-01-01", "decision_date": "2023-01-01"}
 P = sentence("2022-01-31", 3, 7)
-W = {**COVERED, "sentence_completed": "2020-01-01", "ban_years": 12}
+W = {**COVERED, "offence_date": "2012-01-01", "sentence_completed": "2020-01-01", "ban_years": 12}
 
 
 def drop(facts, *names):

@@ -17,16 +17,16 @@ def load(matter: str, facts: dict, as_of: str = "2026-01-01"):
 BAN = {"offence_article": 120, "duty_to_educate": True, "sentence_completed": "2015-01-01"}
 
 
-@pytest.mark.parametrize("years", [10, 15, 20])
+@pytest.mark.parametrize("years", [1, 10, 15, 20, "life"])
 def test_ban_years_inside_the_range_is_valid(years):
     assert not load("work_ban", {**BAN, "ban_years": years}).errors
 
 
-@pytest.mark.parametrize("years", [9, 21, 0, -3])
+@pytest.mark.parametrize("years", [21, 0, -3])
 def test_ban_years_outside_the_range_cites_it(years):
     (error,) = load("work_ban", {**BAN, "ban_years": years}).errors
     assert error.field == "facts.work_ban.ban_years"
-    assert str(error.message) == f"{years} is outside the range the rule allows: 10 to 20"
+    assert str(error.message) == f"{years} is outside the range the rule allows: 1 to 20"
 
 
 def test_the_range_comes_from_the_rule_file(tmp_path):

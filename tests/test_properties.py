@@ -191,6 +191,9 @@ ALLOWED = {
     (PAROLE, "offence"): {("not-covered", "sentence-served")},
     # and an offence by a minor under the 2014 Code is not-covered once the sentence is not known to be served
     **{(PAROLE, f): {("sentence-served", "not-covered")} for f in ("sentence_start", "term", "credited_days")},
+    # work ban, offences before 2015: an unknown term is bounded by the article's 10-20 years (an
+    # assumption the result prints); a stated term outside it (5 years, life) governs instead.
+    (WORK_BAN, "ban_years"): {("banned", "not-banned"), ("not-banned", "banned")},
 }
 
 

@@ -87,8 +87,9 @@ def test_rule_file_matches_the_catalogue(test_id):
     assert {row.outcome for row in rule.outcome_table} == set(outcomes)
     assert [kd.event for kd in rule.key_dates] == events
     values = []
-    for param in bundled().tests[test_id].params.values():
-        values += param if isinstance(param, list) else [param]
+    test = bundled().tests[test_id]
+    for param in [*test.params.values(), *(p for v in test.versions for p in v.parameters.values())]:
+        values += param if isinstance(param, list) else [param]  # a version's thresholds count too
     for threshold in thresholds:
         assert threshold in values, f"{test_id}: threshold {threshold} is not a parameter of the rule file"
 

@@ -16,6 +16,8 @@ from typing import Annotated, Any, Literal, Optional, Union
 from pydantic import (
     AfterValidator,
     BaseModel,
+    PlainValidator,
+    WithJsonSchema,
     BeforeValidator,
     ConfigDict,
     Field,
@@ -135,9 +137,20 @@ def _fact_type(spec: FactSpec, params: dict) -> Any:
         number = Annotated[StrictInt, AfterValidator(partial(_in_legal_range, low=low, high=high))]
     else:
         number = Annotated[StrictInt, Field(ge=low, le=high)]
-    if spec.words:  # a number or one of the rule's words (a ban for `life`)
-        return Union[number, Literal[tuple(spec.words)]]
+    if spec.words:  # a number or one of the rule's words (a ban for `life`): one error, not one per branch
+        words = tuple(spec.words)
+        checked = partial(_number_or_word, words=words, low=low, high=high)
+        return Annotated[Union[int, str], PlainValidator(checked),
+                         WithJsonSchema({"anyOf": [{"type": "integer", "minimum": low, "maximum": high}, {"enum": list(words)}]})]
     return number
+
+
+def _number_or_word(value: Any, words: tuple, low: int | None, high: int | None) -> int | str:
+    if isinstance(value, str) and value in words:
+        return value
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(Msg("input.number_or_word", value=repr(value), words=", ".join(words)))
+    return _in_legal_range(value, low, high)
 
 
 def _in_legal_range(value: int, low: int | None, high: int | None) -> int:

@@ -213,6 +213,7 @@ class Test:
         self.version_fields = self._check_versions()
         self.field_types = self._field_types(tables)
         self.enums = {n: f.values for n, f in rule.facts.items() if f.type == "enum"}
+        self.enums.update((n, f.words) for n, f in rule.facts.items() if f.words)  # words are named like enum values
         # the values of every enumerated field conditions may read: the facts', and the versions of the law
         self.field_values = {**self.enums, LAW_VERSION: [v.id for v in self.versions]}
         schema = conditions.Schema(self.field_types, self.field_values, self.params)
