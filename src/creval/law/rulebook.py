@@ -436,7 +436,7 @@ def _load(path: Path, data: bytes, yaml: YAML, model: type[BaseModel]):
         errors = sorted(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")
         err = errors[0]
         key = ".".join(str(p) for p in err["loc"]) or "(top level)"
-        message = "unknown key" if err["type"] == "extra_forbidden" else err["msg"]
+        message = "unknown key" if err["type"] == "extra_forbidden" else err["msg"].removeprefix("Value error, ")
         raise RuleFileError(f"{path}: {key}: {message}") from None
 
 
