@@ -349,3 +349,22 @@ def test_json_codes_are_identical_in_every_language():
             changed += en["explanation"] != ru["explanation"]
             assert [c["source"] for c in en["criteria"]] == [c["source"] for c in ru["criteria"]]
     assert changed > 100
+
+
+@pytest.mark.parametrize("lang, words", [
+    ("en", ["Treaty tables", "UA: listed as a party in a source of 2022-12-01 [likely]",
+            "withdrawal in effect from 2023-12-29 [confirmed]", "UA-RU: starts as the two states' rows say",
+            "suspended from 2022-12-23 [confirmed]", "US: not a party: a source of 2022-02-02 does not list it"]),
+    ("ru", ["Таблицы договоров", "UA: назван участником в источнике от 2022-12-01 [вероятно]",
+            "выход вступил в силу 2023-12-29 [подтверждено]", "приостановлено с 2022-12-23 [подтверждено]"]),
+    ("kk", ["Шарттар кестелері", "UA: 2022-12-01 күнгі дереккөзде қатысушы ретінде аталған [ықтимал]",
+            "шығу 2023-12-29 күні күшіне енді [расталған]"]),
+])
+def test_rules_show_lists_every_treaty_row_with_its_source(run, lang, words):
+    result = run("rules", "show", "maintenance-recovery", "--lang", lang)
+    assert result.exit_code == 0
+    out = result.stdout
+    for word in words:
+        assert word in out, word
+    assert "Law of Ukraine No. 2783-IX of 1 Dec 2022" in out  # sources are citations, as written
+    assert "shared/" not in out and "legal-sources" not in out
