@@ -266,7 +266,7 @@ class Evaluator:
             assessed_on=(date_fact or as_of).isoformat(), details=details,
             notes=[_filled(parts, values, lang, enums) for parts in texts.notes],
             detail_titles=dict(texts.detail_titles),
-            sources_shown=list(texts.sources_shown) + [tr(s, lang) for s in row_sources],
+            sources_shown=list(texts.sources_shown) + [_row_source(s, lang) for s in row_sources],
             assumptions=version_assumption(test, derived.version, lang),
             law_version=_version_shown(test, derived.version, lang),
         )
@@ -311,6 +311,20 @@ def _mark_assumed(test: Test, result: TestResult) -> None:
         crit.assumed = [f for f in test.reads[crit.id] if f in assumed]
         if LAW_VERSION in assumed and crit.id in test.reads_version:
             crit.assumed.append(LAW_VERSION)
+
+
+_ROW_SOURCES: dict[tuple[str, str], str] = {}
+
+
+def _row_source(source: Any, lang: str) -> str:
+    """A treaty row's citation in `lang`, rendered once: the same rows recur in every result."""
+    key = (str(source), lang)
+    found = _ROW_SOURCES.get(key)
+    if found is None:
+        found = tr(source, lang)
+        if len(_ROW_SOURCES) < 10_000:
+            _ROW_SOURCES[key] = found
+    return found
 
 
 def _template_values(test: Test, derived: Derived) -> dict[str, Any]:
