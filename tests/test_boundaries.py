@@ -145,9 +145,8 @@ class TestHague:
         "removal, outcome, status, missing",
         [
             ("2013-08-31", "not-applicable", "unmet", []),  # KZ not yet bound
-            ("2016-01-03", "not-applicable", "unmet", []),  # before the earliest date sources give
-            ("2016-01-04", "undetermined", "unknown", ["convention_in_force"]),  # 04/01/2016 read as 4 Jan
-            ("2016-03-31", "undetermined", "unknown", ["convention_in_force"]),
+            ("2016-01-04", "not-applicable", "unmet", []),  # 04/01/2016 is 1 April: Art 38 dates are 1sts
+            ("2016-03-31", "not-applicable", "unmet", []),
             ("2016-04-01", "return-forthwith", "met", []),
         ],
     )
@@ -166,6 +165,48 @@ class TestHague:
     def test_kyrgyzstan_not_a_party(self, runner):
         r = hague(runner, "2020-06-01", child_birth_date="2010-01-01", removal_date="2020-01-01", taken_to="KG")
         check(r, "not-applicable", crit={"states-party": "unmet"})
+
+    @pytest.mark.parametrize(
+        "removal, outcome, status, missing",
+        [
+            ("2013-08-31", "not-applicable", "unmet", []),  # KZ not yet bound
+            ("2013-09-01", "undetermined", "unknown", ["convention_in_force"]),  # start of the pair NOT FOUND
+            ("2019-12-28", "undetermined", "unknown", ["convention_in_force"]),
+            ("2019-12-29", "return-forthwith", "met", []),  # in force by then: AB v CD [2021] EWHC 665 (Fam)
+        ],
+    )
+    def test_kazakhstan_united_kingdom_pair_known_in_force_by_29_december_2019(self, runner, removal, outcome,
+                                                                                status, missing):
+        r = hague(runner, "2020-03-01", child_birth_date="2012-01-01", removal_date=removal, taken_to="GB",
+                  proceedings_date=removal)
+        check(r, outcome, crit={"states-party": status}, missing=missing)
+
+    @pytest.mark.parametrize("origin, removal, outcome", [("BY", "2003-09-30", "not-applicable"),
+                                                          ("BY", "2003-10-01", "return-forthwith"),
+                                                          ("AM", "2016-06-30", "not-applicable"),
+                                                          ("AM", "2016-07-01", "return-forthwith")])
+    def test_united_kingdom_acceptances_of_belarus_and_armenia(self, runner, origin, removal, outcome):
+        r = hague(runner, removal, child_birth_date="2001-01-01", removal_date=removal, habitual_residence=origin,
+                  taken_to="GB")
+        check(r, outcome)
+
+    def test_removal_within_one_state_names_no_status_table(self, runner):
+        r = hague(runner, "2025-10-01", child_birth_date="2016-03-14", removal_date="2025-06-01", taken_to="KZ")
+        check(r, "not-applicable", crit={"international-removal": "unmet", "states-party": "unmet"})
+        reason = {c.id: c.reason for c in r.criteria}["states-party"]
+        assert "KZ is the only state involved" in reason and "HCCH" not in reason
+
+    @pytest.mark.parametrize("exercised", [True, False, None])
+    def test_access_only_whether_or_not_access_was_exercised(self, runner, exercised):
+        r = hague(runner, "2025-11-01", child_birth_date="2017-01-20", removal_date="2025-08-01",
+                  left_behind_right="access", rights_exercised=exercised)
+        check(r, "access-only", crit={"rights-breached": "met"})
+
+    def test_unknown_right_with_rights_not_exercised_is_undetermined(self, runner):
+        # The right might be access, for which exercise does not matter.
+        r = hague(runner, "2025-11-01", child_birth_date="2017-01-20", removal_date="2025-08-01",
+                  left_behind_right=None, rights_exercised=False)
+        check(r, "undetermined", crit={"rights-breached": "unknown"}, missing=["left_behind_right"])
 
 
 # -------------------------------------------------------------------- conscription
@@ -259,12 +300,16 @@ class TestAdoption:
         r = runner.run(ADOPTION, facts, "2016-12-01")
         check(r, outcome, {"child-attains-18": "2030-05-05"}, {"equivalent-obligations": status})
 
-    @pytest.mark.parametrize("decision, outcome, missing", [("2022-02-01", "undetermined", ["receiving_state_bound"]),
-                                                            ("2022-02-02", "permitted", [])])
-    def test_germany_known_party_from_2022_02_02(self, runner, decision, outcome, missing):
-        r = runner.run(ADOPTION, {**FOREIGN_APPLICANT, "child_birth_date": "2015-01-01", "decision_date": decision},
-                       "2022-06-01")
-        check(r, outcome, missing=missing)
+    @pytest.mark.parametrize("state", ["DE", "US", "GB", "TR", "BY", "CN", "AM", "AZ", "GE", "MN"])
+    @pytest.mark.parametrize("decision, outcome, status", [("2010-10-31", "not-permitted", "unmet"),
+                                                           ("2010-11-01", "permitted", "met")])
+    def test_partners_bound_before_kazakhstan_so_its_1_november_2010_decides(self, runner, state, decision,
+                                                                             outcome, status):
+        # Each partner's computed date (Art 46(2)) is earlier than KZ's; no 2022 scrape date is left.
+        facts = dict(FOREIGN_APPLICANT, applicant_citizenship=state, applicant_residence=state,
+                     child_birth_date="2006-01-01", decision_date=decision)
+        r = runner.run(ADOPTION, facts, "2011-06-01")
+        check(r, outcome, crit={"equivalent-obligations": status})
 
 
 # ---------------------------------------------------------------------- parole
@@ -468,17 +513,15 @@ class TestMaintenance:
         "application, outcome, status, instruments",
         [
             # New York 1956: in force for KZ from 2000-04-27 (TR since 1971). The day before, no
-            # instrument is known in force and Minsk/Chisinau do not list TR: unknown.
-            ("2000-04-26", "undetermined", "unknown", []),
+            # instrument is in force: TR is not a party to Minsk 1993 or Chisinau 2002.
+            ("2000-04-26", "no-treaty-channel", "unmet", []),
             ("2000-04-27", "treaty-channel", "met", ["New York 1956"]),
         ],
     )
     def test_new_york_1956_enters_into_force_for_kazakhstan(self, runner, application, outcome, status, instruments):
         r = runner.run(MAINTENANCE, {"child_residence": "KZ", "debtor_residence": "TR", "application_date": application},
                        "2001-01-15")
-        # Undetermined because the tables do not settle a pair: the caseworker's check is missing.
-        missing = ["treaty_in_force"] if outcome == "undetermined" else []
-        check(r, outcome, crit={"cross-border": "met", "treaty-in-force": status}, missing=missing)
+        check(r, outcome, crit={"cross-border": "met", "treaty-in-force": status})
         assert r.details == {"applicable_law": "KZ", "instruments": instruments}
         assert r.assessed_on == application
 
@@ -490,16 +533,16 @@ class TestMaintenance:
         check(r, outcome, missing=["treaty_in_force"] if outcome == "undetermined" else [])
         assert r.details["instruments"] == instruments
 
-    @pytest.mark.parametrize("as_of, outcome", [("2000-04-26", "undetermined"), ("2000-04-27", "treaty-channel")])
+    @pytest.mark.parametrize("as_of, outcome", [("2000-04-26", "no-treaty-channel"), ("2000-04-27", "treaty-channel")])
     def test_application_date_falls_back_to_as_of(self, runner, as_of, outcome):
         r = runner.run(MAINTENANCE, {"child_residence": "KZ", "debtor_residence": "TR"}, as_of)
-        check(r, outcome, missing=["treaty_in_force"] if outcome == "undetermined" else [])
+        check(r, outcome)
         assert r.assessed_on == as_of
 
     @pytest.mark.parametrize("stated, outcome, status", [(True, "treaty-channel", "met"),
                                                          (False, "no-treaty-channel", "unmet")])
     def test_a_stated_treaty_in_force_decides_instead_of_the_tables(self, runner, stated, outcome, status):
-        # KZ-TR on 2000-04-26 is left open by the tables; the caseworker's check settles it
+        # the caseworker's check decides instead of the tables, whatever they say
         facts = {"child_residence": "KZ", "debtor_residence": "TR", "application_date": "2000-04-26",
                  "treaty_in_force": stated}
         r = runner.run(MAINTENANCE, facts, "2001-01-15")
@@ -521,6 +564,159 @@ class TestMaintenance:
         r = runner.run(MAINTENANCE, {"child_residence": "KZ", "debtor_residence": "KZ", "application_date": "2020-01-01"},
                        "2020-06-01")
         check(r, "domestic", crit={"cross-border": "unmet"})
+
+    # Each new treaty date, from both sides: (child's state, debtor's state, application date,
+    # outcome, instruments in force). The tables are in rules/data/.
+    @pytest.mark.parametrize(
+        "child, debtor, application, outcome, instruments",
+        [
+            # New York 1956: GB in force 1975-04-12 (TR since 1971); TR and GB are in no CIS convention
+            ("TR", "GB", "1975-04-11", "no-treaty-channel", []),
+            ("TR", "GB", "1975-04-12", "treaty-channel", ["New York 1956"]),
+            # KZ-GB: New York 1956 from KZ's 2000-04-27; GB in no CIS convention, Hague 2007 later
+            ("KZ", "GB", "2000-04-26", "no-treaty-channel", []),
+            ("KZ", "GB", "2000-04-27", "treaty-channel", ["New York 1956"]),
+            # New York 1956: MD in force 2006-08-23; TR is in no CIS convention, nor yet in Hague 2007
+            ("TR", "MD", "2006-08-22", "no-treaty-channel", []),
+            ("TR", "MD", "2006-08-23", "treaty-channel", ["New York 1956"]),
+            # Hague 2007: US in force 2017-01-01 (DE since 2014-08-01); US in no other instrument
+            ("DE", "US", "2016-12-31", "no-treaty-channel", []),
+            ("DE", "US", "2017-01-01", "treaty-channel", ["Hague 2007"]),
+            # Hague 2007 replaces New York 1956 between common parties (Art 49): TR from 2017-02-01
+            ("DE", "TR", "2017-01-31", "treaty-channel", ["New York 1956"]),
+            ("DE", "TR", "2017-02-01", "treaty-channel", ["Hague 2007"]),
+            # ... and for KZ from 2019-06-14 (unknown from 2018-06-15, so New York 1956 still counts)
+            ("KZ", "TR", "2019-06-13", "treaty-channel", ["New York 1956"]),
+            ("KZ", "TR", "2019-06-14", "treaty-channel", ["Hague 2007"]),
+            # KZ-US: not in New York 1956, Minsk or Chisinau; Hague 2007 pair not before 2024-05-14
+            ("KZ", "US", "2024-05-13", "no-treaty-channel", []),
+            ("KZ", "US", "2024-05-14", "undetermined", []),
+            # Minsk 1993: Ukraine listed as a party from 2022-12-01, left with effect from 2023-12-29
+            ("KZ", "UA", "2022-11-30", "treaty-channel", ["Hague 2007"]),
+            ("KZ", "UA", "2022-12-01", "treaty-channel", ["Minsk 1993", "Hague 2007"]),
+            ("KZ", "UA", "2023-12-28", "treaty-channel", ["Minsk 1993", "Hague 2007"]),
+            ("KZ", "UA", "2023-12-29", "treaty-channel", ["Hague 2007"]),
+            # Minsk 1993 suspended between Ukraine and Russia, and Ukraine and Belarus, from 2022-12-23
+            ("UA", "RU", "2022-12-22", "treaty-channel", ["Minsk 1993"]),
+            ("UA", "RU", "2022-12-23", "no-treaty-channel", []),
+            ("UA", "BY", "2022-12-22", "treaty-channel", ["Minsk 1993", "Hague 2007"]),
+            ("UA", "BY", "2022-12-23", "treaty-channel", ["Hague 2007"]),
+            # Minsk 1993: Turkmenistan known as a party on 2023-12-28 (date it joined NOT FOUND)
+            ("KZ", "TM", "2023-12-27", "undetermined", []),
+            ("KZ", "TM", "2023-12-28", "treaty-channel", ["Minsk 1993"]),
+            # Chisinau 2002 replaces Minsk 1993 for KZ-KG once in force for both: by 2004-10-02
+            ("KZ", "KG", "2004-10-01", "treaty-channel", ["New York 1956", "Minsk 1993"]),
+            ("KZ", "KG", "2004-10-02", "treaty-channel", ["New York 1956", "Chisinau 2002"]),
+        ],
+    )
+    def test_treaty_dates_on_each_side(self, runner, child, debtor, application, outcome, instruments):
+        r = runner.run(MAINTENANCE, {"child_residence": child, "debtor_residence": debtor,
+                                     "application_date": application}, "2026-01-15")
+        check(r, outcome, missing=["treaty_in_force"] if outcome == "undetermined" else [])
+        assert r.details["instruments"] == instruments
+
+    def test_a_withdrawal_is_named_with_its_date_and_source(self, runner):
+        r = runner.run(MAINTENANCE, {"child_residence": "KZ", "debtor_residence": "UA",
+                                     "application_date": "2023-12-29"}, "2026-01-15")
+        reason = {c.id: c.reason for c in r.criteria}["treaty-in-force"]
+        assert "Minsk 1993 for UA: the withdrawal took effect on 2023-12-29, so it is not in force from that day (confirmed)" in reason
+        assert any("Minsk 1993 table, UA (withdrawal): Law of Ukraine No. 2783-IX" in s for s in r.sources)
+        before = runner.run(MAINTENANCE, {"child_residence": "KZ", "debtor_residence": "UA",
+                                          "application_date": "2023-12-28"}, "2026-01-15")
+        assert "the withdrawal takes effect on 2023-12-29" in {c.id: c.reason for c in before.criteria}["treaty-in-force"]
+
+
+# ------------------------------------------------------------- treaty tables alone
+
+def _status(instrument, a, b, on):
+    from creval.law.treaties import status
+
+    return status(bundled().tables[instrument], a, b, d(on)).value
+
+
+IN, OUT, UNKNOWN = "in-force", "not-in-force", None
+
+
+class TestTreatyTables:
+    """Every date the legal review added, on each side, read from the tables directly (most of
+    them cannot change a Kazakh case's outcome, because Kazakhstan's own date comes later)."""
+
+    @pytest.mark.parametrize(
+        "instrument, a, b, day, value",
+        [
+            # Hague 1980 state rows (exact dates now): GE 1997-10-01, TM 1998-03-01, MD 1998-07-01,
+            # each with TR (ratified; an accession needs its acceptance: unknown once both bound)
+            ("hague-1980", "GE", "TR", "1997-09-30", OUT), ("hague-1980", "GE", "TR", "2000-08-01", UNKNOWN),
+            ("hague-1980", "TM", "GB", "1998-02-28", OUT), ("hague-1980", "TM", "GB", "1998-03-01", UNKNOWN),
+            ("hague-1980", "MD", "GB", "1998-06-30", OUT), ("hague-1980", "MD", "GB", "1998-07-01", UNKNOWN),
+            ("hague-1980", "KZ", "RU", "2016-03-31", OUT), ("hague-1980", "KZ", "RU", "2016-04-01", IN),
+            ("hague-1980", "KZ", "GB", "2013-08-31", OUT), ("hague-1980", "KZ", "GB", "2013-09-01", UNKNOWN),
+            ("hague-1980", "KZ", "GB", "2019-12-28", UNKNOWN), ("hague-1980", "KZ", "GB", "2019-12-29", IN),
+            ("hague-1980", "GB", "BY", "2003-09-30", OUT), ("hague-1980", "GB", "BY", "2003-10-01", IN),
+            ("hague-1980", "AM", "GB", "2016-06-30", OUT), ("hague-1980", "AM", "GB", "2016-07-01", IN),
+            # Hague 1993, computed under Art 46(2): each partner with another earlier one
+            ("hague-1993", "US", "GE", "2008-03-31", OUT), ("hague-1993", "US", "GE", "2008-04-01", IN),
+            ("hague-1993", "GB", "GE", "2003-05-31", OUT), ("hague-1993", "GB", "GE", "2003-06-01", IN),
+            ("hague-1993", "DE", "GE", "2002-02-28", OUT), ("hague-1993", "DE", "GE", "2002-03-01", IN),
+            ("hague-1993", "TR", "GE", "2004-08-31", OUT), ("hague-1993", "TR", "GE", "2004-09-01", IN),
+            ("hague-1993", "BY", "GE", "2003-10-31", OUT), ("hague-1993", "BY", "GE", "2003-11-01", IN),
+            ("hague-1993", "CN", "GE", "2005-12-31", OUT), ("hague-1993", "CN", "GE", "2006-01-01", IN),
+            ("hague-1993", "AM", "GE", "2007-06-30", OUT), ("hague-1993", "AM", "GE", "2007-07-01", IN),
+            ("hague-1993", "AZ", "GE", "2004-09-30", OUT), ("hague-1993", "AZ", "GE", "2004-10-01", IN),
+            ("hague-1993", "GE", "MN", "2000-07-31", OUT), ("hague-1993", "GE", "MN", "2000-08-01", IN),
+            ("hague-1993", "GE", "KZ", "1999-07-31", OUT), ("hague-1993", "GE", "DE", "2004-01-01", IN),
+            # Hague 2007, Art 60(2)(a); KZ unknown from 2018-06-15 to 2019-06-13
+            ("hague-2007", "US", "UA", "2016-12-31", OUT), ("hague-2007", "US", "UA", "2017-01-01", IN),
+            ("hague-2007", "UA", "TR", "2013-10-31", OUT), ("hague-2007", "UA", "DE", "2014-08-01", IN),
+            ("hague-2007", "DE", "UA", "2014-07-31", OUT),
+            ("hague-2007", "TR", "UA", "2017-01-31", OUT), ("hague-2007", "TR", "UA", "2017-02-01", IN),
+            ("hague-2007", "BY", "UA", "2018-05-31", OUT), ("hague-2007", "BY", "UA", "2018-06-01", IN),
+            ("hague-2007", "GB", "UA", "2014-07-31", OUT), ("hague-2007", "GB", "UA", "2014-08-01", UNKNOWN),
+            ("hague-2007", "GB", "UA", "2020-12-31", UNKNOWN), ("hague-2007", "GB", "UA", "2021-01-01", IN),
+            ("hague-2007", "KZ", "TR", "2018-06-14", OUT), ("hague-2007", "KZ", "TR", "2018-06-15", UNKNOWN),
+            ("hague-2007", "KZ", "TR", "2019-06-13", UNKNOWN), ("hague-2007", "KZ", "TR", "2019-06-14", IN),
+            # New York 1956: GB 1975-04-12, MD 2006-08-23 (30th day after deposit); non-parties
+            ("new-york-1956", "GB", "TR", "1975-04-11", OUT), ("new-york-1956", "GB", "TR", "1975-04-12", IN),
+            ("new-york-1956", "MD", "KZ", "2006-08-22", OUT), ("new-york-1956", "MD", "KZ", "2006-08-23", IN),
+            ("new-york-1956", "KZ", "US", "2025-01-01", OUT), ("new-york-1956", "KZ", "CN", "2025-01-01", OUT),
+            # Minsk 1993: Ukraine's suspension with RU and BY, and its withdrawal
+            ("minsk-1993", "UA", "RU", "2022-12-22", IN), ("minsk-1993", "UA", "RU", "2022-12-23", OUT),
+            ("minsk-1993", "BY", "UA", "2022-12-22", IN), ("minsk-1993", "BY", "UA", "2022-12-23", OUT),
+            ("minsk-1993", "KZ", "UA", "2023-12-28", IN), ("minsk-1993", "KZ", "UA", "2023-12-29", OUT),
+            ("minsk-1993", "KZ", "TM", "2023-12-27", UNKNOWN), ("minsk-1993", "KZ", "TM", "2023-12-28", IN),
+            ("minsk-1993", "KZ", "US", "2025-01-01", OUT), ("minsk-1993", "KZ", "GB", "2025-01-01", OUT),
+            # Chisinau 2002: 30th day from the deposit at the earliest; in force by 2004-10-02
+            ("chisinau-2002", "KZ", "BY", "2004-04-26", OUT), ("chisinau-2002", "KZ", "BY", "2004-04-27", UNKNOWN),
+            ("chisinau-2002", "KZ", "BY", "2004-10-01", UNKNOWN), ("chisinau-2002", "KZ", "BY", "2004-10-02", IN),
+            ("chisinau-2002", "KZ", "AM", "2005-02-18", OUT), ("chisinau-2002", "KZ", "AM", "2005-02-19", UNKNOWN),
+            ("chisinau-2002", "KZ", "AM", "2005-02-20", IN),
+            ("chisinau-2002", "KZ", "UZ", "2025-01-01", OUT), ("chisinau-2002", "KZ", "TM", "2025-01-01", OUT),
+        ],
+    )
+    def test_each_side_of_each_date(self, instrument, a, b, day, value):
+        assert _status(instrument, a, b, day) == value
+        assert _status(instrument, b, a, day) == value  # the order of the two states does not matter
+
+    def test_a_scrape_date_is_never_shown_as_entry_into_force(self):
+        from creval.law.treaties import status
+
+        tables = bundled().tables
+        note = status(tables["minsk-1993"], "KZ", "TM", d("2023-12-27")).note
+        assert "a source of 2023-12-28 lists it as a party" in note
+        note = status(tables["minsk-1993"], "KZ", "TM", d("2024-01-10")).note
+        assert "TM listed as a party in a source of 2023-12-28 (likely)" in note
+        assert "TM from" not in note and "party by" not in note
+
+    @pytest.mark.parametrize("lang, word", [("en", "(likely)"), ("ru", "(вероятно)"), ("kk", "(ықтимал)")])
+    def test_notes_are_sentences_with_the_confidence_word_translated(self, lang, word):
+        from creval.law.treaties import status
+        from creval.output.i18n import tr
+
+        found = status(bundled().tables["hague-1980"], "KZ", "RU", d("2016-03-31"))
+        text = tr(found.note, lang)
+        assert word in text and "LIKELY" not in text
+        assert "forum" not in text and "detective" not in text  # provenance is in the sources
+        assert any("forum.detective-agency.info" in s for s in found.sources)
 
 
 # ============================================== every outcome, and the `missing` list

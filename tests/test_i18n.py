@@ -204,7 +204,7 @@ def test_check_prints_labels_outcomes_and_reasons_in_the_language(run, lang, out
 def test_check_in_english_is_unchanged(run):
     out = run("check", SCENARIO).stdout
     for word in ("OUTCOME  access-only  [as expected]", "CRITERIA", "SOURCES", "NOTES", "CAVEATS",
-                 "assessed as of", "The left-behind parent held rights of access and was exercising them."):
+                 "assessed as of", "The left-behind parent held rights of access (exercised: true)."):
         assert word in _flat(out).replace("OUTCOME access-only [as expected]", "OUTCOME  access-only  [as expected]")
 
 
@@ -217,9 +217,10 @@ def test_booleans_and_unknown_values_are_words_of_the_language(run, tmp_path):
     reasons = {lang: {c["id"]: c["reason"] for c in json.loads(run("check", "--lang", lang, "--format", "json", path)
                                                                   .stdout)["results"][0]["criteria"]}
                for lang in LANGUAGES}
-    assert "held unknown rights, exercised: false." in reasons["en"]["rights-breached"]
-    assert "родителя: неизвестно; фактически осуществлялись: нет." in reasons["ru"]["rights-breached"]
-    assert "құқығы: белгісіз; нақты жүзеге асырылды ма: жоқ." in reasons["kk"]["rights-breached"]
+    # An unknown right may be access, for which exercise does not matter: the criterion is unknown
+    assert "right (unknown) or whether it was exercised (false) is not known" in reasons["en"]["rights-breached"]
+    assert "родителя (неизвестно) или то, осуществлялось ли оно (нет)" in reasons["ru"]["rights-breached"]
+    assert "құқығы (белгісіз) немесе оның жүзеге асырылғаны (жоқ) белгісіз" in reasons["kk"]["rights-breached"]
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -348,3 +349,22 @@ def test_json_codes_are_identical_in_every_language():
             changed += en["explanation"] != ru["explanation"]
             assert [c["source"] for c in en["criteria"]] == [c["source"] for c in ru["criteria"]]
     assert changed > 100
+
+
+@pytest.mark.parametrize("lang, words", [
+    ("en", ["Treaty tables", "UA: listed as a party in a source of 2022-12-01 [likely]",
+            "withdrawal in effect from 2023-12-29 [confirmed]", "UA-RU: starts as the two states' rows say",
+            "suspended from 2022-12-23 [confirmed]", "US: not a party: a source of 2022-02-02 does not list it"]),
+    ("ru", ["Таблицы договоров", "UA: назван участником в источнике от 2022-12-01 [вероятно]",
+            "выход вступил в силу 2023-12-29 [подтверждено]", "приостановлено с 2022-12-23 [подтверждено]"]),
+    ("kk", ["Шарттар кестелері", "UA: 2022-12-01 күнгі дереккөзде қатысушы ретінде аталған [ықтимал]",
+            "шығу 2023-12-29 күні күшіне енді [расталған]"]),
+])
+def test_rules_show_lists_every_treaty_row_with_its_source(run, lang, words):
+    result = run("rules", "show", "maintenance-recovery", "--lang", lang)
+    assert result.exit_code == 0
+    out = result.stdout
+    for word in words:
+        assert word in out, word
+    assert "Law of Ukraine No. 2783-IX of 1 Dec 2022" in out  # sources are citations, as written
+    assert "shared/" not in out and "legal-sources" not in out

@@ -335,3 +335,72 @@ def test_digest_is_printed_with_every_result(tmp_path):
     doc = {"id": "d", "as_of": "2020-01-01", "facts": {"abduction": {"child_birth_date": "2015-01-01"}}}
     result = Evaluator(book).scenario(validate(doc, "d.yaml", book).scenario)
     assert result.rules_digest == book.digest
+
+
+# ------------------------------------------- broken treaty tables: file, row and key named
+
+@pytest.fixture
+def tables_copy(tmp_path) -> Path:
+    return copy_rules(tmp_path, only=[MAINTENANCE])
+
+
+def test_unknown_key_in_a_withdrawal_is_refused(tables_copy):
+    path = tables_copy / "data" / "minsk-1993.yaml"
+    edit(path, "      date: 2023-12-29\n", "      date: 2023-12-29\n      efective: yes\n")
+    message = refused(tables_copy)
+    assert str(path) in message and "states.UA.left.efective: unknown key" in message
+
+
+def test_unknown_key_in_a_pair_row_is_refused(tables_copy):
+    path = tables_copy / "data" / "minsk-1993.yaml"
+    edit(path, "  - states: [UA, RU]\n", "  - states: [UA, RU]\n    until: 2023-01-01\n")
+    message = refused(tables_copy)
+    assert str(path) in message and "pairs.0.until: unknown key" in message
+
+
+def test_a_withdrawal_before_the_state_joined_is_refused(tables_copy):
+    path = tables_copy / "data" / "minsk-1993.yaml"
+    edit(path, "      date: 2023-12-29\n", "      date: 2020-01-01\n")
+    message = refused(tables_copy)
+    assert str(path) in message and "states.UA" in message
+    assert "left.date 2020-01-01 is not after party_by 2022-12-01" in message
+
+
+def test_a_suspension_before_the_relation_began_is_refused(tables_copy):
+    path = tables_copy / "data" / "hague-2007.yaml"
+    edit(path, "    in_force_earliest: 2024-05-14\n",
+         "    in_force_earliest: 2024-05-14\n    suspended: {date: 2024-01-01, source: x, confidence: LIKELY}\n")
+    message = refused(tables_copy)
+    assert str(path) in message and "pairs.0" in message
+    assert "suspended.date 2024-01-01 is not after in_force 2024-07-02" in message
+
+
+def test_entry_into_force_before_the_earliest_date_is_refused(tables_copy):
+    path = tables_copy / "data" / "hague-1980.yaml"
+    edit(path, "    in_force_earliest: 2013-09-01\n    in_force: 2019-12-29\n",
+         "    in_force_earliest: 2020-09-01\n    in_force: 2019-12-29\n")
+    message = refused(tables_copy)
+    assert str(path) in message and "in_force 2019-12-29 is not after in_force_earliest 2020-09-01" in message
+
+
+def test_a_non_party_with_a_withdrawal_is_refused(tables_copy):
+    path = tables_copy / "data" / "new-york-1956.yaml"
+    edit(path, "    source: \"UN status of the Convention (scrape of 2 Feb 2022): Russia not listed\"\n",
+         "    source: \"UN status of the Convention (scrape of 2 Feb 2022): Russia not listed\"\n"
+         "    left: {date: 2020-01-01, source: x, confidence: LIKELY}\n")
+    message = refused(tables_copy)
+    assert str(path) in message and "states.RU" in message and "party: false" in message
+
+
+def test_an_opt_in_pair_row_must_date_the_acceptance(tables_copy):
+    path = tables_copy / "data" / "hague-1980.yaml"
+    edit(path, "    in_force: 2016-07-01\n", "")
+    message = refused(tables_copy)
+    assert str(path) in message and "pairs[3]" in message and "needs in_force or in_force_earliest" in message
+
+
+def test_no_rules_data_file_cites_the_project_research_notes():
+    # Tables cite public sources; the research summary is docs/treaty-tables.md.
+    for path in sorted((RULES / "data").iterdir()):
+        text = path.read_text(encoding="utf-8")
+        assert "shared/" not in text and "legal-sources" not in text and "legal-review" not in text, path.name

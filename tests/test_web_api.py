@@ -145,6 +145,11 @@ def test_rules_schema_and_openapi(client):
     assert "hague-abduction-return" in ids and len(ids) == len(list(RULES.glob("*.yaml")))
     one = client.get("/api/v1/rules/hague-abduction-return").json()
     assert one["id"] == "hague-abduction-return" and "criteria" in one and "return-forthwith" in one["outcomes"]
+    tables = client.get("/api/v1/rules/maintenance-recovery").json()["treaty_tables"]
+    assert set(tables) == {"new-york-1956", "minsk-1993", "chisinau-2002", "hague-2007"}
+    ukraine = tables["minsk-1993"]["states"]["UA"]
+    assert ukraine["left"]["date"] == "2023-12-29" and "2783-IX" in ukraine["left"]["source"]
+    assert "treaty_tables" in one and set(one["treaty_tables"]) == {"hague-1980"}
     missing = client.get("/api/v1/rules/nope")
     assert missing.status_code == 404 and "nope" in missing.json()["detail"]
     assert client.get("/api/v1/schema").json() == json.loads(cli_run("schema").stdout)

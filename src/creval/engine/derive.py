@@ -25,6 +25,7 @@ class Derived:
     notes: dict[str, str] = field(default_factory=dict)  # why a treaty value is what it is
     lists: dict[str, list[str]] = field(default_factory=dict)  # e.g. instruments in force
     version: Any = None  # the rule's LawVersion that governs the case; None if none or unknown
+    sources: dict[str, list[str]] = field(default_factory=dict)  # the treaty-table rows a value rests on
 
 
 def derive(test: Test, facts: dict[str, Any], as_of: date, tables: dict[str, treaties.TreatyTable]) -> Derived:
@@ -107,10 +108,15 @@ def _end_of_term(args, test, out, tables, name):
     return dates.add_period(start, term["years"], term["months"], term["days"] - credited)
 
 
-def _pair(args, test, out):
+def _pair(args, test, out, name):
+    """The two states and the date to look up; None when one is unknown, or when both states
+    are one (then no treaty between states is in question, and the note says so)."""
     a, b = (_arg(s, test, out.values) for s in args["states"])
     on = out.values.get(args["on"])
-    return (a, b, on) if None not in (a, b, on) and a != b else None
+    if a is not None and a == b:
+        out.notes[name] = Msg("treaty.same_state", state=a)
+        return None
+    return (a, b, on) if None not in (a, b, on) else None
 
 
 def _stated(args, out, name) -> bool:
@@ -126,11 +132,12 @@ def _stated(args, out, name) -> bool:
 def _treaty_status(args, test, out, tables, name):
     if _stated(args, out, name):
         return None
-    pair = _pair(args, test, out)
+    pair = _pair(args, test, out, name)
     if pair is None:
-        return None
+        return treaties.NOT_IN_FORCE if name in out.notes else None
     found = treaties.status(tables[args["instrument"]], *pair)
     out.notes[name] = found.note
+    out.sources[name] = list(found.sources)
     return found.value
 
 
@@ -143,8 +150,11 @@ def _treaties_in_force(args, test, out, tables, name):
     if _stated(args, out, name):
         out.lists[name] = [Msg("treaty.stated_any")] if out.values[args["override"]] else []
         return None
-    pair = _pair(args, test, out)
+    pair = _pair(args, test, out, name)
     if pair is None:
+        if name in out.notes:
+            out.lists[name] = []
+            return treaties.NOT_IN_FORCE
         return None
     found = {inst: treaties.status(tables[inst], *pair) for inst in args["instruments"]}
     in_force, notes = [], []
@@ -158,6 +168,7 @@ def _treaties_in_force(args, test, out, tables, name):
         notes.append(st.note)
     out.lists[name] = in_force
     out.notes[name] = Msg.joined("; ", notes)
+    out.sources[name] = list(dict.fromkeys(s for st in found.values() for s in st.sources))
     if in_force:
         return treaties.IN_FORCE
     if all(st.value == treaties.NOT_IN_FORCE for st in found.values()):

@@ -158,6 +158,7 @@ class _Texts:
     title: str
     detail_titles: dict[str, str]
     sources_shown: list[str]
+    treaty_notes: dict[str, list[str]]  # criterion -> derived values whose treaty note its reasons show
 
     @classmethod
     def of(cls, test: Test, lang: str) -> "_Texts":
@@ -178,6 +179,9 @@ class _Texts:
             title=rule.title.get(lang),
             detail_titles={rep.name: rep.title.get(lang) for rep in rule.report},
             sources_shown=[s.cite(lang) for s in rule.sources.values()],
+            treaty_notes={cid: [name for name in rule.derived
+                                if any(f"{{{name}_note}}" in text.en for text in crit.reason.values())]
+                          for cid, crit in rule.criteria.items()},
         )
 
 
@@ -237,10 +241,14 @@ class Evaluator:
         values = _template_values(test, derived)
         rule, texts, enums = test.rule, self._texts(test, lang), test.enums
         statuses = decision.statuses
+        rows = derived.sources  # the treaty-table rows behind a derived value: cited as sources
         criteria = [
-            CriterionResult(cid, statuses[cid], _filled(reasons[statuses[cid]], values, lang, enums), cited, title)
+            CriterionResult(cid, statuses[cid], _filled(reasons[statuses[cid]], values, lang, enums),
+                            "; ".join([cited, *(str(s) for name in texts.treaty_notes[cid] for s in rows.get(name, ()))]),
+                            title)
             for cid, reasons, cited, title in texts.criteria
         ]
+        row_sources = list(dict.fromkeys(s for found in rows.values() for s in found))
         missing = _missing(test, facts, decision, rank) if row.outcome == "undetermined" else []
         dates = [
             KeyDateResult(event, derived.values[field].isoformat(), _filled(parts, values, lang, enums))
@@ -252,12 +260,13 @@ class Evaluator:
         details = {rep.name: iso(derived.lists.get(rep.name, derived.values.get(rep.name))) for rep in rule.report}
         date_fact = rule.date_fact and derived.values.get(rule.date_fact)
         return TestResult(
-            test.id, row.outcome, criteria, missing, dates, list(texts.sources),
+            test.id, row.outcome, criteria, missing, dates, list(texts.sources) + [str(s) for s in row_sources],
             [_filled(parts, values, lang, enums) for parts in texts.caveats],
             title=texts.title, explanation=_filled(texts.explanations[rank], values, lang, enums),
             assessed_on=(date_fact or as_of).isoformat(), details=details,
             notes=[_filled(parts, values, lang, enums) for parts in texts.notes],
-            detail_titles=dict(texts.detail_titles), sources_shown=list(texts.sources_shown),
+            detail_titles=dict(texts.detail_titles),
+            sources_shown=list(texts.sources_shown) + [_row_source(s, lang) for s in row_sources],
             assumptions=version_assumption(test, derived.version, lang),
             law_version=_version_shown(test, derived.version, lang),
         )
@@ -302,6 +311,20 @@ def _mark_assumed(test: Test, result: TestResult) -> None:
         crit.assumed = [f for f in test.reads[crit.id] if f in assumed]
         if LAW_VERSION in assumed and crit.id in test.reads_version:
             crit.assumed.append(LAW_VERSION)
+
+
+_ROW_SOURCES: dict[tuple[str, str], str] = {}
+
+
+def _row_source(source: Any, lang: str) -> str:
+    """A treaty row's citation in `lang`, rendered once: the same rows recur in every result."""
+    key = (str(source), lang)
+    found = _ROW_SOURCES.get(key)
+    if found is None:
+        found = tr(source, lang)
+        if len(_ROW_SOURCES) < 10_000:
+            _ROW_SOURCES[key] = found
+    return found
 
 
 def _template_values(test: Test, derived: Derived) -> dict[str, Any]:

@@ -297,6 +297,7 @@ class Test:
     def _field_types(self, tables: dict[str, TreatyTable]) -> dict[str, str]:
         """Types of every field a condition may read: facts, as_of, derived values."""
         types = {n: f.type for n, f in self.rule.facts.items() if f.type != "term"}
+        self.treaty_tables: dict[str, TreatyTable] = {}  # the tables the derivations read (rules show)
         types["as_of"] = "date"
         if self.versions:
             types[LAW_VERSION] = "enum"
@@ -318,6 +319,7 @@ class Test:
                 for inst in [args.get("instrument")] if fn == "treaty_status" else args.get("instruments", []):
                     if inst not in tables:
                         raise conditions.ConditionError(f"{where}: no treaty table {inst!r} in rules/data")
+                    self.treaty_tables[inst] = tables[inst]
                 types[name] = "status"
             elif fn in ("first_known", "copy"):
                 first = args[0] if isinstance(args, list) else args
@@ -437,7 +439,7 @@ def _load(path: Path, data: bytes, yaml: YAML, model: type[BaseModel]):
         errors = sorted(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")
         err = errors[0]
         key = ".".join(str(p) for p in err["loc"]) or "(top level)"
-        message = "unknown key" if err["type"] == "extra_forbidden" else err["msg"]
+        message = "unknown key" if err["type"] == "extra_forbidden" else err["msg"].removeprefix("Value error, ")
         raise RuleFileError(f"{path}: {key}: {message}") from None
 
 

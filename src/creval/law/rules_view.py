@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import textwrap
 
-from creval.output.i18n import LANGUAGES, messages, outcome_shown, t
+from creval.output.i18n import LANGUAGES, Msg, messages, outcome_shown, t, tr
 from creval.law.rulebook import Test
+from creval.law.treaties import PairRow, StateRow, TreatyTable, confidence_word
 
 
 def _para(text: str, indent: str = "  ") -> str:
@@ -66,10 +67,52 @@ def describe(test: Test, lang: str = "en") -> str:
     for s in rule.sources.values():
         out.append(f"  - {s.cite(lang)} [{s.confidence}]")
         out.append(_para(f'"{s.quote}"', "      "))
+    if test.treaty_tables:
+        out += ["", t("rules.treaties", lang)]
+        for table in test.treaty_tables.values():
+            out += _table(table, lang)
     for key, items in (("rules.notes", rule.notes), ("rules.caveats", rule.caveats)):
         if items:
             out += ["", t(key, lang)] + [_para(f"- {i.get(lang)}") for i in items]
     return "\n".join(out)
+
+
+def _table(table: TreatyTable, lang: str) -> list[str]:
+    """One treaty table: each row's dates in words, its confidence, and its sources."""
+    about = [t(f"treaty.show.{table.accession_model}", lang)]
+    if table.superseded_by:
+        about.append(t("treaty.show.superseded", lang, successor=tr(Msg(f"instrument.{table.superseded_by}"), lang)))
+    out = [f"  {tr(table.name, lang)}: {'; '.join(about)}", _para(table.source, "      ")]
+    rows: list[tuple[str, StateRow | PairRow]] = list(table.states.items())
+    rows += [(f"{row.states[0]}-{row.states[1]}", row) for row in table.pairs]
+    for who, row in rows:
+        out.append(f"    {who}: {_dates(row, lang)} [{tr(confidence_word(row.confidence), lang)}]")
+        out.append(_para(row.source, "        "))
+        for key, end in (("left", getattr(row, "left", None)), ("suspended", getattr(row, "suspended", None)),
+                         ("ended", getattr(row, "ended", None))):
+            if end is not None:
+                out.append(f"      {t(f'treaty.show.{key}', lang, date=end.date)} [{tr(confidence_word(end.confidence), lang)}]")
+                out.append(_para(end.source, "        "))
+    return out
+
+
+def _dates(row: StateRow | PairRow, lang: str) -> str:
+    """When a row says the instrument starts to bind, in words."""
+    if isinstance(row, StateRow) and not row.party:
+        return t("treaty.show.not_party_checked", lang, date=row.checked) if row.checked else t("treaty.show.not_party", lang)
+    if isinstance(row, PairRow) and not row.related:
+        return t("treaty.show.no_relation", lang)
+    if row.in_force is not None and row.in_force_earliest is not None:
+        return t("treaty.show.window", lang, date=row.in_force, earliest=row.in_force_earliest)
+    if row.in_force is not None:
+        return t("treaty.show.in_force", lang, date=row.in_force)
+    if isinstance(row, StateRow) and row.party_by is not None:
+        listed = t("treaty.show.listed", lang, date=row.party_by)
+        return (t("treaty.show.not_before", lang, date=row.in_force_earliest) + "; " + listed
+                if row.in_force_earliest else listed)
+    if row.in_force_earliest is not None:
+        return t("treaty.show.not_before", lang, date=row.in_force_earliest)
+    return t("treaty.show.from_states", lang) if isinstance(row, PairRow) else t("treaty.show.no_date", lang)
 
 
 def _when(raw) -> str:

@@ -2,7 +2,12 @@
 
 The tables in `rules/data/` hold the facts, each row with its source and confidence; the
 decision procedure is documented in `rules/data/README.md` and implemented here. The answer
-is "in-force", "not-in-force" or None (unknown), with a note naming the rows it rests on.
+is "in-force", "not-in-force" or None (unknown), with a note in plain words (the confidence
+translated) and the sources of the rows it rests on, which a result lists among its sources.
+
+A participation or a relation can also end: a state's withdrawal (`left`), a suspension
+between two states (`suspended`) or the end of a pair's relation (`ended`). Each end has its
+own date, source and confidence; from that date on, the instrument is not in force.
 """
 
 from __future__ import annotations
@@ -12,19 +17,42 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from creval.output.i18n import Msg
 
 IN_FORCE = "in-force"
 NOT_IN_FORCE = "not-in-force"
 
+Confidence = Literal["CONFIRMED", "LIKELY", "NOT FOUND"]
+
+
+def confidence_word(confidence: str) -> Msg:
+    """CONFIRMED / LIKELY / NOT FOUND as a word of the reader's language."""
+    return Msg("treaty.confidence." + confidence.lower().replace(" ", "-"))
+
 
 class _Row(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+    source: str  # public sources only: a citation a reader can look up
+    confidence: Confidence
+    note: Optional[str] = None  # for the table's maintainers; results do not show it
+
+
+class End(BaseModel):
+    """The day a participation or relation stops: not in force on and after `date`."""
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    date: date
     source: str
-    confidence: Literal["CONFIRMED", "LIKELY", "NOT FOUND"]
+    confidence: Confidence
     note: Optional[str] = None
+
+
+def _ordered(pairs: list[tuple[str, Optional[date], str, Optional[date]]], strict: bool = False) -> None:
+    """Raise when a date that must come later comes earlier (both given)."""
+    for early_name, early, late_name, late in pairs:
+        if early is not None and late is not None and (late < early or (strict and late == early)):
+            raise ValueError(f"{late_name} {late} is {'not after' if strict else 'before'} {early_name} {early}")
 
 
 class StateRow(_Row):
@@ -33,14 +61,51 @@ class StateRow(_Row):
     deposit: Optional[date] = None
     in_force: Optional[date] = None
     in_force_earliest: Optional[date] = None
-    party_by: Optional[date] = None
-    checked: Optional[date] = None
+    party_by: Optional[date] = None  # the date of a source that lists the state as party
+    checked: Optional[date] = None  # party: false: the date of the source that shows it
+    left: Optional[End] = None  # withdrawal or denunciation, in effect from left.date
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> "StateRow":
+        if not self.party and (self.left or self.in_force or self.in_force_earliest or self.party_by):
+            raise ValueError("a state with party: false has no in_force, in_force_earliest, party_by or left")
+        # (in_force_earliest may precede the deposit: a state can be bound through another, as
+        # the UK was through the EU before its own ratification)
+        _ordered([("deposit", self.deposit, "in_force", self.in_force)])
+        _ordered([("in_force_earliest", self.in_force_earliest, "in_force", self.in_force)], strict=True)
+        end = self.left.date if self.left else None
+        _ordered([(name, getattr(self, name), "left.date", end)
+                  for name in ("deposit", "in_force", "in_force_earliest", "party_by")], strict=True)
+        return self
 
 
 class PairRow(_Row):
     states: tuple[str, str]
-    in_force: Optional[date] = None
-    in_force_earliest: Optional[date] = None
+    related: bool = True  # false: no treaty relation at all (e.g. an objection never withdrawn)
+    in_force: Optional[date] = None  # without in_force and in_force_earliest the state rows
+    in_force_earliest: Optional[date] = None  # date the start; the row then only adds an end
+    suspended: Optional[End] = None  # the relation suspended between the two, from suspended.date
+    ended: Optional[End] = None  # the relation ended between the two, from ended.date
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> "PairRow":
+        if self.states[0] == self.states[1]:
+            raise ValueError("a pair needs two different states")
+        if not self.related and (self.in_force or self.in_force_earliest or self.suspended or self.ended):
+            raise ValueError("a pair with related: false has no dates")
+        _ordered([("in_force_earliest", self.in_force_earliest, "in_force", self.in_force)], strict=True)
+        for name, end in (("suspended.date", self.suspended), ("ended.date", self.ended)):
+            if end is not None:
+                _ordered([("in_force", self.in_force, name, end.date),
+                          ("in_force_earliest", self.in_force_earliest, name, end.date)], strict=True)
+        if self.suspended and self.ended:
+            _ordered([("suspended.date", self.suspended.date, "ended.date", self.ended.date)])
+        return self
+
+    @property
+    def dated(self) -> bool:
+        """Whether the row dates the start of the relation (else the state rows do)."""
+        return self.in_force is not None or self.in_force_earliest is not None
 
 
 class TreatyTable(BaseModel):
@@ -56,6 +121,19 @@ class TreatyTable(BaseModel):
     states: dict[str, StateRow]
     pairs: list[PairRow] = Field(default_factory=list)
 
+    @model_validator(mode="after")
+    def _pairs_checked(self) -> "TreatyTable":
+        seen = set()
+        for i, row in enumerate(self.pairs):
+            key = frozenset(row.states)
+            if key in seen:
+                raise ValueError(f"pairs[{i}]: {row.states[0]}-{row.states[1]} is given twice")
+            seen.add(key)
+            # Under an opt-in model the relation starts with an acceptance: its date is the pair's.
+            if self.accession_model == "opt-in" and row.related and not row.dated:
+                raise ValueError(f"pairs[{i}]: an opt-in table's pair row needs in_force or in_force_earliest")
+        return self
+
     @property
     def name(self) -> Msg:
         """The short name, translatable (`instrument.<id>` in rules/i18n; English: `short`)."""
@@ -70,27 +148,35 @@ class TreatyTable(BaseModel):
 class Status:
     value: str | None  # IN_FORCE, NOT_IN_FORCE or None (unknown)
     note: str  # a Msg: English text, translatable
+    sources: tuple = ()  # Msgs: "<table>, <row>: <source>", the rows the answer rests on
 
 
 def _dated(row: StateRow | PairRow, on: date, what: Msg) -> Status | None:
-    """The date test shared by state and pair rows; None when the row says 'in force'."""
-    label = f"{row.confidence}: {row.source}"
+    """The start-date test shared by state and pair rows; None when the row says 'in force'."""
+    sure = confidence_word(row.confidence)
     if row.in_force is None:
         if row.in_force_earliest is not None and on < row.in_force_earliest:
-            return Status(NOT_IN_FORCE, Msg("treaty.not_before", what=what, date=row.in_force_earliest, label=label))
+            return Status(NOT_IN_FORCE, Msg("treaty.not_before", what=what, date=row.in_force_earliest, confidence=sure))
         if isinstance(row, StateRow) and row.party_by is not None:
             if on >= row.party_by:
                 return None
-            return Status(None, Msg("treaty.party_by", what=what, date=row.party_by, label=label))
-        if isinstance(row, PairRow):
-            return Status(NOT_IN_FORCE, Msg("treaty.no_relation", what=what, label=label))
-        return Status(None, Msg("treaty.no_date", what=what, label=label))
+            return Status(None, Msg("treaty.listed_later", what=what, date=row.party_by, confidence=sure))
+        return Status(None, Msg("treaty.no_date", what=what, confidence=sure))
     earliest = row.in_force_earliest or row.in_force
     if on < earliest:
-        return Status(NOT_IN_FORCE, Msg("treaty.only_from", what=what, date=row.in_force, label=label))
+        return Status(NOT_IN_FORCE, Msg("treaty.only_from", what=what, date=row.in_force, confidence=sure))
     if on < row.in_force:
-        return Status(None, Msg("treaty.between_dates", what=what, earliest=earliest, date=row.in_force, label=label))
+        return Status(None, Msg("treaty.between_dates", what=what, earliest=earliest, date=row.in_force, confidence=sure))
     return None
+
+
+def _end(end: End | None, on: date, key: str, what: Msg) -> tuple[Status | None, Msg | None]:
+    """An end already in effect on `on` (a finding), or one still to come (a remark)."""
+    if end is None:
+        return None, None
+    now = on >= end.date
+    msg = Msg(key if now else key + "_later", what=what, date=end.date, confidence=confidence_word(end.confidence))
+    return (Status(NOT_IN_FORCE, msg), None) if now else (None, msg)
 
 
 def status(table: TreatyTable, a: str, b: str, on: date) -> Status:
@@ -110,52 +196,89 @@ def status(table: TreatyTable, a: str, b: str, on: date) -> Status:
 
 _STATUS: dict[tuple, Status] = {}
 _THRESHOLDS: dict[tuple, list[date]] = {}
+_DATES = ("in_force", "in_force_earliest", "party_by")
+_ENDS = ("left", "suspended", "ended")
 
 
 def _thresholds(table: TreatyTable, a: str, b: str) -> list[date]:
+    """Every date on which the answer for a-b may change: starts and ends of the rows."""
     key = (table.instrument, a, b)
     found = _THRESHOLDS.get(key)
     if found is None:
         rows = [table.states.get(a), table.states.get(b), table.pair(a, b)]
-        dates = {getattr(row, name, None) for row in rows if row for name in ("in_force", "in_force_earliest", "party_by")}
+        dates = {getattr(row, name, None) for row in rows if row for name in _DATES}
+        dates |= {end.date for row in rows if row for name in _ENDS if (end := getattr(row, name, None))}
         found = sorted(d for d in dates if d is not None)
         if len(_THRESHOLDS) < 100_000:
             _THRESHOLDS[key] = found
     return found
 
 
+def _cite(short: Msg, who: str, source: str, key: str = "treaty.source.row") -> Msg:
+    return Msg(key, short=short, who=who, source=source)
+
+
 def _status(table: TreatyTable, a: str, b: str, on: date) -> Status:
     findings: list[Status] = []
     used: list[Msg] = []
+    cited: list[Msg] = []
     short = table.name
     for state in (a, b):
         row = table.states.get(state)
         if row is None:
             findings.append(Status(None, Msg("treaty.not_listed", short=short, state=state)))
             continue
+        cited.append(_cite(short, state, row.source))
+        sure = confidence_word(row.confidence)
         if not row.party:
-            label = f"{row.confidence}: {row.source}"
-            findings.append(Status(NOT_IN_FORCE, Msg("treaty.not_party_checked", state=state, short=short, date=row.checked, label=label)
-                                   if row.checked else Msg("treaty.not_party", state=state, short=short, label=label)))
+            findings.append(Status(NOT_IN_FORCE, Msg("treaty.not_party_checked", state=state, short=short, date=row.checked,
+                                                     confidence=sure)
+                                   if row.checked else Msg("treaty.not_party", state=state, short=short, confidence=sure)))
             continue
-        dated = _dated(row, on, Msg("treaty.what.state", short=short, state=state))
+        what = Msg("treaty.what.state", short=short, state=state)
+        if row.left:
+            cited.append(_cite(short, state, row.left.source, "treaty.source.left"))
+        ended, to_come = _end(row.left, on, "treaty.left", what)
+        dated = ended or _dated(row, on, what)
         if dated:
             findings.append(dated)
+            continue
+        if row.in_force is not None:
+            used.append(Msg("treaty.used_state", state=state, date=row.in_force, confidence=sure))
         else:
-            used.append(Msg("treaty.used_state", state=state, date=row.in_force or row.party_by, confidence=row.confidence))
+            used.append(Msg("treaty.used_listed", state=state, date=row.party_by, confidence=sure))
+        if to_come:
+            used.append(to_come)
     pair = table.pair(a, b)
     if pair is not None:
-        dated = _dated(pair, on, Msg("treaty.what.pair", short=short, a=a, b=b))
-        if dated:
-            findings.append(dated)
-        else:
-            used.append(Msg("treaty.used_pair", a=a, b=b, date=pair.in_force, label=f"{pair.confidence}: {pair.source}"))
+        who = f"{pair.states[0]}-{pair.states[1]}"
+        cited.append(_cite(short, who, pair.source))
+        what = Msg("treaty.what.pair", short=short, a=pair.states[0], b=pair.states[1])
+        sure = confidence_word(pair.confidence)
+        ends = [(pair.ended, "treaty.ended", "treaty.source.ended"), (pair.suspended, "treaty.suspended", "treaty.source.suspended")]
+        found = None
+        for end, key, cite_key in ends:
+            if end is not None:
+                cited.append(_cite(short, who, end.source, cite_key))
+                ended, to_come = _end(end, on, key, what)
+                found = found or ended
+                if to_come and not found:
+                    used.append(to_come)
+        if found is None and not pair.related:
+            found = Status(NOT_IN_FORCE, Msg("treaty.no_relation", what=what, confidence=sure))
+        if found is None and pair.dated:
+            found = _dated(pair, on, what)
+            if found is None:
+                used.append(Msg("treaty.used_pair", a=pair.states[0], b=pair.states[1], date=pair.in_force, confidence=sure))
+        if found:
+            findings.append(found)
     elif table.accession_model == "opt-in" and any(
         (table.states.get(s) and table.states[s].joined == "accession") for s in (a, b)
     ):
         findings.append(Status(None, Msg("treaty.no_acceptance", short=short, a=a, b=b)))
+    sources = tuple(dict.fromkeys(cited))
     for wanted in (NOT_IN_FORCE, None):
         hits = [f.note for f in findings if f.value == wanted]
         if hits:
-            return Status(wanted, Msg.joined("; ", hits))
-    return Status(IN_FORCE, Msg("treaty.in_force", short=short, a=a, b=b, used=Msg.joined("; ", used)))
+            return Status(wanted, Msg.joined("; ", hits), sources)
+    return Status(IN_FORCE, Msg("treaty.in_force", short=short, a=a, b=b, used=Msg.joined("; ", used)), sources)

@@ -149,7 +149,11 @@ async def rule(request: Request, test_id: str, lang: str = LangQ):
     book = request.app.state.service.book
     if test_id not in book.tests:
         return _error(t("cli.unknown_test", lang if lang in LANGS else "en", test=repr(test_id), known=", ".join(book.tests)), 404)
-    return _json({"rules_digest": book.digest, **book.tests[test_id].rule.model_dump(mode="json", exclude_none=True)})
+    test = book.tests[test_id]
+    tables = {inst: table.model_dump(mode="json", exclude_none=True) for inst, table in test.treaty_tables.items()}
+    # the treaty tables the test reads, each row with its sources (as `creval rules show` lists them)
+    return _json({"rules_digest": book.digest, **test.rule.model_dump(mode="json", exclude_none=True),
+                  **({"treaty_tables": tables} if tables else {})})
 
 
 @router.get("/schema", summary="The JSON Schema of a scenario (`creval schema`)")
