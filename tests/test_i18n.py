@@ -297,7 +297,7 @@ def test_unknown_names_and_json_errors_are_translated(run, tmp_path):
     error = run("check", "--lang", "ru", unknown).stderr.strip()
     assert error.startswith(f"{unknown}:3: facts.custody_dispute: неизвестный вопрос 'custody_dispute' (известные: "), error
     broken = tmp_path / "broken.json"
-    broken.write_text('{"id": "b", "facts": {"abduction": {"taken_to": "ru"}}}', encoding="utf-8")
+    broken.write_text('{"id": "b", "facts": {"abduction": {"taken_to": "rus"}}}', encoding="utf-8")
     error = run("check", "--lang", "kk", broken).stderr.strip()
     assert error.startswith(f"{broken}: facts.abduction.taken_to: бас әріптермен жазылған ISO 3166-1 alpha-2 коды"), error
     missing = run("check", "--lang", "ru", tmp_path / "nowhere.yaml").stderr.strip()
@@ -310,7 +310,7 @@ def test_english_input_errors_are_unchanged(run, tmp_path):
     path = tmp_path / "bad.yaml"
     path.write_text(BAD.format(n=1, birth="2017-01-20", exercised="'yes'"), encoding="utf-8")
     error = run("check", path).stderr.strip()
-    assert error == f"{path}:9: facts.abduction.rights_exercised: Input should be a valid boolean, got 'yes'"
+    assert error == f"{path}:9: facts.abduction.rights_exercised: Input should be a valid boolean, got 'yes'; did you mean true?"
 
 
 # ---------------------------------------------------------------- JSON codes do not depend on the language

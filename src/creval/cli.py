@@ -124,7 +124,17 @@ def _as_of(value: Optional[str], lang: str = "en") -> Optional[date]:
     try:
         return parse_iso_date(value)
     except ValueError:
-        raise fail(_t("cli.as_of", lang, value=repr(value))) from None
+        raise fail(_as_of_error(value, lang)) from None
+
+
+def _as_of_error(value: str, lang: str) -> str:
+    """--as-of refused, with the date it reads as when it reads one way (01.09.2025)."""
+    from creval.input.forgiving import date_hint
+    from creval.output.i18n import tr
+
+    hint = date_hint(value)
+    message = _t("cli.as_of", lang, value=repr(value))
+    return message if hint is None else f"{message}; {tr(hint, lang)}"
 
 
 def _version(value: bool) -> None:

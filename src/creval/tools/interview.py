@@ -44,7 +44,8 @@ from creval.law import dates
 from creval.engine.derive import derive
 from creval.engine.engine import EngineError
 from creval.engine.evaluate import Evaluator, ScenarioResult, TestResult
-from creval.output.i18n import LANGUAGES, t
+from creval.input.forgiving import date_hint, suggest, words
+from creval.output.i18n import t, tr
 from creval.input.loader import validate
 from creval.output.memo import AS_OF, DEFAULT, treatments
 from creval.law.rulebook import Bound, FactSpec, RuleBook
@@ -64,12 +65,7 @@ class InterviewError(Exception):
     """A usage error (unknown test, unwritable file): one line for standard error."""
 
 
-def _words(key: str) -> set[str]:
-    """The words of an `ask.words.*` key in every language (answers are accepted in any)."""
-    from creval.output.i18n import messages
-
-    entry = messages().get(key) or {}
-    return {w.strip().casefold() for lang in LANGUAGES for w in (entry.get(lang) or "").split(",") if w.strip()}
+_words = words  # the words of an `ask.words.*` key in every language (answers are accepted in any)
 
 
 @dataclass
@@ -164,9 +160,13 @@ class Interview:
             for value in values:
                 if value.casefold() == wanted:
                     return value, None
-            return None, t("ask.bad_choice", lang, value=shown, count=len(values), choices=", ".join(values))
+            message = t("ask.bad_choice", lang, value=shown, count=len(values), choices=", ".join(values))
+            return None, tr(suggest(message, raw, values), lang)
         if spec.type == "date":
             if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
+                hint = date_hint(raw)  # 20.05.2016: asked again, with the date it reads as
+                if hint is not None:
+                    return None, t("ask.bad_date_hint", lang, value=shown, hint=tr(hint, lang))
                 return None, t("ask.bad_date", lang, value=shown)
             try:
                 return date.fromisoformat(raw), None
