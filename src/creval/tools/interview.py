@@ -38,7 +38,7 @@ from datetime import date, timedelta
 from functools import cached_property
 from itertools import combinations, product
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Iterator
 
 from creval.law import dates
 from creval.engine.derive import derive
@@ -79,7 +79,8 @@ class Interview:
     """The state of one interview: the answers so far, and the choice of the next question."""
 
     def __init__(self, book: RuleBook, test_id: str, as_of: date, lang: str = "en",
-                 scenario_id: str | None = None, evaluator: Evaluator | None = None):
+                 scenario_id: str | None = None, evaluator: Evaluator | None = None,
+                 answers: dict[str, Any] | None = None):
         if test_id not in book.tests:
             raise InterviewError(t("ask.error.unknown_test", lang, test=test_id, known=", ".join(book.tests)))
         self.book = book
@@ -89,7 +90,9 @@ class Interview:
         self.lang = lang
         self.id = scenario_id or f"{test_id}-interview"
         self.evaluator = evaluator or Evaluator(book)
-        self.answers: dict[str, Any] = {}  # fact -> value, or None for "not known"; in the order asked
+        # fact -> value, or None for "not known"; in the order asked. The tests of one matter
+        # in one interview share this mapping (interview_case.CaseInterview).
+        self.answers: dict[str, Any] = {} if answers is None else answers
         self._outcomes: dict[tuple, str] = {}
 
     # ---- the scenario being built
@@ -442,68 +445,38 @@ def _parse_term(text: str) -> dict | None:
     return term
 
 
-# ---- the conversation
+# ---- the saved file (the conversation itself: conversation.py)
 
 
-def run(interview: Interview, read_line: Callable[[], str], say: Callable[[str, bool], None],
-        echo_answers: bool = False) -> int:
-    """Ask until the outcome is decided or no answer could change it; the number asked.
-
-    `read_line` returns a line with its newline, or "" at the end of input; `say(text,
-    newline)` writes to the user (standard error: standard output is for the result)."""
-    lang = interview.lang
-    say(t("ask.intro", lang, test=interview.test.id, title=interview.rule.title.get(lang),
-          as_of=interview.as_of.isoformat()), True)
-    say(t("ask.instructions", lang), True)
-    asked = 0
-    while True:
-        fact = interview.next_fact()
-        if fact is None:
-            return asked
-        asked += 1
-        question = interview.question(fact)
-        while True:
-            say("", True)
-            say(t("ask.question", lang, n=asked, question=question.text), True)
-            say(question.hint, True)
-            say(t("ask.prompt", lang), False)
-            line = read_line()
-            if line == "":
-                say("", True)
-                say(t("ask.eof", lang), True)
-                return asked - 1
-            answer = line.rstrip("\r\n")
-            if echo_answers:
-                say(answer, True)
-            error = interview.give(fact, answer)
-            if error is None:
-                break
-            say(error.replace("\n", " "), True)
-
-
-def save(interview: Interview, path: Path, overwrite: bool = True) -> None:
+def save(interview, path: Path, overwrite: bool = True) -> None:
     """Write the answers as a YAML scenario file (`creval check` accepts it); with
-    overwrite=False an existing file is left alone (FileExistsError)."""
+    overwrite=False an existing file is left alone (FileExistsError). `interview`: an
+    Interview, or an interview_case.CaseInterview (several matters)."""
     doc = interview.doc()
-    lang = interview.lang
-    lines = [f"# {t('ask.saved_comment', lang, test=interview.test.id, as_of=doc['as_of'])}",
-             f"id: {_scalar(doc['id'])}", f"as_of: {doc['as_of']}", "facts:", f"  {interview.test.matter}:"]
-    facts = doc["facts"][interview.test.matter]
-    if not facts:
-        lines[-1] += " {}"
-    for name, value in facts.items():
-        lines.append(f"    {name}: {_scalar(value)}")
+    tests = ", ".join(test.id for test in interview.tests) if hasattr(interview, "tests") else interview.test.id
+    lines = [f"# {t('ask.saved_comment', interview.lang, test=tests, as_of=doc['as_of'])}"]
+    for name, value in doc.items():
+        if isinstance(value, dict) and name in ("facts", "expected"):
+            lines.append(f"{name}:")
+            for key, inner in value.items():
+                if name == "facts":
+                    lines.append(f"  {key}:" + (" {}" if not inner else ""))
+                    lines.extend(f"    {fact}: {_scalar(v)}" for fact, v in inner.items())
+                else:
+                    lines.append(f"  {key}: {_scalar(inner)}")
+        else:
+            lines.append(f"{name}: {_scalar(value)}")
     if overwrite and path.is_symlink():
         path.unlink()  # --force replaces the link, never the file it points to (as `twin` does)
     with open(path, "w" if overwrite else "x", encoding="utf-8") as handle:
         handle.write("\n".join(lines) + "\n")
 
 
-def keep_interrupted(interview: Interview, path: Path | None, overwrite: bool) -> str:
+def keep_interrupted(interview, path: Path | None, overwrite: bool) -> str:
     """After Ctrl-C: the answers given so far saved to `path` (from --save), else to a new
     file in the current folder, `<id>.partial.yaml` (numbered, never overwriting); the line
     that says where. If no file can be written, the scenario is that line."""
-    lang, count = interview.lang, len(interview.answers)
+    lang, count = interview.lang, _count(interview)
     if not count:
         return t("ask.interrupted.nothing", lang)
     names = [path] if path is not None else [Path(f"{interview.id}.partial{f'-{n}' if n else ''}.yaml") for n in range(100)]
@@ -520,6 +493,12 @@ def keep_interrupted(interview: Interview, path: Path | None, overwrite: bool) -
         return t("ask.interrupted.saved", lang, n=count, file=str(name))
     doc = json.dumps(interview.doc(), ensure_ascii=False)
     return t("ask.interrupted.unsaved", lang, n=count, reason=reason or "-", scenario=doc)
+
+
+def _count(interview) -> int:
+    """The answers held: an Interview's facts, or a CaseInterview's facts of every matter."""
+    answers = interview.answers
+    return sum(len(facts) for facts in answers.values()) if hasattr(interview, "tests") else len(answers)
 
 
 def _scalar(value: Any) -> str:
