@@ -215,13 +215,16 @@ def test_as_of_replaces_a_scenario_without_a_date(run, tmp_path):
     assert doc["as_of"] == "2026-01-01"
 
 
-@pytest.mark.parametrize("value", ["2025-02-30", "01.02.2025", "2025-1-1", "tomorrow", "20250101"])
-def test_bad_as_of_exits_2_with_one_line(run, tmp_path, value):
+@pytest.mark.parametrize("value, hint", [
+    ("2025-02-30", ""), ("01.02.2025", "; did you mean 2025-02-01?"), ("2025-1-1", "; did you mean 2025-01-01?"),
+    ("tomorrow", ""), ("20250101", ""),
+])
+def test_bad_as_of_exits_2_with_one_line(run, tmp_path, value, hint):
     path = write(tmp_path, "good.yaml", good())
     result = run("check", "--as-of", value, path)
     assert result.exit_code == 2
     assert result.stdout == ""
-    assert stderr_lines(result) == [f"creval: --as-of: expected a date as YYYY-MM-DD, got {value!r}"]
+    assert stderr_lines(result) == [f"creval: --as-of: expected a date as YYYY-MM-DD, got {value!r}{hint}"]
 
 
 def test_test_option_limits_the_tests_run(twin_rules_dir, run, tmp_path):
