@@ -280,3 +280,17 @@ def test_a_date_typed_another_way_is_asked_again_with_a_suggestion(book, typed, 
     assert says in result.stderr
     assert result.stderr.count(q(book, "child_birth_date")) == 2  # never guessed: asked again
     assert "OUTCOME  not-applicable" in result.stdout
+
+
+def test_a_resumed_case_gives_another_matter_the_facts_it_shares(book, tmp_path):
+    start = tmp_path / "case.yaml"
+    start.write_text(PARTIAL, encoding="utf-8")
+    saved = tmp_path / "with-adoption.yaml"
+    result = CliRunner().invoke(app, ["ask", "adoption", "--from", str(start), "--save", str(saved)], input="\n" * 30)
+    assert result.exit_code == 0, result.output
+    assert q(book, "child_birth_date", test=ADOPTION) not in result.stderr  # known from the abduction facts
+    assert q(book, "applicant_citizenship", test=ADOPTION) in result.stderr
+    text = saved.read_text(encoding="utf-8")
+    assert text.count("child_birth_date: 2015-04-02") == 2  # under abduction and adoption
+    assert "  abduction:\n" in text and "    grave_risk: null" in text  # the other matter is kept as it was
+    assert [r["test"] for r in check_json(saved)["results"]] == [HAGUE, ADOPTION]

@@ -73,9 +73,18 @@ class CaseInterview:
         self.answers: dict[str, dict[str, Any]] = {test.matter: {} for test in self.tests}
         for matter, facts in (given or {}).items():
             self.answers.setdefault(matter, {}).update(facts)
+        self._share_given()
         self.interviews = [Interview(book, test.id, as_of, lang, self.id, self.evaluator, self.answers[test.matter])
                            for test in self.tests]
         self.history: list[Key] = []  # the questions answered in this session, in order (for `back`)
+
+    def _share_given(self) -> None:
+        """A fact a resumed file states for one matter is known for every matter of this
+        interview that declares the same fact (the child's birth date for abduction and adoption)."""
+        for matter, facts in list(self.answers.items()):
+            for fact, value in list(facts.items()):
+                for other in self.key(matter, fact).matters:
+                    self.answers[other].setdefault(fact, value)
 
     @classmethod
     def resume(cls, book: RuleBook, path, test_ids: list[str] | None, as_of: date | None, lang: str = "en",
@@ -168,6 +177,8 @@ class CaseInterview:
         for matter, facts in self.answers.items():
             for fact, value in facts.items():
                 key = self.key(matter, fact) if matter in self._asked_matters else Key(fact, (matter,))
+                if any(self.answers[m].get(fact) != value for m in key.matters):
+                    key = Key(fact, (matter,))  # a file that gives the matters different values: each is shown
                 if key not in seen:
                     seen.add(key)
                     out.append((key, value))
