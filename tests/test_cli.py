@@ -415,7 +415,7 @@ def test_process_bad_file_one_line_no_traceback(tmp_path):
     proc = creval("check", bad, cwd=tmp_path)
     assert proc.returncode == 2
     assert proc.stdout == ""
-    assert proc.stderr == f"{bad}:12: facts.abduction.rights_exercised: Input should be a valid boolean, got 'yes'; did you mean true?\n"
+    assert proc.stderr == f"{bad}:12: facts.abduction.rights_exercised: expected true or false, got 'yes'; did you mean true?\n"
 
 
 def test_process_bad_flag_no_traceback(tmp_path):

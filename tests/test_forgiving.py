@@ -179,9 +179,9 @@ def test_a_misspelt_outcome_and_test_in_expected(tmp_path):
 
 
 @pytest.mark.parametrize("lang, says", [
-    ("en", "Input should be a valid boolean, got 'yes'; did you mean true?"),
-    ("ru", "получено 'да'; возможно, имелось в виду true?"),
-    ("kk", "алынғаны 'жоқ'; мүмкін, false деген болар?"),
+    ("en", "expected true or false, got 'yes'; did you mean true?"),
+    ("ru", "ожидается true или false, получено 'да'; возможно, имелось в виду true?"),
+    ("kk", "true немесе false күтіледі, алынғаны 'жоқ'; мүмкін, false деген болар?"),
 ])
 def test_yes_for_a_boolean_in_a_file_suggests_true(tmp_path, lang, says):
     word = {"en": "yes", "ru": "да", "kk": "жоқ"}[lang]

@@ -115,14 +115,14 @@ def test_null_fact_is_unknown_not_an_error(book, tmp_path):
 def test_quoted_string_for_a_bool(book, tmp_path):
     path = write(tmp_path, "s.yaml", scenario_yaml(rights_exercised='"true"'))
     one_error(book, path, line=LINE["rights_exercised"], field="facts.abduction.rights_exercised",
-              says=("valid boolean", "'true'"))
+              says=("expected true or false, got 'true'; did you mean true?",))
 
 
 def test_yes_for_a_bool(book, tmp_path):
     # YAML 1.2: `yes` is a string, never silently true
     path = write(tmp_path, "yes.yaml", scenario_yaml(rights_exercised="yes"))
     one_error(book, path, line=LINE["rights_exercised"], field="facts.abduction.rights_exercised",
-              says=("valid boolean", "'yes'"))
+              says=("expected true or false", "'yes'", "did you mean true?"))
 
 
 def test_number_for_a_bool(book, tmp_path):
@@ -139,7 +139,7 @@ def test_number_for_a_date(book, tmp_path):
 
 def test_string_for_a_bool_in_json(book, tmp_path):
     path = write(tmp_path, "s.json", json.dumps(base_json(rights_exercised="yes")))
-    one_error(book, path, line=None, field="facts.abduction.rights_exercised", says=("valid boolean", "'yes'"))
+    one_error(book, path, line=None, field="facts.abduction.rights_exercised", says=("expected true or false", "'yes'", "did you mean true?"))
 
 
 def test_number_for_a_date_in_json(book, tmp_path):

@@ -538,7 +538,8 @@ def _near_value(message: Msg, err: dict, loc: tuple, book: RuleBook) -> Msg:
     given = err.get("input")
     if err["type"] == "bool_type":
         meant = bool_word(given)
-        return message if meant is None else Msg("forgiving.did_you_mean", message=message, suggestion=str(meant).lower())
+        # pydantic's "valid boolean" says nothing to someone who wrote yes: say what to write
+        return message if meant is None else Msg("forgiving.bool_word", value=_shown(given), suggestion=str(meant).lower())
     if err["type"] == "literal_error" and len(loc) == 3 and loc[0] == "facts" and loc[1] in book.matters:
         for test in book.matters[loc[1]]:
             spec = test.rule.facts.get(loc[2])
