@@ -57,12 +57,25 @@ class Terminal:
     def type(self, line: str) -> None:
         """Type a line and press Enter (the prompt is waited for first)."""
         self.expect("> ")
+        self.send(line)
+
+    def send(self, line: str) -> None:
+        """Type a line and press Enter, without waiting for a prompt."""
         os.write(self.master, (line + "\n").encode("utf-8"))
 
     def answer(self, question: str, line: str) -> None:
         """Wait for a question, then answer it."""
         self.expect(question)
         self.type(line)
+
+    def close(self) -> None:
+        """End the program if it still runs (a test that failed half-way) and free the terminal."""
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        if self.master is not None:
+            os.close(self.master)
+            self.master = None
 
     def finish(self, timeout: float = TIMEOUT) -> tuple[int, str]:
         """Read to the end; the exit status and the whole screen."""
@@ -73,4 +86,5 @@ class Terminal:
             code = self.proc.wait(timeout=max(1.0, deadline - time.monotonic()))
         finally:
             os.close(self.master)
+            self.master = None
         return code, self.text

@@ -49,8 +49,18 @@ def q(book, fact: str, lang: str = "en", test: str = HAGUE) -> str:
     return (spec.question or spec.title).get(lang)
 
 
-def terminal(*args: str) -> Terminal:
-    return Terminal("ask", *args, env=os.environ.copy())
+@pytest.fixture
+def terminal():
+    """Start `creval ask ARGS` at a terminal; whatever still runs is ended after the test."""
+    started: list[Terminal] = []
+
+    def start(*args: str) -> Terminal:
+        started.append(Terminal("ask", *args, env=os.environ.copy()))
+        return started[-1]
+
+    yield start
+    for term in started:
+        term.close()
 
 
 def check_json(path: Path) -> dict:
@@ -62,7 +72,7 @@ def check_json(path: Path) -> dict:
 # ---------------------------------------------------------------- back and review, at a keyboard
 
 
-def test_back_and_a_changed_answer_at_the_review_in_english(book, tmp_path):
+def test_back_and_a_changed_answer_at_the_review_in_english(book, tmp_path, terminal):
     saved = tmp_path / "case.yaml"
     term = terminal(HAGUE, "--as-of", AS_OF, "--save", saved)
     term.answer(q(book, "child_birth_date"), "2015-04-02")
@@ -91,7 +101,7 @@ def test_back_and_a_changed_answer_at_the_review_in_english(book, tmp_path):
     listed = term.expect("> ")
     assert "  4. the date of the wrongful removal, or of the start of the wrongful retention: 2024-09-10" in listed
     assert "  12. whether the child is shown to be settled in its new environment: yes" in listed
-    os.write(term.master, b"\n")
+    term.send("")
     code, screen = term.finish()
     assert code == 0, screen
     assert "OUTCOME  return-may-be-refused" in screen
@@ -103,7 +113,7 @@ def test_back_and_a_changed_answer_at_the_review_in_english(book, tmp_path):
     assert "removal_date: 2024-09-10" in text and "convention_in_force: null" in text
 
 
-def test_back_at_the_first_question_and_a_review_in_russian(book, tmp_path):
+def test_back_at_the_first_question_and_a_review_in_russian(book, tmp_path, terminal):
     saved = tmp_path / "дело.yaml"
     term = terminal(HAGUE, "--as-of", AS_OF, "--lang", "ru", "--save", saved)
     term.expect("Введите назад, чтобы вернуться к предыдущему вопросу")
@@ -162,7 +172,7 @@ facts:
 """
 
 
-def test_resume_in_kazakh_asks_only_what_was_not_answered_and_saves_everything(book, tmp_path):
+def test_resume_in_kazakh_asks_only_what_was_not_answered_and_saves_everything(book, tmp_path, terminal):
     start = tmp_path / "case.yaml"
     start.write_text(PARTIAL, encoding="utf-8")
     saved = tmp_path / "case-2.yaml"
