@@ -26,7 +26,8 @@ answers (a removal before the birth) are not tried.
 
 Answers are checked with the scenario model (loader.validate), so a question is asked again
 after an answer that is malformed or contradicts an earlier one. The answers can be saved as
-a scenario file that `creval check` accepts.
+a scenario file that `creval check` accepts. Several tests in one interview, and resuming a
+saved one, are interview_case.py's; the conversation (back, the review) is conversation.py's.
 """
 
 from __future__ import annotations
