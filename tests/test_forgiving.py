@@ -118,6 +118,14 @@ def test_enum_values_and_state_codes_in_any_case_are_read_in_their_canonical_for
     assert "Custody" not in reasons and "kz" not in reasons
 
 
+def test_a_case_typed_in_another_case_is_the_same_case(tmp_path):
+    """The canonical form is what is evaluated and stamped: the same scenario digest."""
+    lower, _ = check(tmp_path, case(home="kz", right="CUSTODY"), "--format", "json")
+    canonical, _ = check(tmp_path, case(), "--format", "json")
+    assert lower.exit_code == canonical.exit_code == 0
+    assert json.loads(lower.stdout)["scenario_digest"] == json.loads(canonical.stdout)["scenario_digest"]
+
+
 @pytest.mark.parametrize("lang", ["RU", "Kk", "EN"])
 def test_lang_in_any_case(tmp_path, lang):
     result, _ = check(tmp_path, case(), "--lang", lang)
