@@ -304,3 +304,16 @@ def test_a_resumed_case_gives_another_matter_the_facts_it_shares(book, tmp_path)
     assert text.count("child_birth_date: 2015-04-02") == 2  # under abduction and adoption
     assert "  abduction:\n" in text and "    grave_risk: null" in text  # the other matter is kept as it was
     assert [r["test"] for r in check_json(saved)["results"]] == [HAGUE, ADOPTION]
+
+
+@pytest.mark.parametrize("lang, says", [
+    ("en", "Not an ISO 3166-1 two-letter country code: KAZ; did you mean KZ?"),
+    ("ru", "Это не двухбуквенный код страны по ISO 3166-1: Kazakhstan; возможно, имелось в виду KZ?"),
+    ("kk", "мүмкін, KZ деген болар?"),
+])
+def test_a_state_typed_another_way_is_asked_again_with_its_code(book, lang, says):
+    typed = {"en": "KAZ", "ru": "Kazakhstan", "kk": "kaz"}[lang]
+    result = CliRunner().invoke(app, ["ask", HAGUE, "--as-of", AS_OF, "--lang", lang],
+                                input=f"2015-04-02\n{typed}\nkz\n")
+    assert says in result.stderr
+    assert result.stderr.count(q(book, "habitual_residence", lang)) == 2

@@ -215,3 +215,15 @@ def test_a_tab_is_explained_in_plain_words(tmp_path, lang, says):
 def test_a_tab_inside_a_value_is_no_indentation_problem(tmp_path):
     result, _ = check(tmp_path, case(tail="title: \"a\\tb\"\n"))
     assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize("typed, meant", [("KAZ", "KZ"), ("Russian Federation", "RU"), ("kazakhstan", "KZ")])
+def test_a_state_written_another_way_is_refused_with_its_code(tmp_path, typed, meant):
+    line = one_line(check(tmp_path, case(home=f'"{typed}"'))[0])
+    assert "facts.abduction.habitual_residence: expected an ISO 3166-1 alpha-2 code" in line
+    assert line.endswith(f"got '{typed}'; did you mean {meant}?")
+
+
+def test_a_state_that_is_no_state_gets_no_suggestion(tmp_path):
+    line = one_line(check(tmp_path, case(home="Narnia"))[0])
+    assert "did you mean" not in line

@@ -65,6 +65,19 @@ def state_code(value: Any) -> Any:
     return value
 
 
+def state_meant(value: Any) -> str | None:
+    """The two-letter code of a state written another way: its three-letter code (KAZ) or
+    its English name (Kazakhstan); None when it names no state."""
+    if not isinstance(value, str) or not 3 <= len(value.strip()) <= 60:
+        return None
+    import pycountry
+
+    try:
+        return pycountry.countries.lookup(value.strip()).alpha_2
+    except LookupError:
+        return None
+
+
 def date_readings(text: str) -> list[date]:
     """The calendar dates a date typed in another layout can mean, each once.
 

@@ -25,7 +25,7 @@ from pydantic import (
     model_validator,
 )
 
-from creval.input.forgiving import date_hint, one_of, state_code, suggest
+from creval.input.forgiving import date_hint, one_of, state_code, state_meant, suggest
 from creval.output.i18n import Msg
 from creval.law.rulebook import Bound, FactSpec, RuleBook
 
@@ -76,7 +76,9 @@ def _in_range(value: date) -> date:
 def _state(value: Any) -> str:
     value = state_code(value)  # `kz` is KZ
     if not isinstance(value, str) or not _STATE.fullmatch(value):
-        raise ValueError(Msg("input.state_format", value=short_repr(value)))
+        meant = state_meant(value)  # KAZ, Kazakhstan: refused, with the code
+        message = Msg("input.state_format", value=short_repr(value))
+        raise ValueError(message if meant is None else Msg("forgiving.did_you_mean", message=message, suggestion=meant))
     if not _is_state(value):
         raise ValueError(Msg("input.state_unknown", value=short_repr(value)))
     return value

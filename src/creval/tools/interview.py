@@ -45,7 +45,7 @@ from creval.law import dates
 from creval.engine.derive import derive
 from creval.engine.engine import EngineError
 from creval.engine.evaluate import Evaluator, ScenarioResult, TestResult
-from creval.input.forgiving import date_hint, suggest, words
+from creval.input.forgiving import date_hint, state_meant, suggest, words
 from creval.output.i18n import t, tr
 from creval.input.loader import validate
 from creval.output.memo import AS_OF, DEFAULT, treatments
@@ -179,7 +179,9 @@ class Interview:
         if spec.type == "state":
             code = raw.upper()
             if not is_state(code):
-                return None, t("ask.bad_state", lang, value=shown)
+                meant = state_meant(raw)
+                message = t("ask.bad_state", lang, value=shown)
+                return None, message if meant is None else t("forgiving.did_you_mean", lang, message=message, suggestion=meant)
             return code, None
         if spec.type == "int":
             if not re.fullmatch(r"[+-]?\d{1,12}", raw):
