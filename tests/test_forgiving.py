@@ -227,3 +227,15 @@ def test_a_state_written_another_way_is_refused_with_its_code(tmp_path, typed, m
 def test_a_state_that_is_no_state_gets_no_suggestion(tmp_path):
     line = one_line(check(tmp_path, case(home="Narnia"))[0])
     assert "did you mean" not in line
+
+
+def test_another_matters_fact_near_a_name_of_this_matter_gets_both(tmp_path):
+    """`birth_date` is a fact of other matters; under abduction the child's date of birth is meant."""
+    pinned_all = copy_rules(tmp_path / "all")
+    text = case(tail="    birth_date: 2017-08-03\n")
+    path = tmp_path / "case.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(app, ["--rules", str(pinned_all), "check", str(path)])
+    line = one_line(result)
+    assert "facts.abduction.birth_date: 'birth_date' is not a fact of matter 'abduction' (it belongs under matter" in line
+    assert "'conscription'" in line and line.endswith("did you mean child_birth_date?")

@@ -520,10 +520,13 @@ def _unknown_name(loc: tuple, book: RuleBook) -> Msg:
     if len(loc) == 3 and loc[0] == "facts" and loc[1] in book.matters:
         name, matter = loc[2], loc[1]
         elsewhere = [m for m, tests in book.matters.items() if m != matter and any(name in t.rule.facts for t in tests)]
-        if elsewhere:  # a fact placed under the wrong matter
-            return Msg("forgiving.other_matter", name=short_repr(name), matter=short_repr(matter), other=", ".join(map(repr, elsewhere)))
         known = list(dict.fromkeys(f for test in book.matters[matter] for f in test.rule.facts))
         near = close_matches(name, known, n=2)
+        if elsewhere:  # a fact placed under the wrong matter, or a name this matter spells otherwise
+            other = ", ".join(map(repr, elsewhere))
+            if near:
+                return Msg("forgiving.other_matter_or_near", name=short_repr(name), matter=short_repr(matter), other=other, suggestion=either(near))
+            return Msg("forgiving.other_matter", name=short_repr(name), matter=short_repr(matter), other=other)
         if near:
             return Msg("forgiving.unknown_fact", name=short_repr(name), matter=short_repr(matter), suggestion=either(near))
         return Msg("input.unknown_fact", name=short_repr(name), matter=short_repr(matter), known=", ".join(known))
