@@ -317,3 +317,15 @@ def test_a_state_typed_another_way_is_asked_again_with_its_code(book, lang, says
                                 input=f"2015-04-02\n{typed}\nkz\n")
     assert says in result.stderr
     assert result.stderr.count(q(book, "habitual_residence", lang)) == 2
+
+
+def test_as_of_given_with_from_replaces_the_files_date(tmp_path):
+    start = tmp_path / "case.yaml"
+    start.write_text(PARTIAL, encoding="utf-8")
+    saved = tmp_path / "later.yaml"
+    result = CliRunner().invoke(app, ["ask", "--from", str(start), "--as-of", "2027-01-01", "--save", str(saved),
+                                      "--format", "json"], input="\n" * 20)
+    assert result.exit_code == 0, result.output
+    assert "Assessment date: 2027-01-01." in result.stderr
+    assert json.loads(result.stdout)["as_of"] == "2027-01-01"
+    assert "as_of: 2027-01-01" in saved.read_text(encoding="utf-8")

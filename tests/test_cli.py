@@ -149,7 +149,7 @@ def test_folder_with_a_bad_file_reports_the_good_and_names_the_bad(run, tmp_path
     folder = tmp_path / "pack"
     folder.mkdir()
     write(folder, "a-good.yaml", good("scn-a"))
-    bad = write(folder, "b-bad.yaml", good("scn-b").replace("taken_to: RU", "taken_to: rus"))
+    bad = write(folder, "b-bad.yaml", good("scn-b").replace("taken_to: RU", "taken_to: R1"))
     write(folder, "c-good.json", json.dumps({"id": "scn-c", "as_of": "2025-09-01", "facts": {"abduction": {
         "child_birth_date": "2017-08-03", "habitual_residence": "KZ", "taken_to": "RU",
         "removal_date": "2024-06-15", "proceedings_date": "2025-06-15", "left_behind_right": "custody",
@@ -161,7 +161,7 @@ def test_folder_with_a_bad_file_reports_the_good_and_names_the_bad(run, tmp_path
     assert [(d["scenario"], d["results"][0]["outcome"]) for d in doc] == [
         ("scn-a", "return-forthwith"), ("scn-c", "return-unless-settled")]
     (line,) = stderr_lines(result)
-    assert line == f"{bad}:8: facts.abduction.taken_to: expected an ISO 3166-1 alpha-2 code in upper case (KZ, RU ...), got 'rus'"
+    assert line == f"{bad}:8: facts.abduction.taken_to: expected an ISO 3166-1 alpha-2 code in upper case (KZ, RU ...), got 'R1'"
     assert "scn-a" not in result.stderr
 
 

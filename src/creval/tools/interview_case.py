@@ -90,7 +90,7 @@ class CaseInterview:
     def resume(cls, book: RuleBook, path, test_ids: list[str] | None, as_of: date | None, lang: str = "en",
                scenario_id: str | None = None, evaluator: Evaluator | None = None) -> "CaseInterview":
         """An interview that starts from a scenario file's answers (`--from`)."""
-        loaded = load_file(path, book, lang=lang)
+        loaded = load_file(path, book, as_of, lang)  # --as-of replaces the file's date, as in `check`
         if loaded.errors:
             raise InterviewError(t("ask.error.from", lang, error=str(loaded.errors[0])))
         scenario, raw = loaded.scenario, loaded.doc
