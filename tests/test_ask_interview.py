@@ -133,6 +133,7 @@ def test_back_at_the_first_question_and_a_review_in_russian(book, tmp_path, term
     term.answer(q(book, "convention_in_force", "ru"), "")
     term.expect("Ваши ответы:")
     listed = term.expect("Нажмите Enter, чтобы увидеть результат, или введите номер ответа (от 1 до 9)")
+    assert ": custody (опека)" in listed  # the choice, with its name
     assert "  8. дал ли оставленный родитель согласие" in listed and listed.rstrip().splitlines()[-2].endswith(": да")
     assert listed.rstrip().endswith(": неизвестно")
     term.type("сорок")

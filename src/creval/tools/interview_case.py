@@ -25,7 +25,7 @@ from creval.input.loader import load_file, validate
 from creval.input.scenario import matter_facts
 from creval.law import dates
 from creval.law.rulebook import FactSpec, RuleBook, Test
-from creval.output.i18n import t, tr
+from creval.output.i18n import messages, t, tr
 from creval.tools.interview import Interview, InterviewError, Question
 
 KEPT_FIELDS = ("title", "narrative", "expected")  # a resumed file's other fields, saved again as they were
@@ -197,6 +197,9 @@ class CaseInterview:
             return t("ask.review.yes" if value else "ask.review.no", lang)
         if isinstance(value, dict):
             return t("ask.review.term", lang, **value)
+        label = f"enum.{key.fact}.{value}"
+        if lang != "en" and isinstance(value, str) and label in messages():
+            return f"{value} ({t(label, lang)})"  # the code, as typed, and its name
         return str(dates.iso(value))
 
     def label(self, key: Key) -> str:
