@@ -330,3 +330,20 @@ def test_as_of_given_with_from_replaces_the_files_date(tmp_path):
     assert "Assessment date: 2027-01-01." in result.stderr
     assert json.loads(result.stdout)["as_of"] == "2027-01-01"
     assert "as_of: 2027-01-01" in saved.read_text(encoding="utf-8")
+
+
+def test_ctrl_c_in_a_two_matter_interview_keeps_the_shared_answer_for_both(book, tmp_path, terminal):
+    import signal
+
+    saved = tmp_path / "both.yaml"
+    term = terminal("abduction", "adoption", "--as-of", AS_OF, "--save", saved)
+    term.answer(q(book, "child_birth_date"), "2015-04-02")
+    term.expect(q(book, "habitual_residence"))
+    term.expect("> ")
+    term.proc.send_signal(signal.SIGINT)
+    code, screen = term.finish()
+    assert code == 130, screen
+    assert f"Interrupted: the answers given so far (1) are saved to {saved}" in screen
+    text = saved.read_text(encoding="utf-8")
+    assert text.count("child_birth_date: 2015-04-02") == 2  # under abduction and adoption
+    assert "Traceback" not in screen

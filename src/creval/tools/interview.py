@@ -499,9 +499,8 @@ def keep_interrupted(interview, path: Path | None, overwrite: bool) -> str:
 
 
 def _count(interview) -> int:
-    """The answers held: an Interview's facts, or a CaseInterview's facts of every matter."""
-    answers = interview.answers
-    return sum(len(facts) for facts in answers.values()) if hasattr(interview, "tests") else len(answers)
+    """The answers held: an Interview's facts, or a CaseInterview's (one shared by matters counts once)."""
+    return len(interview.answered()) if hasattr(interview, "answered") else len(interview.answers)
 
 
 def _scalar(value: Any) -> str:

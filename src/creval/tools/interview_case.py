@@ -151,15 +151,22 @@ class CaseInterview:
         before = {m: dict(self.answers[m]) for m in key.matters}
         for matter in key.matters:
             self.answers[matter][key.fact] = value
-        loaded = validate(self.doc(), "<interview>", self.book, lang=self.lang)
+        try:
+            loaded = validate(self.doc(), "<interview>", self.book, lang=self.lang)
+        except BaseException:  # Ctrl-C while checking: the answers kept are the checked ones
+            self._restore(before)
+            raise
         if loaded.errors:
-            for matter in key.matters:
-                self.answers[matter].clear()
-                self.answers[matter].update(before[matter])
+            self._restore(before)
             return t("ask.rejected", self.lang, message=loaded.errors[0].message)
         if remember:
             self.history.append(key)
         return None
+
+    def _restore(self, before: dict[str, dict[str, Any]]) -> None:
+        for matter, facts in before.items():  # the same mappings: the tests' Interviews hold them
+            self.answers[matter].clear()
+            self.answers[matter].update(facts)
 
     def back(self) -> Key | None:
         """Take back the last answer given in this session; the question to ask again."""
