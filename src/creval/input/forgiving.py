@@ -15,6 +15,8 @@ from typing import Any, Iterable
 
 from creval.output.i18n import Msg
 
+MAX_NAME = 200  # longer text is compared with no name
+
 # Day, month and year with one separator: 20.05.2016, 5/6/2016, 20-05-2016.
 _DAY_FIRST = re.compile(r"(\d{1,2})([./-])(\d{1,2})\2(\d{4})")
 # Year first with another separator or without padding: 2016.05.20, 2016/5/20, 2016-5-20.
@@ -23,6 +25,8 @@ _YEAR_FIRST = re.compile(r"(\d{4})([./-])(\d{1,2})\2(\d{1,2})")
 
 def close_matches(word: str, choices: Iterable[str], n: int = 3) -> list[str]:
     """The choices nearest to `word`, ignoring case, best first (a ratio of 0.75 or more: a letter or two wrong)."""
+    if len(word) > MAX_NAME:  # a 900 KB "name" from a hostile file is near nothing
+        return []
     folded: dict[str, str] = {}
     for choice in choices:
         folded.setdefault(choice.casefold(), choice)
