@@ -203,7 +203,10 @@ def test_bool_answers_in_any_language():
 
 
 @pytest.mark.parametrize("args, message", [
-    (["ask", "no-such-test"], "unknown test no-such-test"),
+    (["ask", "no-such-test"], "unknown test or matter no-such-test"),
+    (["ask", "hague-abduction-retrun"], "did you mean hague-abduction-return?"),
+    (["ask"], "name a test or a matter to interview for"),
+    (["ask", "--from", "/no/such/case.yaml"], "--from: /no/such/case.yaml: cannot read"),
     (["ask", HAGUE, "--as-of", "2026-02-30"], "--as-of"),
     (["ask", HAGUE, "--save", "/no/such/folder/x.yaml"], "--save"),
     (["ask", HAGUE, "--id", "bad id!"], "--id"),

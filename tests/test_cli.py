@@ -149,7 +149,7 @@ def test_folder_with_a_bad_file_reports_the_good_and_names_the_bad(run, tmp_path
     folder = tmp_path / "pack"
     folder.mkdir()
     write(folder, "a-good.yaml", good("scn-a"))
-    bad = write(folder, "b-bad.yaml", good("scn-b").replace("taken_to: RU", "taken_to: ru"))
+    bad = write(folder, "b-bad.yaml", good("scn-b").replace("taken_to: RU", "taken_to: R1"))
     write(folder, "c-good.json", json.dumps({"id": "scn-c", "as_of": "2025-09-01", "facts": {"abduction": {
         "child_birth_date": "2017-08-03", "habitual_residence": "KZ", "taken_to": "RU",
         "removal_date": "2024-06-15", "proceedings_date": "2025-06-15", "left_behind_right": "custody",
@@ -161,7 +161,7 @@ def test_folder_with_a_bad_file_reports_the_good_and_names_the_bad(run, tmp_path
     assert [(d["scenario"], d["results"][0]["outcome"]) for d in doc] == [
         ("scn-a", "return-forthwith"), ("scn-c", "return-unless-settled")]
     (line,) = stderr_lines(result)
-    assert line == f"{bad}:8: facts.abduction.taken_to: expected an ISO 3166-1 alpha-2 code in upper case (KZ, RU ...), got 'ru'"
+    assert line == f"{bad}:8: facts.abduction.taken_to: expected an ISO 3166-1 alpha-2 code in upper case (KZ, RU ...), got 'R1'"
     assert "scn-a" not in result.stderr
 
 
@@ -215,13 +215,16 @@ def test_as_of_replaces_a_scenario_without_a_date(run, tmp_path):
     assert doc["as_of"] == "2026-01-01"
 
 
-@pytest.mark.parametrize("value", ["2025-02-30", "01.02.2025", "2025-1-1", "tomorrow", "20250101"])
-def test_bad_as_of_exits_2_with_one_line(run, tmp_path, value):
+@pytest.mark.parametrize("value, hint", [
+    ("2025-02-30", ""), ("01.02.2025", "; did you mean 2025-02-01?"), ("2025-1-1", "; did you mean 2025-01-01?"),
+    ("tomorrow", ""), ("20250101", ""),
+])
+def test_bad_as_of_exits_2_with_one_line(run, tmp_path, value, hint):
     path = write(tmp_path, "good.yaml", good())
     result = run("check", "--as-of", value, path)
     assert result.exit_code == 2
     assert result.stdout == ""
-    assert stderr_lines(result) == [f"creval: --as-of: expected a date as YYYY-MM-DD, got {value!r}"]
+    assert stderr_lines(result) == [f"creval: --as-of: expected a date as YYYY-MM-DD, got {value!r}{hint}"]
 
 
 def test_test_option_limits_the_tests_run(twin_rules_dir, run, tmp_path):
@@ -418,7 +421,7 @@ def test_process_bad_file_one_line_no_traceback(tmp_path):
     proc = creval("check", bad, cwd=tmp_path)
     assert proc.returncode == 2
     assert proc.stdout == ""
-    assert proc.stderr == f"{bad}:12: facts.abduction.rights_exercised: Input should be a valid boolean, got 'yes'\n"
+    assert proc.stderr == f"{bad}:12: facts.abduction.rights_exercised: expected true or false, got 'yes'; did you mean true?\n"
 
 
 def test_process_bad_flag_no_traceback(tmp_path):

@@ -124,7 +124,17 @@ def _as_of(value: Optional[str], lang: str = "en") -> Optional[date]:
     try:
         return parse_iso_date(value)
     except ValueError:
-        raise fail(_t("cli.as_of", lang, value=repr(value))) from None
+        raise fail(_as_of_error(value, lang)) from None
+
+
+def _as_of_error(value: str, lang: str) -> str:
+    """--as-of refused, with the date it reads as when it reads one way (01.09.2025)."""
+    from creval.input.forgiving import date_hint
+    from creval.output.i18n import tr
+
+    hint = date_hint(value)
+    message = _t("cli.as_of", lang, value=repr(value))
+    return message if hint is None else f"{message}; {tr(hint, lang)}"
 
 
 def _version(value: bool) -> None:
@@ -405,26 +415,28 @@ def twin(file: str = typer.Argument(..., metavar="FILE", help="One scenario file
 
 
 @app.command()
-def ask(test_id: str = typer.Argument(..., metavar="TEST", help="The test to interview for, as listed by `creval rules`."),
-        as_of: Optional[str] = typer.Option(None, "--as-of", metavar="DATE", help="Assessment date (YYYY-MM-DD; default: today)."),
-        save: Optional[Path] = typer.Option(None, "--save", metavar="FILE", help="Write the answers to this scenario file (YAML), which `creval check` accepts."),
-        scenario_id: Optional[str] = typer.Option(None, "--id", metavar="ID", help="Scenario id for --save and the result (default: TEST-interview)."),
+def ask(names: Optional[List[str]] = typer.Argument(None, metavar="TEST|MATTER", help="The tests to interview for, as listed by `creval rules`, or matters (each of its tests); with --from: default, the file's matters."),
+        as_of: Optional[str] = typer.Option(None, "--as-of", metavar="DATE", help="Assessment date (YYYY-MM-DD; default: the --from file's, or today)."),
+        save: Optional[Path] = typer.Option(None, "--save", metavar="FILE", help="Write every answer to this scenario file (YAML), which `creval check` accepts and --from resumes."),
+        scenario_id: Optional[str] = typer.Option(None, "--id", metavar="ID", help="Scenario id for --save and the result (default: the --from file's, or TEST-interview)."),
         force: bool = typer.Option(False, "--force", help="Let --save overwrite an existing file."),
+        from_file: Optional[Path] = typer.Option(None, "--from", metavar="FILE", help="Resume or correct a saved interview (any scenario file): its answers are kept and not asked again."),
         format: Format = typer.Option(Format.text, "--format", help="Result as text, json or markdown (a decision memo)."),
         lang: Lang = LangOpt):
-    """Interview: ask for the facts a test needs, one question at a time, until the outcome is decided.
+    """Interview: ask for the facts the tests need, one question at a time, until the outcomes are decided; then review the answers.
 
-    Questions go to standard error and the result to standard output, so answers can be piped in, one per line. An empty line, ? or "unknown" means not known; the end of input leaves the remaining facts unknown. Ctrl-C stops the interview and keeps the answers given: in the --save file, else in a new file in the current folder (exit status 130).
+    Questions go to standard error and the result to standard output, so answers can be piped in, one per line. An empty line, ? or "unknown" means not known; "back" returns to the previous question; the end of input leaves the remaining facts unknown. Ctrl-C stops the interview and keeps the answers given: in the --save file, else in a new file in the current folder (exit status 130).
     """
     import re
 
     from creval.output import report
-    from creval.output.i18n import outcome_shown, t
-    from creval.tools.interview import Interview, InterviewError, keep_interrupted, run, save as save_answers
+    from creval.output.i18n import t
+    from creval.tools.conversation import converse
+    from creval.tools.interview import InterviewError, keep_interrupted, save as save_answers
     from creval.input.scenario import ID_PATTERN
 
     book = _book()
-    when = _as_of(as_of) or date.today()
+    when = _as_of(as_of, lang.value)
     if scenario_id is not None and not re.fullmatch(ID_PATTERN, scenario_id):
         raise fail(t("ask.error.id", lang.value, value=scenario_id))
     if save is not None and not save.parent.is_dir():
@@ -432,24 +444,23 @@ def ask(test_id: str = typer.Argument(..., metavar="TEST", help="The test to int
     if save is not None and not force and (save.exists() or save.is_symlink()):  # as `twin`: --force to overwrite
         raise fail(t("ask.error.save_exists", lang.value, file=str(save)))
     try:
-        interview = Interview(book, test_id, when, lang.value, scenario_id)
+        case = _case(book, names or [], from_file, when, lang.value, scenario_id)
     except InterviewError as exc:
         raise fail(str(exc)) from None
     try:
-        asked = run(interview, sys.stdin.readline, lambda text, nl: echo(text, err=True, nl=nl),
-                    echo_answers=not sys.stdin.isatty())
-        result = interview.scenario_result()
+        asked = converse(case, sys.stdin.readline, lambda text, nl: echo(text, err=True, nl=nl),
+                         echo_answers=not sys.stdin.isatty())
+        result = case.scenario_result()
     except InterviewError as exc:
         raise fail(str(exc)) from None
     except KeyboardInterrupt:  # Ctrl-C: the answers given so far are kept, never discarded
         echo("", err=True)
-        echo(keep_interrupted(interview, save, force), err=True)
+        echo(keep_interrupted(case, save, force), err=True)
         raise typer.Exit(130) from None
-    outcome = outcome_shown(result.results[0].outcome, lang.value) if result.results else "-"
-    echo(t("ask.done", lang.value, n=asked, outcome=outcome), err=True)
+    echo(t("ask.done", lang.value, n=asked, outcome=case.outcomes(result)), err=True)
     if save is not None:
         try:
-            save_answers(interview, save, overwrite=force)
+            save_answers(case, save, overwrite=force)
         except OSError as exc:
             raise fail(t("ask.error.save", lang.value, file=str(save), reason=exc.strerror or str(exc))) from None
         echo(t("ask.saved", lang.value, file=str(save)), err=True)
@@ -459,6 +470,20 @@ def ask(test_id: str = typer.Argument(..., metavar="TEST", help="The test to int
         echo(report.as_markdown(result, lang.value), nl=False)
     else:
         echo(report.as_text(result))
+
+
+def _case(book, names: List[str], from_file: Optional[Path], when: Optional[date], lang: str, scenario_id: Optional[str]):
+    """The interview `ask` runs: for the tests named, or resumed from a file (--from)."""
+    from creval.output.i18n import t
+    from creval.tools.interview import InterviewError
+    from creval.tools.interview_case import CaseInterview, resolve
+
+    tests = resolve(book, names, lang)
+    if from_file is not None:
+        return CaseInterview.resume(book, from_file, tests, when, lang, scenario_id)
+    if not tests:
+        raise InterviewError(t("ask.error.nothing", lang))
+    return CaseInterview(book, tests, when or date.today(), lang, scenario_id)
 
 
 @app.command()

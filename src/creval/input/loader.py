@@ -36,6 +36,7 @@ from ruamel.yaml.resolver import VersionedResolver
 
 from creval.law.rulebook import RuleBook
 from creval.output.i18n import Msg, messages, tr
+from creval.input.forgiving import bool_word, close_matches, either, suggest
 from creval.input.scenario import FieldError, scenario_model, short_repr
 
 MAX_FILE_BYTES = 1_000_000  # a scenario is a page of facts; anything larger is refused unread
@@ -436,7 +437,19 @@ def parse_yaml(text: str) -> Any:
             if line is not None and opened != line:
                 problem = Msg("input.unclosed", bracket=bracket, problem=problem, line=line)
             line = opened
+        tab = _tab_indent(text, line)
+        if tab is not None:  # YAML's own words ("cannot start any token") mean nothing to most people
+            raise Refused(Msg("forgiving.yaml_tab"), tab, field) from None
         raise Refused(Msg("input.bad_yaml", problem=problem), line, field) from None
+
+
+def _tab_indent(text: str, line: int | None) -> int | None:
+    """The line indented with a tab that broke the YAML: the line reported, else the first."""
+    lines = text.splitlines()
+    indented = [n for n, body in enumerate(lines, 1) if "\t" in body[:len(body) - len(body.lstrip())]]
+    if not indented:
+        return None
+    return line if line in indented else indented[0]
 
 
 def line_of(doc: Any, loc: tuple) -> int | None:
@@ -476,16 +489,11 @@ def _errors(file: str, doc: Any, exc: ValidationError, book: RuleBook) -> list[I
         if isinstance(cause, FieldError):
             loc, message = cause.loc, cause.message
         elif err["type"] == "extra_forbidden":
-            message = Msg("input.unknown_field", name=short_repr(loc[-1])) if loc else Msg("input.unknown_field_bare")
-            if len(loc) == 2 and loc[0] == "facts":
-                message = Msg("input.unknown_matter", name=short_repr(loc[1]), known=", ".join(sorted(book.matters)))
-            elif len(loc) == 3 and loc[0] == "facts" and loc[1] in book.matters:
-                known = [f for test in book.matters[loc[1]] for f in test.rule.facts]
-                message = Msg("input.unknown_fact", name=short_repr(loc[2]), matter=short_repr(loc[1]), known=", ".join(dict.fromkeys(known)))
+            message = _unknown_name(loc, book)
         elif err["type"] == "missing":
             message = Msg("input.missing")
         elif err["type"] != "value_error" and isinstance(err.get("input"), (str, int, float, bool, type(None))):
-            message = Msg("input.got", message=message, value=_shown(err["input"]))
+            message = _near_value(Msg("input.got", message=message, value=_shown(err["input"])), err, loc, book)
         elif err["type"] != "value_error":
             pass  # a list or mapping given: pydantic's message, by key, without the value
         elif cause is not None and cause.args and isinstance(cause.args[0], Msg):
@@ -498,6 +506,49 @@ def _errors(file: str, doc: Any, exc: ValidationError, book: RuleBook) -> list[I
         path = ".".join(str(p) for p in loc) or None
         out.append(InputError(file, message if isinstance(message, Msg) else message.replace("\n", " "), line_of(doc, loc), path))
     return out
+
+
+def _unknown_name(loc: tuple, book: RuleBook) -> Msg:
+    """An unknown field, matter or fact, with the name it is near or the matter it belongs to."""
+    if not loc:
+        return Msg("input.unknown_field_bare")
+    if len(loc) == 2 and loc[0] == "facts":
+        near = close_matches(loc[1], book.matters, n=2)
+        if near:  # the near names say more than the whole list
+            return Msg("forgiving.unknown_matter", name=short_repr(loc[1]), suggestion=either(near))
+        return Msg("input.unknown_matter", name=short_repr(loc[1]), known=", ".join(sorted(book.matters)))
+    if len(loc) == 3 and loc[0] == "facts" and loc[1] in book.matters:
+        name, matter = loc[2], loc[1]
+        elsewhere = [m for m, tests in book.matters.items() if m != matter and any(name in t.rule.facts for t in tests)]
+        known = list(dict.fromkeys(f for test in book.matters[matter] for f in test.rule.facts))
+        near = close_matches(name, known, n=2)
+        if elsewhere:  # a fact placed under the wrong matter, or a name this matter spells otherwise
+            other = ", ".join(map(repr, elsewhere))
+            if near:
+                return Msg("forgiving.other_matter_or_near", name=short_repr(name), matter=short_repr(matter), other=other, suggestion=either(near))
+            return Msg("forgiving.other_matter", name=short_repr(name), matter=short_repr(matter), other=other)
+        if near:
+            return Msg("forgiving.unknown_fact", name=short_repr(name), matter=short_repr(matter), suggestion=either(near))
+        return Msg("input.unknown_fact", name=short_repr(name), matter=short_repr(matter), known=", ".join(known))
+    message = Msg("input.unknown_field", name=short_repr(loc[-1]))
+    if len(loc) == 1:
+        return suggest(message, loc[0], scenario_model(book).model_fields)
+    return message
+
+
+def _near_value(message: Msg, err: dict, loc: tuple, book: RuleBook) -> Msg:
+    """A wrong value, with "did you mean" for a choice spelt differently or yes/no for a boolean."""
+    given = err.get("input")
+    if err["type"] == "bool_type":
+        meant = bool_word(given)
+        # pydantic's "valid boolean" says nothing to someone who wrote yes: say what to write
+        return message if meant is None else Msg("forgiving.bool_word", value=_shown(given), suggestion=str(meant).lower())
+    if err["type"] == "literal_error" and len(loc) == 3 and loc[0] == "facts" and loc[1] in book.matters:
+        for test in book.matters[loc[1]]:
+            spec = test.rule.facts.get(loc[2])
+            if spec is not None and spec.values:
+                return suggest(message, given, spec.values)
+    return message
 
 
 def _pydantic(err: dict) -> Msg:

@@ -27,6 +27,7 @@ from pydantic import (
     model_validator,
 )
 
+from creval.input.forgiving import date_hint, one_of, state_code, state_meant, suggest
 from creval.output.i18n import Msg
 from creval.law.rulebook import Bound, FactSpec, RuleBook
 
@@ -61,6 +62,9 @@ def parse_iso_date(value: Any) -> date:
         except ValueError:
             raise ValueError(Msg("input.not_calendar_date", value=short_repr(value))) from None
         return _in_range(parsed)
+    hint = date_hint(value)  # 20.05.2016: refused, with the date it reads as
+    if hint is not None:
+        raise ValueError(Msg("forgiving.date_format", value=short_repr(value), hint=hint))
     raise ValueError(Msg("input.date_format", value=short_repr(value)))
 
 
@@ -72,8 +76,11 @@ def _in_range(value: date) -> date:
 
 
 def _state(value: Any) -> str:
+    value = state_code(value)  # `kz` is KZ
     if not isinstance(value, str) or not _STATE.fullmatch(value):
-        raise ValueError(Msg("input.state_format", value=short_repr(value)))
+        meant = state_meant(value)  # KAZ, Kazakhstan: refused, with the code
+        message = Msg("input.state_format", value=short_repr(value))
+        raise ValueError(message if meant is None else Msg("forgiving.did_you_mean", message=message, suggestion=meant))
     if not _is_state(value):
         raise ValueError(Msg("input.state_unknown", value=short_repr(value)))
     return value
@@ -123,8 +130,8 @@ def _fact_type(spec: FactSpec, params: dict) -> Any:
         return State
     if spec.type == "bool":
         return StrictBool
-    if spec.type == "enum":
-        return Literal[tuple(spec.values)]
+    if spec.type == "enum":  # any case: `Male` is male
+        return Annotated[Literal[tuple(spec.values)], BeforeValidator(partial(one_of, values=tuple(spec.values)))]
     if spec.type == "term":
         return Term
     low, high = _bound(spec.min, params), _bound(spec.max, params)
@@ -203,9 +210,11 @@ def scenario_model(book: RuleBook) -> type[BaseModel]:
             for test_id, outcome in (self.expected or {}).items():
                 test = book.tests.get(test_id)
                 if test is None:
-                    raise FieldError(("expected", test_id), Msg("input.unknown_test", test=short_repr(test_id), known=", ".join(book.tests)))
+                    message = Msg("input.unknown_test", test=short_repr(test_id), known=", ".join(book.tests))
+                    raise FieldError(("expected", test_id), suggest(message, test_id, book.tests))
                 if outcome not in test.rule.outcomes:
-                    raise FieldError(("expected", test_id), Msg("input.not_outcome", outcome=short_repr(outcome), outcomes=", ".join(test.rule.outcomes)))
+                    message = Msg("input.not_outcome", outcome=short_repr(outcome), outcomes=", ".join(test.rule.outcomes))
+                    raise FieldError(("expected", test_id), suggest(message, outcome, test.rule.outcomes))
                 if test.matter not in present:
                     raise FieldError(("expected", test_id), Msg("input.no_matter_for_test", matter=repr(test.matter)))
             for matter in present:

@@ -26,7 +26,8 @@ answers (a removal before the birth) are not tried.
 
 Answers are checked with the scenario model (loader.validate), so a question is asked again
 after an answer that is malformed or contradicts an earlier one. The answers can be saved as
-a scenario file that `creval check` accepts.
+a scenario file that `creval check` accepts. Several tests in one interview, and resuming a
+saved one, are interview_case.py's; the conversation (back, the review) is conversation.py's.
 """
 
 from __future__ import annotations
@@ -38,13 +39,14 @@ from datetime import date, timedelta
 from functools import cached_property
 from itertools import combinations, product
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Iterator
 
 from creval.law import dates
 from creval.engine.derive import derive
 from creval.engine.engine import EngineError
 from creval.engine.evaluate import Evaluator, ScenarioResult, TestResult
-from creval.output.i18n import LANGUAGES, t
+from creval.input.forgiving import date_hint, state_meant, suggest, words
+from creval.output.i18n import t, tr
 from creval.input.loader import validate
 from creval.output.memo import AS_OF, DEFAULT, treatments
 from creval.law.rulebook import Bound, FactSpec, RuleBook
@@ -64,12 +66,7 @@ class InterviewError(Exception):
     """A usage error (unknown test, unwritable file): one line for standard error."""
 
 
-def _words(key: str) -> set[str]:
-    """The words of an `ask.words.*` key in every language (answers are accepted in any)."""
-    from creval.output.i18n import messages
-
-    entry = messages().get(key) or {}
-    return {w.strip().casefold() for lang in LANGUAGES for w in (entry.get(lang) or "").split(",") if w.strip()}
+_words = words  # the words of an `ask.words.*` key in every language (answers are accepted in any)
 
 
 @dataclass
@@ -83,7 +80,8 @@ class Interview:
     """The state of one interview: the answers so far, and the choice of the next question."""
 
     def __init__(self, book: RuleBook, test_id: str, as_of: date, lang: str = "en",
-                 scenario_id: str | None = None, evaluator: Evaluator | None = None):
+                 scenario_id: str | None = None, evaluator: Evaluator | None = None,
+                 answers: dict[str, Any] | None = None):
         if test_id not in book.tests:
             raise InterviewError(t("ask.error.unknown_test", lang, test=test_id, known=", ".join(book.tests)))
         self.book = book
@@ -93,7 +91,9 @@ class Interview:
         self.lang = lang
         self.id = scenario_id or f"{test_id}-interview"
         self.evaluator = evaluator or Evaluator(book)
-        self.answers: dict[str, Any] = {}  # fact -> value, or None for "not known"; in the order asked
+        # fact -> value, or None for "not known"; in the order asked. The tests of one matter
+        # in one interview share this mapping (interview_case.CaseInterview).
+        self.answers: dict[str, Any] = {} if answers is None else answers
         self._outcomes: dict[tuple, str] = {}
 
     # ---- the scenario being built
@@ -164,9 +164,13 @@ class Interview:
             for value in values:
                 if value.casefold() == wanted:
                     return value, None
-            return None, t("ask.bad_choice", lang, value=shown, count=len(values), choices=", ".join(values))
+            message = t("ask.bad_choice", lang, value=shown, count=len(values), choices=", ".join(values))
+            return None, tr(suggest(message, raw, values), lang)
         if spec.type == "date":
             if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
+                hint = date_hint(raw)  # 20.05.2016: asked again, with the date it reads as
+                if hint is not None:
+                    return None, t("ask.bad_date_hint", lang, value=shown, hint=tr(hint, lang))
                 return None, t("ask.bad_date", lang, value=shown)
             try:
                 return date.fromisoformat(raw), None
@@ -175,7 +179,9 @@ class Interview:
         if spec.type == "state":
             code = raw.upper()
             if not is_state(code):
-                return None, t("ask.bad_state", lang, value=shown)
+                meant = state_meant(raw)
+                message = t("ask.bad_state", lang, value=shown)
+                return None, message if meant is None else t("forgiving.did_you_mean", lang, message=message, suggestion=meant)
             return code, None
         if spec.type == "int":
             if not re.fullmatch(r"[+-]?\d{1,12}", raw):
@@ -442,68 +448,38 @@ def _parse_term(text: str) -> dict | None:
     return term
 
 
-# ---- the conversation
+# ---- the saved file (the conversation itself: conversation.py)
 
 
-def run(interview: Interview, read_line: Callable[[], str], say: Callable[[str, bool], None],
-        echo_answers: bool = False) -> int:
-    """Ask until the outcome is decided or no answer could change it; the number asked.
-
-    `read_line` returns a line with its newline, or "" at the end of input; `say(text,
-    newline)` writes to the user (standard error: standard output is for the result)."""
-    lang = interview.lang
-    say(t("ask.intro", lang, test=interview.test.id, title=interview.rule.title.get(lang),
-          as_of=interview.as_of.isoformat()), True)
-    say(t("ask.instructions", lang), True)
-    asked = 0
-    while True:
-        fact = interview.next_fact()
-        if fact is None:
-            return asked
-        asked += 1
-        question = interview.question(fact)
-        while True:
-            say("", True)
-            say(t("ask.question", lang, n=asked, question=question.text), True)
-            say(question.hint, True)
-            say(t("ask.prompt", lang), False)
-            line = read_line()
-            if line == "":
-                say("", True)
-                say(t("ask.eof", lang), True)
-                return asked - 1
-            answer = line.rstrip("\r\n")
-            if echo_answers:
-                say(answer, True)
-            error = interview.give(fact, answer)
-            if error is None:
-                break
-            say(error.replace("\n", " "), True)
-
-
-def save(interview: Interview, path: Path, overwrite: bool = True) -> None:
+def save(interview, path: Path, overwrite: bool = True) -> None:
     """Write the answers as a YAML scenario file (`creval check` accepts it); with
-    overwrite=False an existing file is left alone (FileExistsError)."""
+    overwrite=False an existing file is left alone (FileExistsError). `interview`: an
+    Interview, or an interview_case.CaseInterview (several matters)."""
     doc = interview.doc()
-    lang = interview.lang
-    lines = [f"# {t('ask.saved_comment', lang, test=interview.test.id, as_of=doc['as_of'])}",
-             f"id: {_scalar(doc['id'])}", f"as_of: {doc['as_of']}", "facts:", f"  {interview.test.matter}:"]
-    facts = doc["facts"][interview.test.matter]
-    if not facts:
-        lines[-1] += " {}"
-    for name, value in facts.items():
-        lines.append(f"    {name}: {_scalar(value)}")
+    tests = ", ".join(test.id for test in interview.tests) if hasattr(interview, "tests") else interview.test.id
+    lines = [f"# {t('ask.saved_comment', interview.lang, test=tests, as_of=doc['as_of'])}"]
+    for name, value in doc.items():
+        if isinstance(value, dict) and name in ("facts", "expected"):
+            lines.append(f"{name}:")
+            for key, inner in value.items():
+                if name == "facts":
+                    lines.append(f"  {key}:" + (" {}" if not inner else ""))
+                    lines.extend(f"    {fact}: {_scalar(v)}" for fact, v in inner.items())
+                else:
+                    lines.append(f"  {key}: {_scalar(inner)}")
+        else:
+            lines.append(f"{name}: {_scalar(value)}")
     if overwrite and path.is_symlink():
         path.unlink()  # --force replaces the link, never the file it points to (as `twin` does)
     with open(path, "w" if overwrite else "x", encoding="utf-8") as handle:
         handle.write("\n".join(lines) + "\n")
 
 
-def keep_interrupted(interview: Interview, path: Path | None, overwrite: bool) -> str:
+def keep_interrupted(interview, path: Path | None, overwrite: bool) -> str:
     """After Ctrl-C: the answers given so far saved to `path` (from --save), else to a new
     file in the current folder, `<id>.partial.yaml` (numbered, never overwriting); the line
     that says where. If no file can be written, the scenario is that line."""
-    lang, count = interview.lang, len(interview.answers)
+    lang, count = interview.lang, _count(interview)
     if not count:
         return t("ask.interrupted.nothing", lang)
     names = [path] if path is not None else [Path(f"{interview.id}.partial{f'-{n}' if n else ''}.yaml") for n in range(100)]
@@ -520,6 +496,11 @@ def keep_interrupted(interview: Interview, path: Path | None, overwrite: bool) -
         return t("ask.interrupted.saved", lang, n=count, file=str(name))
     doc = json.dumps(interview.doc(), ensure_ascii=False)
     return t("ask.interrupted.unsaved", lang, n=count, reason=reason or "-", scenario=doc)
+
+
+def _count(interview) -> int:
+    """The answers held: an Interview's facts, or a CaseInterview's (one shared by matters counts once)."""
+    return len(interview.answered()) if hasattr(interview, "answered") else len(interview.answers)
 
 
 def _scalar(value: Any) -> str:
