@@ -99,7 +99,7 @@ def test_back_and_a_changed_answer_at_the_review_in_english(book, tmp_path, term
     term.answer(q(book, "settled_in_new_environment"), "yes")
     term.expect("Your answers:")
     listed = term.expect("> ")
-    assert "  4. the date of the wrongful removal, or of the start of the wrongful retention: 2024-09-10" in listed
+    assert f"  4. {book.tests[HAGUE].rule.facts['removal_date'].title.en}: 2024-09-10" in listed
     assert "  12. whether the child is shown to be settled in its new environment: yes" in listed
     term.send("")
     code, screen = term.finish()

@@ -848,6 +848,26 @@ def test_every_outcome_of_every_test_is_reached():
         assert covered[test_id] <= set(test.rule.outcomes), (test_id, covered[test_id] - set(test.rule.outcomes))
 
 
+@pytest.mark.parametrize("commenced, outcome, missing", [
+    (None, "return-forthwith", []),  # not said: as if commenced on the assessment date (an assumption)
+    (False, "return-forthwith", []),
+    (True, "undetermined", ["proceedings_date"]),  # commenced, but when is not known
+])
+def test_proceedings_commenced_without_a_date(runner, commenced, outcome, missing):
+    facts = drop(H, "proceedings_date")
+    if commenced is not None:
+        facts["proceedings_commenced"] = commenced
+    r = runner.run(HAGUE, facts, "2016-06-01")
+    check(r, outcome, missing=missing)
+
+
+@pytest.mark.parametrize("filed, status", [("2017-03-31", "met"), ("2017-04-01", "unmet")])
+def test_proceedings_commenced_with_a_date_uses_it(runner, filed, status):
+    r = runner.run(HAGUE, {**H, "proceedings_commenced": True, "proceedings_date": filed}, "2017-06-01")
+    check(r, "return-forthwith" if status == "met" else "return-unless-settled", {"one-year-after-removal": "2017-04-01"},
+          {"within-one-year": status})
+
+
 def test_hague_both_undetermined_lines_are_reachable(runner):
     # Line 2 (applicability unknown) and line 7 (only the one-year period unknown).
     applicability = runner.run(HAGUE, drop(H, "child_birth_date"), "2016-06-01")

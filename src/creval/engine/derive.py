@@ -16,7 +16,7 @@ from typing import Any
 from creval.law import dates
 from creval.law import treaties
 from creval.output.i18n import Msg
-from creval.law.rulebook import LAW_VERSION, Test
+from creval.law.rulebook import GUARDS, LAW_VERSION, Test
 
 
 @dataclass
@@ -37,7 +37,9 @@ def derive(test: Test, facts: dict[str, Any], as_of: date, tables: dict[str, tre
     for name, spec in test.rule.derived.items():
         if spec.get("unless_known") and values.get(spec["unless_known"]) is not None:
             continue
-        fn = next(k for k in spec if k != "unless_known")
+        if spec.get("unless_true") and values.get(spec["unless_true"]) is True:
+            continue
+        fn = next(k for k in spec if k not in GUARDS)
         value = _COMPUTE[fn](spec[fn], test, out, tables, name)
         if value is not None:
             values[name] = value

@@ -16,7 +16,7 @@ from creval.law.dates import iso
 from creval.engine.derive import Derived, derive
 from creval.engine.engine import Decision, Engine, EngineError
 from creval.output.i18n import messages, placeholder_parts, t, tr
-from creval.output.memo import assumptions, scenario_digest, version_assumption
+from creval.output.memo import assumptions, falls_back, scenario_digest, version_assumption
 from creval.law.rulebook import LAW_VERSION, RuleBook, Test
 from creval.input.scenario import matter_facts
 
@@ -342,4 +342,4 @@ def _missing(test: Test, facts: dict[str, Any], decision: Decision, rank: int) -
         c for c, s in decision.statuses.items() if s == "unknown"
     }
     reads = {f for c in blamed for f in test.reads[c]}
-    return [f for f in test.rule.facts if f in reads and facts.get(f) is None]
+    return [f for f in test.rule.facts if f in reads and facts.get(f) is None and not falls_back(test, f, facts)]

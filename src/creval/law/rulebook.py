@@ -28,6 +28,7 @@ from creval.law.treaties import TreatyTable
 from creval.engine.outcome_conditions import STATUSES, Conjunction, when_to_dnf
 LAW_VERSION = "law_version"  # the derived field naming the version of the law that governs the case
 FACT_TYPES = ("date", "state", "bool", "enum", "int", "term")
+GUARDS = ("unless_known", "unless_true")  # a derivation is skipped when that fact is known / true
 DERIVATIONS = ("is_word", "first_known", "add_years", "part_of_term", "end_of_term", "treaty_status", "treaties_in_force", "copy")
 
 
@@ -304,7 +305,10 @@ class Test:
             types.update(self.version_fields)
         for name, spec in self.rule.derived.items():
             where = f"derived.{name}"
-            fn = [k for k in spec if k != "unless_known"]
+            fn = [k for k in spec if k not in GUARDS]
+            for guard in GUARDS:
+                if guard in spec and spec[guard] not in self.rule.facts:
+                    raise conditions.ConditionError(f"{where}.{guard}: unknown fact {spec[guard]!r}")
             if len(fn) != 1 or fn[0] not in DERIVATIONS:
                 raise conditions.ConditionError(f"{where}: expects one of {', '.join(DERIVATIONS)}")
             fn, args = fn[0], spec[fn[0]]

@@ -97,6 +97,8 @@ def assumptions(test: Test, facts: dict[str, Any], given: set[str], as_of: date,
         value = facts.get(name)
         if kind == UNKNOWN or (value is not None and (kind != DEFAULT or name in given)):
             continue  # stated, or simply unknown (then `missing` says whether it matters)
+        if kind == AS_OF and not falls_back(test, name, facts):
+            continue  # the fallback to the assessment date was switched off (proceedings said to have commenced)
         if kind == DEFAULT:
             value = test.rule.facts[name].default
         elif kind == AS_OF:
@@ -105,9 +107,31 @@ def assumptions(test: Test, facts: dict[str, Any], given: set[str], as_of: date,
         explicit = test.rule.facts[name].assumption
         out.append({
             "fact": name, "treated_as": kind, "value": shown,
-            "text": explicit.get(lang) if explicit else _text(kind, name, shown, lang, catalogue),
+            "text": explicit.get(lang).replace("{value}", str(shown)) if explicit else _text(kind, name, shown, lang, catalogue),
         })
     return out
+
+
+@lru_cache(maxsize=64)
+def _guarded(test: Test) -> dict[str, tuple[str, ...]]:
+    """Facts whose fallback to the assessment date is skipped when a yes/no fact is true
+    (`unless_true`): fact -> those yes/no facts."""
+    out: dict[str, tuple[str, ...]] = {}
+    for spec in test.rule.derived.values():
+        args, guard = spec.get("first_known"), spec.get("unless_true")
+        if guard and isinstance(args, list) and "as_of" in args:
+            for a in args:
+                if a in test.rule.facts:
+                    out[a] = out.get(a, ()) + (guard,)
+    return out
+
+
+def falls_back(test: Test, name: str, facts: dict[str, Any]) -> bool:
+    """Whether an absent fact was replaced by the assessment date (then it is an assumption,
+    not a missing fact); not when a yes/no fact switched that fallback off."""
+    if treatments(test).get(name) != AS_OF:
+        return False
+    return not any(facts.get(g) is True for g in _guarded(test).get(name, ()))
 
 
 def version_assumption(test: Test, version: Any, lang: str) -> list[dict]:

@@ -103,7 +103,7 @@ def _never_absent(test, name: str) -> bool:
     if name == "as_of":
         return True
     spec = test.rule.derived.get(name)
-    if not spec or spec.get("unless_known"):
+    if not spec or spec.get("unless_known") or spec.get("unless_true"):
         return False
     if "first_known" in spec:
         return any(_never_absent(test, a) for a in spec["first_known"] if isinstance(a, str))
