@@ -404,3 +404,31 @@ def test_no_rules_data_file_cites_the_project_research_notes():
     for path in sorted((RULES / "data").iterdir()):
         text = path.read_text(encoding="utf-8")
         assert "shared/" not in text and "legal-sources" not in text and "legal-review" not in text, path.name
+
+
+# --- law versions: checked when the rule file loads ------------------------------------------
+
+@pytest.mark.parametrize("old, new, message", [
+    ("      from: 2015-01-01\n", "      from: 2015-01-02\n", "must be the day after the previous version's `until`"),  # a gap
+    ("      from: 2015-01-01\n", "      from: 2014-12-31\n", "must be the day after the previous version's `until`"),  # an overlap
+    ("  selected_by: [offence_date]\n", "  selected_by: [offence]\n", "'offence' is not a date fact or as_of"),
+    ("      sources: [cc-art72-8, cc-2014-enactment, constitution-77]\n", "      sources: [cc-art72-8, nowhere]\n",
+     "unknown source 'nowhere'"),
+    ("      confidence: LIKELY\n", "      confidence: LIKELY\n      valid_for: all\n", "unknown key"),  # a misplaced key is never ignored
+    ("    - id: cc-2014\n", "    - id: cc-1997\n", "two versions share an id"),
+])
+def test_law_versions_are_checked_at_load(tmp_path, old, new, message):
+    folder = copy_rules(tmp_path, only=[PAROLE])
+    edit(folder / f"{PAROLE}.yaml", old, new)
+    with pytest.raises(RuleFileError) as caught:
+        fresh(folder)
+    assert message in str(caught.value) and f"{PAROLE}.yaml" in str(caught.value)
+
+
+def test_rules_show_lists_the_versions_of_the_law():
+    from creval.law.rules_view import describe
+
+    shown = describe(bundled().tests[PAROLE])
+    assert "Versions of the law (selected by the first known of: offence_date):" in shown
+    assert "  cc-1997 (... - 2014-12-31): " in shown and "  cc-2014 (2015-01-01 - ...): " in shown
+    assert "[not found in an official source]" in shown and "Assumes: For an offence before 1 January 2015" in shown

@@ -43,6 +43,16 @@ def describe(test: Test, lang: str = "en") -> str:
         for name, p in rule.parameters.items():
             unit = (t(f"unit.{p.unit}", lang) if f"unit.{p.unit}" in messages() else p.unit) if p.unit else ""
             out.append(f"  {name} = {p.value}{' ' + unit if unit else ''}  [{rule.sources[p.source].cite(lang)}]")
+    if rule.law_versions:
+        out += ["", t("rules.versions", lang, selected_by=", ".join(rule.law_versions.selected_by))]
+        for v in rule.law_versions.versions:
+            period = " - ".join([v.from_.isoformat() if v.from_ else "...", v.until.isoformat() if v.until else "..."])
+            out.append(f"  {v.id} ({period}): {v.title.get(lang)} [{t(f'law.confidence.{v.confidence}', lang)}]")
+            if v.parameters:
+                out.append("    " + ", ".join(f"{k} = {'-' if x is None else x}" for k, x in v.parameters.items()))
+            out.append(f"    {t('rules.source', lang)} {'; '.join(rule.sources[s].cite(lang) for s in v.sources)}")
+            if v.assumption:
+                out.append(_para(t("rules.version_assumes", lang, text=v.assumption.get(lang)), "    "))
     if rule.derived:
         out += ["", t("rules.derived", lang)]
         for name, spec in rule.derived.items():
