@@ -321,19 +321,27 @@ def batch(file: Optional[str] = typer.Argument(None, metavar="FILE", help="A JSO
     except OSError as exc:
         raise fail(_t("cli.cannot_read", lang.value, file=file, reason=exc.strerror or str(exc))) from None
     out = sys.stdout.buffer
+
+    def emit(data: bytes) -> None:  # at once: a caller may be waiting for this answer before it sends more
+        out.write(data)
+        out.flush()
+
     import signal
 
-    # a polite kill stops the workers too (the pool shuts down on the way out)
-    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+    # SIGTERM and Ctrl-C end the run at once, with 128 + the signal's number (143, 130); the
+    # workers are killed on the way out, and the output holds whole lines for a prefix of the input
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda signum, frame: sys.exit(128 + signum))
     try:
         with stream:
-            stats = batch_mod.run(stream, out.write, options, workers or batch_mod.default_workers())
-    except RuntimeError as exc:
+            stats = batch_mod.run(stream, emit, options, workers or batch_mod.default_workers())
+    except RuntimeError as exc:  # batch_pool.BatchAborted among them
         raise fail(f"{file or '<stdin>'}: {exc}") from None
     except BrokenPipeError:
         sys.stderr.close()  # the reader went away (| head): stop quietly
         raise typer.Exit(EXIT_OK)
-    out.flush()
+    if stats.replaced:
+        typer.echo(f"creval: {_t('batch.workers_replaced', lang.value, count=f'{stats.replaced:,}')}", err=True)
     if stats.errors:
         echo(_t("cli.batch_errors", lang.value, errors=f"{stats.errors:,}", lines=f"{stats.lines:,}"), err=True)
     raise typer.Exit(EXIT_INVALID if stats.errors else EXIT_OK)

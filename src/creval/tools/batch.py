@@ -5,14 +5,13 @@ Each input line is one scenario object; each output line is the result object of
 is not a valid scenario, or the engine fails on it. The count of lines out always equals
 the count of lines in.
 
-Memory stays flat: lines are read lazily, a line longer than MAX_LINE_BYTES is skipped
-without being stored, and with several workers at most IN_FLIGHT chunks per worker are
-queued at any time (Pool.imap would read the whole input ahead), and workers send their
-output back already encoded. Workers are started with `forkserver` (`spawn` where there is
-none), never `fork` (the parent has threads by then): the server imports creval once, every
-worker forks from it, and an initializer loads the rule book and builds one Evaluator, so
-each ruleset is compiled once per process. A worker that dies costs only its line.
-Limits: docs/limits.md.
+Memory stays flat: lines are read as they arrive, a line longer than MAX_LINE_BYTES is
+skipped without being stored, and with several workers at most IN_FLIGHT chunks per worker
+are read ahead of the output; workers send their output back already encoded. Whenever the
+input pauses, what has been read is evaluated and written at once, so a program can send a
+line and wait for its answer. With several workers, the processes are managed by
+batch_pool.Pool: a worker that dies or stalls is replaced, and costs no line unless the line
+itself kills workers. Limits: docs/limits.md.
 """
 
 from __future__ import annotations
@@ -20,7 +19,7 @@ from __future__ import annotations
 import gc
 import json
 import os
-from collections import deque
+import select
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -35,7 +34,6 @@ MAX_LINE_BYTES = 1_000_000  # one scenario per line; the same bound as a scenari
 CHUNK_LINES = 250  # lines sent to a worker at a time
 IN_FLIGHT = 3  # chunks queued per worker; bounds memory whatever the input length
 _READ = 65_536
-MAX_CRASHES = 20  # worker processes that may die in one run before it is abandoned
 
 
 @dataclass(frozen=True)
@@ -52,35 +50,100 @@ class Options:
 class Stats:
     lines: int = 0
     errors: int = 0
+    replaced: int = 0  # worker processes that died or stalled and were replaced
 
 
 # One line as read: (number, text bytes without the line end, or None with a reason).
 Line = tuple[int, Optional[bytes], Optional[str]]
 
 
-def read_lines(stream: IO[bytes], limit: int = MAX_LINE_BYTES) -> Iterator[Line]:
-    """Lines of a binary stream, numbered from 1, never holding more than `limit` bytes of one.
+class Lines:
+    """Splits bytes, as they arrive, into numbered lines, never holding more than `limit` bytes of one.
 
-    A line over the limit is drained unstored and reported. A last line without a newline
-    counts; an empty input has no lines.
+    A line over the limit is counted and dropped as it streams past, then reported. A last line
+    without a newline counts; an empty input has no lines.
     """
-    number = 0
-    while True:
-        raw = stream.readline(limit + 1)
-        if not raw:
-            return
-        number += 1
-        if len(raw) > limit and not raw.endswith(b"\n"):
-            size = len(raw)
-            while True:  # skip the rest of the line, a block at a time
-                part = stream.readline(_READ)
-                size += len(part)
-                if not part or part.endswith(b"\n"):
-                    size -= part.endswith(b"\n")  # the limit counts the line, not its newline
+
+    def __init__(self, limit: int = MAX_LINE_BYTES):
+        self.limit = limit
+        self.number = 0
+        self.tail = b""  # the start of a line whose end has not arrived
+        self.overlong: Optional[int] = None  # bytes so far of a line over the limit, being skipped
+
+    def feed(self, data: bytes) -> list[Line]:
+        out: list[Line] = []
+        if self.overlong is not None:
+            end = data.find(b"\n")
+            if end < 0:
+                self.overlong += len(data)
+                return out
+            out.append(self._too_long(self.overlong + end))
+            data = data[end + 1:]
+        parts = (self.tail + data).split(b"\n") if self.tail else data.split(b"\n")
+        self.tail = parts.pop()
+        for part in parts:
+            self.number += 1
+            out.append(self._too_long(len(part)) if len(part) > self.limit else (self.number, part.rstrip(b"\r"), None))
+        if len(self.tail) > self.limit:
+            self.number += 1
+            self.overlong, self.tail = len(self.tail), b""
+        return out
+
+    def end(self) -> list[Line]:
+        if self.overlong is not None:
+            return [self._too_long(self.overlong)]
+        if self.tail:
+            self.number += 1
+            tail, self.tail = self.tail, b""
+            return [(self.number, tail.rstrip(b"\r"), None)]
+        return []
+
+    def _too_long(self, size: int) -> Line:
+        self.overlong = None
+        return self.number, None, f"line is {size:,} bytes; the limit is {self.limit:,}"
+
+
+class Source:
+    """The input, read as it arrives: a read returns the lines that are complete, and `ready()`
+    says, without waiting, whether there is more to read now (for a stream without a file
+    descriptor, such as BytesIO, always)."""
+
+    def __init__(self, stream: IO[bytes], limit: int = MAX_LINE_BYTES):
+        self.stream = stream
+        try:
+            self.fd: Optional[int] = stream.fileno()
+        except (AttributeError, OSError, ValueError):  # io.UnsupportedOperation is an OSError
+            self.fd = None
+        self.lines = Lines(limit)
+        self.eof = False
+
+    def ready(self) -> bool:
+        if self.fd is None or self.eof:
+            return True
+        return bool(select.select([self.fd], [], [], 0)[0])
+
+    def read(self) -> list[Line]:
+        """One read (which waits when nothing has arrived yet) and the lines it completes."""
+        if self.fd is not None:
+            while True:
+                try:
+                    data = os.read(self.fd, _READ)  # the file descriptor itself: a buffered reader would wait for more
                     break
-            yield number, None, f"line is {size:,} bytes; the limit is {limit:,}"
-            continue
-        yield number, raw.rstrip(b"\n").rstrip(b"\r"), None
+                except BlockingIOError:  # a caller may hand over a non-blocking pipe
+                    select.select([self.fd], [], [])
+        else:
+            data = self.stream.read1(_READ) if hasattr(self.stream, "read1") else self.stream.read(_READ)
+        if data:
+            return self.lines.feed(data)
+        self.eof = True
+        return self.lines.end()
+
+
+def read_lines(stream: IO[bytes], limit: int = MAX_LINE_BYTES) -> Iterator[Line]:
+    """Every line of a binary stream, numbered from 1 (see Lines)."""
+    source = Source(stream, limit)
+    while not source.eof:
+        yield from source.read()
 
 
 class Worker:
@@ -169,23 +232,17 @@ def _encode(result: dict) -> bytes:
         return _stdlib_encode(result).encode("utf-8", "backslashreplace")
 
 
+def error_output(number: int, problem: str) -> bytes:
+    """A whole output line, newline included, saying that line `number` gave no result."""
+    return _one_line_each(_error_line(number, problem) + b"\n")
+
+
 def _error_line(number: int, problem: str) -> bytes:
     return json.dumps({"line": number, "error": _one_line(problem)}, ensure_ascii=False).encode("utf-8", "backslashreplace")
 
 
 def _one_line(text: str) -> str:
     return " ".join(text.split("\n")).replace("\r", " ")
-
-
-def _chunks(lines: Iterator[Line], size: int) -> Iterator[list[Line]]:
-    chunk: list[Line] = []
-    for line in lines:
-        chunk.append(line)
-        if len(chunk) >= size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
 
 
 # --- worker processes -------------------------------------------------------------------
@@ -211,106 +268,43 @@ def default_workers() -> int:
 
 
 def run(stream: IO[bytes], write: Callable[[bytes], object], options: Options, workers: int = 1,
-        chunk_lines: int = CHUNK_LINES, task: Callable = None) -> Stats:
-    """Evaluate every line of `stream`; `write` gets the output lines, UTF-8, in order, a chunk at a time."""
+        chunk_lines: int = CHUNK_LINES, task: Callable = None, init: Callable = None,
+        stall: Optional[float] = None) -> Stats:
+    """Evaluate every line of `stream`; `write` gets the output lines, UTF-8, in order, a chunk at a time.
+
+    Results are written as soon as they are known whenever the input pauses, so that a program
+    that sends a line and waits for its answer gets it. With one worker the lines are evaluated
+    in this process; with more, in a batch_pool.Pool of processes (`task` replaces what a worker
+    does with a chunk, and `init` how it starts, for tests; `stall` is the watchdog's limit in
+    seconds, batch_pool.stall_seconds() when None).
+    """
     stats = Stats()
-    chunks = _chunks(read_lines(stream), chunk_lines)
+    source = Source(stream)
     if workers <= 1:
         worker = Worker(options)
-        for chunk in chunks:
+        for chunk in _chunks(source, chunk_lines):
             data, errors = worker.chunk(chunk)
             write(data)
             stats.lines += len(chunk)
             stats.errors += errors
         return stats
-    with _Pool(options, workers, task or _run_chunk) as pool:
-        pending: deque = deque()
+    from creval.tools.batch_pool import Pool
 
-        def drain_one() -> None:
-            chunk, future = pending.popleft()
-            data, errors = pool.result(chunk, future, pending)
-            write(data)
-            stats.lines += len(chunk)
-            stats.errors += errors
-
-        for chunk in chunks:
-            pending.append((chunk, pool.submit(chunk)))
-            if len(pending) >= workers * IN_FLIGHT:
-                drain_one()
-        while pending:
-            drain_one()
+    with Pool(options, workers, task or _run_chunk, init or _init, chunk_lines, IN_FLIGHT, stall) as pool:
+        pool.run(source, write, stats)
     return stats
 
 
-_PRELOAD = ("creval.tools.batch", "creval.engine.evaluate")  # and all they import: the loader, the engine, durable
-
-
-class _Pool:
-    """A process pool that survives a worker's death (a crash in the C engine).
-
-    When a worker dies, the pool is rebuilt, the queued chunks are sent again, and the chunk
-    being waited for is re-run one line at a time, so that only the line that kills a worker
-    gets an error.
-    """
-
-    def __init__(self, options: Options, workers: int, task: Callable):
-        import multiprocessing
-
-        methods = multiprocessing.get_all_start_methods()
-        self.context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-        if "forkserver" in methods:
-            # the server imports these once, and every worker forked from it starts with them
-            self.context.set_forkserver_preload(list(_PRELOAD))
-        self.options, self.workers, self.task = options, workers, task
-        self.crashes = 0
-        self.executor = self._start(workers)
-
-    def _start(self, workers: int):
-        from concurrent.futures import ProcessPoolExecutor
-
-        return ProcessPoolExecutor(workers, mp_context=self.context, initializer=_init, initargs=(self.options,))
-
-    def __enter__(self) -> "_Pool":
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.executor.shutdown(wait=True, cancel_futures=True)
-
-    def submit(self, chunk: list[Line]):
-        return self.executor.submit(self.task, chunk)
-
-    def result(self, chunk: list[Line], future, pending: deque) -> tuple[bytes, int]:
-        from concurrent.futures.process import BrokenProcessPool
-
-        try:
-            return future.result()
-        except BrokenProcessPool:
-            pass
-        self.executor.shutdown(wait=True, cancel_futures=True)
-        text, errors = self._isolate(chunk)
-        self.executor = self._start(self.workers)
-        for i, (queued, _) in enumerate(pending):
-            pending[i] = (queued, self.submit(queued))
-        return text, errors
-
-    def _isolate(self, chunk: list[Line]) -> tuple[bytes, int]:
-        from concurrent.futures.process import BrokenProcessPool
-
-        executor = self._start(1)
-        out, errors = [], 0
-        try:
-            for line in chunk:
-                try:
-                    text, bad = executor.submit(self.task, [line]).result()
-                except BrokenProcessPool:
-                    executor.shutdown(wait=True)
-                    executor = self._start(1)
-                    self.crashes += 1
-                    if self.crashes > MAX_CRASHES:
-                        raise RuntimeError(f"worker processes died {self.crashes} times; giving up") from None
-                    text, bad = _one_line_each(_error_line(line[0], "the engine process crashed on this scenario") + b"\n"), 1
-                out.append(text)
-                errors += bad
-        finally:
-            executor.shutdown(wait=True)
-        return b"".join(out), errors
+def _chunks(source: Source, size: int) -> Iterator[list[Line]]:
+    """Chunks of `size` lines; a shorter one whenever the input pauses, and at its end."""
+    chunk: list[Line] = []
+    while not source.eof:
+        if chunk and not source.ready():
+            yield chunk
+            chunk = []
+        chunk.extend(source.read())  # waits only when there is nothing to evaluate
+        while len(chunk) >= size:
+            yield chunk[:size]
+            del chunk[:size]
+    if chunk:
+        yield chunk
