@@ -329,7 +329,7 @@ def batch(file: Optional[str] = typer.Argument(None, metavar="FILE", help="A JSO
     import signal
 
     # SIGTERM and Ctrl-C end the run at once, with 128 + the signal's number (143, 130); the
-    # workers are killed on the way out, and the output holds whole lines for a prefix of the input
+    # workers are killed on the way out, and the output holds the results of a prefix of the input
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda signum, frame: sys.exit(128 + signum))
     try:
