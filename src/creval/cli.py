@@ -341,7 +341,7 @@ def batch(file: Optional[str] = typer.Argument(None, metavar="FILE", help="A JSO
         sys.stderr.close()  # the reader went away (| head): stop quietly
         raise typer.Exit(EXIT_OK)
     if stats.replaced:
-        typer.echo(f"creval: {_t('batch.workers_replaced', lang.value, count=f'{stats.replaced:,}')}", err=True)
+        echo(f"creval: {_t('batch.workers_replaced', lang.value, count=f'{stats.replaced:,}')}", err=True)
     if stats.errors:
         echo(_t("cli.batch_errors", lang.value, errors=f"{stats.errors:,}", lines=f"{stats.lines:,}"), err=True)
     raise typer.Exit(EXIT_INVALID if stats.errors else EXIT_OK)
