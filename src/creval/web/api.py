@@ -109,7 +109,7 @@ async def batch(request: Request):
                                                     tests=tuple(tests) if tests else None, lang=lang, name=BODY_NAME))
 
     async def lines():
-        chunks = batch_mod._chunks(batch_mod.read_lines(io.BytesIO(data)), 50)
+        chunks = batch_mod._chunks(batch_mod.Source(io.BytesIO(data)), 50)
         for chunk in chunks:  # evaluated here, on the event loop's thread, a chunk between sends
             out, _ = worker.chunk(chunk)
             yield out
