@@ -114,7 +114,7 @@ def test_assumptions_say_how_absent_facts_were_treated(tmp_path):
     text = memo(write(tmp_path, "case.yaml", DECIDED))
     assert "**Outcome: `return-forthwith`.**" in text
     assumed = section(text, "Assumptions")
-    assert "`proceedings_date` not stated: the assessment date, 2026-03-01, was used instead." in assumed
+    assert "Proceedings not yet commenced: assessed as if commenced on the assessment date, 2026-03-01." in assumed
     for defence in ("consent_or_acquiescence", "grave_risk", "child_objects", "settled_in_new_environment"):
         assert f"`{defence}` not stated: treated as not established" in assumed
     assert "`convention_in_force` not stated: the treaty tables in the rules decided instead." in assumed
