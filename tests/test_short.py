@@ -190,3 +190,12 @@ def test_missing_is_coloured_on_a_terminal_and_never_when_piped(tmp_path):
                            env=env, timeout=120)
     assert "MISSING" in piped.stdout and "\x1b[" not in piped.stdout
     assert "\x1b[" not in on_a_terminal(["check", str(path)], {**env, "NO_COLOR": "1"})
+
+
+def test_the_readmes_worked_example_is_the_short_answer(monkeypatch):
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    shown = readme.split("`creval check scenarios/hague/one-year-day-before.yaml` prints the short answer:\n\n```text\n")[1]
+    shown = shown.split("```")[0]
+    monkeypatch.chdir(REPO)  # the file as the README names it
+    got = run("check", "scenarios/hague/one-year-day-before.yaml")
+    assert got.stdout == shown
