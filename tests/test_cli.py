@@ -79,7 +79,7 @@ def stderr_lines(result) -> list[str]:
 
 def test_check_good_file_prints_the_outcome(run, tmp_path):
     path = write(tmp_path, "good.yaml", good())
-    result = run("check", path)
+    result = run("check", "--full", path)
     assert result.exit_code == 0
     assert result.stderr == ""
     out = result.stdout
@@ -170,7 +170,7 @@ def test_check_text_with_a_bad_file_still_prints_the_good_one(run, tmp_path):
     bad = write(tmp_path, "bad.yaml", "id: [\n")
     result = run("check", ok, bad)
     assert result.exit_code == 2
-    assert "OUTCOME  return-forthwith" in result.stdout
+    assert "OUTCOME      return-forthwith" in result.stdout
     assert str(bad) not in result.stdout
     (line,) = stderr_lines(result)
     assert line == f"{bad}:1: id: not valid YAML: the [ opened here is not closed (expected the node content, but found '<stream end>' on line 2)"
@@ -299,9 +299,11 @@ def test_missing_is_empty_when_determined_even_with_facts_absent(run, tmp_path):
 
 def test_missing_in_text_output(run, tmp_path):
     path = write(tmp_path, "no-birth.yaml", good(drop=("child_birth_date",)))
-    out = run("check", path).stdout
+    out = run("check", "--full", path).stdout
     assert "OUTCOME  undetermined" in out
     assert "MISSING  child_birth_date" in out
+    short = run("check", path).stdout  # the short answer asks the rule file's question
+    assert "MISSING      When was the child born?" in short
 
 
 # ---------------------------------------------------------------- markdown
@@ -337,7 +339,7 @@ def test_verify_mismatch_exits_1_and_prints_it(run, tmp_path):
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
     assert lines[-1] == "1 passed, 1 failed"
-    (mismatch,) = [l for l in lines if "MISMATCH" in l]
+    (mismatch,) = [l for l in lines if l.startswith("MISMATCH")]
     assert mismatch.startswith(f"MISMATCH b ({bad}) {HAGUE}: expected return-unless-settled, got return-forthwith")
 
 

@@ -129,18 +129,19 @@ def unmet(tmp_path):
 
 def test_no_color_means_no_escape_codes_at_all(trainer_rules, unmet):
     env = {"NO_COLOR": "1", "CREVAL_RULES": str(trainer_rules)}
-    for args in (["check", "--help"], ["--help"], ["check", str(unmet)], ["check", "--lang", "nope", str(unmet)]):
+    for args in (["check", "--help"], ["--help"], ["check", "--full", str(unmet)], ["check", str(unmet)],
+                 ["check", "--lang", "nope", str(unmet)]):
         shown = on_a_terminal(args, env)
-        assert "Usage" in shown or "UNMET" in shown or "nope" in shown, shown
+        assert "Usage" in shown or "UNMET" in shown or "OUTCOME" in shown or "nope" in shown, shown
         assert ESC not in shown, (args, shown[:300])
 
 
 @pytest.mark.parametrize("lang, word", [("en", "UNMET"), ("ru", "НЕ ВЫПОЛНЕНО"), ("kk", "ОРЫНДАЛМАДЫ")])
 def test_unmet_is_coloured_on_a_terminal_only(trainer_rules, unmet, lang, word):
     env = without({**os.environ, "CREVAL_RULES": str(trainer_rules), "TERM": "xterm"}, "NO_COLOR")
-    shown = on_a_terminal(["check", "--lang", lang, str(unmet)], without(env, "NO_COLOR"))
+    shown = on_a_terminal(["check", "--full", "--lang", lang, str(unmet)], without(env, "NO_COLOR"))
     assert f"\x1b[1;31m{word}\x1b[0m" in shown
-    piped = subprocess.run([sys.executable, "-m", "creval", "check", "--lang", lang, str(unmet)],
+    piped = subprocess.run([sys.executable, "-m", "creval", "check", "--full", "--lang", lang, str(unmet)],
                            capture_output=True, text=True, env=env, timeout=120)
     assert word in piped.stdout and ESC not in piped.stdout
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -123,11 +124,23 @@ def test_ics_parses_back_with_all_day_events_and_stable_uids(cases, tmp_path, pi
     assert len(events) == len(EXPECTED)
     for event, (day, sid, name) in zip(events, EXPECTED):
         start, end = event.decoded("dtstart"), event.decoded("dtend")
-        assert start == date.fromisoformat(day) and type(start) is date  # all-day: a DATE, not a DATE-TIME
+        # the end of the Hague year is the first day of Art 12(2): the calendar holds the day
+        # before it, the last day to file under Art 12(1)
+        last_day = name == "one-year-after-removal"
+        assert start == date.fromisoformat(day) - timedelta(days=last_day) and type(start) is date  # all-day: a DATE
         assert end == start + timedelta(days=1)
         assert str(event["uid"]) == f"{sid}/{HAGUE}/{name}@creval"
         assert key_date_text(pinned_rules, name) in str(event["description"])
         assert sid in str(event["summary"])
+        assert name not in str(event["summary"])  # a readable title, not the event's code
+        if last_day:
+            assert str(event["summary"]).startswith("Last day to file under Art 12(1)")
+            assert day in str(event["description"])  # the key date itself is named
+        else:
+            assert str(event["summary"]).startswith("The child attains 16")
+        (alarm,) = event.walk("VALARM")
+        assert str(alarm["action"]) == "DISPLAY"
+        assert alarm.decoded("trigger") == timedelta(days=-7)
     assert len({str(e["uid"]) for e in events}) == len(events)
     first = ics.read_bytes()
     assert run(cases, "--ics", ics).exit_code == 0
@@ -175,3 +188,22 @@ def test_unwritable_ics_is_a_one_line_error(cases, tmp_path):
     assert result.exit_code == 2
     assert result.stderr.startswith("creval: --ics:")
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("lang, last_day, attains", [
+    ("ru", "Последний день для обращения по ст. 12(1)", "Ребёнку исполняется 16 лет"),
+    ("kk", "12(1)-бабы бойынша жүгінудің соңғы күні", "Балаға 16 жас толады"),
+])
+def test_ics_titles_and_reminders_in_the_language(cases, tmp_path, lang, last_day, attains):
+    from icalendar import Calendar
+
+    ics = tmp_path / f"{lang}.ics"
+    result = run(cases, "--ics", ics, "--lang", lang)
+    assert result.exit_code == 0, result.output
+    events = list(Calendar.from_ical(ics.read_bytes()).walk("VEVENT"))
+    summaries = [str(e["summary"]) for e in events]
+    assert sum(last_day in s for s in summaries) == 2 and sum(s.startswith(attains) for s in summaries) == 4
+    for event in events:
+        (alarm,) = event.walk("VALARM")
+        assert str(event["summary"]) in str(alarm["description"])
+        assert not re.search(r"[A-Za-z]{4,}", str(alarm["description"]).split("(")[0])  # no English words

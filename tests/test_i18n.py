@@ -173,7 +173,7 @@ def _flat(text: str) -> str:
                                           "НЕГІЗГІ КҮНДЕР", "бағалау күні", "кілтпен сәйкес", "орындалды"]),
 ])
 def test_check_prints_labels_outcomes_and_reasons_in_the_language(run, lang, outcome_word, label_words):
-    result = run("check", "--lang", lang, SCENARIO)
+    result = run("check", "--full", "--lang", lang, SCENARIO)
     assert result.exit_code == 0, result.stderr
     out = result.stdout
     assert f"access-only {outcome_word}" in out
@@ -202,7 +202,7 @@ def test_check_prints_labels_outcomes_and_reasons_in_the_language(run, lang, out
 
 
 def test_check_in_english_is_unchanged(run):
-    out = run("check", SCENARIO).stdout
+    out = run("check", "--full", SCENARIO).stdout
     for word in ("OUTCOME  access-only  [as expected]", "CRITERIA", "SOURCES", "NOTES", "CAVEATS",
                  "assessed as of", "The left-behind parent held rights of access (exercised: true)."):
         assert word in _flat(out).replace("OUTCOME access-only [as expected]", "OUTCOME  access-only  [as expected]")

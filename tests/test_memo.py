@@ -12,6 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from creval.cli import app
+from creval.law.rulebook import load
 from helpers import copy_rules
 
 REPO = Path(__file__).resolve().parents[1]
@@ -125,7 +126,8 @@ def test_assumptions_say_how_absent_facts_were_treated(tmp_path):
 def test_facts_still_needed_and_key_dates(tmp_path):
     text = memo(write(tmp_path, "case.yaml", UNDETERMINED))
     assert "**Outcome: `undetermined`.**" in text
-    assert "- `removal_date`" in section(text, "Facts still needed").splitlines()
+    asked = load(None).tests["hague-abduction-return"].rule.facts["removal_date"].question.en
+    assert f"- {asked} (`removal_date`)" in section(text, "Facts still needed").splitlines()  # asked, code beside
     assert "removal_date" not in section(text, "Assumptions")  # unknown is not an assumption: it is missing
     assert "**2031-04-02** `child-attains-16`" in section(text, "Key dates")
     assert "HCCH status table" in section(text, "Caveats")
@@ -178,7 +180,8 @@ facts:
 """
     text = memo(write(tmp_path, "p.yaml", base))
     assert "**Outcome: `undetermined`.**" in text  # days credited before 2020 could end the sentence earlier
-    assert "- `credited_days`" in section(text, "Facts still needed").splitlines()
+    asked = load(None).tests["parole-three-quarters"].rule.facts["credited_days"].question.en
+    assert f"- {asked} (`credited_days`)" in section(text, "Facts still needed").splitlines()
     assert "credited_days" not in section(text, "Assumptions")
     stated = memo(write(tmp_path, "q.yaml", base + "    credited_days: 0\n"))
     assert "**Outcome: `eligible`.**" in stated

@@ -66,6 +66,15 @@ class Format(str, Enum):
     markdown = "markdown"
 
 
+class CheckFormat(str, Enum):
+    """`check`'s formats: the three of `Format` and the memo to file as HTML or Word."""
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+    html = "html"
+    docx = "docx"
+
+
 class Lang(str, Enum):
     en = "en"
     ru = "ru"
@@ -182,8 +191,9 @@ TestOpt = typer.Option(None, "--test", metavar="ID", help="Run only this test (r
 LangOpt = typer.Option(Lang.en, "--lang", case_sensitive=False, help="Language of the explanations: en, ru or kk (any case).")
 
 
-def _evaluate_paths(paths, as_of, test, lang):
-    """Load and evaluate every scenario; invalid ones are reported on stderr and counted."""
+def _evaluate_paths(paths, as_of, test, lang, scenarios: Optional[list] = None):
+    """Load and evaluate every scenario; invalid ones are reported on stderr and counted.
+    `scenarios`, when given, receives each result's validated scenario (for the memo)."""
     from creval.engine.evaluate import Evaluator
     from creval.input.loader import load_paths, unexpected
     from creval.tools import selection
@@ -217,41 +227,86 @@ def _evaluate_paths(paths, as_of, test, lang):
             echo(f"{loaded.file}: {error}", err=True)
         invalid += bool(result.errors)
         results.append(result)
+        if scenarios is not None:
+            scenarios.append(loaded.scenario)
     if skipped and not results and not invalid:
         invalid += 1
         echo("creval: " + selection.none_found(tests, paths, lang.value), err=True)
     return results, invalid
 
 
-def _render(results, fmt: Format, paths: List[str], lang: Optional[str] = None) -> None:
+def _render(results, fmt: Format, paths: List[str], lang: Optional[str] = None, full: bool = False,
+            scenarios: Optional[list] = None, output: Optional[Path] = None) -> None:
     from creval.output import report
+    from creval.output.facts import given
 
     if not results:
         return
-    if fmt is Format.json:
+    stated = [given(s) for s in scenarios] if scenarios is not None else None
+    if fmt.value == "json":
         # One file named: one object. Several files, or a folder: always an array.
         several = len(paths) > 1 or any(Path(p).is_dir() for p in paths)
-        echo(report.as_json(results, array=several or len(results) > 1))
-    elif fmt is Format.markdown:
-        echo("\n".join(report.as_markdown(r) for r in results))
+        content = report.as_json(results, array=several or len(results) > 1)
+    elif fmt.value == "markdown":
+        content = "\n".join(report.as_markdown(r, lang, _book(), stated[i] if stated else None) for i, r in enumerate(results))
+    elif fmt.value == "html":
+        content = report.as_html(results, lang, _book(), stated)
+    elif fmt.value == "docx":
+        content = report.as_docx(results, lang, _book(), stated)
+    elif full:
+        content = "\n\n".join(report.as_text(r, lang) for r in results)
     else:
-        text = "\n\n".join(report.as_text(r, lang) for r in results)
-        echo(text, marked_for=lang or "en")
+        content = "\n\n".join(report.as_short_text(r, lang, _book()) for r in results)
+    _write(content, output, lang or "en", marked=fmt.value == "text")
+
+
+def _write(content, output: Optional[Path], lang: str, marked: bool = False) -> None:
+    """Results to `output` when given, else to standard output; a binary document (docx)
+    is never written to a terminal."""
+    if output is not None:
+        from creval.output.terminal import safe
+
+        try:
+            if isinstance(content, bytes):
+                output.write_bytes(content)
+            else:
+                output.write_text(safe(content) + "\n", encoding="utf-8")
+        except OSError as exc:
+            raise fail(_t("cli.cannot_write", lang, file=str(output), reason=exc.strerror or str(exc))) from None
+        echo(_t("cli.written", lang, file=str(output)), err=True)
+    elif isinstance(content, bytes):
+        if sys.stdout.isatty():
+            raise fail(_t("cli.binary_to_terminal", lang))
+        sys.stdout.flush()
+        sys.stdout.buffer.write(content)
+        sys.stdout.buffer.flush()
+    else:
+        echo(content, marked_for=lang if marked else None)
+
+
+FullOpt = typer.Option(False, "--full", help="Text: every section (criteria, sources, notes, caveats), not the short answer.")
 
 
 @app.command()
-def check(paths: List[str] = PathsArg, format: Format = FormatOpt, as_of: Optional[str] = AsOfOpt,
-          test: Optional[List[str]] = TestOpt, lang: Lang = LangOpt):
-    """Evaluate scenario files and explain every outcome."""
-    results, invalid = _evaluate_paths(paths, as_of, test, lang)
-    _render(results, format, paths, lang.value)
+def check(paths: List[str] = PathsArg,
+          format: CheckFormat = typer.Option(CheckFormat.text, "--format", help="text (the short answer; --full for every section), json, or the memo to file: markdown, html or docx."),
+          as_of: Optional[str] = AsOfOpt, test: Optional[List[str]] = TestOpt, lang: Lang = LangOpt,
+          full: bool = FullOpt,
+          output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="FILE", help="Write the result to this file instead of standard output (needed for docx on a terminal).")):
+    """Evaluate scenario files and explain every outcome: by default the short answer."""
+    if output is not None and not output.parent.is_dir():
+        raise fail(_t("cli.cannot_write", lang.value, file=str(output), reason=_t("cli.no_folder", lang.value)))
+    scenarios: list = []
+    results, invalid = _evaluate_paths(paths, as_of, test, lang, scenarios)
+    _render(results, format, paths, lang.value, full, scenarios, output)
     raise typer.Exit(EXIT_INVALID if invalid else EXIT_OK)
 
 
 @app.command()
 def verify(paths: List[str] = PathsArg, as_of: Optional[str] = AsOfOpt,
-           test: Optional[List[str]] = TestOpt, lang: Lang = LangOpt):
-    """Evaluate scenarios and compare each outcome with its answer key (`expected`)."""
+           test: Optional[List[str]] = TestOpt, lang: Lang = LangOpt, full: bool = FullOpt):
+    """Evaluate scenarios and compare each outcome with its answer key (`expected`); each mismatch is followed by the test's short answer (--full: every section)."""
+    from creval.output import report, short
     from creval.output.i18n import outcome_shown
 
     results, invalid = _evaluate_paths(paths, as_of, test, lang)
@@ -270,6 +325,9 @@ def verify(paths: List[str] = PathsArg, as_of: Optional[str] = AsOfOpt,
             echo(_t("cli.mismatch", lang.value, scenario=result.scenario, file=result.file, test=test_id,
                           expected=outcome_shown(result.expected[test_id], lang.value),
                           outcome=outcome_shown(got.outcome, lang.value), explanation=got.explanation))
+            details = report._test_text(got, result.expected.get(test_id), lang.value)[1:] if full else \
+                short.test_lines(got, result.as_of, result.expected.get(test_id), lang.value, _book())
+            echo("\n".join("   " + line if line else line for line in details) + "\n", marked_for=lang.value)
     failed += invalid
     # CI parses this last line: it stays English in every language.
     echo(f"{passed} passed, {failed} failed" + (f", {skipped} skipped" if skipped else ""))

@@ -131,17 +131,24 @@ def _source_refs(source: str, sources: list[str]) -> str:
     return f"[{', '.join(numbers)}]" if numbers else f"[{source}]"
 
 
-def as_markdown(result: ScenarioResult, lang: str | None = None) -> str:
-    """A decision memo for the case file: outcome, criteria with reasons and sources,
-    assumptions, facts still needed, key dates, caveats, and a stamp to reproduce it."""
+def as_markdown(result: ScenarioResult, lang: str | None = None, book=None, given=None) -> str:
+    """A decision memo for the case file: the facts as given (when `given`, the scenario's
+    stated facts, is passed), outcome, criteria with reasons and sources, assumptions, facts
+    still needed (as questions), key dates, caveats, and a stamp to reproduce it."""
     from creval.output.i18n import outcome_label, t
 
     lang = lang or getattr(result, "lang", None) or "en"
+    if book is None:
+        from creval.law.rulebook import load
+
+        book = load()
     out = [f"# {result.scenario}" + (f": {result.title}" if result.title else ""), "", f"_{t('memo.title', lang)}_", ""]
     out.append(f"- **{t('memo.as_of', lang)}:** {result.as_of}")
     out.append(f"- **{t('memo.file', lang)}:** `{result.file or '-'}`")
     for error in result.errors:
         out.append(f"- **{t('memo.error', lang)}:** {error}")
+    if given is not None:
+        out += _facts_markdown(book, given, lang)
     for r in result.results:
         label = outcome_label(r.test, r.outcome, lang) if lang != "en" else r.outcome
         shown = f"`{r.outcome}`" + (f" ({label})" if label != r.outcome else "")
@@ -164,7 +171,7 @@ def as_markdown(result: ScenarioResult, lang: str | None = None) -> str:
         out += ["", f"### {t('memo.assumptions', lang)}", ""]
         out += [f"- {a['text']}" for a in assumed] or [t("memo.assumptions.none", lang)]
         out += ["", f"### {t('memo.needed', lang)}", ""]
-        out += [f"- `{m}`" for m in r.missing] or [t("memo.needed.none", lang)]
+        out += _needed_markdown(r, book, lang) or [t("memo.needed.none", lang)]
         out += ["", f"### {t('memo.key_dates', lang)}", ""]
         out += [f"- **{d.date}** `{d.event}`: {d.text}" for d in r.dates] or [t("memo.key_dates.none", lang)]
         if r.details:
@@ -187,3 +194,43 @@ def as_markdown(result: ScenarioResult, lang: str | None = None) -> str:
 
 def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
+
+
+def as_short_text(result: ScenarioResult, lang: str | None = None, book=None) -> str:
+    """The short answer (output/short.py): outcome, law, assumptions, questions, key dates."""
+    from creval.output.short import as_short_text as short
+
+    return short(result, lang, book)
+
+
+def as_html(results: list[ScenarioResult], lang: str | None = None, book=None, given=None) -> str:
+    """The decision memos as one self-contained HTML page that prints well (output/filing.py);
+    `given`: each result's facts as stated (output/facts.given), in the same order."""
+    from creval.output.filing import as_html as html
+
+    return html(results, lang, book, given)
+
+
+def as_docx(results: list[ScenarioResult], lang: str | None = None, book=None, given=None) -> bytes:
+    """The decision memos as a Word document (output/filing.py)."""
+    from creval.output.filing import as_docx as docx
+
+    return docx(results, lang, book, given)
+
+
+def _facts_markdown(book, given, lang: str) -> list[str]:
+    """The memo's "facts as given" section (output/facts.py)."""
+    from creval.output.facts import in_words
+
+    out = ["", f"## {t('filing.facts', lang)}"]
+    for heading, rows in in_words(book, given, lang):
+        out += ["", f"### {heading}", ""]
+        out += [f"- {_cell(title)}: {_cell(value)}" for title, value in rows] or [t("filing.facts.none", lang)]
+    return out
+
+
+def _needed_markdown(r: TestResult, book, lang: str) -> list[str]:
+    """The facts still needed, as the rule file's questions (the fact's code beside it)."""
+    from creval.output.facts import question
+
+    return [f"- {question(book, r.test, m, lang)} (`{m}`)" for m in r.missing]

@@ -9,6 +9,13 @@ are no longer affected by the end of the one-year period.
 Output: a text table (date, scenario, test, event, text), JSON, Markdown, or an iCalendar
 file of all-day events (`--ics`) whose UIDs are stable (scenario/test/event), so that
 importing the file again updates the same events.
+
+In the calendar each event has a readable title in the chosen language (the key date's
+text up to its first colon, or `calendar.event.<event>` where a rule's text needs a shorter
+name) and a reminder REMINDER_DAYS days before. A key date that is the FIRST day of a new
+regime for an act (`calendar.last_day.<event>` exists: the Hague year, whose key date is
+the first day of Art 12(2)) is entered as the LAST day for the act under the old one, the
+day before: "the last day to file under Art 12(1)".
 """
 
 from __future__ import annotations
@@ -20,7 +27,9 @@ from pathlib import Path
 from typing import Any
 
 from creval import __version__
-from creval.output.i18n import t
+from creval.output.i18n import messages, t
+
+REMINDER_DAYS = 7  # each calendar event reminds this many days before it
 
 
 @dataclass(frozen=True)
@@ -124,7 +133,7 @@ def as_markdown(deadlines: list[Deadline], lang: str = "en") -> str:
 
 def to_ical(deadlines: list[Deadline], lang: str = "en") -> bytes:
     """An iCalendar file: one all-day event per deadline, UID scenario/test/event@creval."""
-    from icalendar import Calendar, Event
+    from icalendar import Alarm, Calendar, Event
 
     cal = Calendar()
     cal.add("prodid", f"-//creval//deadlines {__version__}//EN")
@@ -132,20 +141,38 @@ def to_ical(deadlines: list[Deadline], lang: str = "en") -> bytes:
     cal.add("calscale", "GREGORIAN")
     cal.add("x-wr-calname", t("deadlines.ics.calendar", lang))
     for d in deadlines:
-        day = date.fromisoformat(d.date)
+        day, summary = calendar_entry(d, lang)
         event = Event()
         event.add("uid", d.uid)
         # DTSTAMP is required; the assessment date keeps the file reproducible.
         event.add("dtstamp", datetime.combine(date.fromisoformat(d.as_of), time(0), tzinfo=timezone.utc))
         event.add("dtstart", day)
         event.add("dtend", day + timedelta(days=1))
-        event.add("summary", t("deadlines.ics.summary", lang, scenario=d.scenario, event=d.event, test=d.test))
-        event.add("description", t("deadlines.ics.description", lang, text=d.text, scenario=d.scenario,
+        event.add("summary", summary)
+        # an event moved to the day before names the key date itself, whose text it quotes
+        text = d.text if day.isoformat() == d.date else f"{d.date}: {d.text}"
+        event.add("description", t("deadlines.ics.description", lang, text=text, scenario=d.scenario,
                                    file=d.file or "-", test=d.test, title=d.title, as_of=d.as_of))
         event.add("categories", ["creval", d.test])
         event.add("transp", "TRANSPARENT")
+        alarm = Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("description", t("calendar.reminder", lang, days=REMINDER_DAYS, title=summary))
+        alarm.add("trigger", timedelta(days=-REMINDER_DAYS))
+        event.add_component(alarm)
         cal.add_component(event)
     return cal.to_ical()
+
+
+def calendar_entry(d: Deadline, lang: str = "en") -> tuple[date, str]:
+    """The day a deadline is entered on and its readable title (see the module docstring)."""
+    day = date.fromisoformat(d.date)
+    last_day = f"calendar.last_day.{d.event}"
+    if last_day in messages():
+        return day - timedelta(days=1), t("calendar.summary", lang, title=t(last_day, lang), scenario=d.scenario)
+    named = f"calendar.event.{d.event}"
+    title = t(named, lang) if named in messages() else d.text.split(":")[0].rstrip(". ")
+    return day, t("calendar.summary", lang, title=title, scenario=d.scenario)
 
 
 def write_ical(deadlines: list[Deadline], path: Path, lang: str = "en") -> None:
