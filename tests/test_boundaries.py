@@ -274,6 +274,7 @@ FOREIGN_APPLICANT = {
     "applicant_citizenship": "DE",
     "applicant_residence": "DE",
     "applicant_is_relative": False,
+    "applicant_birth_date": "1975-03-10",  # 16 years older than every child below
     "domestic_placement_exhausted": True,
     "family_selected_by": "authority",
 }
@@ -763,6 +764,14 @@ OUTCOME_CASES = [
     (CONSCRIPTION, drop(C, "sex"), "2020-01-01", "undetermined", ["sex"]),
     (CONSCRIPTION, drop(C, "citizenship"), "2020-01-01", "undetermined", ["citizenship"]),
     (CONSCRIPTION, {}, "2020-01-01", "undetermined", ["birth_date", "sex", "citizenship"]),
+    (CONSCRIPTION, {**C, "exemption": "academic-degree"}, "2020-01-01", "exempt", []),
+    (CONSCRIPTION, {**C, "resides_abroad_permanently": True}, "2020-01-01", "exempt", []),
+    (CONSCRIPTION, {**C, "exemption": "none", "resides_abroad_permanently": False}, "2020-01-01",
+     "subject-to-conscription", []),
+    (CONSCRIPTION, {**C, "exemption": "health"}, "2017-12-31", "under-age", []),  # age first
+    (CONSCRIPTION, {**C, "exemption": "health"}, "2027-01-01", "over-age", []),
+    (CONSCRIPTION, {**C, "exemption": "clergy", "sex": "female"}, "2020-01-01", "not-subject", []),
+    (CONSCRIPTION, {**drop(C, "birth_date"), "exemption": "health"}, "2020-01-01", "undetermined", ["birth_date"]),
     (MILITARY, {"birth_date": "2010-01-01", "activity": "conscription"}, "2020-01-01", "prohibited", []),
     (MILITARY, {"birth_date": "2000-01-01", "activity": "conscription"}, "2020-01-01", "not-prohibited", []),
     (MILITARY, {"activity": "conscription"}, "2020-01-01", "undetermined", ["birth_date"]),
@@ -782,6 +791,15 @@ OUTCOME_CASES = [
     (ADOPTION, drop(A, "child_birth_date"), "2023-06-01", "undetermined", ["child_birth_date"]),
     (ADOPTION, drop(A, "domestic_placement_exhausted"), "2023-06-01", "undetermined", ["domestic_placement_exhausted"]),
     (ADOPTION, {**A, "applicant_residence": "AE"}, "2023-06-01", "undetermined", ["receiving_state_bound"]),
+    (ADOPTION, {**A, "applicant_barred": True}, "2023-06-01", "not-permitted", []),
+    (ADOPTION, {**A, "applicant_barred": False}, "2023-06-01", "permitted", []),
+    (ADOPTION, {**A, "applicant_birth_date": "2000-01-01"}, "2023-06-01", "not-permitted", []),  # 15 years older
+    (ADOPTION, drop(A, "applicant_birth_date"), "2023-06-01", "undetermined", ["applicant_birth_date"]),
+    (ADOPTION, {**drop(A, "applicant_birth_date"), "applicant_barred": True}, "2023-06-01", "not-permitted", []),
+    (ADOPTION, {**drop(A, "applicant_birth_date"), "family_selected_by": "applicant"}, "2023-06-01", "not-permitted", []),
+    (ADOPTION, {**drop(A, "applicant_birth_date"), "applicant_is_relative": True}, "2023-06-01", "domestic-priority", []),
+    (ADOPTION, drop(A, "applicant_birth_date", "child_birth_date"), "2023-06-01", "undetermined",
+     ["child_birth_date", "applicant_birth_date"]),
     (PAROLE, P, "2024-10-08", "eligible", []),
     (PAROLE, P, "2024-10-07", "not-yet-eligible", []),
     (PAROLE, {**P, "offence": "other"}, "2024-10-08", "not-covered", []),

@@ -166,7 +166,8 @@ def test_state_pool_exhausted_gives_engine_error_and_ruleset_is_rebuilt(mode):
     lines = done.stdout.splitlines()
     cycles = 2 if mode == "twice" else 1
     assert lines[:cycles] == ["EngineError: the engine ran out of states; the ruleset was rebuilt"] * cycles
-    rank = bundled().tests[CONSCRIPTION].rule.outcomes.index("subject-to-conscription")
+    table = bundled().tests[CONSCRIPTION].rule.outcome_table  # a rank is a line of the outcome table
+    rank = next(i for i, row in enumerate(table) if row.outcome == "subject-to-conscription")
     assert lines[cycles] == f"after: [{rank}]"
 
 
@@ -258,7 +259,8 @@ def test_failure_before_the_agenda_starts_is_an_error_for_that_scenario_only():
     assert done.returncode == 0, f"exit code {done.returncode}"
     lines = done.stdout.splitlines()
     assert lines[0].startswith("EngineError:") and "injected" in lines[0]
-    rank = bundled().tests[CONSCRIPTION].rule.outcomes.index("subject-to-conscription")
+    table = bundled().tests[CONSCRIPTION].rule.outcome_table  # a rank is a line of the outcome table
+    rank = next(i for i, row in enumerate(table) if row.outcome == "subject-to-conscription")
     assert lines[1] == f"after: [{rank}]"
 
 

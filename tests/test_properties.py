@@ -163,8 +163,10 @@ ABSENT_MEANS = {
     # "falls back to as_of when it is absent" (Common semantics, "The assessment date")
     HAGUE: {"proceedings_date": "as_of", "consent_or_acquiescence": False, "grave_risk": False,
             "child_objects": False, "settled_in_new_environment": False},  # s.1: a defence not shown is not established
+    # explicit assumptions (a `default` printed with the result): no exemption, not resident abroad, not barred
+    CONSCRIPTION: {"exemption": "none", "resides_abroad_permanently": False},
     MILITARY: {"activity_date": "as_of"},
-    ADOPTION: {"decision_date": "as_of"},
+    ADOPTION: {"decision_date": "as_of", "applicant_barred": False},
     WORK_BAN: {"activity_date": "as_of"},
     CHILD_LABOUR: {"work_date": "as_of"},
     PERIODICALS: {"sale_date": "as_of"},

@@ -129,5 +129,13 @@ def as_yaml(doc: dict, comment: str = "") -> str:
 
 
 def canonical(scenario) -> dict:
-    """A validated scenario as a plain document (unknown facts left out): what is stored."""
-    return scenario.model_dump(mode="json", exclude_none=True)
+    """A validated scenario as a plain document (unknown facts left out): what is stored.
+
+    A fact the user did not state is left out even where the rule gives it a default (no
+    exemption, applicant not barred): stored, it would read as stated, and the result would
+    no longer print the rule's assumption."""
+    doc = scenario.model_dump(mode="json", exclude_none=True)
+    for matter, facts in (doc.get("facts") or {}).items():
+        given = getattr(scenario.facts, matter).model_fields_set
+        doc["facts"][matter] = {k: v for k, v in facts.items() if k in given}
+    return doc
