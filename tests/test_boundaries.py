@@ -2,7 +2,7 @@
 
 Twin cases sit on the day before and on the day of each threshold (birthdays, the one-year
 period, entry into force, three quarters of a term, the end of a ban). The expected dates
-are worked out by hand from shared/spec/legal-tests.md, not computed with creval.law.dates.
+are worked out by hand from the legal tests, not computed with creval.law.dates.
 The last part reaches every outcome of every test from a direct fact dict and checks the
 `missing` list.
 """

@@ -1,4 +1,4 @@
-"""The durable_rules traps (shared/reference/durable-rules.md, sections 4 and 6), one test each.
+"""The durable_rules traps, one test each.
 
 Faults are injected through durable_rules_engine's own functions (the calls any wrapper
 must make), so the tests do not depend on how creval's loop is written inside.

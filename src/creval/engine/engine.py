@@ -1,4 +1,4 @@
-"""durable_rules behind a thin, strict wrapper (see durable-rules.md, sections 1, 4 and 6).
+"""durable_rules behind a thin, strict wrapper (its traps: tests/test_engine.py).
 
 - A synchronous host: no timer threads run actions behind our back.
 - One ruleset per legal test, compiled once per process on first use, named with the rules digest.
