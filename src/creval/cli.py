@@ -132,7 +132,12 @@ def _as_of(value: Optional[str], lang: str = "en") -> Optional[date]:
 
     try:
         return parse_iso_date(value)
-    except ValueError:
+    except ValueError as exc:
+        problem = exc.args[0] if exc.args else None
+        if getattr(problem, "key", None) == "input.date_range":  # well formed, but outside what creval handles
+            from creval.output.i18n import tr
+
+            raise fail(f"--as-of: {tr(problem, lang)}") from None
         raise fail(_as_of_error(value, lang)) from None
 
 
@@ -370,6 +375,7 @@ def batch(file: Optional[str] = typer.Argument(None, metavar="FILE", help="A JSO
     from creval.tools import batch as batch_mod
 
     book = _book()  # rule-file errors are reported here, before any worker starts
+    from creval.engine import engine  # noqa: F401  and a durable-rules that cannot load: once, not in every worker
     options = batch_mod.Options(
         rules=str(book.folder), as_of=_as_of(as_of), tests=tuple(_tests(book, test) or ()) or None,
         lang=lang.value, name=file if file not in (None, "-") else "<stdin>", oracle=oracle,
@@ -648,6 +654,13 @@ def main() -> None:
         from typer._completion_classes import completion_init
 
         completion_init()
+
+    from creval.output.streams import OutputLost, guard_stdout, one_line_warnings
+
+    one_line_warnings()
+    if not guard_stdout():
+        typer.echo(f"creval: {_t('streams.stdout_closed', _argv_lang())}", err=True)
+        _exit(EXIT_INVALID)
     try:
         app()
         code = EXIT_OK
@@ -655,12 +668,34 @@ def main() -> None:
         code = exc.code
     except KeyboardInterrupt:
         code = 130
+    except OutputLost as exc:
+        typer.echo(f"creval: {_t('streams.output_lost', _argv_lang(), reason=exc.reason)}", err=True)
+        code = EXIT_INVALID
+    except ImportError as exc:
+        if exc.name not in _ENGINE_MODULES or os.environ.get("CREVAL_DEBUG"):
+            raise
+        # durable-rules is compiled on install: missing, or built for another Python (3.13 without the README's CPPFLAGS)
+        typer.echo(f"creval: {_t('install.no_engine', _argv_lang(), reason=' '.join(str(exc).split()))}", err=True)
+        code = EXIT_INVALID
     except Exception as exc:  # a bug, not bad input: one line unless CREVAL_DEBUG asks for more
         if os.environ.get("CREVAL_DEBUG"):
             raise
         echo(f"creval: internal error: {type(exc).__name__}: {exc} (set CREVAL_DEBUG=1 for details)", err=True)
         code = EXIT_INVALID
     _exit(code)
+
+
+_ENGINE_MODULES = ("durable", "durable.engine", "durable_rules_engine")
+
+
+def _argv_lang() -> str:
+    """The --lang of the command line, for the few messages given outside a command."""
+    args = sys.argv[1:]
+    for i, arg in enumerate(args):
+        value = args[i + 1] if arg == "--lang" and i + 1 < len(args) else arg.partition("=")[2] if arg.startswith("--lang=") else ""
+        if value.lower() in Lang.__members__:  # --lang takes any case
+            return value.lower()
+    return _env_lang()
 
 
 def _exit(code) -> None:
@@ -677,10 +712,15 @@ def _exit(code) -> None:
         sys.exit(code)
     import atexit
 
+    from creval.output.streams import OutputLost
+
     atexit._run_exitfuncs()
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()
-        except (OSError, ValueError):  # a closed pipe (| head) or a closed stream: nothing more to say
+        except (OSError, ValueError, AttributeError):  # a closed stream (or none): nothing more to say
             pass
+        except OutputLost as exc:  # results still buffered could not be written
+            typer.echo(f"creval: {_t('streams.output_lost', _argv_lang(), reason=exc.reason)}", err=True)
+            code = EXIT_INVALID if code in (None, EXIT_OK, EXIT_MISMATCH) else code
     os._exit(code or 0)
