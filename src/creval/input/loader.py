@@ -155,7 +155,7 @@ def parse_document(data: bytes, suffix: str) -> Any:
         raise Refused(Msg("input.over_limit", limit=f"{MAX_FILE_BYTES:,}"))
     if b"\0" in data:
         raise Refused(Msg("input.binary"))
-    text = decode_utf8(data)
+    text = decode_utf8(data).removeprefix("\ufeff")  # a byte-order mark, as some editors write: not content
     if suffix == ".json":
         return parse_json(text)
     return parse_yaml(text)

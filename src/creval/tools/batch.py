@@ -178,6 +178,8 @@ class Worker:
         return _error_line(number, problem), True
 
     def _evaluate(self, number: int, data: bytes):
+        if number == 1:  # a byte-order mark, as some editors write, starts the input, not the scenario
+            data = data.removeprefix(b"\xef\xbb\xbf")
         if not data.strip():
             return "empty line: expected one scenario object", None
         try:
