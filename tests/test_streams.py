@@ -254,3 +254,26 @@ def test_a_byte_order_mark_starts_a_batch_input_only(tmp_path):
     # inside the input it is a stray character of line 2, as any other would be
     assert second["line"] == 2 and "error" in second
     assert proc.returncode == 2
+
+
+def test_batch_workers_warn_in_one_line_too(tmp_path):
+    # a worker is a fresh process, started without the command's settings
+    (tmp_path / "warner.py").write_text(
+        "import warnings\n"
+        "from creval.tools import batch\n"
+        "def task(lines):\n"
+        "    warnings.warn('from a library\\n  on two lines', RuntimeWarning)\n"
+        "    return batch._run_chunk(lines)\n")
+    script = (
+        "import io, sys, warner\n"
+        "from creval.tools import batch\n"
+        "options = batch.Options(rules=None, as_of=None, tests=None, lang='en', name='<stdin>', oracle=False)\n"
+        "batch.run(io.BytesIO(b'{\"id\": \"s1\", \"facts\": {\"abduction\": {}}}\\n'), sys.stdout.buffer.write, options, 2,\n"
+        "          task=warner.task)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "PYTHONPATH": str(tmp_path)})
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["scenario"] == "s1"
+    [warning] = proc.stderr.splitlines()
+    assert warning.startswith("creval: warning: RuntimeWarning: from a library on two lines (")

@@ -254,6 +254,9 @@ _WORKER: Optional[Worker] = None
 
 def _init(options: Options) -> None:
     global _WORKER
+    from creval.output.streams import one_line_warnings
+
+    one_line_warnings()  # as in the main process: a worker is started without its settings
     _WORKER = Worker(options)
 
 
