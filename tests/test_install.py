@@ -48,7 +48,7 @@ def test_commands_table_is_one_table_with_every_command():
     table = section("Commands").split("\n\n")[1]  # the first paragraph after the heading
     rows = table.splitlines()
     assert rows[0] == "| command | does |" and all(row.startswith("|") for row in rows)
-    commands = {re.match(r"\| `creval (\w+)", row).group(1) for row in rows[2:]}
+    commands = {re.match(r"\| `creval ([\w-]+)", row).group(1) for row in rows[2:]}
     assert commands >= {"check", "verify", "rules", "schema", "batch", "exercise", "coverage", "twin", "ask", "deadlines"}
 
 
