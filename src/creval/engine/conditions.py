@@ -11,7 +11,7 @@ A condition tests the fields of one matter fact. Rule files write it as YAML:
 where `v` is a literal, `{field: name}` (another field of the same fact) or `{param: name}`
 (a parameter of the rule, substituted when the rule is compiled). Only these operators
 exist: anything else is rejected when the rule file loads, because durable_rules silently
-never matches an operator it does not know (durable-rules.md, section 2.2).
+never matches an operator it does not know (see docs/limits.md, Engine).
 
 Matching is two-valued: a comparison on an absent field does not match. A criterion gets
 two conditions, `met` and `unmet` (by default the negation of `met`, pushed down to the

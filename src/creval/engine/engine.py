@@ -161,7 +161,7 @@ class Engine:
                     decision.unknown_hits.setdefault(rank, set()).update(hits)
             finished = True
         except MemoryError:
-            # durable's per-ruleset state pool is exhausted (durable-rules.md P1). The state that
+            # durable's per-ruleset state pool is exhausted (see docs/limits.md, Engine). The state that
             # failed is a zombie that segfaults if deleted: leave it, and rebuild the ruleset.
             created = False
             self._register(test_id, compiled)
