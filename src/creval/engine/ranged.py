@@ -1,0 +1,298 @@
+"""Dates known only roughly: decide a test over every day of every range, exactly.
+
+A layer over the Evaluator: the exact path is untouched. Why it can be exact without trying
+every day: the engine decides from comparisons between dates (facts, as_of, and quantities
+derived from them), from the dates' places among the fixed dates of the law (law versions,
+treaty tables), and from values the tables derive from those places. Every derived date is a
+non-decreasing function of each fact it is computed from (anniversaries, parts of a term),
+and two dates derived from the same fact keep their order (the child's 16th birthday never
+overtakes her 1st). So the *signature* of a choice of days - the order of all its dates among
+themselves and among the law's fixed dates, with the non-date derived values - decides the
+outcome, and on a box of days (one interval per rough fact) the signature is the same at
+every day once it is the same at the box's corners. The ranges are split into boxes until
+each box is uniform; each uniform box is decided once, through the engine, for one of its
+days; boxes that break an order constraint (proceedings before the removal) are left out.
+tests/test_ranged.py checks the result against every day (short ranges) or sampled days.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import lru_cache
+from itertools import product
+from typing import Any
+
+from creval.engine.derive import derive
+from creval.input.daterange import DateRange
+from creval.law.rulebook import LAW_VERSION, RuleBook, Test
+from creval.output.i18n import outcome_shown, t
+
+Box = tuple  # one (lo, hi) per rough fact, in the order of `RoughTest.names`
+
+
+def rough_facts(test: Test, facts: dict[str, Any]) -> dict[str, DateRange]:
+    """The facts of `test` known only as a range of days."""
+    return {k: v for k, v in facts.items() if type(v) is DateRange and k in test.rule.facts}
+
+
+@lru_cache(maxsize=8)
+def law_dates(book: RuleBook) -> list[date]:
+    """Every fixed date of the law a case date can be compared with: the periods of law
+    versions and the dates of the treaty tables (and a day after each, for inclusive ends)."""
+    found: set[date] = set()
+
+    def walk(value: Any) -> None:
+        if isinstance(value, date):
+            found.add(value)
+            found.add(value + timedelta(days=1))
+        elif isinstance(value, dict):
+            for v in value.values():
+                walk(v)
+        elif isinstance(value, (list, tuple)):
+            for v in value:
+                walk(v)
+        elif hasattr(value, "model_dump"):
+            walk(value.model_dump())
+
+    for table in book.tables.values():
+        walk(table)
+    for test in book.tests.values():
+        for version in test.versions:
+            walk([version.from_, version.until])
+        walk(list(test.params.values()))
+    return sorted(found)
+
+
+@dataclass
+class Region:
+    """A uniform box of days and what is decided on it."""
+    box: Box
+    signature: tuple
+    lo: dict  # the derived values at the box's earliest corner
+    hi: dict  # ... and at its latest corner
+
+
+class RoughTest:
+    """One test over the rough facts of one scenario: its uniform boxes, then its regions."""
+
+    def __init__(self, book: RuleBook, test: Test, facts: dict[str, Any], as_of: date, constraints: tuple):
+        self.book, self.test, self.as_of = book, test, as_of
+        self.rough = rough_facts(test, facts)
+        self.names = list(self.rough)
+        self.facts = facts
+        self.constraints = constraints
+        self.constants = law_dates(book)
+        self._seen: dict[tuple, tuple] = {}
+        self._derived_names = [n for n in test.rule.derived] + [LAW_VERSION]
+
+    def facts_at(self, point: tuple) -> dict[str, Any]:
+        return {**self.facts, **dict(zip(self.names, point))}
+
+    def _at(self, point: tuple) -> tuple:
+        """(signature, derived values) at one choice of days."""
+        found = self._seen.get(point)
+        if found is None:
+            values = derive(self.test, self.facts_at(point), self.as_of, self.book.tables).values
+            keys = tuple(k for k, v in values.items() if type(v) is date)
+            days = [values[k] for k in keys]
+            order = tuple((a > b) - (a < b) for i, a in enumerate(days) for b in days[i + 1:])
+            places = tuple((bisect_left(self.constants, d), bisect_right(self.constants, d)) for d in days)
+            others = tuple(values.get(n) for n in self._derived_names if type(values.get(n)) is not date)
+            found = self._seen[point] = ((keys, order, places, others), values)
+        return found
+
+    def regions(self) -> list[Region]:
+        """The uniform boxes that keep the order constraints, in date order."""
+        whole = tuple((r.lo, r.hi) for r in self.rough.values())
+        out, stack = [], [whole]
+        while stack:
+            box = stack.pop()
+            corners = list(product(*[(lo, hi) if lo != hi else (lo,) for lo, hi in box]))
+            signatures = {self._at(c)[0] for c in corners}
+            if len(signatures) == 1:
+                lo, hi = corners[0], corners[-1]
+                if self._possible(self._at(lo)[1]):
+                    out.append(Region(box, signatures.pop(), self._at(lo)[1], self._at(hi)[1]))
+                continue
+            dim = max(range(len(box)), key=lambda i: box[i][1] - box[i][0])
+            lo, hi = box[dim]
+            mid = lo + timedelta(days=(hi - lo).days // 2)
+            stack.append(box[:dim] + ((mid + timedelta(days=1), hi),) + box[dim + 1:])
+            stack.append(box[:dim] + ((lo, mid),) + box[dim + 1:])
+        out.sort(key=lambda r: tuple(lo for lo, _ in r.box))
+        return out
+
+    def _possible(self, values: dict) -> bool:
+        for c in self.constraints:
+            earlier, later = values.get(c.earlier), values.get(c.later)
+            if earlier is not None and later is not None and later < earlier:
+                return False
+        return True
+
+
+def merge(boxes: list[tuple[Box, Any]]) -> list[tuple[Box, Any]]:
+    """Join boxes with the same key that share a face, until none do: the maximal sub-ranges."""
+    items = list(boxes)
+    changed = True
+    while changed:
+        changed = False
+        for dim in range(len(items[0][0]) if items else 0):
+            items.sort(key=lambda it: (repr(it[1]), it[0][:dim], it[0][dim + 1:], it[0][dim][0]))
+            joined = []
+            for box, key in items:
+                if joined:
+                    last, last_key = joined[-1]
+                    if last_key == key and last[:dim] == box[:dim] and last[dim + 1:] == box[dim + 1:] \
+                            and last[dim][1] + timedelta(days=1) == box[dim][0]:
+                        joined[-1] = (last[:dim] + ((last[dim][0], box[dim][1]),) + last[dim + 1:], key)
+                        changed = True
+                        continue
+                joined.append((box, key))
+            items = joined
+    items.sort(key=lambda it: tuple(lo for lo, _ in it[0]))
+    return items
+
+
+def when(names: list[str], box: Box) -> list[dict]:
+    return [{"fact": n, "from": lo.isoformat(), "to": hi.isoformat()} for n, (lo, hi) in zip(names, box)]
+
+
+def when_shown(when_list: list[dict], lang: str) -> str:
+    """`removal_date 2024-06-01 to 2024-06-14` (one day: `removal_date 2024-06-15`), joined."""
+    parts = []
+    for w in when_list:
+        if w["from"] == w["to"]:
+            parts.append(t("ranged.when_day", lang, fact=w["fact"], day=w["from"]))
+        else:
+            parts.append(t("ranged.when_range", lang, fact=w["fact"], **{"from": w["from"], "to": w["to"]}))
+    return "; ".join(parts)
+
+
+def alternative_lines(result: Any, lang: str) -> list[str]:
+    """The alternatives of a result as lines: `<when>: <outcome>`."""
+    return [f"{when_shown(a['when'], lang)}: {outcome_shown(a['outcome'], lang)}" for a in result.alternatives]
+
+
+def decide_rough(ev: Any, test: Test, facts: dict[str, Any], as_of: date, lang: str, constraints: tuple) -> Any:
+    """The TestResult of `test` over every possible day of the rough facts (see the module
+    docstring): one outcome if all days agree, else `undetermined` with the alternatives."""
+    from creval.engine.evaluate import KeyDateResult, CriterionResult, _filled, _template_values
+    from creval.engine.engine import EngineError
+
+    rough = RoughTest(ev.book, test, facts, as_of, constraints)
+    regions = rough.regions()
+    if not regions:
+        raise EngineError(t("ranged.no_day", lang, facts=", ".join(rough.names)))
+    decided: dict[tuple, Any] = {}
+    for r in regions:
+        if r.signature not in decided:
+            decided[r.signature] = ev.test(test, rough.facts_at(_first(r.box)), as_of, lang)
+    results = [decided[r.signature] for r in regions]
+    base = results[0]
+    outcomes = list(dict.fromkeys(x.outcome for x in results))
+    names = rough.names
+
+    # every date as a range over the possible days: earliest at a box's first corner, latest at its last
+    low: dict[str, date] = {}
+    high: dict[str, date] = {}
+    for r in regions:
+        for k, v in r.lo.items():
+            if type(v) is date and (k not in low or v < low[k]):
+                low[k] = v
+        for k, v in r.hi.items():
+            if type(v) is date and (k not in high or v > high[k]):
+                high[k] = v
+    rep_facts = rough.facts_at(_first(regions[0].box))
+    derived = derive(test, rep_facts, as_of, ev.book.tables)
+    values = _template_values(test, derived)
+    varying = {k for k in low if k in high and low[k] != high[k]}
+    for k in varying:
+        values[k] = t("ranged.between", lang, **{"from": low[k].isoformat(), "to": high[k].isoformat()})
+    texts, enums = ev._texts(test, lang), test.enums
+
+    criteria = []
+    for i, (cid, reasons, cited, title) in enumerate(texts.criteria):
+        statuses = [x.criteria[i].status for x in results]
+        if len(set(statuses)) == 1:
+            criteria.append(CriterionResult(cid, statuses[0], _filled(reasons[statuses[0]], values, lang, enums), cited, title))
+            continue
+        parts = merge([(r.box, s) for r, s in zip(regions, statuses)])
+        changes = "; ".join(f"{when_shown(when(names, box), lang)}: {t(f'status.{s}', lang)}" for box, s in parts)
+        criteria.append(CriterionResult(cid, "unknown", t("ranged.criterion_changes", lang, changes=changes), cited, title))
+
+    alternatives = []
+    split_facts: list[str] = []
+    if len(outcomes) == 1:
+        outcome = outcomes[0]
+        rank = ev._decided(test, rep_facts, as_of)[2]
+        explanation = _filled(texts.explanations[rank], values, lang, enums)
+        missing = _union(test, [x.missing for x in results])
+    else:
+        outcome = "undetermined"
+        keyed = [(r.box, (x.outcome, _version_id(x))) for r, x in zip(regions, results)]
+        for box, (out, version) in merge(keyed):
+            alt = {"when": when(names, box), "outcome": out}
+            if test.versions:
+                alt["law_version"] = version
+            alternatives.append(alt)
+        whole = [(rough.rough[n].lo, rough.rough[n].hi) for n in names]
+        split_facts = [n for i, n in enumerate(names) if any(a["when"][i]["from"] != whole[i][0].isoformat()
+                                                              or a["when"][i]["to"] != whole[i][1].isoformat() for a in alternatives)]
+        explanation = t("ranged.undetermined", lang, facts=", ".join(split_facts))
+        missing = _union(test, [split_facts] + [x.missing for x in results])
+
+    dates = []
+    for event, field, parts in texts.key_dates:
+        if field not in low:
+            continue
+        text = _filled(parts, values, lang, enums)
+        if field in varying:
+            text = t("ranged.key_date", lang, text=text, **{"from": low[field].isoformat(), "to": high[field].isoformat()})
+            dates.append(KeyDateResult(event, low[field].isoformat(), text, until=high[field].isoformat()))
+        else:
+            dates.append(KeyDateResult(event, low[field].isoformat(), text))
+    seen = {d.event for d in dates}
+    for x in decided.values():  # changes of law, as the days of each box see them
+        for d in x.dates:
+            if d.event.startswith("law-change-") and d.event not in seen:
+                seen.add(d.event)
+                dates.append(d)
+
+    details = dict(base.details)
+    for name in details:
+        if name in varying:
+            details[name] = f"{low[name].isoformat()}/{high[name].isoformat()}"  # an ISO 8601 interval
+    ranged = [{"fact": n, "from": rough.rough[n].lo.isoformat(), "to": rough.rough[n].hi.isoformat()} for n in names]
+    notes = [_filled(parts, values, lang, enums) for parts in texts.notes]
+    shown = when_shown(ranged, lang)
+    notes.append(t("ranged.holds_for_all", lang, ranges=shown) if len(outcomes) == 1 else t("ranged.depends", lang, ranges=shown))
+    versions = {_version_id(x) for x in results}
+    assumptions = list({a["text"]: a for x in decided.values() for a in x.assumptions}.values())
+    date_fact = test.rule.date_fact
+    assessed = low.get(date_fact) if date_fact and date_fact in low else None
+
+    result = type(base)(
+        test.id, outcome, criteria, missing, dates, list(texts.sources),
+        [_filled(parts, values, lang, enums) for parts in texts.caveats],
+        title=texts.title, explanation=explanation, assessed_on=(assessed or as_of).isoformat(), details=details,
+        notes=notes, detail_titles=dict(texts.detail_titles), sources_shown=list(texts.sources_shown),
+        assumptions=assumptions, law_version=base.law_version if len(versions) == 1 else None,
+    )
+    result.alternatives = alternatives
+    result.ranged = ranged
+    return result
+
+
+def _first(box: Box) -> tuple:
+    return tuple(lo for lo, _ in box)
+
+
+def _version_id(result: Any) -> str | None:
+    return result.law_version["id"] if result.law_version else None
+
+
+def _union(test: Test, lists: list[list[str]]) -> list[str]:
+    found = {f for names in lists for f in names}
+    return [f for f in test.rule.facts if f in found]
