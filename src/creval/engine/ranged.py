@@ -21,7 +21,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
-from itertools import product
+from itertools import combinations, product
 from typing import Any
 
 from creval.engine.derive import derive
@@ -65,6 +65,36 @@ def law_dates(book: RuleBook) -> list[date]:
     return sorted(found)
 
 
+_ORDERED = ("lt", "lte", "gt", "gte", "eq", "ne")
+
+
+@lru_cache(maxsize=64)
+def compared(test: Test) -> tuple[tuple[str, str], ...]:
+    """The pairs of fields the test's conditions compare with each other, and the pairs its
+    order constraints name: the only orders between two dates the decision can depend on."""
+    found: dict[tuple[str, str], None] = {}
+
+    def walk(cond: Any) -> None:
+        if isinstance(cond, dict):
+            for op, arg in cond.items():
+                if op in _ORDERED and isinstance(arg, list) and len(arg) == 2 and isinstance(arg[1], dict) and "field" in arg[1]:
+                    found[(arg[0], arg[1]["field"])] = None
+                else:
+                    walk(arg)
+        elif isinstance(cond, list):
+            for part in cond:
+                walk(part)
+
+    for crit in test.rule.criteria.values():
+        walk(crit.met)
+        walk(crit.unmet)
+    for row in test.rule.outcome_table:
+        walk(row.when)
+    for c in test.rule.constraints:
+        found[(c.earlier, c.later)] = None
+    return tuple(found)
+
+
 @dataclass
 class Region:
     """A uniform box of days and what is decided on it."""
@@ -86,6 +116,7 @@ class RoughTest:
         self.constants = law_dates(book)
         self._seen: dict[tuple, tuple] = {}
         self._derived_names = [n for n in test.rule.derived] + [LAW_VERSION]
+        self._pairs = compared(test)
 
     def facts_at(self, point: tuple) -> dict[str, Any]:
         return {**self.facts, **dict(zip(self.names, point))}
@@ -97,7 +128,8 @@ class RoughTest:
             values = derive(self.test, self.facts_at(point), self.as_of, self.book.tables).values
             keys = tuple(k for k, v in values.items() if type(v) is date)
             days = [values[k] for k in keys]
-            order = tuple((a > b) - (a < b) for i, a in enumerate(days) for b in days[i + 1:])
+            order = tuple((a > b) - (a < b) for a, b in ((values.get(x), values.get(y)) for x, y in self._pairs)
+                          if type(a) is date and type(b) is date)
             places = tuple((bisect_left(self.constants, d), bisect_right(self.constants, d)) for d in days)
             others = tuple(values.get(n) for n in self._derived_names if type(values.get(n)) is not date)
             found = self._seen[point] = ((keys, order, places, others), values)
@@ -153,6 +185,56 @@ def merge(boxes: list[tuple[Box, Any]]) -> list[tuple[Box, Any]]:
             items = joined
     items.sort(key=lambda it: tuple(lo for lo, _ in it[0]))
     return items
+
+
+def describe(names: list[str], keyed: list[tuple[Box, Any]]) -> list[tuple[list[dict], Any]]:
+    """The parts of the possible days with their key (an outcome, a status), in date order,
+    each named by the fewest rough facts that decide the key: when the outcome depends on
+    the birth date only, the alternatives name the birth date only (any possible day of the
+    others goes with each). Exact: a set of facts is used only if no two boxes that differ in
+    key overlap on those facts."""
+    dims = range(len(names))
+    for size in range(1, len(names) + 1):
+        for chosen in combinations(dims, size):
+            if size < len(names) and not _decides(chosen, keyed):
+                continue
+            projected = list(dict.fromkeys((tuple(box[i] for i in chosen), key) for box, key in keyed))
+            if size == 1:
+                projected = _joined(projected)
+            return [(when([names[i] for i in chosen], box), key) for box, key in merge(projected)]
+    return []
+
+
+def _decides(chosen: tuple, keyed: list) -> bool:
+    """Whether the facts `chosen` decide the key: no two boxes with different keys overlap on them."""
+    if len(chosen) == 1:
+        i = chosen[0]
+        spans = sorted((box[i][0], box[i][1], key) for box, key in keyed)
+        reach: dict = {}  # per key, the latest day its spans reach so far
+        for lo, hi, key in spans:
+            if any(k != key and end >= lo for k, end in reach.items()):
+                return False
+            reach[key] = max(reach.get(key, hi), hi)
+        return True
+    if len(keyed) > 3000:  # pairwise check too costly: name every fact
+        return False
+    for a, (box_a, key_a) in enumerate(keyed):
+        for box_b, key_b in keyed[a + 1:]:
+            if key_a != key_b and all(box_a[i][0] <= box_b[i][1] and box_b[i][0] <= box_a[i][1] for i in chosen):
+                return False
+    return True
+
+
+def _joined(items: list[tuple[Box, Any]]) -> list[tuple[Box, Any]]:
+    """One-fact boxes of each key joined where they overlap or touch."""
+    out: list[tuple[Box, Any]] = []
+    for (span,), key in sorted(items, key=lambda it: (repr(it[1]), it[0])):
+        if out and out[-1][1] == key and out[-1][0][0][1] + timedelta(days=1) >= span[0]:
+            last = out[-1][0][0]
+            out[-1] = (((last[0], max(last[1], span[1])),), key)
+        else:
+            out.append(((span,), key))
+    return out
 
 
 def when(names: list[str], box: Box) -> list[dict]:
@@ -218,8 +300,8 @@ def decide_rough(ev: Any, test: Test, facts: dict[str, Any], as_of: date, lang: 
         if len(set(statuses)) == 1:
             criteria.append(CriterionResult(cid, statuses[0], _filled(reasons[statuses[0]], values, lang, enums), cited, title))
             continue
-        parts = merge([(r.box, s) for r, s in zip(regions, statuses)])
-        changes = "; ".join(f"{when_shown(when(names, box), lang)}: {t(f'status.{s}', lang)}" for box, s in parts)
+        parts = describe(names, [(r.box, s) for r, s in zip(regions, statuses)])
+        changes = "; ".join(f"{when_shown(w, lang)}: {t(f'status.{s}', lang)}" for w, s in parts)
         criteria.append(CriterionResult(cid, "unknown", t("ranged.criterion_changes", lang, changes=changes), cited, title))
 
     alternatives = []
@@ -232,14 +314,12 @@ def decide_rough(ev: Any, test: Test, facts: dict[str, Any], as_of: date, lang: 
     else:
         outcome = "undetermined"
         keyed = [(r.box, (x.outcome, _version_id(x))) for r, x in zip(regions, results)]
-        for box, (out, version) in merge(keyed):
-            alt = {"when": when(names, box), "outcome": out}
+        for w, (out, version) in describe(names, keyed):
+            alt = {"when": w, "outcome": out}
             if test.versions:
-                alt["law_version"] = version
+                alt["law_version"] = version  # the law may differ between the parts
             alternatives.append(alt)
-        whole = [(rough.rough[n].lo, rough.rough[n].hi) for n in names]
-        split_facts = [n for i, n in enumerate(names) if any(a["when"][i]["from"] != whole[i][0].isoformat()
-                                                              or a["when"][i]["to"] != whole[i][1].isoformat() for a in alternatives)]
+        split_facts = list(dict.fromkeys(w["fact"] for a in alternatives for w in a["when"]))
         explanation = t("ranged.undetermined", lang, facts=", ".join(split_facts))
         missing = _union(test, [split_facts] + [x.missing for x in results])
 
