@@ -55,7 +55,7 @@ def parse_date_fact(value: Any, exact, first: date, last: date) -> date | DateRa
         return value
     if isinstance(value, bool):
         return exact(value)  # exact's message: a boolean is not a date
-    if isinstance(value, int) or (isinstance(value, str) and _YEAR.match(value)):
+    if (isinstance(value, int) and 1000 <= value <= 9999) or (isinstance(value, str) and _YEAR.match(value)):
         year = int(value)
         if not first.year <= year <= last.year:
             raise ValueError(Msg("input.date_range", value=str(value), first=first.isoformat(), last=last.isoformat()))

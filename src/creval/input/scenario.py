@@ -23,6 +23,7 @@ from pydantic import (
     Field,
     StrictBool,
     StrictInt,
+    PlainSerializer,
     WithJsonSchema,
     create_model,
     model_validator,
@@ -109,6 +110,7 @@ DateFact = Annotated[
     Any,
     BeforeValidator(partial(parse_date_fact, exact=parse_iso_date, first=FIRST_DATE, last=LAST_DATE)),
     WithJsonSchema(DATE_FACT_SCHEMA),
+    PlainSerializer(lambda v: v.as_json() if isinstance(v, DateRange) else v),  # a range dumps as {from, to}
 ]
 State = Annotated[str, BeforeValidator(_state)]
 
