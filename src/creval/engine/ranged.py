@@ -95,6 +95,18 @@ def compared(test: Test) -> tuple[tuple[str, str], ...]:
     return tuple(found)
 
 
+@lru_cache(maxsize=64)
+def placed(test: Test) -> tuple[str, ...]:
+    """The dates whose place among the law's fixed dates matters: a treaty's `on` date and the
+    dates that select a version of the law."""
+    found = dict.fromkeys(test.rule.law_versions.selected_by if test.versions else ())
+    for spec in test.rule.derived.values():
+        for fn, args in spec.items():
+            if isinstance(args, dict) and "on" in args:
+                found[args["on"]] = None
+    return tuple(found)
+
+
 @dataclass
 class Region:
     """A uniform box of days and what is decided on it."""
@@ -117,6 +129,7 @@ class RoughTest:
         self._seen: dict[tuple, tuple] = {}
         self._derived_names = [n for n in test.rule.derived] + [LAW_VERSION]
         self._pairs = compared(test)
+        self._placed = placed(test)
 
     def facts_at(self, point: tuple) -> dict[str, Any]:
         return {**self.facts, **dict(zip(self.names, point))}
@@ -130,7 +143,8 @@ class RoughTest:
             days = [values[k] for k in keys]
             order = tuple((a > b) - (a < b) for a, b in ((values.get(x), values.get(y)) for x, y in self._pairs)
                           if type(a) is date and type(b) is date)
-            places = tuple((bisect_left(self.constants, d), bisect_right(self.constants, d)) for d in days)
+            places = tuple((bisect_left(self.constants, d), bisect_right(self.constants, d))
+                           for d in (values.get(n) for n in self._placed) if type(d) is date)
             others = tuple(values.get(n) for n in self._derived_names if type(values.get(n)) is not date)
             found = self._seen[point] = ((keys, order, places, others), values)
         return found
@@ -148,13 +162,34 @@ class RoughTest:
                 if self._possible(self._at(lo)[1]):
                     out.append(Region(box, signatures.pop(), self._at(lo)[1], self._at(hi)[1]))
                 continue
-            dim = max(range(len(box)), key=lambda i: box[i][1] - box[i][0])
-            lo, hi = box[dim]
-            mid = lo + timedelta(days=(hi - lo).days // 2)
-            stack.append(box[:dim] + ((mid + timedelta(days=1), hi),) + box[dim + 1:])
-            stack.append(box[:dim] + ((lo, mid),) + box[dim + 1:])
+            dim, cut = self._cut(box, corners)
+            stack.append(box[:dim] + ((cut, box[dim][1]),) + box[dim + 1:])
+            stack.append(box[:dim] + ((box[dim][0], cut - timedelta(days=1)),) + box[dim + 1:])
         out.sort(key=lambda r: tuple(lo for lo, _ in r.box))
         return out
+
+    def _cut(self, box: Box, corners: list[tuple]) -> tuple[int, date]:
+        """Where to split a box whose corners differ: along an edge whose two ends differ, at
+        the first day whose signature differs from the edge's start. Each part of the
+        signature is monotone along an edge, so the days that keep the start's signature are
+        a prefix of the edge, and bisection finds its end exactly."""
+        edges = []
+        for corner in corners:
+            for dim, (lo, hi) in enumerate(box):
+                if corner[dim] == lo and lo != hi:
+                    end = corner[:dim] + (hi,) + corner[dim + 1:]
+                    if self._at(corner)[0] != self._at(end)[0]:
+                        edges.append((hi - lo, dim, corner))
+        _, dim, start = max(edges, key=lambda e: (e[0], -e[1]))
+        first = self._at(start)[0]
+        lo, hi = box[dim]  # the signature at lo is `first`, at hi it is not
+        while (hi - lo).days > 1:
+            mid = lo + timedelta(days=(hi - lo).days // 2)
+            if self._at(start[:dim] + (mid,) + start[dim + 1:])[0] == first:
+                lo = mid
+            else:
+                hi = mid
+        return dim, hi
 
     def _possible(self, values: dict) -> bool:
         for c in self.constraints:
