@@ -166,3 +166,122 @@ def test_ranges_parse_and_narrow():
         parse({"from": "2025-01-02", "to": "2025-01-01"})
     with pytest.raises(ValueError):
         parse({"since": "2025-01-01"})
+
+
+# --- outputs and commands -------------------------------------------------------------------
+
+from typer.testing import CliRunner  # noqa: E402
+
+from creval.cli import app  # noqa: E402
+from helpers import RULES  # noqa: E402
+
+NEAR_ONE_YEAR = REPO / "scenarios" / "ranged" / "removal-month-near-one-year.yaml"
+BORN_2009 = REPO / "scenarios" / "ranged" / "birth-year-turns-16-around-proceedings.yaml"
+
+
+def cli(*args, input=None):
+    result = CliRunner().invoke(app, ["--rules", str(RULES), *map(str, args)], input=input)
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert "Traceback" not in result.stdout + result.stderr
+    return result
+
+
+def test_json_gives_the_alternatives_in_date_order_and_the_fact_to_pin_down():
+    r = json.loads(cli("check", "--format", "json", NEAR_ONE_YEAR).stdout)["results"][0]
+    assert r["outcome"] == "undetermined" and r["missing"] == ["removal_date"]
+    assert r["alternatives"] == [
+        {"when": [{"fact": "removal_date", "from": "2024-06-01", "to": "2024-06-15"}], "outcome": "return-unless-settled"},
+        {"when": [{"fact": "removal_date", "from": "2024-06-16", "to": "2024-06-30"}], "outcome": "return-forthwith"},
+    ]
+    assert r["ranged"] == [{"fact": "removal_date", "from": "2024-06-01", "to": "2024-06-30"}]
+    year = next(c for c in r["criteria"] if c["id"] == "within-one-year")
+    assert year["status"] == "unknown" and "2024-06-15" in year["reason"] and "2024-06-16" in year["reason"]
+    one_year = next(d for d in r["dates"] if d["event"] == "one-year-after-removal")
+    assert (one_year["date"], one_year["until"]) == ("2025-06-01", "2025-06-30")
+    assert "Between 2025-06-01 and 2025-06-30" in one_year["text"]
+
+
+def test_exact_results_gain_no_key():
+    r = json.loads(cli("check", "--format", "json", REPO / "scenarios" / "hague" / "16th-birthday-day-before.yaml").stdout)
+    assert "alternatives" not in r["results"][0] and "ranged" not in r["results"][0]
+    assert all("until" not in d for d in r["results"][0]["dates"])
+
+
+def test_one_outcome_for_every_day_says_so():
+    r = json.loads(cli("check", "--format", "json", REPO / "scenarios" / "ranged" / "removal-month-well-within-year.yaml").stdout)
+    r = r["results"][0]
+    assert r["outcome"] == "return-forthwith" and r["alternatives"] == []
+    assert any("removal_date from 2025-02-01 to 2025-02-28" in n and "same on every possible day" in n for n in r["notes"])
+
+
+@pytest.mark.parametrize("lang, heading, when", [
+    ("en", "ALTERNATIVES", "child_birth_date from 2009-07-01 to 2009-12-31"),
+    ("ru", "ВАРИАНТЫ", "child_birth_date с 2009-07-01 по 2009-12-31"),
+    ("kk", "НҰСҚАЛАР", "child_birth_date 2009-07-01 бастап 2009-12-31 дейін"),
+])
+def test_text_and_memo_show_the_alternatives_in_the_language(lang, heading, when):
+    text = cli("check", "--lang", lang, BORN_2009).stdout
+    assert heading in text and when in text
+    memo = cli("check", "--format", "markdown", "--lang", lang, BORN_2009).stdout
+    assert when in memo
+
+
+def test_a_range_with_no_possible_day_is_an_input_error_naming_file_line_and_field(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("id: x\nas_of: 2025-07-01\nfacts:\n  abduction:\n    removal_date: 2025-08\n"
+                   "    proceedings_date: 2025-06-01\n", encoding="utf-8")
+    result = cli("check", bad)
+    assert result.exit_code == 2
+    assert f"{bad}:5: facts.abduction.removal_date: no day of the range of removal_date is possible" in result.stderr
+
+
+def test_a_range_outside_the_date_limits_is_refused(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("id: x\nfacts:\n  abduction:\n    removal_date: {from: 2025-08-02, to: 2025-08-01}\n", encoding="utf-8")
+    result = cli("check", bad)
+    assert result.exit_code == 2 and "the range ends (2025-08-01) before it begins (2025-08-02)" in result.stderr
+
+
+def test_verify_accepts_undetermined_keys_for_the_ranged_pack():
+    result = cli("verify", REPO / "scenarios" / "ranged")
+    assert result.exit_code == 0 and "27 passed, 0 failed" in result.stdout
+
+
+def test_ask_takes_a_month_and_before_a_date():
+    answers = "2015-03\nRU\nKZ\nbefore 2024-07-10\ncustody\nyes\n" + "\n" * 10
+    result = cli("ask", "hague-abduction-return", "--as-of", "2025-07-01", "--format", "json", input=answers)
+    r = json.loads(result.stdout)["results"][0]
+    # the removal cannot be before the birth: `before` starts at the earliest possible birth day
+    assert r["ranged"] == [{"fact": "child_birth_date", "from": "2015-03-01", "to": "2015-03-31"},
+                           {"fact": "removal_date", "from": "2015-03-01", "to": "2024-07-10"}]
+    assert r["outcome"] == "undetermined"
+    assert r["alternatives"][-1] == {"when": [{"fact": "removal_date", "from": "2024-07-02", "to": "2024-07-10"}],
+                                     "outcome": "return-forthwith"}
+
+
+def test_deadlines_use_the_earliest_possible_day_and_say_so(tmp_path):
+    case = tmp_path / "c.yaml"
+    case.write_text("id: c\nas_of: 2025-01-10\nfacts:\n  abduction:\n    child_birth_date: 2015-03-01\n"
+                    "    habitual_residence: RU\n    taken_to: KZ\n    removal_date: 2024-06\n", encoding="utf-8")
+    rows = json.loads(cli("deadlines", "--format", "json", case).stdout)
+    year = next(d for d in rows if d["event"] == "one-year-after-removal")
+    assert year["date"] == "2025-06-01" and "it may be as late as 2025-06-30" in year["text"]
+
+
+def test_the_json_schema_documents_the_rough_forms():
+    schema = cli("schema").stdout
+    assert "a month, YYYY-MM: any day of it" in schema and "an inclusive range of days" in schema
+
+
+def test_two_year_long_ranges_split_exactly():
+    """Born some time in 2009, proceedings some time in 2025: the age splits at 2009-06-30
+    (as_of 2025-06-30), the year at 2025-03-01 (removal 2024-03-01); nothing else."""
+    doc = {"id": "two", "as_of": "2025-06-30", "facts": {"abduction": {
+        "child_birth_date": 2009, "habitual_residence": "RU", "taken_to": "KZ", "removal_date": "2024-03-01",
+        "proceedings_date": 2025, "left_behind_right": "custody", "rights_exercised": True}}}
+    r = EV.scenario(scenario_model(BOOK).model_validate(doc)).results[0]
+    assert [(tuple((w["fact"], w["from"], w["to"]) for w in a["when"]), a["outcome"]) for a in r.alternatives] == [
+        ((("child_birth_date", "2009-01-01", "2009-06-30"),), "not-applicable"),
+        ((("child_birth_date", "2009-07-01", "2009-12-31"), ("proceedings_date", "2025-01-01", "2025-02-28")), "return-forthwith"),
+        ((("child_birth_date", "2009-07-01", "2009-12-31"), ("proceedings_date", "2025-03-01", "2025-12-31")), "return-unless-settled"),
+    ]
