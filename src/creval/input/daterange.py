@@ -53,6 +53,8 @@ def parse_date_fact(value: Any, exact, first: date, last: date) -> date | DateRa
     """A date fact as given: an exact date (parsed by `exact`) or a rough one as a DateRange."""
     if isinstance(value, DateRange):
         return value
+    if type(value) is str and len(value) == 10:  # YYYY-MM-DD, the common case: as before
+        return exact(value)
     if isinstance(value, bool):
         return exact(value)  # exact's message: a boolean is not a date
     if (isinstance(value, int) and 1000 <= value <= 9999) or (isinstance(value, str) and _YEAR.match(value)):
