@@ -20,6 +20,7 @@ from creval.output.memo import assumptions, falls_back, scenario_digest, version
 from creval.law.rulebook import LAW_VERSION, RuleBook, Test
 from creval.input.scenario import _constraints, matter_facts
 from creval.engine.ranged import decide_rough, rough_facts
+from creval.input.daterange import DateRange
 
 
 
@@ -221,11 +222,12 @@ class Evaluator:
         for matter, facts in sorted(by_matter.items()):
             stated = getattr(scenario.facts, matter)
             given = {k for k in stated.model_fields_set if getattr(stated, k) is not None}
+            rough = any(type(v) is DateRange for v in facts.values())  # a date known only roughly
             for test in self.book.matters[matter]:
                 if tests and test.id not in tests:
                     continue
                 try:
-                    if rough_facts(test, facts):  # a date known only roughly: every possible day
+                    if rough and rough_facts(test, facts):  # decided over every possible day (engine/ranged.py)
                         result = decide_rough(self, test, facts, as_of, lang, _constraints(self.book, matter))
                     else:
                         result = self.test(test, facts, as_of, lang)
