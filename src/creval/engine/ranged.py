@@ -289,7 +289,9 @@ def when_shown(when_list: list[dict], lang: str) -> str:
 
 def alternative_lines(result: Any, lang: str) -> list[str]:
     """The alternatives of a result as lines: `<when>: <outcome>`."""
-    return [f"{when_shown(a['when'], lang)}: {outcome_shown(a['outcome'], lang)}" for a in result.alternatives]
+    return [f"{when_shown(a['when'], lang)}: {outcome_shown(a['outcome'], lang)}"
+            + (f" [{a['law_version']}]" if a.get("law_version") else "")  # the version of the law that part is under
+            for a in result.alternatives]
 
 
 def decide_rough(ev: Any, test: Test, facts: dict[str, Any], as_of: date, lang: str, constraints: tuple) -> Any:
