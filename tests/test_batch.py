@@ -194,6 +194,12 @@ def test_to_json_is_asdict(rules, pool):
         for r in expected["results"]:
             for key in ("detail_titles", "sources_shown"):  # left out of the JSON on purpose (evaluate.TestResult)
                 r.pop(key, None)
+            for key in ("ranged", "alternatives"):  # only for dates known roughly (engine/ranged.py)
+                if r[key] is None:
+                    r.pop(key)
+            for d in r["dates"]:
+                if d["until"] is None:
+                    d.pop("until")
         assert result.to_json() == expected
 
 

@@ -93,7 +93,7 @@ def test_other_layouts_that_read_one_way(tmp_path, typed, meant):
     assert f"did you mean {meant}?" in one_line(result)
 
 
-@pytest.mark.parametrize("typed", ["31.02.2016", "20.05.16", "May 2016", "2016"])
+@pytest.mark.parametrize("typed", ["31.02.2016", "20.05.16", "May 2016"])  # `2016` is the year 2016 (tests/test_ranged.py)
 def test_no_suggestion_for_what_reads_as_no_date(tmp_path, typed):
     line = one_line(check(tmp_path, case(birth=typed))[0])
     assert "expected a date as YYYY-MM-DD" in line

@@ -18,7 +18,9 @@ from creval.engine.engine import Decision, Engine, EngineError
 from creval.output.i18n import messages, placeholder_parts, t, tr
 from creval.output.memo import assumptions, falls_back, scenario_digest, version_assumption
 from creval.law.rulebook import LAW_VERSION, RuleBook, Test
-from creval.input.scenario import matter_facts
+from creval.input.scenario import _constraints, matter_facts
+from creval.engine.ranged import decide_rough, rough_facts
+from creval.input.daterange import DateRange
 
 
 
@@ -35,8 +37,9 @@ class CriterionResult:
 @dataclass
 class KeyDateResult:
     event: str
-    date: str
+    date: str  # the earliest possible day when a fact it is computed from is known only roughly
     text: str
+    until: str | None = None  # the latest possible day then (engine/ranged.py); else not in JSON
 
 
 @dataclass
@@ -57,17 +60,31 @@ class TestResult:
     law_version: dict | None = None  # the version of the law applied: id, title, period, sources, confidence
     detail_titles: dict[str, str] = field(default_factory=dict)  # details' names in the result's language; not in JSON
     sources_shown: list[str] = field(default_factory=list)  # `sources` cited in the result's language; not in JSON
+    # dates known only roughly (engine/ranged.py): the ranges, and the outcome on each part of
+    # them where they do not agree; None (and not in JSON) when every date is exact
+    ranged: list[dict] | None = None
+    alternatives: list[dict] | None = None
 
     def to_json(self) -> dict:
         out = dict(self.__dict__)
         out.pop("detail_titles", None)
         out.pop("sources_shown", None)
+        if self.ranged is None:
+            out.pop("ranged", None)
+            out.pop("alternatives", None)
         out["criteria"] = [dict(c.__dict__) for c in self.criteria]
-        out["dates"] = [dict(d.__dict__) for d in self.dates]
+        out["dates"] = [_date_json(d) for d in self.dates]
         for name in ("missing", "sources", "caveats", "notes"):
             out[name] = list(out[name])
         out["details"] = {k: list(v) if isinstance(v, list) else v for k, v in self.details.items()}
         return out
+
+
+def _date_json(d: KeyDateResult) -> dict:
+    out = dict(d.__dict__)
+    if out["until"] is None:
+        out.pop("until")
+    return out
 
 
 @dataclass
@@ -205,11 +222,15 @@ class Evaluator:
         for matter, facts in sorted(by_matter.items()):
             stated = getattr(scenario.facts, matter)
             given = {k for k in stated.model_fields_set if getattr(stated, k) is not None}
+            rough = any(type(v) is DateRange for v in facts.values())  # a date known only roughly
             for test in self.book.matters[matter]:
                 if tests and test.id not in tests:
                     continue
                 try:
-                    result = self.test(test, facts, as_of, lang)
+                    if rough and rough_facts(test, facts):  # decided over every possible day (engine/ranged.py)
+                        result = decide_rough(self, test, facts, as_of, lang, _constraints(self.book, matter))
+                    else:
+                        result = self.test(test, facts, as_of, lang)
                     result.assumptions[:0] = assumptions(test, facts, given, as_of, lang)
                     _mark_assumed(test, result)
                     results.append(result)

@@ -23,6 +23,8 @@ from pydantic import (
     Field,
     StrictBool,
     StrictInt,
+    PlainSerializer,
+    WithJsonSchema,
     create_model,
     model_validator,
 )
@@ -30,6 +32,7 @@ from pydantic import (
 from creval.input.forgiving import date_hint, one_of, state_code, state_meant, suggest
 from creval.output.i18n import Msg
 from creval.law.rulebook import Bound, FactSpec, RuleBook
+from creval.input.daterange import DATE_FACT_SCHEMA, DateRange, parse_date_fact
 
 ID_PATTERN = r"^[A-Za-z0-9._-]+$"
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -102,6 +105,13 @@ def _is_state(code: str) -> bool:
 
 
 IsoDate = Annotated[date, BeforeValidator(parse_iso_date)]
+# A date fact: exact, or known only roughly (a year, a month, a range: input/daterange.py)
+DateFact = Annotated[
+    Any,
+    BeforeValidator(partial(parse_date_fact, exact=parse_iso_date, first=FIRST_DATE, last=LAST_DATE)),
+    WithJsonSchema(DATE_FACT_SCHEMA),
+    PlainSerializer(lambda v: v.as_json() if isinstance(v, DateRange) else v),  # a range dumps as {from, to}
+]
 State = Annotated[str, BeforeValidator(_state)]
 
 
@@ -125,7 +135,7 @@ def _bound(value: int | Bound | None, params: dict) -> int | None:
 
 def _fact_type(spec: FactSpec, params: dict) -> Any:
     if spec.type == "date":
-        return IsoDate
+        return DateFact
     if spec.type == "state":
         return State
     if spec.type == "bool":
@@ -236,13 +246,53 @@ def _constraints(book: RuleBook, matter: str) -> tuple:
 
 def _check_order(book: RuleBook, matter: str, facts: BaseModel, as_of: date) -> None:
     values = facts.__dict__  # the fields as validated (iterating a model is slow)
+    if any(type(v) is DateRange for v in values.values()):
+        _narrow_ranges(book, matter, values, as_of)
     for c in _constraints(book, matter):
         earlier = as_of if c.earlier == "as_of" else values.get(c.earlier)
         later = as_of if c.later == "as_of" else values.get(c.later)
-        if earlier is not None and later is not None and later < earlier:
+        if earlier is not None and later is not None and type(earlier) is not DateRange and type(later) is not DateRange \
+                and later < earlier:  # rough dates were narrowed to their possible days above
             field = c.later if c.later != "as_of" else c.earlier
             raise FieldError(("facts", matter, field), Msg("input.order", message=c.message, earlier_name=c.earlier, earlier=earlier,
                                                           later_name=c.later, later=later))
+
+
+def _narrow_ranges(book: RuleBook, matter: str, values: dict, as_of: date) -> None:
+    """Leave out the days of each rough date that the order constraints make impossible
+    (a removal known to the month cannot be after exact proceedings), until nothing changes;
+    a range left with no possible day is an input error on its field."""
+    def ends(name):
+        value = as_of if name == "as_of" else values.get(name)
+        if value is None:
+            return None
+        return (value.lo, value.hi) if type(value) is DateRange else (value, value)
+
+    changed = True
+    while changed:
+        changed = False
+        for c in _constraints(book, matter):
+            earlier, later = ends(c.earlier), ends(c.later)
+            if earlier is None or later is None:
+                continue
+            for name, lo, hi in ((c.earlier, earlier[0], min(earlier[1], later[1])), (c.later, max(later[0], earlier[0]), later[1])):
+                value = values.get(name) if name != "as_of" else None
+                if type(value) is not DateRange or (lo, hi) == (value.lo, value.hi):
+                    continue
+                if hi < lo:
+                    raise FieldError(("facts", matter, name), Msg("ranged.impossible", message=c.message, earlier_name=c.earlier,
+                                                                  later_name=c.later, fact=name))
+                values[name] = DateRange(lo, hi)
+                changed = True
+    for name, value in values.items():  # a range narrowed to one day leaves the exact date
+        if type(value) is DateRange and value.lo == value.hi:
+            values[name] = value.lo
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, BaseModel):
+        return value.model_dump()
+    return value
 
 
 def matter_facts(scenario: BaseModel) -> dict[str, dict[str, Any]]:
@@ -250,5 +300,5 @@ def matter_facts(scenario: BaseModel) -> dict[str, dict[str, Any]]:
     out = {}
     for matter in scenario.facts.model_fields_set:
         facts = getattr(scenario.facts, matter)
-        out[matter] = {k: (v.model_dump() if isinstance(v, BaseModel) else v) for k, v in facts.__dict__.items()}
+        out[matter] = {k: _plain(v) for k, v in facts.__dict__.items()}
     return out

@@ -43,7 +43,15 @@ def scenario_digest(scenario: Any, facts: dict[str, dict[str, Any]] | None = Non
     # orjson with sorted keys gives the same bytes as json.dumps(sort_keys=True,
     # separators=(",", ":"), ensure_ascii=False) for these values (dates as ISO text), about
     # ten times faster
-    return "sha256:" + hashlib.sha256(orjson.dumps(data, option=orjson.OPT_SORT_KEYS)).hexdigest()
+    return "sha256:" + hashlib.sha256(orjson.dumps(data, option=orjson.OPT_SORT_KEYS, default=_rough_date)).hexdigest()
+
+
+def _rough_date(value: Any) -> Any:
+    """A date known only roughly (input/daterange.py) in the digest: {"from", "to"}."""
+    as_json = getattr(value, "as_json", None)
+    if as_json is None:
+        raise TypeError(type(value).__name__)
+    return as_json()
 
 
 def _walk(cond: conditions.Condition):

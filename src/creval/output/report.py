@@ -53,6 +53,9 @@ def _test_text(r: TestResult, expected: str | None, lang: str = "en") -> list[st
     lines += _wrap(r.explanation, " " * (5 + len(label)))
     if r.missing:
         lines.append(f"   {t('report.missing', lang)}  {', '.join(r.missing)}")
+    if alternatives_shown(r, lang):
+        lines.append(f"   {t('report.alternatives', lang)}")
+        lines += [w for line in alternatives_shown(r, lang) for w in _wrap(f"- {line}", "     ")]
     law = law_line(r, lang)
     if law:
         lines += _wrap(f"{t('report.law', lang)}  {law}", "   ")
@@ -82,6 +85,16 @@ def _test_text(r: TestResult, expected: str | None, lang: str = "en") -> list[st
             for item in items:
                 lines += _wrap(f"- {item}", "     ")
     return lines
+
+
+def alternatives_shown(r: TestResult, lang: str) -> list[str]:
+    """The outcome on each part of the rough dates' ranges (engine/ranged.py), one line each,
+    in date order; none when every date is exact or every possible day agrees."""
+    if not getattr(r, "alternatives", None):
+        return []
+    from creval.engine.ranged import alternative_lines
+
+    return alternative_lines(r, lang)
 
 
 def law_line(r: TestResult, lang: str) -> str:
@@ -155,6 +168,8 @@ def as_markdown(result: ScenarioResult, lang: str | None = None, book=None, give
         out += ["", f"## {r.title} (`{r.test}`)", "", f"**{t('memo.outcome', lang)}: {shown}.** {r.explanation}", ""]
         if r.assessed_on and r.assessed_on != result.as_of:
             out += [f"{t('memo.assessed_on', lang)}: {r.assessed_on}.", ""]
+        if alternatives_shown(r, lang):
+            out += [f"### {t('memo.alternatives', lang)}", ""] + [f"- {a}" for a in alternatives_shown(r, lang)] + [""]
         law = law_line(r, lang)
         if law:
             out += [f"**{t('memo.law', lang)}:** {law}.", ""]

@@ -84,9 +84,14 @@ def collect(book, paths: list[str], as_of: date | None = None, tests: list[str] 
             moves = {kd.event: kd.moves for kd in test.rule.key_dates}
             known = facts.get(test.matter, {})
             for d in r.dates:
-                if d.date <= result.as_of or _already_fixed(moves.get(d.event), known, result.as_of):
+                latest = getattr(d, "until", None) or d.date
+                if latest <= result.as_of or _already_fixed(moves.get(d.event), known, result.as_of):
                     continue
-                found.append(Deadline(d.date, result.scenario, r.test, d.event, d.text, result.as_of,
+                day, text = d.date, d.text
+                if latest != d.date:  # computed from a date known only roughly: its earliest possible day to come
+                    day = max(d.date, (date.fromisoformat(result.as_of) + timedelta(days=1)).isoformat())
+                    text = t("ranged.deadline", lang, until=latest, text=d.text)
+                found.append(Deadline(day, result.scenario, r.test, d.event, text, result.as_of,
                                       loaded.file, r.title))
     if skipped and not ran and not errors:
         errors.append("creval: " + selection.none_found(tests, paths, lang))
@@ -99,6 +104,7 @@ def _already_fixed(moves: str | None, facts: dict[str, Any], as_of: str) -> bool
     if not moves or moves == "as_of":
         return False
     value = facts.get(moves)
+    value = getattr(value, "hi", value)  # a date known only roughly: fixed once its latest day has passed
     return isinstance(value, date) and value.isoformat() <= as_of
 
 

@@ -48,6 +48,9 @@ from creval.engine.evaluate import Evaluator, ScenarioResult, TestResult
 from creval.input.forgiving import date_hint, state_meant, suggest, words
 from creval.output.i18n import t, tr
 from creval.input.loader import validate
+from creval.input.daterange import DateRange, parse_date_fact
+from creval.input.scenario import FIRST_DATE, LAST_DATE, _constraints, parse_iso_date
+from creval.engine.ranged import decide_rough, rough_facts
 from creval.output.memo import AS_OF, DEFAULT, treatments
 from creval.law.rulebook import Bound, FactSpec, RuleBook
 from creval.input.scenario import is_state, matter_facts
@@ -100,7 +103,7 @@ class Interview:
 
     def doc(self) -> dict:
         """The answers as a scenario document (what --save writes)."""
-        facts = {name: dates.iso(value) for name, value in self.answers.items()}
+        facts = {name: (value.as_json() if isinstance(value, DateRange) else dates.iso(value)) for name, value in self.answers.items()}
         return {"id": self.id, "as_of": self.as_of.isoformat(), "facts": {self.test.matter: facts}}
 
     def validated(self):
@@ -114,7 +117,10 @@ class Interview:
         return matter_facts(self.validated())[self.test.matter]
 
     def result(self, facts: dict[str, Any] | None = None) -> TestResult:
-        return self.evaluator.test(self.test, self.facts() if facts is None else facts, self.as_of, self.lang)
+        facts = self.facts() if facts is None else facts
+        if rough_facts(self.test, facts):  # a date answered roughly: every possible day (engine/ranged.py)
+            return decide_rough(self.evaluator, self.test, facts, self.as_of, self.lang, _constraints(self.book, self.test.matter))
+        return self.evaluator.test(self.test, facts, self.as_of, self.lang)
 
     def scenario_result(self) -> ScenarioResult:
         return self.evaluator.scenario(self.validated(), "", [self.test.id], self.lang)
@@ -167,6 +173,11 @@ class Interview:
             message = t("ask.bad_choice", lang, value=shown, count=len(values), choices=", ".join(values))
             return None, tr(suggest(message, raw, values), lang)
         if spec.type == "date":
+            if re.fullmatch(r"\d{4}(-\d{2})?|(on or |)(before|after)\s+\S+", raw, re.IGNORECASE):  # known roughly: 2009, 2024-06, before D
+                try:
+                    return parse_date_fact(raw, exact=parse_iso_date, first=FIRST_DATE, last=LAST_DATE), None
+                except ValueError:
+                    return None, t("ask.bad_date", lang, value=shown)
             if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
                 hint = date_hint(raw)  # 20.05.2016: asked again, with the date it reads as
                 if hint is not None:
@@ -230,12 +241,15 @@ class Interview:
             groups = [[f for f in open_facts if f in result.missing], [f for f in open_facts if f in unknown],
                       filled_in, open_facts]
             search = True
+        # the search tries exact values: a date answered roughly counts there as not known, so a
+        # question is asked if it could matter on some day of the range
+        exact = {k: (None if isinstance(v, DateRange) else v) for k, v in facts.items()}
         seen: set[str] = set()
         for group in groups:
             for fact in group:
                 if fact not in seen:
                     seen.add(fact)
-                    if self.worth(fact, facts, search):
+                    if self.worth(fact, exact, search):
                         return fact
         return None
 

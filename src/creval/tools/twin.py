@@ -34,6 +34,7 @@ from creval.engine.evaluate import Evaluator
 from creval.output.i18n import t
 from creval.input.loader import StopOnInput, load_file, validate
 from creval.input.scenario import matter_facts
+from creval.input.daterange import DateRange
 from creval.law.rulebook import RuleBook
 
 SIDES = ("before", "on")
@@ -74,7 +75,8 @@ def _base_doc(scenario) -> dict:
     facts = {}
     for matter in sorted(scenario.facts.model_fields_set):
         model = getattr(scenario.facts, matter)
-        facts[matter] = model.model_dump(include=set(model.model_fields_set))
+        facts[matter] = {k: (v.as_json() if isinstance(v, DateRange) else v)  # a rough date as {from, to}
+                         for k, v in model.model_dump(include=set(model.model_fields_set)).items()}
     doc["facts"] = facts
     return doc
 
@@ -115,6 +117,8 @@ def _value_in_words(value: Any, lang: str) -> str:
         return t("exercise.value.false", lang)
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, DateRange):
+        return t("ranged.between", lang, **{"from": value.lo.isoformat(), "to": value.hi.isoformat()})
     if isinstance(value, dict):  # a term
         return t("exercise.value.term", lang, years=value.get("years", 0), months=value.get("months", 0),
                  days=value.get("days", 0))

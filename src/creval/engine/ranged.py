@@ -1,0 +1,415 @@
+"""Dates known only roughly: decide a test over every day of every range, exactly.
+
+A layer over the Evaluator: the exact path is untouched. Why it can be exact without trying
+every day: the engine decides from comparisons between dates (facts, as_of, and quantities
+derived from them), from the dates' places among the fixed dates of the law (law versions,
+treaty tables), and from values the tables derive from those places. Every derived date is a
+non-decreasing function of each fact it is computed from (anniversaries, parts of a term),
+and two dates derived from the same fact keep their order (the child's 16th birthday never
+overtakes her 1st). So the *signature* of a choice of days - the order of all its dates among
+themselves and among the law's fixed dates, with the non-date derived values - decides the
+outcome, and on a box of days (one interval per rough fact) the signature is the same at
+every day once it is the same at the box's corners. The ranges are split into boxes until
+each box is uniform; each uniform box is decided once, through the engine, for one of its
+days; boxes that break an order constraint (proceedings before the removal) are left out.
+tests/test_ranged.py checks the result against every day (short ranges) or sampled days.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import lru_cache
+from itertools import combinations, product
+from typing import Any
+
+from creval.engine.derive import derive
+from creval.input.daterange import DateRange
+from creval.law.rulebook import LAW_VERSION, RuleBook, Test
+from creval.output.i18n import outcome_shown, t
+
+Box = tuple  # one (lo, hi) per rough fact, in the order of `RoughTest.names`
+
+
+def rough_facts(test: Test, facts: dict[str, Any]) -> dict[str, DateRange]:
+    """The facts of `test` known only as a range of days."""
+    return {k: v for k, v in facts.items() if type(v) is DateRange and k in test.rule.facts}
+
+
+@lru_cache(maxsize=8)
+def law_dates(book: RuleBook) -> list[date]:
+    """Every fixed date of the law a case date can be compared with: the periods of law
+    versions and the dates of the treaty tables (and a day after each, for inclusive ends)."""
+    found: set[date] = set()
+
+    def walk(value: Any) -> None:
+        if isinstance(value, date):
+            found.add(value)
+            found.add(value + timedelta(days=1))
+        elif isinstance(value, dict):
+            for v in value.values():
+                walk(v)
+        elif isinstance(value, (list, tuple)):
+            for v in value:
+                walk(v)
+        elif hasattr(value, "model_dump"):
+            walk(value.model_dump())
+
+    for table in book.tables.values():
+        walk(table)
+    for test in book.tests.values():
+        for version in test.versions:
+            walk([version.from_, version.until])
+        walk(list(test.params.values()))
+    return sorted(found)
+
+
+_ORDERED = ("lt", "lte", "gt", "gte", "eq", "ne")
+
+
+@lru_cache(maxsize=64)
+def compared(test: Test) -> tuple[tuple[str, str], ...]:
+    """The pairs of fields the test's conditions compare with each other, and the pairs its
+    order constraints name: the only orders between two dates the decision can depend on."""
+    found: dict[tuple[str, str], None] = {}
+
+    def walk(cond: Any) -> None:
+        if isinstance(cond, dict):
+            for op, arg in cond.items():
+                if op in _ORDERED and isinstance(arg, list) and len(arg) == 2 and isinstance(arg[1], dict) and "field" in arg[1]:
+                    found[(arg[0], arg[1]["field"])] = None
+                else:
+                    walk(arg)
+        elif isinstance(cond, list):
+            for part in cond:
+                walk(part)
+
+    for crit in test.rule.criteria.values():
+        walk(crit.met)
+        walk(crit.unmet)
+    for row in test.rule.outcome_table:
+        walk(row.when)
+    for c in test.rule.constraints:
+        found[(c.earlier, c.later)] = None
+    return tuple(found)
+
+
+@lru_cache(maxsize=64)
+def placed(test: Test) -> tuple[str, ...]:
+    """The dates whose place among the law's fixed dates matters: a treaty's `on` date and the
+    dates that select a version of the law."""
+    found = dict.fromkeys(test.rule.law_versions.selected_by if test.versions else ())
+    for spec in test.rule.derived.values():
+        for fn, args in spec.items():
+            if isinstance(args, dict) and "on" in args:
+                found[args["on"]] = None
+    return tuple(found)
+
+
+@dataclass
+class Region:
+    """A uniform box of days and what is decided on it."""
+    box: Box
+    signature: tuple
+    lo: dict  # the derived values at the box's earliest corner
+    hi: dict  # ... and at its latest corner
+
+
+class RoughTest:
+    """One test over the rough facts of one scenario: its uniform boxes, then its regions."""
+
+    def __init__(self, book: RuleBook, test: Test, facts: dict[str, Any], as_of: date, constraints: tuple):
+        self.book, self.test, self.as_of = book, test, as_of
+        self.rough = rough_facts(test, facts)
+        self.names = list(self.rough)
+        self.facts = facts
+        self.constraints = constraints
+        self.constants = law_dates(book)
+        self._seen: dict[tuple, tuple] = {}
+        self._derived_names = [n for n in test.rule.derived] + [LAW_VERSION]
+        self._pairs = compared(test)
+        self._placed = placed(test)
+
+    def facts_at(self, point: tuple) -> dict[str, Any]:
+        return {**self.facts, **dict(zip(self.names, point))}
+
+    def _at(self, point: tuple) -> tuple:
+        """(signature, derived values) at one choice of days."""
+        found = self._seen.get(point)
+        if found is None:
+            values = derive(self.test, self.facts_at(point), self.as_of, self.book.tables).values
+            keys = tuple(k for k, v in values.items() if type(v) is date)
+            days = [values[k] for k in keys]
+            order = tuple((a > b) - (a < b) for a, b in ((values.get(x), values.get(y)) for x, y in self._pairs)
+                          if type(a) is date and type(b) is date)
+            places = tuple((bisect_left(self.constants, d), bisect_right(self.constants, d))
+                           for d in (values.get(n) for n in self._placed) if type(d) is date)
+            others = tuple(values.get(n) for n in self._derived_names if type(values.get(n)) is not date)
+            found = self._seen[point] = ((keys, order, places, others), values)
+        return found
+
+    def regions(self) -> list[Region]:
+        """The uniform boxes that keep the order constraints, in date order."""
+        whole = tuple((r.lo, r.hi) for r in self.rough.values())
+        out, stack = [], [whole]
+        while stack:
+            box = stack.pop()
+            corners = list(product(*[(lo, hi) if lo != hi else (lo,) for lo, hi in box]))
+            signatures = {self._at(c)[0] for c in corners}
+            if len(signatures) == 1:
+                lo, hi = corners[0], corners[-1]
+                if self._possible(self._at(lo)[1]):
+                    out.append(Region(box, signatures.pop(), self._at(lo)[1], self._at(hi)[1]))
+                continue
+            dim, cut = self._cut(box, corners)
+            stack.append(box[:dim] + ((cut, box[dim][1]),) + box[dim + 1:])
+            stack.append(box[:dim] + ((box[dim][0], cut - timedelta(days=1)),) + box[dim + 1:])
+        out.sort(key=lambda r: tuple(lo for lo, _ in r.box))
+        return out
+
+    def _cut(self, box: Box, corners: list[tuple]) -> tuple[int, date]:
+        """Where to split a box whose corners differ: along an edge whose two ends differ, at
+        the first day whose signature differs from the edge's start. Each part of the
+        signature is monotone along an edge, so the days that keep the start's signature are
+        a prefix of the edge, and bisection finds its end exactly."""
+        edges = []
+        for corner in corners:
+            for dim, (lo, hi) in enumerate(box):
+                if corner[dim] == lo and lo != hi:
+                    end = corner[:dim] + (hi,) + corner[dim + 1:]
+                    if self._at(corner)[0] != self._at(end)[0]:
+                        edges.append((hi - lo, dim, corner))
+        _, dim, start = max(edges, key=lambda e: (e[0], -e[1]))
+        first = self._at(start)[0]
+        lo, hi = box[dim]  # the signature at lo is `first`, at hi it is not
+        while (hi - lo).days > 1:
+            mid = lo + timedelta(days=(hi - lo).days // 2)
+            if self._at(start[:dim] + (mid,) + start[dim + 1:])[0] == first:
+                lo = mid
+            else:
+                hi = mid
+        return dim, hi
+
+    def _possible(self, values: dict) -> bool:
+        for c in self.constraints:
+            earlier, later = values.get(c.earlier), values.get(c.later)
+            if earlier is not None and later is not None and later < earlier:
+                return False
+        return True
+
+
+def merge(boxes: list[tuple[Box, Any]]) -> list[tuple[Box, Any]]:
+    """Join boxes with the same key that share a face, until none do: the maximal sub-ranges."""
+    items = list(boxes)
+    changed = True
+    while changed:
+        changed = False
+        for dim in range(len(items[0][0]) if items else 0):
+            items.sort(key=lambda it: (repr(it[1]), it[0][:dim], it[0][dim + 1:], it[0][dim][0]))
+            joined = []
+            for box, key in items:
+                if joined:
+                    last, last_key = joined[-1]
+                    if last_key == key and last[:dim] == box[:dim] and last[dim + 1:] == box[dim + 1:] \
+                            and last[dim][1] + timedelta(days=1) == box[dim][0]:
+                        joined[-1] = (last[:dim] + ((last[dim][0], box[dim][1]),) + last[dim + 1:], key)
+                        changed = True
+                        continue
+                joined.append((box, key))
+            items = joined
+    items.sort(key=lambda it: tuple(lo for lo, _ in it[0]))
+    return items
+
+
+def describe(names: list[str], keyed: list[tuple[Box, Any]]) -> list[tuple[list[dict], Any]]:
+    """The parts of the possible days with their key (an outcome, a status), in date order,
+    each named by the fewest rough facts that decide the key: when the outcome depends on
+    the birth date only, the alternatives name the birth date only (any possible day of the
+    others goes with each). Exact: a set of facts is used only if no two boxes that differ in
+    key overlap on those facts."""
+    dims = range(len(names))
+    for size in range(1, len(names) + 1):
+        for chosen in combinations(dims, size):
+            if size < len(names) and not _decides(chosen, keyed):
+                continue
+            projected = list(dict.fromkeys((tuple(box[i] for i in chosen), key) for box, key in keyed))
+            if size == 1:
+                projected = _joined(projected)
+            return [(when([names[i] for i in chosen], box), key) for box, key in merge(projected)]
+    return []
+
+
+def _decides(chosen: tuple, keyed: list) -> bool:
+    """Whether the facts `chosen` decide the key: no two boxes with different keys overlap on them."""
+    if len(chosen) == 1:
+        i = chosen[0]
+        spans = sorted((box[i][0], box[i][1], key) for box, key in keyed)
+        reach: dict = {}  # per key, the latest day its spans reach so far
+        for lo, hi, key in spans:
+            if any(k != key and end >= lo for k, end in reach.items()):
+                return False
+            reach[key] = max(reach.get(key, hi), hi)
+        return True
+    if len(keyed) > 3000:  # pairwise check too costly: name every fact
+        return False
+    for a, (box_a, key_a) in enumerate(keyed):
+        for box_b, key_b in keyed[a + 1:]:
+            if key_a != key_b and all(box_a[i][0] <= box_b[i][1] and box_b[i][0] <= box_a[i][1] for i in chosen):
+                return False
+    return True
+
+
+def _joined(items: list[tuple[Box, Any]]) -> list[tuple[Box, Any]]:
+    """One-fact boxes of each key joined where they overlap or touch."""
+    out: list[tuple[Box, Any]] = []
+    for (span,), key in sorted(items, key=lambda it: (repr(it[1]), it[0])):
+        if out and out[-1][1] == key and out[-1][0][0][1] + timedelta(days=1) >= span[0]:
+            last = out[-1][0][0]
+            out[-1] = (((last[0], max(last[1], span[1])),), key)
+        else:
+            out.append(((span,), key))
+    return out
+
+
+def when(names: list[str], box: Box) -> list[dict]:
+    return [{"fact": n, "from": lo.isoformat(), "to": hi.isoformat()} for n, (lo, hi) in zip(names, box)]
+
+
+def when_shown(when_list: list[dict], lang: str) -> str:
+    """`removal_date 2024-06-01 to 2024-06-14` (one day: `removal_date 2024-06-15`), joined."""
+    parts = []
+    for w in when_list:
+        if w["from"] == w["to"]:
+            parts.append(t("ranged.when_day", lang, fact=w["fact"], day=w["from"]))
+        else:
+            parts.append(t("ranged.when_range", lang, fact=w["fact"], **{"from": w["from"], "to": w["to"]}))
+    return "; ".join(parts)
+
+
+def alternative_lines(result: Any, lang: str) -> list[str]:
+    """The alternatives of a result as lines: `<when>: <outcome>`."""
+    return [f"{when_shown(a['when'], lang)}: {outcome_shown(a['outcome'], lang)}"
+            + (f" [{a['law_version']}]" if a.get("law_version") else "")  # the version of the law that part is under
+            for a in result.alternatives]
+
+
+def decide_rough(ev: Any, test: Test, facts: dict[str, Any], as_of: date, lang: str, constraints: tuple) -> Any:
+    """The TestResult of `test` over every possible day of the rough facts (see the module
+    docstring): one outcome if all days agree, else `undetermined` with the alternatives."""
+    from creval.engine.evaluate import KeyDateResult, CriterionResult, _filled, _template_values
+    from creval.engine.engine import EngineError
+
+    rough = RoughTest(ev.book, test, facts, as_of, constraints)
+    regions = rough.regions()
+    if not regions:
+        raise EngineError(t("ranged.no_day", lang, facts=", ".join(rough.names)))
+    decided: dict[tuple, Any] = {}
+    for r in regions:
+        if r.signature not in decided:
+            decided[r.signature] = ev.test(test, rough.facts_at(_first(r.box)), as_of, lang)
+    results = [decided[r.signature] for r in regions]
+    base = results[0]
+    outcomes = list(dict.fromkeys(x.outcome for x in results))
+    names = rough.names
+
+    # every date as a range over the possible days: earliest at a box's first corner, latest at its last
+    low: dict[str, date] = {}
+    high: dict[str, date] = {}
+    for r in regions:
+        for k, v in r.lo.items():
+            if type(v) is date and (k not in low or v < low[k]):
+                low[k] = v
+        for k, v in r.hi.items():
+            if type(v) is date and (k not in high or v > high[k]):
+                high[k] = v
+    rep_facts = rough.facts_at(_first(regions[0].box))
+    derived = derive(test, rep_facts, as_of, ev.book.tables)
+    values = _template_values(test, derived)
+    varying = {k for k in low if k in high and low[k] != high[k]}
+    for k in varying:
+        values[k] = t("ranged.between", lang, **{"from": low[k].isoformat(), "to": high[k].isoformat()})
+    texts, enums = ev._texts(test, lang), test.enums
+
+    criteria = []
+    for i, (cid, reasons, cited, title) in enumerate(texts.criteria):
+        statuses = [x.criteria[i].status for x in results]
+        if len(set(statuses)) == 1:
+            criteria.append(CriterionResult(cid, statuses[0], _filled(reasons[statuses[0]], values, lang, enums), cited, title))
+            continue
+        parts = describe(names, [(r.box, s) for r, s in zip(regions, statuses)])
+        changes = "; ".join(f"{when_shown(w, lang)}: {t(f'status.{s}', lang)}" for w, s in parts)
+        criteria.append(CriterionResult(cid, "unknown", t("ranged.criterion_changes", lang, changes=changes), cited, title))
+
+    alternatives = []
+    split_facts: list[str] = []
+    if len(outcomes) == 1:
+        outcome = outcomes[0]
+        rank = ev._decided(test, rep_facts, as_of)[2]
+        explanation = _filled(texts.explanations[rank], values, lang, enums)
+        missing = _union(test, [x.missing for x in results])
+    else:
+        outcome = "undetermined"
+        keyed = [(r.box, (x.outcome, _version_id(x))) for r, x in zip(regions, results)]
+        for w, (out, version) in describe(names, keyed):
+            alt = {"when": w, "outcome": out}
+            if test.versions:
+                alt["law_version"] = version  # the law may differ between the parts
+            alternatives.append(alt)
+        split_facts = list(dict.fromkeys(w["fact"] for a in alternatives for w in a["when"]))
+        explanation = t("ranged.undetermined", lang, facts=", ".join(split_facts))
+        missing = _union(test, [split_facts] + [x.missing for x in results])
+
+    dates = []
+    for event, field, parts in texts.key_dates:
+        if field not in low:
+            continue
+        text = _filled(parts, values, lang, enums)
+        if field in varying:
+            text = t("ranged.key_date", lang, text=text, **{"from": low[field].isoformat(), "to": high[field].isoformat()})
+            dates.append(KeyDateResult(event, low[field].isoformat(), text, until=high[field].isoformat()))
+        else:
+            dates.append(KeyDateResult(event, low[field].isoformat(), text))
+    seen = {d.event for d in dates}
+    for x in decided.values():  # changes of law, as the days of each box see them
+        for d in x.dates:
+            if d.event.startswith("law-change-") and d.event not in seen:
+                seen.add(d.event)
+                dates.append(d)
+
+    details = dict(base.details)
+    for name in details:
+        if name in varying:
+            details[name] = f"{low[name].isoformat()}/{high[name].isoformat()}"  # an ISO 8601 interval
+    ranged = [{"fact": n, "from": rough.rough[n].lo.isoformat(), "to": rough.rough[n].hi.isoformat()} for n in names]
+    notes = [_filled(parts, values, lang, enums) for parts in texts.notes]
+    shown = when_shown(ranged, lang)
+    notes.append(t("ranged.holds_for_all", lang, ranges=shown) if len(outcomes) == 1 else t("ranged.depends", lang, ranges=shown))
+    versions = {_version_id(x) for x in results}
+    assumptions = list({a["text"]: a for x in decided.values() for a in x.assumptions}.values())
+    date_fact = test.rule.date_fact
+    assessed = low.get(date_fact) if date_fact and date_fact in low else None
+
+    result = type(base)(
+        test.id, outcome, criteria, missing, dates, list(texts.sources),
+        [_filled(parts, values, lang, enums) for parts in texts.caveats],
+        title=texts.title, explanation=explanation, assessed_on=(assessed or as_of).isoformat(), details=details,
+        notes=notes, detail_titles=dict(texts.detail_titles), sources_shown=list(texts.sources_shown),
+        assumptions=assumptions, law_version=base.law_version if len(versions) == 1 else None,
+    )
+    result.alternatives = alternatives
+    result.ranged = ranged
+    return result
+
+
+def _first(box: Box) -> tuple:
+    return tuple(lo for lo, _ in box)
+
+
+def _version_id(result: Any) -> str | None:
+    return result.law_version["id"] if result.law_version else None
+
+
+def _union(test: Test, lists: list[list[str]]) -> list[str]:
+    found = {f for names in lists for f in names}
+    return [f for f in test.rule.facts if f in found]

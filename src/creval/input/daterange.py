@@ -1,0 +1,111 @@
+"""A date known only roughly: a year, a month, or an inclusive range of days.
+
+A date fact may be given as `2009` (any day of that year), `"2024-06"` (any day of that
+month), or `{from: 2024-06-01, to: 2024-06-30}` (either end may be absent: on or after /
+on or before, bounded by the scenario date limits of docs/limits.md). `ask` also takes
+`before 2025-03-31` and `after 2025-03-31`. An exact date stays a `date`: only a rough one
+becomes a `DateRange`, so exact scenarios take exactly the path they took before.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import date
+from typing import Any
+
+from creval.output.i18n import Msg
+
+_YEAR = re.compile(r"^\d{4}$")
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_WORDED = re.compile(r"^(before|after|on or before|on or after)\s+(\S+)$", re.IGNORECASE)
+
+
+class DateRange:
+    """The inclusive range of days [lo, hi] on which a fact may have happened.
+
+    A plain class (not a dataclass or tuple), so JSON writers never mistake it for a value:
+    `as_json` says how it is written."""
+
+    __slots__ = ("lo", "hi")
+
+    def __init__(self, lo: date, hi: date):
+        self.lo, self.hi = lo, hi
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, DateRange) and (self.lo, self.hi) == (other.lo, other.hi)
+
+    def __hash__(self) -> int:
+        return hash((self.lo, self.hi))
+
+    def __repr__(self) -> str:
+        return f"DateRange({self.lo.isoformat()}, {self.hi.isoformat()})"
+
+    @property
+    def days(self) -> int:
+        return (self.hi - self.lo).days + 1
+
+    def as_json(self) -> dict:
+        return {"from": self.lo.isoformat(), "to": self.hi.isoformat()}
+
+
+def parse_date_fact(value: Any, exact, first: date, last: date) -> date | DateRange:
+    """A date fact as given: an exact date (parsed by `exact`) or a rough one as a DateRange."""
+    if isinstance(value, DateRange):
+        return value
+    if type(value) is str and len(value) == 10:  # YYYY-MM-DD, the common case: as before
+        return exact(value)
+    if isinstance(value, bool):
+        return exact(value)  # exact's message: a boolean is not a date
+    if (isinstance(value, int) and 1000 <= value <= 9999) or (isinstance(value, str) and _YEAR.match(value)):
+        year = int(value)
+        if not first.year <= year <= last.year:
+            raise ValueError(Msg("input.date_range", value=str(value), first=first.isoformat(), last=last.isoformat()))
+        return DateRange(date(year, 1, 1), date(year, 12, 31))
+    if isinstance(value, str):
+        month = _MONTH.match(value)
+        if month:
+            year, m = int(month.group(1)), int(month.group(2))
+            if not 1 <= m <= 12:
+                raise ValueError(Msg("input.not_calendar_date", value=repr(value)))
+            if not first.year <= year <= last.year:
+                raise ValueError(Msg("input.date_range", value=value, first=first.isoformat(), last=last.isoformat()))
+            return DateRange(date(year, m, 1), date(year, m, calendar.monthrange(year, m)[1]))
+        worded = _WORDED.match(value.strip())
+        if worded:
+            day = exact(worded.group(2))
+            if worded.group(1).lower().endswith("before"):  # `before D` reads as on or before D, as `{to: D}`
+                return _range(first, day, first, last)
+            return _range(day, last, first, last)
+        return exact(value)
+    if isinstance(value, dict):
+        unknown = set(value) - {"from", "to"}
+        if unknown or not value:
+            raise ValueError(Msg("ranged.format", value=repr(sorted(value))[:60]))
+        lo = exact(value["from"]) if value.get("from") is not None else first
+        hi = exact(value["to"]) if value.get("to") is not None else last
+        return _range(lo, hi, first, last)
+    return exact(value)
+
+
+def _range(lo: date, hi: date, first: date, last: date) -> date | DateRange:
+    if hi < lo:
+        raise ValueError(Msg("ranged.empty", lo=lo.isoformat(), hi=hi.isoformat()))
+    return DateRange(max(lo, first), min(hi, last))
+
+
+# The JSON Schema of a date fact: `creval schema` documents the rough forms too.
+DATE_FACT_SCHEMA = {
+    "anyOf": [
+        {"type": "string", "format": "date", "description": "an exact date, YYYY-MM-DD"},
+        {"type": "integer", "description": "a year: any day of it"},
+        {"type": "string", "pattern": r"^\d{4}-\d{2}$", "description": "a month, YYYY-MM: any day of it"},
+        {
+            "type": "object",
+            "description": "an inclusive range of days; an absent end means on or after / on or before",
+            "properties": {"from": {"type": "string", "format": "date"}, "to": {"type": "string", "format": "date"}},
+            "additionalProperties": False,
+            "minProperties": 1,
+        },
+    ]
+}
