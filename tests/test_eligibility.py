@@ -134,7 +134,7 @@ def _write(tmp_path: Path, text: str) -> Path:
 
 def test_exemptions_not_stated_are_printed_as_assumptions_in_text_json_and_markdown(tmp_path):
     path = _write(tmp_path, CONSCRIPT)
-    text = run("check", path)
+    text = run("check", path, "--full")  # the criteria, with their markers, are in the full text
     assert text.exit_code == 0, text.output
     flat = " ".join(text.stdout.split())
     assert "OUTCOME subject-to-conscription" in flat and "ASSUMPTIONS" in flat
@@ -168,7 +168,7 @@ def test_the_exemption_assumption_in_russian_and_kazakh(tmp_path, lang, words):
 
 def test_applicant_not_barred_is_an_explicit_assumption(tmp_path):
     path = _write(tmp_path, ADOPTER)
-    flat = " ".join(run("check", path).stdout.split())
+    flat = " ".join(run("check", path, "--full").stdout.split())
     assert "OUTCOME permitted" in flat and BARRED_EN in flat
     assert "(assumed: applicant_barred)" in flat
     stated = json.loads(run("check", _write(tmp_path, ADOPTER + "    applicant_barred: true\n"), "--format", "json").stdout)
