@@ -246,7 +246,7 @@ def test_verify_mismatch_line_is_translated(run, tmp_path):
 def test_rules_list_and_show_in_the_language(run):
     listed = run("rules", "--lang", "kk").stdout
     assert listed.startswith("ережелер sha256:")
-    assert "[мәселе: abduction]" in listed and "Заңсыз әкетілген немесе ұсталған баланы қайтару" in listed
+    assert "[фактілер бөлімі: abduction]" in listed and "Заңсыз әкетілген немесе ұсталған баланы қайтару" in listed
     shown = run("rules", "show", "hague-abduction-return", "--lang", "ru").stdout
     assert shown.startswith("hague-abduction-return: Возвращение незаконно перемещённого")
     for word in ("Критерии", "Результаты", "Ключевые даты", "Источники", "Примечания", "Оговорки",
@@ -298,7 +298,7 @@ def test_unknown_names_and_json_errors_are_translated(run, tmp_path):
     unknown = tmp_path / "unknown.yaml"
     unknown.write_text("id: u\nfacts:\n  custody_dispute: {}\n", encoding="utf-8")
     error = run("check", "--lang", "ru", unknown).stderr.strip()
-    assert error.startswith(f"{unknown}:3: facts.custody_dispute: неизвестный вопрос 'custody_dispute' (известные: "), error
+    assert error.startswith(f"{unknown}:3: facts.custody_dispute: неизвестный раздел фактов 'custody_dispute' (известные: "), error
     broken = tmp_path / "broken.json"
     broken.write_text('{"id": "b", "facts": {"abduction": {"taken_to": "rus"}}}', encoding="utf-8")
     error = run("check", "--lang", "kk", broken).stderr.strip()

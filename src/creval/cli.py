@@ -162,7 +162,8 @@ def _version(value: bool) -> None:
 
 
 def _env_lang() -> str:
-    """The language for output that takes no --lang (CREVAL_LANG, else English)."""
+    """The language for output that takes no --lang (CREVAL_LANG, else English); commands
+    with --lang read CREVAL_LANG through the option itself (`LangOpt`)."""
     lang = (os.environ.get("CREVAL_LANG") or "en").strip().lower()
     return lang if lang in Lang.__members__ else "en"
 
@@ -193,7 +194,9 @@ PathsArg = typer.Argument(..., metavar="PATH", help="Scenario files, or folders 
 FormatOpt = typer.Option(Format.text, "--format", help="text, json or markdown.")
 AsOfOpt = typer.Option(None, "--as-of", metavar="DATE", help="Assess every scenario on this date (YYYY-MM-DD).")
 TestOpt = typer.Option(None, "--test", metavar="ID", help="Run only this test (repeatable).")
-LangOpt = typer.Option(Lang.en, "--lang", case_sensitive=False, help="Language of the explanations: en, ru or kk (any case).")
+# CREVAL_LANG sets the default language of every command (any case); --lang overrides it.
+LangOpt = typer.Option(Lang.en, "--lang", envvar="CREVAL_LANG", show_envvar=True, case_sensitive=False,
+                       help="Language of the explanations: en, ru or kk (any case).")
 
 
 def _evaluate_paths(paths, as_of, test, lang, scenarios: Optional[list] = None):
@@ -355,7 +358,7 @@ def rules_list(ctx: typer.Context, lang: Lang = LangOpt):
 
 @rules_app.command("show")
 def rules_show(test_id: str = typer.Argument(..., metavar="ID", help="A test id, as listed by `creval rules`."),
-               lang: Optional[Lang] = typer.Option(None, "--lang", case_sensitive=False, help="Language of the titles and texts: en, ru or kk (any case).")):
+               lang: Optional[Lang] = typer.Option(None, "--lang", envvar="CREVAL_LANG", show_envvar=True, case_sensitive=False, help="Language of the titles and texts: en, ru or kk (any case).")):
     """Print one test: criteria, parameters, outcomes, key dates, sources, notes, caveats."""
     from creval.law.rules_view import describe
 

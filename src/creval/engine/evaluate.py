@@ -15,10 +15,10 @@ from creval import __version__
 from creval.law.dates import iso
 from creval.engine.derive import Derived, derive
 from creval.engine.engine import Decision, Engine, EngineError
-from creval.output.i18n import messages, placeholder_parts, t, tr
+from creval.output.i18n import country_name, messages, placeholder_parts, t, tr
 from creval.output.memo import assumptions, falls_back, scenario_digest, version_assumption
 from creval.law.rulebook import LAW_VERSION, RuleBook, Test
-from creval.input.scenario import _constraints, matter_facts
+from creval.input.scenario import _constraints, in_language, matter_facts
 from creval.engine.ranged import decide_rough, rough_facts
 from creval.input.daterange import DateRange
 
@@ -125,11 +125,14 @@ def _words(lang: str) -> dict[Any, str]:
     return words
 
 
-def _shown(value: Any, lang: str = "en", enum: str | None = None) -> str:
+def _shown(value: Any, lang: str = "en", enum: str | None = None, state: bool = False) -> str:
     """A value as a rule text shows it: ISO dates, words for unknown/none/true/false in `lang`,
-    treaty notes and instrument names translated, enumerated codes named in ru/kk."""
+    treaty notes and instrument names translated, enumerated codes named in ru/kk, state
+    codes by the state's name (`state`)."""
     kind = type(value)
-    if kind is str and (enum is None or lang == "en"):  # the common case: a state code, a plain text
+    if state and kind is str:
+        return country_name(value, lang)
+    if kind is str and (enum is None or lang == "en"):  # the common case: a plain text
         return value
     if kind is date:
         return value.isoformat()
@@ -148,7 +151,8 @@ def _shown(value: Any, lang: str = "en", enum: str | None = None) -> str:
 
 def fill(template: str, values: dict[str, Any], lang: str = "en", enums: Any = ()) -> str:
     """Replace {name} placeholders; no format mini-language, so templates cannot reach objects.
-    Values are shown in `lang`; `enums` names the placeholders that are enumerated facts."""
+    Values are shown in `lang`; `enums` names the placeholders that are enumerated facts, or
+    maps them to "enum" or "state" (a test's `shown_as`)."""
     return _filled(placeholder_parts(template), values, lang, enums)
 
 
@@ -159,7 +163,8 @@ def _filled(parts: list[str], values: dict[str, Any], lang: str, enums: Any) -> 
     out = parts[:]
     for i in range(1, len(parts), 2):
         name = parts[i]
-        out[i] = _shown(values.get(name), lang, name if name in enums else None)
+        kind = enums.get(name) if isinstance(enums, dict) else ("enum" if name in enums else None)
+        out[i] = _shown(values.get(name), lang, name if kind == "enum" else None, kind == "state")
     return "".join(out)
 
 
@@ -241,7 +246,7 @@ class Evaluator:
         mismatches = [t for t, want in expected.items() if t in outcomes and outcomes[t] != want]
         return ScenarioResult(
             scenario.id, file, as_of.isoformat(), __version__, self.book.digest, results, expected, mismatches,
-            title=scenario.title or "", errors=errors, scenario_digest=scenario_digest(scenario, by_matter), lang=lang,
+            title=in_language(scenario.title, lang), errors=errors, scenario_digest=scenario_digest(scenario, by_matter), lang=lang,
         )
 
     def _decided(self, test: Test, facts: dict[str, Any], as_of: date) -> tuple[Derived, Decision, int]:
@@ -260,7 +265,7 @@ class Evaluator:
         derived, decision, rank = self._decided(test, facts, as_of)
         row = test.rule.outcome_table[rank]
         values = _template_values(test, derived)
-        rule, texts, enums = test.rule, self._texts(test, lang), test.enums
+        rule, texts, enums = test.rule, self._texts(test, lang), test.shown_as
         statuses = decision.statuses
         rows = derived.sources  # the treaty-table rows behind a derived value: cited as sources
         criteria = [

@@ -41,6 +41,22 @@ INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1  # integers the engine takes (docs/li
 FIRST_DATE, LAST_DATE = date(1800, 1, 1), date(2199, 12, 31)  # dates a scenario may hold (docs/limits.md)
 
 
+# A title or story: plain text, or the same text by language ({en: ..., ru: ..., kk: ...}).
+LanguageKey = Literal["en", "ru", "kk"]
+InLanguages = Union[
+    Annotated[str, Field(max_length=100_000)],
+    Annotated[dict[LanguageKey, Annotated[str, Field(max_length=100_000)]], Field(min_length=1)],
+]
+
+
+def in_language(value: Any, lang: str) -> str:
+    """A scenario's title or story in `lang`: plain text as it is; from a mapping by language
+    the text in `lang`, else English, else any language given."""
+    if isinstance(value, dict):
+        return value.get(lang) or value.get("en") or next((v for v in value.values() if v), "")
+    return value or ""
+
+
 def short_repr(value: Any, limit: int = 60) -> str:
     """`repr(value)` for a message, cut to `limit` characters: a value or name from a file
     may be 900 KB long, and a message repeats it."""
@@ -206,9 +222,9 @@ def scenario_model(book: RuleBook) -> type[BaseModel]:
     class Scenario(BaseModel):
         model_config = ConfigDict(extra="forbid", title="creval scenario")
         id: Annotated[str, Field(pattern=ID_PATTERN, min_length=1, max_length=200)]
-        title: Optional[str] = None
+        title: Optional[InLanguages] = Field(None, description="A short title: text, or a mapping by language {en, ru, kk}.")
         as_of: Optional[IsoDate] = None
-        narrative: Optional[str] = None
+        narrative: Optional[InLanguages] = Field(None, description="The story: text, or a mapping by language {en, ru, kk}.")
         facts: Annotated[Facts, BeforeValidator(_none_is_empty)]  # type: ignore[valid-type]
         expected: Optional[dict[str, str]] = None
 

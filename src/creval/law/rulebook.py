@@ -215,6 +215,8 @@ class Test:
         self.field_types = self._field_types(tables)
         self.enums = {n: f.values for n, f in rule.facts.items() if f.type == "enum"}
         self.enums.update((n, f.words) for n, f in rule.facts.items() if f.words)  # words are named like enum values
+        # how texts show a value: an enumerated code by its word, a state code by its name
+        self.shown_as = {**{n: "state" for n, k in self.field_types.items() if k == "state"}, **{n: "enum" for n in self.enums}}
         # the values of every enumerated field conditions may read: the facts', and the versions of the law
         self.field_values = {**self.enums, LAW_VERSION: [v.id for v in self.versions]}
         schema = conditions.Schema(self.field_types, self.field_values, self.params)

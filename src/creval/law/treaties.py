@@ -19,7 +19,7 @@ from typing import Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from creval.output.i18n import Msg
+from creval.output.i18n import Msg, State
 
 IN_FORCE = "in-force"
 NOT_IN_FORCE = "not-in-force"
@@ -223,6 +223,7 @@ def _status(table: TreatyTable, a: str, b: str, on: date) -> Status:
     used: list[Msg] = []
     cited: list[Msg] = []
     short = table.name
+    a, b = State(a), State(b)  # notes name the states in the reader's language
     for state in (a, b):
         row = table.states.get(state)
         if row is None:

@@ -158,3 +158,41 @@ def tr(value: Any, lang: str = "en") -> str:
     if hasattr(value, "en") and callable(getattr(value, "get", None)):
         return value.get(lang)
     return str(value)
+
+
+# --- States by name --------------------------------------------------------
+
+@lru_cache(maxsize=512)
+def country_name(code: str, lang: str = "en") -> str:
+    """A state's name for an ISO 3166-1 alpha-2 code, in `lang` (pycountry's gettext
+    catalogues, which ship ru and kk); the English name when the language lacks it; the code
+    itself when pycountry does not know it."""
+    import gettext
+
+    import pycountry
+
+    country = pycountry.countries.get(alpha_2=str(code).upper()) if isinstance(code, str) and len(code) == 2 else None
+    if country is None:
+        return str(code)
+    name = getattr(country, "common_name", None) if lang == "en" else None
+    name = name or country.name
+    if lang == "en":
+        return name
+    try:
+        catalogue = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang])
+    except OSError:
+        return name
+    return catalogue.gettext(country.name) or name
+
+
+class State(str):
+    """A state code that texts show by its name in the reader's language (`tr` reads it
+    like a rule text: `.en` and `.get(lang)`); as a str it stays the code, so JSON, ids
+    and comparisons keep the code."""
+
+    @property
+    def en(self) -> str:
+        return country_name(str(self), "en")
+
+    def get(self, lang: str = "en") -> str:
+        return country_name(str(self), lang)

@@ -44,7 +44,7 @@ from creval.engine.evaluate import Evaluator, ScenarioResult, TestResult
 from creval.output.i18n import t
 from creval.input.loader import InputError, Refused, StopOnInput, line_of, load_paths, read_document, unexpected
 from creval.law.rulebook import RuleBook
-from creval.input.scenario import matter_facts
+from creval.input.scenario import in_language, matter_facts
 from creval.input.yamlcache import read_regular
 
 RECORD_FORMAT = "creval-exercise-record"
@@ -219,11 +219,11 @@ def facts_shown(card: Card, book: RuleBook, lang: str) -> list[tuple[str, list[t
 
 def show_scenario(card: Card, number: int, count: int, book: RuleBook, lang: str) -> str:
     scenario = card.scenario
-    lines = ["", t("exercise.scenario.heading", lang, n=number, count=count, title=scenario.title or "").rstrip(" :")]
+    lines = ["", t("exercise.scenario.heading", lang, n=number, count=count, title=in_language(scenario.title, lang)).rstrip(" :")]
     lines.append(t("exercise.scenario.as_of", lang, date=card.result.as_of))
     if scenario.narrative:
         lines.append("")
-        lines += [textwrap.fill(line, WIDTH) if line.strip() else "" for line in scenario.narrative.rstrip().splitlines()]
+        lines += [textwrap.fill(line, WIDTH) if line.strip() else "" for line in story.rstrip().splitlines()]
     lines += ["", t("exercise.scenario.facts", lang)]
     for matter, facts in facts_shown(card, book, lang):
         lines.append(f"  {matter}")
@@ -312,7 +312,7 @@ def blank_sheet(cards: list[Card], paths: list[str], lang: str) -> str:
     """A YAML answer sheet for the pack: the trainee fills in one outcome code per test."""
     lines = [f"# {t('exercise.sheet.comment_numbers', lang, pack=', '.join(paths))}", "trainee: ", "answers:"]
     for card in cards:
-        lines.append(f"  {card.id}:" + (f"  # {card.scenario.title}" if card.scenario.title else ""))
+        lines.append(f"  {card.id}:" + (f"  # {in_language(card.scenario.title, lang)}" if card.scenario.title else ""))
         for q in card.questions:
             lines.append(f"    {q.test}:   # {' | '.join(f'{i} {c}' for i, c in enumerate(q.choices, 1))}")
     return "\n".join(lines)

@@ -13,6 +13,7 @@ from __future__ import annotations
 from html import escape
 
 from creval.law.rulebook import RuleBook
+from creval.input.scenario import in_language
 from creval.output.i18n import outcome_shown, t
 
 STYLE = """
@@ -32,13 +33,6 @@ section.page:last-child { page-break-after: auto; break-after: auto; }
 @media screen { section.page { border-bottom: 2px dashed #999; padding-bottom: 2em; margin-bottom: 2em; } }
 @page { margin: 18mm; }
 """
-
-
-def in_language(value, lang: str) -> str:
-    """A scenario's title or story: plain text, or a mapping by language."""
-    if isinstance(value, dict):
-        return value.get(lang) or value.get("en") or next(iter(value.values()), "") or ""
-    return value or ""
 
 
 def _paragraphs(text: str) -> str:

@@ -21,6 +21,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from creval.input.loader import SCENARIO_SUFFIXES, InputError, load_paths
+from creval.input.scenario import in_language
 from creval.output.i18n import outcome_label, t
 from creval.web import forms
 from creval.web.common import finish, form_with_csrf, lang_of, render, set_cookie
@@ -90,7 +91,7 @@ def _evaluate_pack(service, docs: list[dict], lang: str) -> list[Story]:
             specs = {n: s for test in book.matters[matter] for n, s in test.rule.facts.items()}
             for name, value in values.items():
                 facts.append((specs[name].title.get(lang), _value(name, value, specs[name].type, lang)))
-        story = Story(doc["id"], doc.get("title") or doc["id"], result.as_of, doc.get("narrative") or "", facts)
+        story = Story(doc["id"], in_language(doc.get("title"), lang) or doc["id"], result.as_of, in_language(doc.get("narrative"), lang), facts)
         for r in result.results:
             outcomes = book.tests[r.test].rule.outcomes
             story.questions.append(Question(f"{doc['id']}/{r.test}", doc["id"], r.test, r.title,
