@@ -196,3 +196,13 @@ class State(str):
 
     def get(self, lang: str = "en") -> str:
         return country_name(str(self), lang)
+
+
+def value_word(fact: str, value: Any, kind: str, lang: str = "en") -> str:
+    """An enumerated code or a state code as a reader sees it: the enum's word
+    (`enum.<fact>.<value>`) or the state's name, in `lang`; any other value as text."""
+    if kind == "enum" and isinstance(value, str) and f"enum.{fact}.{value}" in messages():
+        return t(f"enum.{fact}.{value}", lang)
+    if kind == "state" and isinstance(value, str):
+        return country_name(value, lang)
+    return str(value)

@@ -41,7 +41,7 @@ from typing import Any, Callable, Iterator, Optional
 
 from creval import __version__
 from creval.engine.evaluate import Evaluator, ScenarioResult, TestResult
-from creval.output.i18n import t
+from creval.output.i18n import t, value_word
 from creval.input.loader import InputError, Refused, StopOnInput, line_of, load_paths, read_document, unexpected
 from creval.law.rulebook import RuleBook
 from creval.input.scenario import in_language, matter_facts
@@ -190,7 +190,7 @@ def _percent(right: int, out_of: int) -> str:
 # ---------------------------------------------------------------- showing a scenario
 
 
-def _value(value: Any, lang: str) -> str:
+def _value(value: Any, lang: str, name: str = "", kind: str = "") -> str:
     if value is None:
         return t("exercise.value.unknown", lang)
     if value is True:
@@ -201,7 +201,7 @@ def _value(value: Any, lang: str) -> str:
         return value.isoformat()
     if isinstance(value, dict):  # a term
         return t("exercise.value.term", lang, years=value.get("years", 0), months=value.get("months", 0), days=value.get("days", 0))
-    return str(value)
+    return value_word(name, value, kind, lang)  # an enum's word, a state's name
 
 
 def facts_shown(card: Card, book: RuleBook, lang: str) -> list[tuple[str, list[tuple[str, str, str]]]]:
@@ -212,7 +212,7 @@ def facts_shown(card: Card, book: RuleBook, lang: str) -> list[tuple[str, list[t
     for matter in sorted(given):
         specs = {n: s for test in book.matters[matter] for n, s in test.rule.facts.items()}
         model = getattr(scenario.facts, matter)
-        out.append((matter, [(name, specs[name].title.get(lang), _value(given[matter][name], lang))
+        out.append((matter, [(name, specs[name].title.get(lang), _value(given[matter][name], lang, name, specs[name].type))
                              for name in specs if name in model.model_fields_set]))
     return out
 
@@ -222,6 +222,7 @@ def show_scenario(card: Card, number: int, count: int, book: RuleBook, lang: str
     lines = ["", t("exercise.scenario.heading", lang, n=number, count=count, title=in_language(scenario.title, lang)).rstrip(" :")]
     lines.append(t("exercise.scenario.as_of", lang, date=card.result.as_of))
     if scenario.narrative:
+        story = in_language(scenario.narrative, lang)
         lines.append("")
         lines += [textwrap.fill(line, WIDTH) if line.strip() else "" for line in story.rstrip().splitlines()]
     lines += ["", t("exercise.scenario.facts", lang)]

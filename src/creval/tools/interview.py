@@ -46,7 +46,7 @@ from creval.engine.derive import derive
 from creval.engine.engine import EngineError
 from creval.engine.evaluate import Evaluator, ScenarioResult, TestResult
 from creval.input.forgiving import date_hint, state_meant, suggest, words
-from creval.output.i18n import t, tr
+from creval.output.i18n import LANGUAGES, t, tr, value_word
 from creval.input.loader import validate
 from creval.input.daterange import DateRange, parse_date_fact
 from creval.input.scenario import FIRST_DATE, LAST_DATE, _constraints, parse_iso_date
@@ -130,12 +130,12 @@ class Interview:
     def question(self, fact: str) -> Question:
         spec = self.rule.facts[fact]
         text = (spec.question or spec.title).get(self.lang)
-        return Question(fact, text, t("ask.hint", self.lang, hint=self._hint(spec)))
+        return Question(fact, text, t("ask.hint", self.lang, hint=self._hint(fact, spec)))
 
-    def _hint(self, spec: FactSpec) -> str:
+    def _hint(self, fact: str, spec: FactSpec) -> str:
         lang = self.lang
         if spec.type == "enum":
-            return t("ask.hint.enum", lang, choices=_choices(spec.values))
+            return t("ask.hint.enum", lang, choices=_choices(fact, spec, lang))
         if spec.type == "int":
             low, high = self._bounds(spec)
             if low is None and high is None:
@@ -167,10 +167,11 @@ class Interview:
             if raw.isdigit() and 1 <= int(raw) <= len(values):
                 return values[int(raw) - 1], None
             wanted = re.sub(r"[\s-]+", "_", raw.casefold())
-            for value in values:
-                if value.casefold() == wanted:
+            for value in values:  # the code, or its word in any language
+                words = {value_word(fact, value, "enum", l).casefold() for l in LANGUAGES}
+                if value.casefold() == wanted or raw.casefold() in words:
                     return value, None
-            message = t("ask.bad_choice", lang, value=shown, count=len(values), choices=", ".join(values))
+            message = t("ask.bad_choice", lang, value=shown, count=len(values), choices=_choices(fact, spec, lang))
             return None, tr(suggest(message, raw, values), lang)
         if spec.type == "date":
             if re.fullmatch(r"\d{4}(-\d{2})?|(on or |)(before|after)\s+\S+", raw, re.IGNORECASE):  # known roughly: 2009, 2024-06, before D
@@ -399,8 +400,9 @@ class Interview:
 # ---- helpers
 
 
-def _choices(values: list[str]) -> str:
-    return ", ".join(f"{i} {v}" for i, v in enumerate(values, 1))
+def _choices(fact: str, spec: FactSpec, lang: str) -> str:
+    """`1 male, 2 female`: the numbered choices of an enumerated fact, as words in `lang`."""
+    return ", ".join(f"{i} {value_word(fact, v, 'enum', lang)}" for i, v in enumerate(spec.values, 1))
 
 
 def _shown_bound(value: int | None) -> str:

@@ -22,7 +22,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from creval.input.loader import SCENARIO_SUFFIXES, InputError, load_paths
 from creval.input.scenario import in_language
-from creval.output.i18n import outcome_label, t
+from creval.output.i18n import outcome_label, t, value_word
 from creval.web import forms
 from creval.web.common import finish, form_with_csrf, lang_of, render, set_cookie
 from creval.web.service import BadInput
@@ -107,7 +107,7 @@ def _value(name: str, value, kind: str, lang: str) -> str:
         return forms.enum_label(name, value, lang)
     if kind == "term":
         return t("web.term.shown", lang, **{p: value.get(p, 0) for p in forms.TERM_PARTS})
-    return str(value)
+    return value_word(name, value, kind, lang)  # a state by its name
 
 
 def _questions(stories: list[Story]) -> list[Question]:
