@@ -254,7 +254,7 @@ def _status(table: TreatyTable, a: str, b: str, on: date) -> Status:
     if pair is not None:
         who = f"{pair.states[0]}-{pair.states[1]}"
         cited.append(_cite(short, who, pair.source))
-        what = Msg("treaty.what.pair", short=short, a=pair.states[0], b=pair.states[1])
+        what = Msg("treaty.what.pair", short=short, a=State(pair.states[0]), b=State(pair.states[1]))
         sure = confidence_word(pair.confidence)
         ends = [(pair.ended, "treaty.ended", "treaty.source.ended"), (pair.suspended, "treaty.suspended", "treaty.source.suspended")]
         found = None
@@ -270,7 +270,7 @@ def _status(table: TreatyTable, a: str, b: str, on: date) -> Status:
         if found is None and pair.dated:
             found = _dated(pair, on, what)
             if found is None:
-                used.append(Msg("treaty.used_pair", a=pair.states[0], b=pair.states[1], date=pair.in_force, confidence=sure))
+                used.append(Msg("treaty.used_pair", a=State(pair.states[0]), b=State(pair.states[1]), date=pair.in_force, confidence=sure))
         if found:
             findings.append(found)
     elif table.accession_model == "opt-in" and any(
