@@ -171,7 +171,8 @@ class Interview:
                 words = {value_word(fact, value, "enum", l).casefold() for l in LANGUAGES}
                 if value.casefold() == wanted or raw.casefold() in words:
                     return value, None
-            message = t("ask.bad_choice", lang, value=shown, count=len(values), choices=_choices(fact, spec, lang))
+            choices = ", ".join(value_word(fact, v, "enum", lang) for v in values)  # each also accepted as typed
+            message = t("ask.bad_choice", lang, value=shown, count=len(values), choices=choices)
             return None, tr(suggest(message, raw, values), lang)
         if spec.type == "date":
             if re.fullmatch(r"\d{4}(-\d{2})?|(on or |)(before|after)\s+\S+", raw, re.IGNORECASE):  # known roughly: 2009, 2024-06, before D
