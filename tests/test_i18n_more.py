@@ -111,6 +111,12 @@ def test_title_and_story_by_language_in_check_exercise_and_handout(tmp_path, lan
     assert not any(text in session + handout for text in other)
 
 
+def test_a_bundled_story_is_read_in_kazakh_in_an_exercise():
+    out = run("exercise", "--lang", "kk", SCENARIOS / "hague" / "access-only.yaml", input="\n").stdout
+    assert "Қамқорлықты жалғыз жүзеге асыратын ана 2025 жылғы 1 тамызда қызымен Оралдан Саратовқа көшті." in " ".join(out.split())
+    assert "The mother, who has sole custody" not in out
+
+
 def test_a_missing_language_falls_back_to_english_then_to_any(tmp_path):
     path = _scenario(tmp_path, {"en": "Only English"}, {"kk": "Тек қазақша."})
     out = run("exercise", "--lang", "ru", path, input="\n").stdout
@@ -133,13 +139,15 @@ def test_the_schema_documents_titles_by_language():
     assert "mapping by language" in schema["properties"]["narrative"]["description"]
 
 
-def test_every_bundled_scenario_has_a_title_in_the_three_languages():
+def test_every_bundled_scenario_has_its_title_and_story_in_the_three_languages():
     from ruamel.yaml import YAML
 
     for path in sorted(SCENARIOS.rglob("*.yaml")):
         doc = YAML(typ="safe", pure=True).load(path.read_text(encoding="utf-8"))
-        title = doc.get("title")
-        assert isinstance(title, dict) and set(title) == {"en", "ru", "kk"}, path
+        for key in ("title", "narrative"):
+            text = doc.get(key)
+            assert isinstance(text, dict) and set(text) == {"en", "ru", "kk"}, f"{path}: {key}"
+            assert all(v.strip() for v in text.values()), f"{path}: {key}"
 
 
 @pytest.mark.parametrize("lang, choices, answer", [
