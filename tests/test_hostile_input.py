@@ -372,7 +372,7 @@ def test_terminal_escapes_are_shown_not_obeyed(rules, tmp_path):
     folder = tmp_path / "pack"
     folder.mkdir()
     good = (PACK / "access-only.yaml").read_text(encoding="utf-8")
-    (folder / "a.yaml").write_text(re.sub(r"(?m)^title: .*$", lambda _: f"title: {json.dumps(TITLE)}", good), encoding="utf-8")
+    (folder / "a.yaml").write_text(re.sub(r"(?m)^title:.*\n(?:  .*\n)*", lambda _: f"title: {json.dumps(TITLE)}\n", good), encoding="utf-8")
     (folder / "b.yaml").write_text('id: b\nfacts: {abduction: {"\\e]0;key\\a": 1}}\n', encoding="utf-8")
     (folder / "c\x1b[31m.yaml").write_text("id: c\nfacts: {}\n", encoding="utf-8")
     for fmt in ("text", "markdown", "json"):

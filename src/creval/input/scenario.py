@@ -43,10 +43,7 @@ FIRST_DATE, LAST_DATE = date(1800, 1, 1), date(2199, 12, 31)  # dates a scenario
 
 # A title or story: plain text, or the same text by language ({en: ..., ru: ..., kk: ...}).
 LanguageKey = Literal["en", "ru", "kk"]
-InLanguages = Union[
-    Annotated[str, Field(max_length=100_000)],
-    Annotated[dict[LanguageKey, Annotated[str, Field(max_length=100_000)]], Field(min_length=1)],
-]
+InLanguages = Union[str, Annotated[dict[LanguageKey, str], Field(min_length=1)]]
 
 
 def in_language(value: Any, lang: str) -> str:
