@@ -15,7 +15,7 @@ from creval import __version__
 from creval.law.dates import iso
 from creval.engine.derive import Derived, derive
 from creval.engine.engine import Decision, Engine, EngineError
-from creval.output.i18n import country_name, messages, placeholder_parts, t, tr
+from creval.output.i18n import State, country_name, messages, placeholder_parts, t, tr
 from creval.output.memo import assumptions, falls_back, scenario_digest, version_assumption
 from creval.law.rulebook import LAW_VERSION, RuleBook, Test
 from creval.input.scenario import _constraints, in_language, matter_facts
@@ -284,6 +284,9 @@ class Evaluator:
         if test.versions:
             dates += self._law_changes(test, facts, as_of, row.outcome, lang)
         details = {rep.name: iso(derived.lists.get(rep.name, derived.values.get(rep.name))) for rep in rule.report}
+        for name, value in details.items():  # a state stays its code in JSON, and is named in texts
+            if enums.get(name) == "state" and isinstance(value, str):
+                details[name] = State(value)
         date_fact = rule.date_fact and derived.values.get(rule.date_fact)
         return TestResult(
             test.id, row.outcome, criteria, missing, dates, list(texts.sources) + [str(s) for s in row_sources],

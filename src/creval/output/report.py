@@ -21,7 +21,7 @@ def as_json(results: list[ScenarioResult], array: bool | None = None) -> str:
 def _details(r, lang: str):
     """A result's details as (title, value) in `lang`; a list joined, an empty value None."""
     for name, value in r.details.items():
-        shown = ", ".join(tr(v, lang) for v in value) if isinstance(value, list) else value
+        shown = ", ".join(tr(v, lang) for v in value) if isinstance(value, list) else tr(value, lang) if value is not None else None
         yield (name if lang == "en" else r.detail_titles.get(name, name)), (None if shown in (None, "") else shown)
 
 
