@@ -47,14 +47,14 @@ def test_no_english_word_in_russian_or_kazakh_output_of_any_bundled_scenario(lan
 
 def test_the_word_scan_finds_english():
     # the same scan on the English output finds plenty: it is not blind
-    words = {w for w, _ in english_words(run("check", RU_KZ).stdout)}
+    words = {w for w, _ in english_words(run("check", *_text_format(), RU_KZ).stdout)}
     assert {"child", "habitually", "resident"} <= words
 
 
 def test_states_are_named_in_every_language_and_stay_codes_in_json():
-    ru = run("check", "--lang", "ru", RU_KZ).stdout
-    kk = run("check", "--lang", "kk", RU_KZ).stdout
-    en = run("check", RU_KZ).stdout
+    ru = run("check", *_text_format(), "--lang", "ru", RU_KZ).stdout
+    kk = run("check", *_text_format(), "--lang", "kk", RU_KZ).stdout
+    en = run("check", *_text_format(), RU_KZ).stdout
     assert "постоянно проживал в государстве Российская\n       Федерация" in ru or "в государстве Российская Федерация" in " ".join(ru.split())
     assert "Бала Ресей мемлекетінде тұрақты тұрған, ал қазір Қазақстан мемлекетінде жүр." in " ".join(kk.split())
     assert "habitually resident in Russian Federation and is now in Kazakhstan" in " ".join(en.split())
@@ -67,9 +67,9 @@ def test_states_are_named_in_every_language_and_stay_codes_in_json():
 
 
 def test_confidence_words_are_translated_and_english_keeps_the_codes():
-    ru = " ".join(run("check", "--lang", "ru", RU_KZ).stdout.split())
-    kk = " ".join(run("check", "--lang", "kk", RU_KZ).stdout.split())
-    en = " ".join(run("check", RU_KZ).stdout.split())
+    ru = " ".join(run("check", *_text_format(), "--lang", "ru", RU_KZ).stdout.split())
+    kk = " ".join(run("check", *_text_format(), "--lang", "kk", RU_KZ).stdout.split())
+    en = " ".join(run("check", *_text_format(), RU_KZ).stdout.split())
     assert "Российская Федерация с 2011-10-01 (вероятно)" in ru and "Казахстан с 2013-09-01 (подтверждено)" in ru
     assert "(ықтимал)" in kk and "(расталған)" in kk
     for text in (ru, kk):
