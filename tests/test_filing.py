@@ -107,7 +107,7 @@ def test_html_memo_is_one_self_contained_page_that_prints(lang):
 def test_html_escapes_what_the_scenario_says(tmp_path):
     hostile = tmp_path / "x.yaml"
     hostile.write_text(CASE.read_text(encoding="utf-8").replace(
-        "title: ", "title: <script>alert(1)</script> & ", 1), encoding="utf-8")
+        "\n  en: ", "\n  en: <script>alert(1)</script> & ", 1), encoding="utf-8")  # the title's English
     page = run("check", "--format", "html", hostile).stdout
     assert "<script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp;" in page

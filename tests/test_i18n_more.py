@@ -139,13 +139,15 @@ def test_the_schema_documents_titles_by_language():
     assert "mapping by language" in schema["properties"]["narrative"]["description"]
 
 
-def test_every_bundled_scenario_has_its_title_and_story_in_the_three_languages():
+def test_every_bundled_scenario_has_its_title_and_story_if_any_in_the_three_languages():
     from ruamel.yaml import YAML
 
     for path in sorted(SCENARIOS.rglob("*.yaml")):
         doc = YAML(typ="safe", pure=True).load(path.read_text(encoding="utf-8"))
         for key in ("title", "narrative"):
             text = doc.get(key)
+            if key == "narrative" and text is None:
+                continue  # a scenario without a story
             assert isinstance(text, dict) and set(text) == {"en", "ru", "kk"}, f"{path}: {key}"
             assert all(v.strip() for v in text.values()), f"{path}: {key}"
 
