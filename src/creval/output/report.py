@@ -7,6 +7,7 @@ import textwrap
 
 from creval.engine.evaluate import ScenarioResult, TestResult
 from creval.output.i18n import outcome_shown, t, tr
+from creval.output.short import scenario_header
 
 STATUS_MARK = {"met": "met", "unmet": "UNMET", "unknown": "unknown"}
 
@@ -33,11 +34,7 @@ def as_text(result: ScenarioResult, lang: str | None = None) -> str:
     """The readable report; labels, outcome names and values in `lang` (default: the
     language the result was evaluated in)."""
     lang = lang or getattr(result, "lang", None) or "en"
-    lines = [f"== {result.scenario}" + (f": {result.title}" if result.title else "")]
-    lines.append(f"   {t('report.file', lang)} {result.file or '-'} | {t('report.assessed_as_of', lang)} {result.as_of}"
-                 f" | {t('report.rules', lang)} {result.rules_digest[:19]}")
-    for error in result.errors:
-        lines.append(f"   {t('report.error', lang)} {error}")
+    lines = scenario_header(result, lang, f"{t('report.rules', lang)} {result.rules_digest[:19]}")
     for r in result.results:
         lines.extend(_test_text(r, result.expected.get(r.test), lang))
     return "\n".join(lines)

@@ -26,15 +26,21 @@ def as_short_text(result: Any, lang: str | None = None, book: Any = None) -> str
     """The short answer for every test of one scenario result."""
     lang = lang or getattr(result, "lang", None) or "en"
     book = book or _default_book()
-    lines = [f"== {result.scenario}" + (f": {result.title}" if result.title else "")]
-    lines.append(f"   {t('report.file', lang)} {result.file or '-'} | {t('report.assessed_as_of', lang)} {result.as_of}"
-                 f" | {t('short.hint', lang)}")
-    for error in result.errors:
-        lines.append(f"   {t('report.error', lang)} {error}")
+    lines = scenario_header(result, lang, t("short.hint", lang))
     for r in result.results:
         lines.append("")
         lines.extend(test_lines(r, result.as_of, result.expected.get(r.test), lang, book))
     return "\n".join(lines)
+
+
+def scenario_header(result: Any, lang: str, last: str) -> list[str]:
+    """A scenario's heading lines, short or full: id and title, file, assessment date, `last`
+    (the hint to --full, or the rules digest), and any evaluation errors."""
+    lines = [f"== {result.scenario}" + (f": {result.title}" if result.title else "")]
+    lines.append(f"   {t('report.file', lang)} {result.file or '-'} | {t('report.assessed_as_of', lang)} {result.as_of}"
+                 f" | {last}")
+    lines += [f"   {t('report.error', lang)} {error}" for error in result.errors]
+    return lines
 
 
 def _default_book():
