@@ -305,7 +305,7 @@ def test_more_than_1024_scenarios_in_one_process(rules, pool):
 def _crash_on_line_7(lines):
     if any(number == 7 for number, _, _ in lines):
         os._exit(70)  # a worker dies, as on a crash in the C engine
-    return batch._run_chunk(lines)
+    return batch.run_chunk(lines)
 
 
 def test_a_worker_that_dies_costs_only_its_line(rules, pool):

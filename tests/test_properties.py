@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from creval.engine import oracle
-from creval.engine.derive import derive
+from creval.law.derive import derive
 from creval.engine.engine import Engine, EngineError
 from creval.law.rulebook import Bound
 from creval.law.rulebook import Test as LegalTest

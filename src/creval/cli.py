@@ -14,7 +14,7 @@ from enum import Enum
 from pathlib import Path
 from typing import List, Optional
 
-from creval.output import colour
+from creval.render import colour
 
 if not colour.allowed():
     # typer's help draws bold and dim text with rich even when colour is off (no-color.org
@@ -90,7 +90,7 @@ def echo(text="", err: bool = False, nl: bool = True, marked_for: str | None = N
     """Print a line; characters a terminal would obey (escape sequences from a title or a
     field name) are shown as escapes (output/terminal.py). Everything creval prints passes here.
     `marked_for` (a language) colours UNMET and MISSING afterwards, on a terminal only."""
-    from creval.output.terminal import safe
+    from creval.render.terminal import safe
 
     text = safe(str(text))
     if marked_for is not None:
@@ -103,8 +103,11 @@ def fail(message: str) -> typer.Exit:
     return typer.Exit(EXIT_INVALID)
 
 
+__all__ = ["app", "main"]
+
+
 def _t(key: str, lang: str = "en", **values) -> str:
-    from creval.output.i18n import t
+    from creval.render.i18n import t
 
     return t(key, lang, **values)
 
@@ -135,7 +138,7 @@ def _as_of(value: Optional[str], lang: str = "en") -> Optional[date]:
     except ValueError as exc:
         problem = exc.args[0] if exc.args else None
         if getattr(problem, "key", None) == "input.date_range":  # well formed, but outside what creval handles
-            from creval.output.i18n import tr
+            from creval.render.i18n import tr
 
             raise fail(f"--as-of: {tr(problem, lang)}") from None
         raise fail(_as_of_error(value, lang)) from None
@@ -144,7 +147,7 @@ def _as_of(value: Optional[str], lang: str = "en") -> Optional[date]:
 def _as_of_error(value: str, lang: str) -> str:
     """--as-of refused, with the date it reads as when it reads one way (01.09.2025)."""
     from creval.input.forgiving import date_hint
-    from creval.output.i18n import tr
+    from creval.render.i18n import tr
 
     hint = date_hint(value)
     message = _t("cli.as_of", lang, value=repr(value))
@@ -204,7 +207,7 @@ def _evaluate_paths(paths, as_of, test, lang, scenarios: Optional[list] = None):
     `scenarios`, when given, receives each result's validated scenario (for the memo)."""
     from creval.engine.evaluate import Evaluator
     from creval.input.loader import load_paths, unexpected
-    from creval.tools import selection
+    from creval.app import selection
 
     book = _book()
     tests = _tests(book, test, lang.value)
@@ -245,8 +248,8 @@ def _evaluate_paths(paths, as_of, test, lang, scenarios: Optional[list] = None):
 
 def _render(results, fmt: Format, paths: List[str], lang: Optional[str] = None, full: bool = False,
             scenarios: Optional[list] = None, output: Optional[Path] = None) -> None:
-    from creval.output import report
-    from creval.output.facts import given
+    from creval.render import filing, report, short
+    from creval.render.facts import given
 
     if not results:
         return
@@ -258,13 +261,13 @@ def _render(results, fmt: Format, paths: List[str], lang: Optional[str] = None, 
     elif fmt.value == "markdown":
         content = "\n".join(report.as_markdown(r, lang, _book(), stated[i] if stated else None) for i, r in enumerate(results))
     elif fmt.value == "html":
-        content = report.as_html(results, lang, _book(), stated)
+        content = filing.as_html(results, lang, _book(), stated)
     elif fmt.value == "docx":
-        content = report.as_docx(results, lang, _book(), stated)
+        content = filing.as_docx(results, lang, _book(), stated)
     elif full:
         content = "\n\n".join(report.as_text(r, lang) for r in results)
     else:
-        content = "\n\n".join(report.as_short_text(r, lang, _book()) for r in results)
+        content = "\n\n".join(short.as_short_text(r, lang, _book()) for r in results)
     _write(content, output, lang or "en", marked=fmt.value == "text")
 
 
@@ -272,7 +275,7 @@ def _write(content, output: Optional[Path], lang: str, marked: bool = False) -> 
     """Results to `output` when given, else to standard output; a binary document (docx)
     is never written to a terminal."""
     if output is not None:
-        from creval.output.terminal import safe
+        from creval.render.terminal import safe
 
         try:
             if isinstance(content, bytes):
@@ -314,8 +317,8 @@ def check(paths: List[str] = PathsArg,
 def verify(paths: List[str] = PathsArg, as_of: Optional[str] = AsOfOpt,
            test: Optional[List[str]] = TestOpt, lang: Lang = LangOpt, full: bool = FullOpt):
     """Evaluate scenarios and compare each outcome with its answer key (`expected`); each mismatch is followed by the test's short answer (--full: every section)."""
-    from creval.output import report, short
-    from creval.output.i18n import outcome_shown
+    from creval.render import report, short
+    from creval.render.i18n import outcome_shown
 
     results, invalid = _evaluate_paths(paths, as_of, test, lang)
     passed = failed = skipped = 0
@@ -333,7 +336,7 @@ def verify(paths: List[str] = PathsArg, as_of: Optional[str] = AsOfOpt,
             echo(_t("cli.mismatch", lang.value, scenario=result.scenario, file=result.file, test=test_id,
                           expected=outcome_shown(result.expected[test_id], lang.value),
                           outcome=outcome_shown(got.outcome, lang.value), explanation=got.explanation))
-            details = report._test_text(got, result.expected.get(test_id), lang.value)[1:] if full else \
+            details = report.test_text(got, result.expected.get(test_id), lang.value)[1:] if full else \
                 short.test_lines(got, result.as_of, result.expected.get(test_id), lang.value, _book())
             echo("\n".join("   " + line if line else line for line in details) + "\n", marked_for=lang.value)
     failed += invalid
@@ -360,7 +363,7 @@ def rules_list(ctx: typer.Context, lang: Lang = LangOpt):
 def rules_show(test_id: str = typer.Argument(..., metavar="ID", help="A test id, as listed by `creval rules`."),
                lang: Optional[Lang] = typer.Option(None, "--lang", envvar="CREVAL_LANG", show_envvar=True, case_sensitive=False, help="Language of the titles and texts: en, ru or kk (any case).")):
     """Print one test: criteria, parameters, outcomes, key dates, sources, notes, caveats."""
-    from creval.law.rules_view import describe
+    from creval.render.rules_view import describe
 
     lang = lang or _State.lang
     book = _book()
@@ -476,7 +479,7 @@ def twin(file: str = typer.Argument(..., metavar="FILE", help="One scenario file
          force: bool = typer.Option(False, "--force", help="Overwrite existing files."),
          lang: Lang = LangOpt):
     """Write twin scenarios one day before and on each key date of a test, each with its answer key."""
-    from creval.output.i18n import t
+    from creval.render.i18n import t
     from creval.tools.twin import TwinError, make_twins, write
 
     book = _book()
@@ -504,9 +507,9 @@ def ask(names: Optional[List[str]] = typer.Argument(None, metavar="TEST|MATTER",
     """
     import re
 
-    from creval.output import report
-    from creval.output.i18n import t
-    from creval.tools.conversation import converse
+    from creval.render import report
+    from creval.render.i18n import t
+    from creval.tools.interview.conversation import converse
     from creval.tools.interview import InterviewError, keep_interrupted, save as save_answers
     from creval.input.scenario import ID_PATTERN
 
@@ -549,9 +552,9 @@ def ask(names: Optional[List[str]] = typer.Argument(None, metavar="TEST|MATTER",
 
 def _case(book, names: List[str], from_file: Optional[Path], when: Optional[date], lang: str, scenario_id: Optional[str]):
     """The interview `ask` runs: for the tests named, or resumed from a file (--from)."""
-    from creval.output.i18n import t
+    from creval.render.i18n import t
     from creval.tools.interview import InterviewError
-    from creval.tools.interview_case import CaseInterview, resolve
+    from creval.tools.interview.case import CaseInterview, resolve
 
     tests = resolve(book, names, lang)
     if from_file is not None:
@@ -571,7 +574,7 @@ def deadlines(paths: List[str] = PathsArg,
     Columns: date, scenario, test, event, what changes. A key date is left out when the date fact it moves is already stated and not in the future (proceedings already commenced).
     """
     from creval.tools import deadlines as dl
-    from creval.output.i18n import t
+    from creval.render.i18n import t
 
     book = _book()
     found, errors = dl.collect(book, paths, _as_of(as_of), _tests(book, test), lang.value)
@@ -658,7 +661,7 @@ def main() -> None:
 
         completion_init()
 
-    from creval.output.streams import OutputLost, guard_stdout, one_line_warnings
+    from creval.render.streams import OutputLost, guard_stdout, one_line_warnings
 
     one_line_warnings()
     if not guard_stdout():
@@ -715,7 +718,7 @@ def _exit(code) -> None:
         sys.exit(code)
     import atexit
 
-    from creval.output.streams import OutputLost
+    from creval.render.streams import OutputLost
 
     atexit._run_exitfuncs()
     for stream in (sys.stdout, sys.stderr):

@@ -11,7 +11,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Optional
 
-from creval.output.i18n import t
+from creval.render.i18n import t
+
+__all__ = ["applies", "named_files", "no_matter", "none_found"]
 
 
 def applies(book, tests: Optional[list[str]], scenario) -> bool:

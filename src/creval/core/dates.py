@@ -1,7 +1,11 @@
-"""A date known only roughly: a year, a month, or an inclusive range of days.
+"""Dates: calendar arithmetic for legal periods, and dates known only roughly.
 
-A date fact may be given as `2009` (any day of that year), `"2024-06"` (any day of that
-month), or `{from: 2024-06-01, to: 2024-06-30}` (either end may be absent: on or after /
+A period of years or months ends on the corresponding day of the last year or month; when
+that month lacks the day (29 February, 31 April ...) it ends on the month's last day.
+`dateutil.relativedelta` implements exactly that rule, so it does the arithmetic here.
+
+A date known only roughly is a year, a month, or an inclusive range of days. A date fact
+may be given as `2009` (any day of that year), `"2024-06"` (any day of that month), or `{from: 2024-06-01, to: 2024-06-30}` (either end may be absent: on or after /
 on or before, bounded by the scenario date limits of docs/limits.md). `ask` also takes
 `before 2025-03-31` and `after 2025-03-31`. An exact date stays a `date`: only a rough one
 becomes a `DateRange`, so exact scenarios take exactly the path they took before.
@@ -10,11 +14,61 @@ becomes a `DateRange`, so exact scenarios take exactly the path they took before
 from __future__ import annotations
 
 import calendar
+import math
 import re
-from datetime import date
+from datetime import date, timedelta
+from fractions import Fraction
 from typing import Any
 
-from creval.output.i18n import Msg
+from dateutil.relativedelta import relativedelta
+
+from creval.core.text import Msg
+
+__all__ = ["DATE_FACT_SCHEMA", "DateRange", "add_period", "add_years", "iso", "parse_date_fact", "part_of_term"]
+
+
+# --- Calendar arithmetic ----------------------------------------------------
+
+def add_years(start: date, years: int) -> date:
+    """The N-th anniversary of `start` (29 February falls on 28 February in common years).
+
+    The same as `start + relativedelta(years=years)` (a test checks it), done directly:
+    anniversaries are computed for every scenario, and relativedelta is slow."""
+    try:
+        return start.replace(year=start.year + years)
+    except ValueError:
+        if start.month == 2 and start.day == 29:  # no 29 February that year
+            return start.replace(year=start.year + years, day=28)
+        raise
+
+
+def add_period(start: date, years: int = 0, months: int = 0, days: int = 0) -> date:
+    """`start` plus whole years and months (month-end rule), then plus days."""
+    return start + relativedelta(years=years, months=months) + timedelta(days=days)
+
+
+def part_of_term(
+    years: int, months: int, days: int, fraction: Fraction, days_per_month: int
+) -> tuple[int, int]:
+    """A fraction of a term in calendar units: (whole months, days rounded up).
+
+    The whole months of fraction x (years x 12 + months) are counted as calendar months; the
+    remaining fraction of a month is converted at `days_per_month` days, `fraction` x `days`
+    is added, and the sum is rounded up to a whole day (a part of a day still has to be
+    served).
+    """
+    month_part = fraction * (years * 12 + months)
+    whole_months = math.floor(month_part)
+    day_part = (month_part - whole_months) * days_per_month + fraction * days
+    return whole_months, math.ceil(day_part)
+
+
+def iso(value: Any) -> Any:
+    """A date as ISO text (YYYY-MM-DD); any other value, None included, as it is."""
+    return value.isoformat() if isinstance(value, date) else value
+
+
+# --- Dates known only roughly ----------------------------------------------
 
 _YEAR = re.compile(r"^\d{4}$")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")

@@ -40,6 +40,11 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+__all__ = [
+    "LimitError", "MAX_DEPTH", "MAX_ENTRY_BYTES", "MAX_NODES", "MAX_SOURCE_BYTES", "MAX_TEXT", "cache_dir",
+    "check_bounds", "read_regular", "read_source", "safe_load"
+]
+
 _FORMAT = b"creval-yaml-cache-2\0"
 _HEADER = b"creval-yaml-cache-2 "  # then the entry's HMAC in hex, a newline, and the JSON
 _SUFFIX = ".entry"

@@ -29,10 +29,17 @@ from pydantic import (
     model_validator,
 )
 
+from creval.core.dates import DATE_FACT_SCHEMA, DateRange, parse_date_fact
+from creval.core.facts import matter_facts, scenario_digest  # noqa: F401  (exported: a scenario's facts by matter)
+from creval.core.text import Msg, in_language  # noqa: F401  (exported)
 from creval.input.forgiving import date_hint, one_of, state_code, state_meant, suggest
-from creval.output.i18n import Msg
-from creval.law.rulebook import Bound, FactSpec, RuleBook
-from creval.input.daterange import DATE_FACT_SCHEMA, DateRange, parse_date_fact
+from creval.law.rulebook import Bound, FactSpec, RuleBook, order_constraints
+
+__all__ = [
+    "DateFact", "FIRST_DATE", "FieldError", "ID_PATTERN", "INT64_MAX", "INT64_MIN", "InLanguages", "IsoDate",
+    "LAST_DATE", "LanguageKey", "MAX_TERM_YEARS", "State", "Term", "in_language", "is_state", "matter_facts",
+    "parse_iso_date", "scenario_model", "short_repr"
+]
 
 ID_PATTERN = r"^[A-Za-z0-9._-]+$"
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -44,14 +51,6 @@ FIRST_DATE, LAST_DATE = date(1800, 1, 1), date(2199, 12, 31)  # dates a scenario
 # A title or story: plain text, or the same text by language ({en: ..., ru: ..., kk: ...}).
 LanguageKey = Literal["en", "ru", "kk"]
 InLanguages = Union[str, Annotated[dict[LanguageKey, str], Field(min_length=1)]]
-
-
-def in_language(value: Any, lang: str) -> str:
-    """A scenario's title or story in `lang`: plain text as it is; from a mapping by language
-    the text in `lang`, else English, else any language given."""
-    if isinstance(value, dict):
-        return value.get(lang) or value.get("en") or next((v for v in value.values() if v), "")
-    return value or ""
 
 
 def short_repr(value: Any, limit: int = 60) -> str:
@@ -247,21 +246,11 @@ def scenario_model(book: RuleBook) -> type[BaseModel]:
     return Scenario
 
 
-@lru_cache(maxsize=64)
-def _constraints(book: RuleBook, matter: str) -> tuple:
-    """The order constraints of a matter's tests, each once (tests of one matter share facts)."""
-    found = {}
-    for test in book.matters[matter]:
-        for c in test.rule.constraints:
-            found.setdefault((c.earlier, c.later), c)
-    return tuple(found.values())
-
-
 def _check_order(book: RuleBook, matter: str, facts: BaseModel, as_of: date) -> None:
     values = facts.__dict__  # the fields as validated (iterating a model is slow)
     if any(type(v) is DateRange for v in values.values()):
         _narrow_ranges(book, matter, values, as_of)
-    for c in _constraints(book, matter):
+    for c in order_constraints(book, matter):
         earlier = as_of if c.earlier == "as_of" else values.get(c.earlier)
         later = as_of if c.later == "as_of" else values.get(c.later)
         if earlier is not None and later is not None and type(earlier) is not DateRange and type(later) is not DateRange \
@@ -284,7 +273,7 @@ def _narrow_ranges(book: RuleBook, matter: str, values: dict, as_of: date) -> No
     changed = True
     while changed:
         changed = False
-        for c in _constraints(book, matter):
+        for c in order_constraints(book, matter):
             earlier, later = ends(c.earlier), ends(c.later)
             if earlier is None or later is None:
                 continue
@@ -300,18 +289,3 @@ def _narrow_ranges(book: RuleBook, matter: str, values: dict, as_of: date) -> No
     for name, value in values.items():  # a range narrowed to one day leaves the exact date
         if type(value) is DateRange and value.lo == value.hi:
             values[name] = value.lo
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, BaseModel):
-        return value.model_dump()
-    return value
-
-
-def matter_facts(scenario: BaseModel) -> dict[str, dict[str, Any]]:
-    """The matters a scenario names, each with its facts (None for unknown)."""
-    out = {}
-    for matter in scenario.facts.model_fields_set:
-        facts = getattr(scenario.facts, matter)
-        out[matter] = {k: _plain(v) for k, v in facts.__dict__.items()}
-    return out

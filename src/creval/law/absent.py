@@ -1,4 +1,4 @@
-"""What a decision memo adds to a result: the assumptions made, and a digest of the scenario.
+"""How an absent fact is treated: the assumptions a rule makes, and which facts are missing.
 
 Assumptions: each fact a test reads that the scenario does not state, and how the rule
 treated its absence. The treatment is read from the rule file, not hard-coded per test:
@@ -9,49 +9,24 @@ treated its absence. The treatment is read from the rule file, not hard-coded pe
 - a criterion tests `unknown: fact` (convention_in_force ...): the treaty tables decided;
 - a criterion tests `not_true: fact` (a defence): not established;
 - otherwise: unknown.
-
-The scenario digest is the SHA-256 of the canonical JSON of the validated scenario (keys
-sorted, no insignificant white space, unknown facts left out), so a memo names exactly the
-facts it was computed from.
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
 from datetime import date
 from functools import lru_cache
 from typing import Any
 
-import orjson
-
-from creval.engine import conditions
-from creval.law.dates import iso
+from creval.core.dates import iso
+from creval.core.text import t
+from creval.law import conditions
 from creval.law.rulebook import LAW_VERSION, Test
-from creval.input.scenario import matter_facts
+
+__all__ = ["AS_OF", "DEFAULT", "NOT_ESTABLISHED", "TABLES", "UNKNOWN", "assumptions", "falls_back", "treatments",
+           "version_assumption"]
 
 DEFAULT, AS_OF, TABLES, NOT_ESTABLISHED, UNKNOWN = "default", "as_of", "tables", "not_established", "unknown"
-
-
-def scenario_digest(scenario: Any, facts: dict[str, dict[str, Any]] | None = None) -> str:
-    """sha256 of the canonical JSON of a validated scenario (a pydantic model). `facts` are
-    its `matter_facts`, when the caller already has them."""
-    if facts is None:
-        facts = matter_facts(scenario)
-    data = {k: v for k, v in scenario.__dict__.items() if v is not None and k != "facts"}
-    data["facts"] = {m: {k: v for k, v in f.items() if v is not None} for m, f in facts.items()}
-    # orjson with sorted keys gives the same bytes as json.dumps(sort_keys=True,
-    # separators=(",", ":"), ensure_ascii=False) for these values (dates as ISO text), about
-    # ten times faster
-    return "sha256:" + hashlib.sha256(orjson.dumps(data, option=orjson.OPT_SORT_KEYS, default=_rough_date)).hexdigest()
-
-
-def _rough_date(value: Any) -> Any:
-    """A date known only roughly (input/daterange.py) in the digest: {"from", "to"}."""
-    as_json = getattr(value, "as_json", None)
-    if as_json is None:
-        raise TypeError(type(value).__name__)
-    return as_json()
 
 
 def _walk(cond: conditions.Condition):
@@ -152,6 +127,4 @@ def version_assumption(test: Test, version: Any, lang: str) -> list[dict]:
 @lru_cache(maxsize=4096)  # the same few sentences again and again: a dated one per assessment date
 def _text(kind: str, name: str, shown: Any, lang: str, catalogue: str | None) -> str:
     """`catalogue` (CREVAL_RULES) is in the key because the messages come from the rules folder."""
-    from creval.output.i18n import t
-
     return t(f"memo.assume.{kind}", lang, fact=name, value="" if shown is None else shown)

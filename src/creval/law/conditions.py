@@ -24,6 +24,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Union
 
+__all__ = [
+    "COMPARISONS", "Compare", "Condition", "ConditionError", "FieldRef", "Junction", "Member",
+    "NEGATED_COMPARISON", "OPERATORS", "ORDERED", "Presence", "Schema", "Truth", "fields", "matches", "negate",
+    "parse", "to_durable"
+]
+
 COMPARISONS = {"eq": "$eq", "ne": "$neq", "lt": "$lt", "lte": "$lte", "gt": "$gt", "gte": "$gte"}
 ORDERED = {"lt", "lte", "gt", "gte"}
 NEGATED_COMPARISON = {"eq": "ne", "ne": "eq", "lt": "gte", "gte": "lt", "lte": "gt", "gt": "lte"}

@@ -13,10 +13,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from creval.law import dates
+from creval.core import dates
 from creval.law import treaties
-from creval.output.i18n import Msg
+from creval.core.text import Msg
 from creval.law.rulebook import GUARDS, LAW_VERSION, Test
+
+__all__ = ["Derived", "derive"]
 
 
 @dataclass

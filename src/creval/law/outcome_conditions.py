@@ -16,7 +16,9 @@ from dataclasses import dataclass
 from itertools import product
 from typing import Any
 
-from creval.engine import conditions
+from creval.law import conditions
+
+__all__ = ["Conjunction", "CritAtom", "STATUSES", "when_to_dnf"]
 
 STATUSES = ("met", "unmet", "unknown")
 

@@ -11,6 +11,8 @@ import os
 import re
 from typing import IO, Optional
 
+__all__ = ["RED", "RESET", "YELLOW", "allowed", "marked", "wanted"]
+
 RED, YELLOW, RESET = "\x1b[1;31m", "\x1b[1;33m", "\x1b[0m"
 
 
@@ -31,7 +33,7 @@ def marked(text: str, lang: str, stream: Optional[IO]) -> str:
     """`text` with its UNMET and MISSING labels coloured when `stream` wants colour."""
     if not wanted(stream):
         return text
-    from creval.output.i18n import t
+    from creval.render.i18n import t
 
     for key, code in (("status.unmet", RED), ("report.missing", YELLOW), ("coverage.missing_mark", YELLOW)):
         word = t(key, lang)

@@ -13,7 +13,9 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
-from creval.output.i18n import messages, t
+from creval.render.i18n import messages, t
+
+__all__ = ["given", "in_words", "question", "shown", "state_name"]
 
 
 def given(scenario: Any) -> dict[str, dict[str, Any]]:

@@ -16,7 +16,11 @@ import io
 from dataclasses import dataclass, field
 from typing import Any
 
-from creval.output.i18n import outcome_label, t
+from creval.render import facts as facts_mod
+from creval.render.i18n import outcome_label, t
+from creval.render.parts import alternative, details, key_dates, law_line, source_shown, sources_shown
+
+__all__ = ["Block", "CSS", "as_docx", "as_html", "memo_blocks"]
 
 
 @dataclass
@@ -35,10 +39,6 @@ def _outcome(code: str, lang: str) -> str:
 
 def memo_blocks(result: Any, lang: str, book: Any, given: dict | None) -> list[Block]:
     """The memo of one scenario result as blocks."""
-    from creval.output import facts as facts_mod
-    from creval.output.report import _details, _source_shown, _sources_shown, law_line
-    from creval.output.short import _dates
-
     out = [Block("h1", f"{result.scenario}" + (f": {result.title}" if result.title else "")),
            Block("p", t("memo.title", lang))]
     meta = [(t("memo.as_of", lang), result.as_of), (t("memo.file", lang), result.file or "-")]
@@ -67,7 +67,7 @@ def memo_blocks(result: Any, lang: str, book: Any, given: dict | None) -> list[B
             out.append(Block("p", t("memo.answer_key", lang, expected=expected, verdict=verdict)))
         out.append(Block("h3", t("memo.criteria", lang)))
         out.append(Block("table", header=[t(f"memo.col.{c}", lang) for c in ("criterion", "status", "reason", "source")],
-                         items=[(c.title, t(f"status.{c.status}", lang), c.reason, _source_shown(c.source, r)) for c in r.criteria]))
+                         items=[(c.title, t(f"status.{c.status}", lang), c.reason, source_shown(c.source, r)) for c in r.criteria]))
         out.append(Block("h3", t("memo.assumptions", lang)))
         out.append(Block("ul", items=[a["text"] for a in r.assumptions]) if r.assumptions
                    else Block("p", t("memo.assumptions.none", lang)))
@@ -76,19 +76,17 @@ def memo_blocks(result: Any, lang: str, book: Any, given: dict | None) -> list[B
                    else Block("p", t("memo.needed.none", lang)))
         alternatives = getattr(r, "alternatives", None) or []
         if alternatives:
-            from creval.output.short import _alternative
-
             out.append(Block("h3", t("filing.alternatives", lang)))
-            out.append(Block("ul", items=[_alternative(a, book, r.test, lang) for a in alternatives]))
+            out.append(Block("ul", items=[alternative(a, book, r.test, lang) for a in alternatives]))
         out.append(Block("h3", t("memo.key_dates", lang)))
-        out.append(Block("ul", items=[text for text, _ in _dates(r.dates, result.as_of, lang)]) if r.dates
+        out.append(Block("ul", items=[text for text, _ in key_dates(r.dates, result.as_of, lang)]) if r.dates
                    else Block("p", t("memo.key_dates.none", lang)))
         if r.details:
             out.append(Block("h3", t("memo.details", lang)))
             out.append(Block("ul", items=[f"{title}: {shown if shown is not None else t('memo.none', lang)}"
-                                          for title, shown in _details(r, lang)]))
+                                          for title, shown in details(r, lang)]))
         out.append(Block("h3", t("memo.sources", lang)))
-        out.append(Block("ul", items=list(_sources_shown(r))))
+        out.append(Block("ul", items=list(sources_shown(r))))
         for key, items in (("memo.notes", r.notes), ("memo.caveats", r.caveats)):
             if items:
                 out += [Block("h3", t(key, lang)), Block("ul", items=list(items))]
@@ -220,6 +218,6 @@ def as_docx(results: list, lang: str | None = None, book: Any = None, given: lis
 def _plain(text: str) -> str:
     """Text XML can hold: a control character from a title is written as \\uXXXX (as on a
     terminal) instead of making the document unreadable."""
-    from creval.output.terminal import safe
+    from creval.render.terminal import safe
 
     return safe(text)

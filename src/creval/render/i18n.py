@@ -1,91 +1,19 @@
-"""The words creval prints, in English, Russian and Kazakh.
+"""Outcome names and value words as texts show them, in English, Russian and Kazakh.
 
-Rule texts (titles, reasons, notes) carry their own en/ru/kk inside the rule files. Every
-other word (labels, statuses, outcome names, questions, errors) has a key in
-`rules/i18n/*.yaml` (one file per part of creval), one key set with all three languages. `t(key, lang, **values)`
-looks a key up and fills its {placeholders}; a test fails when a key lacks a language.
+The catalogue itself (`t`, `tr`, `messages`, `Msg`) lives in core/text.py: it is the base every
+layer raises messages with. This module adds what only rendering needs.
 """
 
 from __future__ import annotations
 
-import os
-import re
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
-from creval.input import yamlcache
+from creval.core.text import LANGUAGES, Msg, State, country_name, messages, placeholder_parts, placeholders, t, tr
 
-LANGUAGES = ("en", "ru", "kk")
-_PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")
-
-
-def catalogue_folder() -> Path:
-    """The i18n folder beside the rules in use; the bundled one when that folder has none."""
-    from creval.law.rulebook import bundled_rules_folder, default_rules_folder
-
-    folder = default_rules_folder() / "i18n"
-    return folder if folder.is_dir() else bundled_rules_folder() / "i18n"
-
-
-def messages(folder: Path | None = None) -> dict[str, dict[str, str]]:
-    """Every key of every `rules/i18n/*.yaml` file; a key defined twice is an error."""
-    if folder is None:
-        return _default_messages(os.environ.get("CREVAL_RULES"))
-    return _load(folder.resolve())
-
-
-@lru_cache(maxsize=4)
-def _default_messages(rules_env: str | None) -> dict[str, dict[str, str]]:
-    # Finding the folder costs a stat and a realpath; t() runs several times per scenario
-    # (it was half of `creval batch`'s time), so the lookup is done once per CREVAL_RULES.
-    return _load(catalogue_folder().resolve())
-
-
-@lru_cache(maxsize=4)
-def _load(folder: Path) -> dict[str, dict[str, str]]:
-    merged: dict[str, dict[str, str]] = {}
-    for path in sorted(folder.glob("*.yaml")):
-        for key, entry in (yamlcache.safe_load(path) or {}).items():
-            if key in merged:
-                raise ValueError(f"{path}: key {key!r} is defined twice")
-            merged[key] = entry
-    return merged
-
-
-_SPLIT: dict[str, list[str]] = {}  # text -> [text, name, text, name, ..., text]
-
-
-def placeholder_parts(text: str) -> list[str]:
-    """`text` split at its {placeholders}: [text, name, text, ..., text]. Each text is split
-    once (messages and rule texts are few, and filled for every scenario)."""
-    parts = _SPLIT.get(text)
-    if parts is None:
-        parts = _PLACEHOLDER.split(text)
-        if len(_SPLIT) < 10_000:  # bounded, whatever texts a caller passes
-            _SPLIT[text] = parts
-    return parts
-
-
-def placeholders(text: str) -> list[str]:
-    """The names of the {placeholders} in `text`."""
-    return placeholder_parts(text)[1::2]
-
-
-def t(key: str, lang: str = "en", **values: Any) -> str:
-    """The text of `key` in `lang` (English when that language lacks it; the key when unknown)."""
-    entry = messages().get(key)
-    if entry is None:
-        return key
-    text = entry.get(lang) or entry.get("en") or key
-    parts = placeholder_parts(text)
-    if len(parts) == 1:
-        return text
-    out = parts[:]
-    for i in range(1, len(parts), 2):
-        name = parts[i]
-        out[i] = str(values[name]) if name in values else "{" + name + "}"
-    return "".join(out)
+__all__ = [
+    "LANGUAGES", "Msg", "State", "country_name", "messages", "outcome_label", "outcome_shown", "placeholder_parts",
+    "placeholders", "t", "tr", "value_word",
+]
 
 
 def outcome_label(test_id: str, outcome: str, lang: str = "en") -> str:
@@ -101,101 +29,6 @@ def outcome_shown(outcome: str, lang: str = "en") -> str:
         return outcome
     label = outcome_label("", outcome, lang)
     return outcome if label == outcome else f"{outcome} ({label})"
-
-
-class Msg(str):
-    """A message that can be shown in any language: a key of `rules/i18n/*.yaml` and its values.
-
-    It *is* its English text (a str), so code that logs, joins or compares messages keeps
-    working; `tr(message, lang)` renders it in another language. Values may be Msg
-    themselves (rendered in the same language), or rule texts (anything with `.get(lang)`
-    and `.en`, such as rulebook.Text). `en` overrides the English text (e.g. pydantic's own
-    message, kept verbatim). `Msg.joined(sep, parts)` is a list of messages joined by `sep`.
-    """
-
-    key: str | None
-    values: dict
-    en: str | None
-    parts: tuple
-    sep: str
-
-    def __new__(cls, key: str | None, /, en: str | None = None, **values: Any) -> "Msg":
-        obj = super().__new__(cls, en if en is not None else _render(key, "en", values))
-        obj.key, obj.values, obj.en, obj.parts, obj.sep = key, values, en, (), ""
-        return obj
-
-    @classmethod
-    def joined(cls, sep: str, parts: list) -> "Msg":
-        obj = super().__new__(cls, sep.join(str(p) for p in parts))
-        obj.key, obj.values, obj.en, obj.parts, obj.sep = None, {}, None, tuple(parts), sep
-        return obj
-
-    def tr(self, lang: str = "en") -> str:
-        if self.parts:
-            return self.sep.join(tr(p, lang) for p in self.parts)
-        if lang == "en" or self.key is None:
-            return str(self)
-        return _render(self.key, lang, self.values)
-
-    def __reduce__(self):  # pickles (worker processes) and copies keep key and values
-        if self.parts:
-            return (Msg.joined, (self.sep, list(self.parts)))
-        return (_rebuild, (self.key, self.en, self.values))
-
-
-def _rebuild(key, en, values):
-    return Msg(key, en=en, **values)
-
-
-def _render(key: str | None, lang: str, values: dict) -> str:
-    return t(key or "", lang, **{k: tr(v, lang) for k, v in values.items()})
-
-
-def tr(value: Any, lang: str = "en") -> str:
-    """Any value as text in `lang`: a Msg or a rule text is translated, the rest is str()."""
-    if isinstance(value, Msg):
-        return value.tr(lang)
-    if hasattr(value, "en") and callable(getattr(value, "get", None)):
-        return value.get(lang)
-    return str(value)
-
-
-# --- States by name --------------------------------------------------------
-
-@lru_cache(maxsize=512)
-def country_name(code: str, lang: str = "en") -> str:
-    """A state's name for an ISO 3166-1 alpha-2 code, in `lang` (pycountry's gettext
-    catalogues, which ship ru and kk); the English name when the language lacks it; the code
-    itself when pycountry does not know it."""
-    import gettext
-
-    import pycountry
-
-    country = pycountry.countries.get(alpha_2=str(code).upper()) if isinstance(code, str) and len(code) == 2 else None
-    if country is None:
-        return str(code)
-    name = getattr(country, "common_name", None) if lang == "en" else None
-    name = name or country.name
-    if lang == "en":
-        return name
-    try:
-        catalogue = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang])
-    except OSError:
-        return name
-    return catalogue.gettext(country.name) or name
-
-
-class State(str):
-    """A state code that texts show by its name in the reader's language (`tr` reads it
-    like a rule text: `.en` and `.get(lang)`); as a str it stays the code, so JSON, ids
-    and comparisons keep the code."""
-
-    @property
-    def en(self) -> str:
-        return country_name(str(self), "en")
-
-    def get(self, lang: str = "en") -> str:
-        return country_name(str(self), lang)
 
 
 def value_word(fact: str, value: Any, kind: str, lang: str = "en") -> str:

@@ -5,9 +5,13 @@ from __future__ import annotations
 import json
 import textwrap
 
-from creval.engine.evaluate import ScenarioResult, TestResult
-from creval.output.i18n import outcome_shown, t, tr
-from creval.output.short import scenario_header
+from creval.engine.results import ScenarioResult, TestResult
+from creval.render.facts import in_words, question
+from creval.render.i18n import outcome_label, outcome_shown, t
+from creval.render.parts import (alternatives_shown, assumed_shown, details, law_line, scenario_header, source_shown,
+                                 sources_shown)
+
+__all__ = ["STATUS_MARK", "as_json", "as_markdown", "as_text", "test_text"]
 
 STATUS_MARK = {"met": "met", "unmet": "UNMET", "unknown": "unknown"}
 
@@ -17,13 +21,6 @@ def as_json(results: list[ScenarioResult], array: bool | None = None) -> str:
     objects = [r.to_json() for r in results]
     payload = objects if (array if array is not None else len(objects) != 1) else objects[0]
     return json.dumps(payload, ensure_ascii=False, indent=2)
-
-
-def _details(r, lang: str):
-    """A result's details as (title, value) in `lang`; a list joined, an empty value None."""
-    for name, value in r.details.items():
-        shown = ", ".join(tr(v, lang) for v in value) if isinstance(value, list) else tr(value, lang) if value is not None else None
-        yield (name if lang == "en" else r.detail_titles.get(name, name)), (None if shown in (None, "") else shown)
 
 
 def _wrap(text: str, indent: str, width: int = 100) -> list[str]:
@@ -36,11 +33,11 @@ def as_text(result: ScenarioResult, lang: str | None = None) -> str:
     lang = lang or getattr(result, "lang", None) or "en"
     lines = scenario_header(result, lang, f"{t('report.rules', lang)} {result.rules_digest[:19]}")
     for r in result.results:
-        lines.extend(_test_text(r, result.expected.get(r.test), lang))
+        lines.extend(test_text(r, result.expected.get(r.test), lang))
     return "\n".join(lines)
 
 
-def _test_text(r: TestResult, expected: str | None, lang: str = "en") -> list[str]:
+def test_text(r: TestResult, expected: str | None, lang: str = "en") -> list[str]:
     verdict = ""
     if expected:
         verdict = f"  [{t('report.as_expected', lang)}]" if expected == r.outcome else \
@@ -66,15 +63,15 @@ def _test_text(r: TestResult, expected: str | None, lang: str = "en") -> list[st
     mark_width = max(7, *(len(m) for m in marks.values()))
     for c in r.criteria:
         refs = _source_refs(c.source, r.sources)
-        lines += _wrap(f"{c.id.ljust(width)}  {marks[c.status]:<{mark_width}}  {c.reason}{_assumed(c, lang)} {refs}", "     ")
-    for title, shown in _details(r, lang):
+        lines += _wrap(f"{c.id.ljust(width)}  {marks[c.status]:<{mark_width}}  {c.reason}{assumed_shown(c, lang)} {refs}", "     ")
+    for title, shown in details(r, lang):
         lines.append(f"   {title}: {shown if shown is not None else t('value.none', lang)}")
     if r.dates:
         lines.append(f"   {t('report.key_dates', lang)}")
         for d in r.dates:
             lines += _wrap(f"{d.date}  {d.event}: {d.text}", "     ")
     lines.append(f"   {t('report.sources', lang)}")
-    for i, s in enumerate(_sources_shown(r), 1):
+    for i, s in enumerate(sources_shown(r), 1):
         lines += _wrap(f"[{i}] {s}", "     ")
     for key, items in (("report.notes", r.notes), ("report.caveats", r.caveats)):
         if items:
@@ -82,51 +79,6 @@ def _test_text(r: TestResult, expected: str | None, lang: str = "en") -> list[st
             for item in items:
                 lines += _wrap(f"- {item}", "     ")
     return lines
-
-
-def alternatives_shown(r: TestResult, lang: str) -> list[str]:
-    """The outcome on each part of the rough dates' ranges (engine/ranged.py), one line each,
-    in date order; none when every date is exact or every possible day agrees."""
-    if not getattr(r, "alternatives", None):
-        return []
-    from creval.engine.ranged import alternative_lines
-
-    return alternative_lines(r, lang)
-
-
-def law_line(r: TestResult, lang: str) -> str:
-    """The version of the law applied, its period and how sure its source is; '' for a test
-    whose law has one version only."""
-    v = r.law_version
-    if v is None:
-        return ""
-    if v["from"] and v["until"]:
-        period = t("law.period.between", lang, **{"from": v["from"], "until": v["until"]})
-    elif v["from"] or v["until"]:
-        period = t("law.period.from" if v["from"] else "law.period.until", lang, **{"from": v["from"], "until": v["until"]})
-    else:
-        period = ""
-    sure = t(f"law.confidence.{v['confidence']}", lang)
-    return f"{v['title']}" + (f" ({period}; {sure})" if period else f" ({sure})")
-
-
-def _assumed(c, lang: str) -> str:
-    assumed = getattr(c, "assumed", None)
-    return f" ({t('report.assumed', lang, facts=', '.join(assumed))})" if assumed else ""
-
-
-def _sources_shown(r: TestResult) -> list[str]:
-    """The sources as cited in the result's language (JSON keeps the English citations)."""
-    shown = getattr(r, "sources_shown", None) or []
-    return shown if len(shown) == len(r.sources) else r.sources
-
-
-def _source_shown(source: str, r: TestResult) -> str:
-    """A criterion's `source` ("A; B") in the result's language."""
-    for english, shown in sorted(zip(r.sources, _sources_shown(r)), key=lambda pair: -len(pair[0])):
-        if english != shown:
-            source = source.replace(english, shown)
-    return source
 
 
 def _source_refs(source: str, sources: list[str]) -> str:
@@ -145,8 +97,6 @@ def as_markdown(result: ScenarioResult, lang: str | None = None, book=None, give
     """A decision memo for the case file: the facts as given (when `given`, the scenario's
     stated facts, is passed), outcome, criteria with reasons and sources, assumptions, facts
     still needed (as questions), key dates, caveats, and a stamp to reproduce it."""
-    from creval.output.i18n import outcome_label, t
-
     lang = lang or getattr(result, "lang", None) or "en"
     if book is None:
         from creval.law.rulebook import load
@@ -178,7 +128,7 @@ def as_markdown(result: ScenarioResult, lang: str | None = None, book=None, give
         out += ["| " + " | ".join(t(f"memo.col.{c}", lang) for c in ("criterion", "status", "reason", "source")) + " |",
                 "|---|---|---|---|"]
         for c in r.criteria:
-            out.append(f"| {_cell(c.title)} (`{c.id}`) | {t(f'status.{c.status}', lang)} | {_cell(c.reason + _assumed(c, lang))} | {_cell(_source_shown(c.source, r))} |")
+            out.append(f"| {_cell(c.title)} (`{c.id}`) | {t(f'status.{c.status}', lang)} | {_cell(c.reason + assumed_shown(c, lang))} | {_cell(source_shown(c.source, r))} |")
         assumed = getattr(r, "assumptions", None) or []
         out += ["", f"### {t('memo.assumptions', lang)}", ""]
         out += [f"- {a['text']}" for a in assumed] or [t("memo.assumptions.none", lang)]
@@ -188,9 +138,9 @@ def as_markdown(result: ScenarioResult, lang: str | None = None, book=None, give
         out += [f"- **{d.date}** `{d.event}`: {d.text}" for d in r.dates] or [t("memo.key_dates.none", lang)]
         if r.details:
             out += ["", f"### {t('memo.details', lang)}", ""]
-            for title, shown in _details(r, lang):
+            for title, shown in details(r, lang):
                 out.append(f"- {title}: {shown if shown is not None else t('memo.none', lang)}")
-        out += ["", f"### {t('memo.sources', lang)}", ""] + [f"- {s}" for s in _sources_shown(r)]
+        out += ["", f"### {t('memo.sources', lang)}", ""] + [f"- {s}" for s in sources_shown(r)]
         for key, items in (("memo.notes", r.notes), ("memo.caveats", r.caveats)):
             if items:
                 out += ["", f"### {t(key, lang)}", ""] + [f"- {i}" for i in items]
@@ -208,32 +158,8 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def as_short_text(result: ScenarioResult, lang: str | None = None, book=None) -> str:
-    """The short answer (output/short.py): outcome, law, assumptions, questions, key dates."""
-    from creval.output.short import as_short_text as short
-
-    return short(result, lang, book)
-
-
-def as_html(results: list[ScenarioResult], lang: str | None = None, book=None, given=None) -> str:
-    """The decision memos as one self-contained HTML page that prints well (output/filing.py);
-    `given`: each result's facts as stated (output/facts.given), in the same order."""
-    from creval.output.filing import as_html as html
-
-    return html(results, lang, book, given)
-
-
-def as_docx(results: list[ScenarioResult], lang: str | None = None, book=None, given=None) -> bytes:
-    """The decision memos as a Word document (output/filing.py)."""
-    from creval.output.filing import as_docx as docx
-
-    return docx(results, lang, book, given)
-
-
 def _facts_markdown(book, given, lang: str) -> list[str]:
-    """The memo's "facts as given" section (output/facts.py)."""
-    from creval.output.facts import in_words
-
+    """The memo's "facts as given" section (render/facts.py)."""
     out = ["", f"## {t('filing.facts', lang)}"]
     for heading, rows in in_words(book, given, lang):
         out += ["", f"### {heading}", ""]
@@ -243,6 +169,4 @@ def _facts_markdown(book, given, lang: str) -> list[str]:
 
 def _needed_markdown(r: TestResult, book, lang: str) -> list[str]:
     """The facts still needed, as the rule file's questions (the fact's code beside it)."""
-    from creval.output.facts import question
-
     return [f"- {question(book, r.test, m, lang)} (`{m}`)" for m in r.missing]

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import textwrap
 
-from creval.output.i18n import LANGUAGES, Msg, messages, outcome_shown, t, tr
+from creval.render.i18n import LANGUAGES, Msg, messages, outcome_shown, t, tr
 from creval.law.rulebook import Test
 from creval.law.treaties import PairRow, StateRow, TreatyTable, confidence_word
+
+__all__ = ["describe"]
 
 
 def _para(text: str, indent: str = "  ") -> str:

@@ -15,7 +15,11 @@ from __future__ import annotations
 import textwrap
 from typing import Any
 
-from creval.output.i18n import outcome_shown, t
+from creval.render.facts import question
+from creval.render.i18n import outcome_shown, t
+from creval.render.parts import alternative, key_dates, law_line, scenario_header
+
+__all__ = ["MAX_LINES", "as_short_text", "test_lines"]
 
 MAX_LINES = 15  # for one test, from its `--` line to its last
 WIDTH = 100
@@ -33,16 +37,6 @@ def as_short_text(result: Any, lang: str | None = None, book: Any = None) -> str
     return "\n".join(lines)
 
 
-def scenario_header(result: Any, lang: str, last: str) -> list[str]:
-    """A scenario's heading lines, short or full: id and title, file, assessment date, `last`
-    (the hint to --full, or the rules digest), and any evaluation errors."""
-    lines = [f"== {result.scenario}" + (f": {result.title}" if result.title else "")]
-    lines.append(f"   {t('report.file', lang)} {result.file or '-'} | {t('report.assessed_as_of', lang)} {result.as_of}"
-                 f" | {last}")
-    lines += [f"   {t('report.error', lang)} {error}" for error in result.errors]
-    return lines
-
-
 def _default_book():
     from creval.law.rulebook import load
 
@@ -51,8 +45,6 @@ def _default_book():
 
 def test_lines(r: Any, as_of: str, expected: str | None, lang: str, book: Any) -> list[str]:
     """One test's short answer, at most MAX_LINES lines."""
-    from creval.output.report import law_line
-
     labels = {k: t(k, lang) for k in ("report.outcome", "report.law", "report.assumptions", "report.missing",
                                        "short.alternatives", "report.key_dates")}
     width = max(len(v) for v in labels.values()) + 2
@@ -68,9 +60,9 @@ def test_lines(r: Any, as_of: str, expected: str | None, lang: str, book: Any) -
         head += _wrap(law, pad, first=f"   {labels['report.law'].ljust(width)}")
     sections = [  # (label key, items): each item one text, wrapped
         ("report.missing", [_question(book, r.test, m, lang) for m in r.missing]),
-        ("short.alternatives", [_alternative(a, book, r.test, lang) for a in (getattr(r, "alternatives", None) or [])]),
+        ("short.alternatives", [alternative(a, book, r.test, lang) for a in (getattr(r, "alternatives", None) or [])]),
         ("report.assumptions", _assumptions(r.assumptions, lang)),
-        ("report.key_dates", _dates(r.dates, as_of, lang)),
+        ("report.key_dates", key_dates(r.dates, as_of, lang)),
     ]
     sections = [(labels[key], items) for key, items in sections if items]
     caps = [len(items) for _, items in sections]
@@ -115,8 +107,6 @@ def _wrap(text: str, indent: str, first: str | None = None) -> list[str]:
 
 
 def _question(book: Any, test_id: str, fact: str, lang: str) -> str:
-    from creval.output.facts import question
-
     return question(book, test_id, fact, lang)
 
 
@@ -136,29 +126,3 @@ def _assumptions(assumptions: list[dict], lang: str) -> list[str]:
     return [t(f"short.assume.{item}", lang, facts=", ".join(grouped[item])) if item in grouped else item for item in out]
 
 
-def _dates(dates: list, as_of: str, lang: str) -> list[tuple[str, bool]]:
-    """Key dates in date order (a stable sort keeps the rule's order on one day); a date
-    before the assessment date is marked as passed, the assessment date itself as such.
-    Each as (text, still to come)."""
-    out = []
-    for d in sorted(dates, key=lambda d: d.date):
-        mark = t("short.date.past", lang) if d.date < as_of else t("short.date.today", lang) if d.date == as_of else ""
-        out.append((f"{d.date}  " + (f"({mark}) " if mark else "") + d.text, d.date >= as_of))
-    return out
-
-
-def _alternative(alt: Any, book: Any, test_id: str, lang: str) -> str:
-    """One other outcome for a ranged date: `when` (fact, from, to) and the `outcome`,
-    read as a mapping or an object."""
-    def get(obj, key):
-        return obj.get(key) if isinstance(obj, dict) else getattr(obj, key, None)
-
-    test = book.tests.get(test_id)
-    conditions = []
-    for cond in get(alt, "when") or []:
-        fact = get(cond, "fact")
-        spec = test.rule.facts.get(fact) if test is not None and fact else None
-        name = spec.title.get(lang) if spec is not None else str(fact)
-        conditions.append(t("short.alternative.range", lang, fact=name, start=get(cond, "from") or "…", end=get(cond, "to") or "…"))
-    outcome = get(alt, "outcome") or "-"
-    return t("short.alternative", lang, when="; ".join(conditions) or "-", outcome=outcome_shown(outcome, lang))

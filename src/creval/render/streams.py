@@ -14,6 +14,8 @@ import io
 import sys
 import warnings
 
+__all__ = ["OutputLost", "guard_stdout", "one_line_warnings"]
+
 
 class OutputLost(Exception):
     """Standard output could not be written. Not an OSError, so that typer lets it through."""

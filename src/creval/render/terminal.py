@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 
+__all__ = ["safe"]
+
 # C0 controls but tab and newline; DEL and the C1 controls (U+009B is CSI on some
 # terminals); bidirectional marks, embeddings, overrides and isolates; line and paragraph
 # separators; lone surrogates (a file name that is not UTF-8), which cannot be written at all

@@ -19,6 +19,8 @@ from creval.web.common import HERE, BodyLimit, SecurityHeaders
 from creval.web.service import Service
 from creval.web.store import Store
 
+__all__ = ["create_app", "default_db"]
+
 
 def default_db() -> Path:
     """Where state lives unless --db says otherwise: $XDG_DATA_HOME/creval/serve.sqlite3."""

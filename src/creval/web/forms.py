@@ -11,7 +11,9 @@ from datetime import date
 from typing import Any, Optional
 
 from creval.law.rulebook import Bound, Test
-from creval.output.i18n import messages, t
+from creval.render.i18n import messages, t
+
+__all__ = ["Field", "TERM_PARTS", "as_yaml", "canonical", "enum_label", "fact_values", "fields", "scenario_doc"]
 
 TERM_PARTS = ("years", "months", "days")
 _INT = re.compile(r"-?\d{1,9}")

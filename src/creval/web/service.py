@@ -15,7 +15,9 @@ from typing import Any, Optional
 from creval.engine.evaluate import Evaluator, ScenarioResult
 from creval.input.loader import InputError, Loaded, Refused, parse_document, validate
 from creval.law import rulebook
-from creval.output.i18n import tr
+from creval.render.i18n import tr
+
+__all__ = ["BadInput", "LANGS", "Service"]
 
 LANGS = ("en", "ru", "kk")
 

@@ -33,8 +33,13 @@ import time
 from collections import deque
 from typing import Callable, Optional
 
-from creval.output.i18n import t
-from creval.tools.batch import Line, Options, Source, Stats, error_output
+from creval.render.i18n import t
+from creval.tools.batch.lines import Line, Options, Source, Stats, error_output
+
+__all__ = [
+    "BatchAborted", "HELD", "Job", "MAX_DEATHS_IN_A_ROW", "Pool", "STALL_ENV", "STALL_SECONDS", "START_SECONDS",
+    "serve", "stall_seconds"
+]
 
 HELD = 2  # jobs a worker holds: the one it runs and the next
 MAX_DEATHS_IN_A_ROW = 20  # worker deaths with no job finished in between before the run is abandoned
@@ -223,7 +228,7 @@ class Pool:
         self.context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
         if "forkserver" in methods:
             # the server imports these once, and every worker forked from it starts with them
-            self.context.set_forkserver_preload(["creval.tools.batch", "creval.tools.batch_pool",
+            self.context.set_forkserver_preload(["creval.tools.batch", "creval.tools.batch.pool",
                                                  "creval.engine.evaluate"])
         self.options, self.task, self.init = options, task, init
         self.chunk_lines = chunk_lines

@@ -40,12 +40,23 @@ from pathlib import Path
 from typing import Any, Callable, Iterator, Optional
 
 from creval import __version__
+from creval.core.yamlsafe import read_regular
 from creval.engine.evaluate import Evaluator, ScenarioResult, TestResult
-from creval.output.i18n import t, value_word
 from creval.input.loader import InputError, Refused, StopOnInput, line_of, load_paths, read_document, unexpected
+from creval.input.scenario import in_language
 from creval.law.rulebook import RuleBook
-from creval.input.scenario import in_language, matter_facts
-from creval.input.yamlcache import read_regular
+from creval.render.i18n import t
+from creval.render.report import as_text
+from creval.tools.exercise import gradebook
+from creval.tools.exercise.handout import facts_shown, handout as handout_page
+
+__all__ = [
+    "Answer", "BadSheet", "Card", "ExerciseError", "Interrupted", "MAX_RECORD_BYTES", "MAX_SEED", "Question",
+    "RECORD_FORMAT", "RECORD_LOCK_WAIT", "RECORD_VERSION", "Sheet", "WIDTH", "add_session", "ask_all",
+    "blank_sheet", "check_record", "grade", "load_pack", "parse_choice", "questions_of",
+    "read_line", "read_sheets", "run", "score", "session_record", "show_class", "show_feedback", "show_question",
+    "show_scenario", "show_score", "shuffled", "wrong_choices"
+]
 
 RECORD_FORMAT = "creval-exercise-record"
 RECORD_VERSION = 1
@@ -190,33 +201,6 @@ def _percent(right: int, out_of: int) -> str:
 # ---------------------------------------------------------------- showing a scenario
 
 
-def _value(value: Any, lang: str, name: str = "", kind: str = "") -> str:
-    if value is None:
-        return t("exercise.value.unknown", lang)
-    if value is True:
-        return t("exercise.value.true", lang)
-    if value is False:
-        return t("exercise.value.false", lang)
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, dict):  # a term
-        return t("exercise.value.term", lang, years=value.get("years", 0), months=value.get("months", 0), days=value.get("days", 0))
-    return value_word(name, value, kind, lang)  # an enum's word, a state's name
-
-
-def facts_shown(card: Card, book: RuleBook, lang: str) -> list[tuple[str, list[tuple[str, str, str]]]]:
-    """The facts a scenario states, by matter: (name, title in `lang`, value in words)."""
-    scenario = card.scenario
-    given = matter_facts(scenario)
-    out = []
-    for matter in sorted(given):
-        specs = {n: s for test in book.matters[matter] for n, s in test.rule.facts.items()}
-        model = getattr(scenario.facts, matter)
-        out.append((matter, [(name, specs[name].title.get(lang), _value(given[matter][name], lang, name, specs[name].type))
-                             for name in specs if name in model.model_fields_set]))
-    return out
-
-
 def show_scenario(card: Card, number: int, count: int, book: RuleBook, lang: str) -> str:
     scenario = card.scenario
     lines = ["", t("exercise.scenario.heading", lang, n=number, count=count, title=in_language(scenario.title, lang)).rstrip(" :")]
@@ -239,8 +223,6 @@ def show_question(question: Question, number: int, count: int, lang: str) -> str
 
 
 def show_feedback(question: Question, card: Card, answer: Answer, lang: str) -> str:
-    from creval.output.report import as_text
-
     if answer.correct:
         lines = [t("exercise.right", lang, outcome=question.engine)]
     else:
@@ -608,8 +590,6 @@ def run(book: RuleBook, paths: list[str], *, answers_file: Optional[Path] = None
         lang: str = "en", out: Callable[..., None], warn: Callable[[str], None],
         ask: Optional[Callable[[str], str]] = None) -> int:
     """The whole `creval exercise` command; returns the exit status. ExerciseError: exit 2."""
-    from creval.tools import gradebook
-
     started = _now()
     if seed is not None and not 0 <= seed < MAX_SEED:
         raise ExerciseError([t("exercise.error.seed", lang, max=MAX_SEED - 1)])
@@ -622,9 +602,7 @@ def run(book: RuleBook, paths: list[str], *, answers_file: Optional[Path] = None
         out(blank_sheet(cards, paths, lang))
         return 0
     if handout:
-        from creval.tools.handout import handout as page
-
-        out(page(cards, paths, book, lang))
+        out(handout_page(cards, paths, book, lang))
         return 0
     existing = check_record(record, lang) if record else None
     if csv_file is not None and answers_file is None:

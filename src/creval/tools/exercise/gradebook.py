@@ -14,7 +14,9 @@ import io
 from dataclasses import dataclass
 from typing import Optional
 
-from creval.output.i18n import t
+from creval.render.i18n import t
+
+__all__ = ["Row", "as_csv", "rows_of_record"]
 
 
 @dataclass

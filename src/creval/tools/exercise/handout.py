@@ -10,11 +10,15 @@ Every text from a scenario file is escaped.
 
 from __future__ import annotations
 
+from datetime import date
 from html import escape
+from typing import Any
 
 from creval.law.rulebook import RuleBook
-from creval.input.scenario import in_language
-from creval.output.i18n import outcome_shown, t
+from creval.input.scenario import in_language, matter_facts
+from creval.render.i18n import outcome_shown, t, value_word
+
+__all__ = ["STYLE", "facts_shown", "handout"]
 
 STYLE = """
 body { font-family: "DejaVu Sans", Arial, sans-serif; font-size: 11pt; line-height: 1.4; margin: 2em; color: #000; }
@@ -35,14 +39,39 @@ section.page:last-child { page-break-after: auto; break-after: auto; }
 """
 
 
+def _value(value: Any, lang: str, name: str = "", kind: str = "") -> str:
+    if value is None:
+        return t("exercise.value.unknown", lang)
+    if value is True:
+        return t("exercise.value.true", lang)
+    if value is False:
+        return t("exercise.value.false", lang)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict):  # a term
+        return t("exercise.value.term", lang, years=value.get("years", 0), months=value.get("months", 0), days=value.get("days", 0))
+    return value_word(name, value, kind, lang)  # an enum's word, a state's name
+
+
+def facts_shown(card: Any, book: RuleBook, lang: str) -> list[tuple[str, list[tuple[str, str, str]]]]:
+    """The facts a scenario states, by matter: (name, title in `lang`, value in words)."""
+    scenario = card.scenario
+    given = matter_facts(scenario)
+    out = []
+    for matter in sorted(given):
+        specs = {n: s for test in book.matters[matter] for n, s in test.rule.facts.items()}
+        model = getattr(scenario.facts, matter)
+        out.append((matter, [(name, specs[name].title.get(lang), _value(given[matter][name], lang, name, specs[name].type))
+                             for name in specs if name in model.model_fields_set]))
+    return out
+
+
 def _paragraphs(text: str) -> str:
     blocks = [b.strip() for b in text.strip().split("\n\n") if b.strip()]
     return "".join(f"<p>{'<br>'.join(escape(line) for line in b.splitlines())}</p>" for b in blocks)
 
 
 def _scenario_page(card, number: int, count: int, book: RuleBook, lang: str) -> str:
-    from creval.tools.exercise import facts_shown
-
     scenario = card.scenario
     title = t("exercise.scenario.heading", lang, n=number, count=count, title=in_language(scenario.title, lang)).lstrip("= ").rstrip(" :")
     parts = [f'<section class="page">', f"<h1>{escape(title)}</h1>",

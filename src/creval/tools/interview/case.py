@@ -23,10 +23,12 @@ from creval.engine.evaluate import Evaluator, ScenarioResult
 from creval.input.forgiving import close_matches, either
 from creval.input.loader import load_file, validate
 from creval.input.scenario import matter_facts
-from creval.law import dates
+from creval.core import dates
 from creval.law.rulebook import FactSpec, RuleBook, Test
-from creval.output.i18n import messages, t, tr
+from creval.render.i18n import messages, t, tr
 from creval.tools.interview import Interview, InterviewError, Question
+
+__all__ = ["CaseInterview", "KEPT_FIELDS", "Key", "resolve"]
 
 KEPT_FIELDS = ("title", "narrative", "expected")  # a resumed file's other fields, saved again as they were
 
@@ -239,7 +241,7 @@ class CaseInterview:
         return self.evaluator.scenario(self.validated(), "", [test.id for test in self.tests], self.lang)
 
     def outcomes(self, result: ScenarioResult) -> str:
-        from creval.output.i18n import outcome_shown
+        from creval.render.i18n import outcome_shown
 
         shown = [(r.test, outcome_shown(r.outcome, self.lang)) for r in result.results]
         if len(shown) == 1:

@@ -12,8 +12,10 @@ from __future__ import annotations
 from typing import Callable
 
 from creval.input.forgiving import words
-from creval.output.i18n import t
-from creval.tools.interview_case import CaseInterview, Key
+from creval.render.i18n import t
+from creval.tools.interview.case import CaseInterview, Key
+
+__all__ = ["EndOfInput", "Say", "converse"]
 
 Say = Callable[[str, bool], None]
 

@@ -41,19 +41,24 @@ from itertools import combinations, product
 from pathlib import Path
 from typing import Any, Iterator
 
-from creval.law import dates
-from creval.engine.derive import derive
+from creval.core import dates
+from creval.law.derive import derive
 from creval.engine.engine import EngineError
 from creval.engine.evaluate import Evaluator, ScenarioResult, TestResult
 from creval.input.forgiving import date_hint, state_meant, suggest, words
-from creval.output.i18n import LANGUAGES, t, tr, value_word
+from creval.render.i18n import LANGUAGES, t, tr, value_word
 from creval.input.loader import validate
-from creval.input.daterange import DateRange, parse_date_fact
-from creval.input.scenario import FIRST_DATE, LAST_DATE, _constraints, parse_iso_date
+from creval.core.dates import DateRange, parse_date_fact
+from creval.input.scenario import FIRST_DATE, LAST_DATE, parse_iso_date
 from creval.engine.ranged import decide_rough, rough_facts
-from creval.output.memo import AS_OF, DEFAULT, treatments
-from creval.law.rulebook import Bound, FactSpec, RuleBook
+from creval.law.absent import AS_OF, DEFAULT, treatments
+from creval.law.rulebook import Bound, FactSpec, RuleBook, order_constraints
 from creval.input.scenario import is_state, matter_facts
+
+__all__ = [
+    "CONTEXT_STATES", "FAR_FUTURE", "FAR_PAST", "Interview", "InterviewError", "PROBE_STATES", "PROBE_TERMS",
+    "Question", "SEARCH_BUDGET", "UNDETERMINED", "keep_interrupted", "save"
+]
 
 FAR_PAST = date(1900, 1, 1)
 FAR_FUTURE = date(2100, 12, 31)
@@ -119,7 +124,7 @@ class Interview:
     def result(self, facts: dict[str, Any] | None = None) -> TestResult:
         facts = self.facts() if facts is None else facts
         if rough_facts(self.test, facts):  # a date answered roughly: every possible day (engine/ranged.py)
-            return decide_rough(self.evaluator, self.test, facts, self.as_of, self.lang, _constraints(self.book, self.test.matter))
+            return decide_rough(self.evaluator, self.test, facts, self.as_of, self.lang, order_constraints(self.book, self.test.matter))
         return self.evaluator.test(self.test, facts, self.as_of, self.lang)
 
     def scenario_result(self) -> ScenarioResult:
@@ -300,7 +305,7 @@ class Interview:
                 return set().union(*(expand(s, seen) for s in _strings(rule.derived[name])))
             return set()
 
-        from creval.engine.conditions import fields
+        from creval.law.conditions import fields
 
         groups = []
         for cid, crit in rule.criteria.items():
@@ -426,7 +431,7 @@ def _strings(spec: Any) -> Iterator[str]:
 
 
 def _literal_ints(cond: Any) -> set[int]:
-    from creval.engine import conditions as c
+    from creval.law import conditions as c
 
     if isinstance(cond, c.Junction):
         return set().union(*(_literal_ints(p) for p in cond.parts))

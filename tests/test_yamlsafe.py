@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from ruamel.yaml import YAML
 
-from creval.input import yamlcache
+from creval.core import yamlsafe
 from creval.law.rulebook import RuleBook, RuleFileError
 
 REPO = Path(__file__).resolve().parents[1]
@@ -30,7 +30,7 @@ def parse(path: Path):
 def cache(tmp_path, monkeypatch) -> Path:
     folder = tmp_path / "cache"
     monkeypatch.setenv("CREVAL_CACHE_DIR", str(folder))
-    monkeypatch.setattr(yamlcache._Store, "_opened", {})  # the key is read once per process and folder
+    monkeypatch.setattr(yamlsafe._Store, "_opened", {})  # the key is read once per process and folder
     return folder
 
 
@@ -43,8 +43,8 @@ def test_every_rule_file_comes_back_identical_from_the_cache(cache, tmp_path):
     files = sorted((tmp_path / "rules").rglob("*.yaml"))
     assert files
     for path in files:
-        first = yamlcache.safe_load(path)  # parsed, then stored
-        second = yamlcache.safe_load(path)  # from the cache
+        first = yamlsafe.safe_load(path)  # parsed, then stored
+        second = yamlsafe.safe_load(path)  # from the cache
         assert first == second == parse(path), path
     assert len(entries(cache)) == len({p.read_text(encoding="utf-8") for p in files})
 
@@ -53,33 +53,33 @@ def test_dates_and_odd_values_survive(cache, tmp_path):
     path = tmp_path / "odd.yaml"
     path.write_text('a: 2024-02-29\nb: {"$date": x}\nc: [1, 2.5, true, null, "é"]\nd: {$date: 2020-01-01}\n',
                     encoding="utf-8")
-    assert yamlcache.safe_load(path) == yamlcache.safe_load(path) == parse(path)
-    assert yamlcache.safe_load(path)["a"] == date(2024, 2, 29)
+    assert yamlsafe.safe_load(path) == yamlsafe.safe_load(path) == parse(path)
+    assert yamlsafe.safe_load(path)["a"] == date(2024, 2, 29)
 
 
 def test_uncacheable_data_is_parsed_every_time(cache, tmp_path):
     path = tmp_path / "keys.yaml"
     path.write_text("1: one\n2024-01-01 10:00:00: stamp\nx: .inf\n", encoding="utf-8")
-    assert yamlcache.safe_load(path) == parse(path)
+    assert yamlsafe.safe_load(path) == parse(path)
     assert not entries(cache)  # integer keys, datetimes and infinities are not stored
 
 
 def test_an_edited_file_is_parsed_again(cache, tmp_path):
     path = tmp_path / "rule.yaml"
     path.write_text("value: 16\n", encoding="utf-8")
-    assert yamlcache.safe_load(path) == {"value": 16}
+    assert yamlsafe.safe_load(path) == {"value": 16}
     path.write_text("value: 17\n", encoding="utf-8")
-    assert yamlcache.safe_load(path) == {"value": 17}
+    assert yamlsafe.safe_load(path) == {"value": 17}
 
 
 def test_a_corrupt_entry_is_ignored_and_replaced(cache, tmp_path):
     path = tmp_path / "rule.yaml"
     path.write_text("value: [1, 2]\n", encoding="utf-8")
-    yamlcache.safe_load(path)
+    yamlsafe.safe_load(path)
     (entry,) = entries(cache)
     good = entry.read_bytes()
     entry.write_text("{not json", encoding="utf-8")
-    assert yamlcache.safe_load(path) == {"value": [1, 2]}
+    assert yamlsafe.safe_load(path) == {"value": [1, 2]}
     assert entry.read_bytes() == good
 
 
@@ -89,7 +89,7 @@ def test_parse_errors_propagate_and_nothing_is_cached(cache, tmp_path):
     path = tmp_path / "bad.yaml"
     path.write_text("a: [1, 2\n", encoding="utf-8")
     with pytest.raises(YAMLError):
-        yamlcache.safe_load(path)
+        yamlsafe.safe_load(path)
     assert not entries(cache)
 
 
@@ -97,11 +97,11 @@ def test_the_cache_can_be_turned_off_or_be_unwritable(tmp_path, monkeypatch):
     path = tmp_path / "rule.yaml"
     path.write_text("value: 1\n", encoding="utf-8")
     monkeypatch.setenv("CREVAL_CACHE_DIR", "off")
-    assert yamlcache.cache_dir() is None and yamlcache.safe_load(path) == {"value": 1}
+    assert yamlsafe.cache_dir() is None and yamlsafe.safe_load(path) == {"value": 1}
     blocker = tmp_path / "file-not-folder"
     blocker.write_text("", encoding="utf-8")
     monkeypatch.setenv("CREVAL_CACHE_DIR", str(blocker / "cache"))
-    assert yamlcache.safe_load(path) == {"value": 1}
+    assert yamlsafe.safe_load(path) == {"value": 1}
 
 
 # ------------------------------------------------------------------ entries are verified, never trusted
@@ -145,7 +145,7 @@ def test_an_entry_with_its_own_digest_recomputed_is_still_refused(cache, tmp_pat
     entry = hague_entry(cache)
     header, _, blob = entry.read_bytes().partition(b"\n")
     blob = blob.replace(b'"age_limit": {"value": 16', b'"age_limit": {"value": 30')
-    forged = yamlcache._HEADER + hashlib.sha256(blob).hexdigest().encode() + b"\n" + blob
+    forged = yamlsafe._HEADER + hashlib.sha256(blob).hexdigest().encode() + b"\n" + blob
     entry.write_bytes(forged)
     assert RuleBook(rules).tests[HAGUE].params["age_limit"] == 16
 
@@ -154,12 +154,12 @@ def test_an_entry_moved_to_another_files_name_is_refused(cache, tmp_path):
     one, two = tmp_path / "one.yaml", tmp_path / "two.yaml"
     one.write_text("value: 1\n", encoding="utf-8")
     two.write_text("value: 2\n", encoding="utf-8")
-    yamlcache.safe_load(one)
+    yamlsafe.safe_load(one)
     (entry_one,) = entries(cache)
-    yamlcache.safe_load(two)
+    yamlsafe.safe_load(two)
     (entry_two,) = [e for e in entries(cache) if e != entry_one]
     shutil.copy(entry_one, entry_two)  # a valid entry, under the wrong name
-    assert yamlcache.safe_load(two) == {"value": 2}
+    assert yamlsafe.safe_load(two) == {"value": 2}
 
 
 @pytest.mark.parametrize("odd", ["empty mapping", "deep", "fifo", "link to /dev/zero", "folder", "huge"])
@@ -171,7 +171,7 @@ def test_odd_entries_are_ignored(cache, tmp_path, odd):
     if odd == "empty mapping":
         entry.write_text("{}", encoding="utf-8")
     elif odd == "deep":
-        entry.write_bytes(yamlcache._HEADER + b"0" * 64 + b"\n" + b"[" * 200_000 + b"]" * 200_000)
+        entry.write_bytes(yamlsafe._HEADER + b"0" * 64 + b"\n" + b"[" * 200_000 + b"]" * 200_000)
     elif odd == "fifo":
         os.mkfifo(entry)
     elif odd == "link to /dev/zero":
@@ -180,7 +180,7 @@ def test_odd_entries_are_ignored(cache, tmp_path, odd):
         entry.mkdir()
     else:
         with entry.open("wb") as handle:
-            handle.truncate(yamlcache.MAX_ENTRY_BYTES + 1)  # sparse: costs no disk
+            handle.truncate(yamlsafe.MAX_ENTRY_BYTES + 1)  # sparse: costs no disk
     book = RuleBook(rules)  # a FIFO would block here, /dev/zero would eat memory
     assert book.tests[HAGUE].params["age_limit"] == 16
     if odd != "folder":  # a folder cannot be replaced by a file; the others are rebuilt
@@ -190,19 +190,19 @@ def test_odd_entries_are_ignored(cache, tmp_path, odd):
 def test_a_key_that_is_not_private_turns_the_cache_off(cache, tmp_path):
     path = tmp_path / "rule.yaml"
     path.write_text("value: 1\n", encoding="utf-8")
-    yamlcache.safe_load(path)
+    yamlsafe.safe_load(path)
     key = cache / "key"
     assert stat.S_IMODE(key.stat().st_mode) == 0o600 and len(key.read_bytes()) == 32
     key.chmod(0o644)
-    yamlcache._Store._opened.clear()
+    yamlsafe._Store._opened.clear()
     for entry in entries(cache):
         entry.unlink()
-    assert yamlcache.safe_load(path) == {"value": 1}
+    assert yamlsafe.safe_load(path) == {"value": 1}
     assert not entries(cache)  # nothing stored under a key others may have read
     key.unlink()
     key.symlink_to(tmp_path / "elsewhere")
-    yamlcache._Store._opened.clear()
-    assert yamlcache.safe_load(path) == {"value": 1} and not entries(cache)
+    yamlsafe._Store._opened.clear()
+    assert yamlsafe.safe_load(path) == {"value": 1} and not entries(cache)
 
 
 def test_a_cache_folder_others_can_write_is_made_private(cache, tmp_path):
@@ -210,7 +210,7 @@ def test_a_cache_folder_others_can_write_is_made_private(cache, tmp_path):
     cache.chmod(0o777)
     path = tmp_path / "rule.yaml"
     path.write_text("value: 1\n", encoding="utf-8")
-    assert yamlcache.safe_load(path) == {"value": 1}
+    assert yamlsafe.safe_load(path) == {"value": 1}
     assert stat.S_IMODE(cache.stat().st_mode) == 0o755 and entries(cache)
 
 
@@ -262,7 +262,7 @@ def refused(folder: Path) -> str:
 @pytest.mark.parametrize("cached", [True, False])
 def test_an_alias_bomb_in_a_rule_file_is_refused_at_once(tmp_path, monkeypatch, cached):
     monkeypatch.setenv("CREVAL_CACHE_DIR", str(tmp_path / "cache") if cached else "off")
-    monkeypatch.setattr(yamlcache._Store, "_opened", {})
+    monkeypatch.setattr(yamlsafe._Store, "_opened", {})
     rules = hague_rules(tmp_path)
     path = rules / f"{HAGUE}.yaml"
     path.write_text("l0: &l0 [lol]\n" + BOMB + path.read_text(encoding="utf-8"), encoding="utf-8")
@@ -276,15 +276,15 @@ def test_a_text_bomb_is_refused_too(tmp_path, monkeypatch):
     monkeypatch.setenv("CREVAL_CACHE_DIR", "off")
     path = tmp_path / "bomb.yaml"
     path.write_text(f"a: &a {'x' * 200_000}\nb: [{', '.join(['*a'] * 60)}]\n", encoding="utf-8")
-    with pytest.raises(yamlcache.LimitError) as caught:
-        yamlcache.safe_load(path)
+    with pytest.raises(yamlsafe.LimitError) as caught:
+        yamlsafe.safe_load(path)
     assert caught.value.key == "rulefile.too_many_values"
 
 
 def test_a_few_aliases_in_a_rule_file_are_fine(tmp_path):
     path = tmp_path / "aliases.yaml"
     path.write_text("a: &x {en: one, ru: один}\nb: *x\nc: [*x, *x]\n", encoding="utf-8")
-    assert yamlcache.safe_load(path) == parse(path)
+    assert yamlsafe.safe_load(path) == parse(path)
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -309,7 +309,7 @@ def test_a_fifo_or_a_huge_rule_file_is_refused_unread(tmp_path, monkeypatch):
     fifo.unlink()
     huge = rules / "zz-huge.yaml"
     with huge.open("wb") as handle:
-        handle.truncate(yamlcache.MAX_SOURCE_BYTES + 1)
+        handle.truncate(yamlsafe.MAX_SOURCE_BYTES + 1)
     assert refused(rules) == f"{huge}: larger than 1,000,000 bytes; not read"
 
 
