@@ -1,4 +1,4 @@
-"""Dates known only roughly (input/daterange.py, engine/ranged.py).
+"""Dates known only roughly (core/dates.py, engine/ranged.py).
 
 The property: the result over a range of days is exactly what the exact scenarios say, one
 per choice of days - the same outcome when they all agree, else `undetermined` whose

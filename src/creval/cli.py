@@ -88,7 +88,7 @@ class _State:
 
 def echo(text="", err: bool = False, nl: bool = True, marked_for: str | None = None) -> None:
     """Print a line; characters a terminal would obey (escape sequences from a title or a
-    field name) are shown as escapes (output/terminal.py). Everything creval prints passes here.
+    field name) are shown as escapes (render/terminal.py). Everything creval prints passes here.
     `marked_for` (a language) colours UNMET and MISSING afterwards, on a terminal only."""
     from creval.render.terminal import safe
 
@@ -405,7 +405,7 @@ def batch(file: Optional[str] = typer.Argument(None, metavar="FILE", help="A JSO
     try:
         with stream:
             stats = batch_mod.run(stream, emit, options, workers or batch_mod.default_workers())
-    except RuntimeError as exc:  # batch_pool.BatchAborted among them
+    except RuntimeError as exc:  # batch.pool.BatchAborted among them
         raise fail(f"{file or '<stdin>'}: {exc}") from None
     except BrokenPipeError:
         sys.stderr.close()  # the reader went away (| head): stop quietly

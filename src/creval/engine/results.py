@@ -44,7 +44,7 @@ class TestResult:
     assessed_on: str = ""
     details: dict[str, Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
-    assumptions: list[dict] = field(default_factory=list)  # absent facts and how they were treated (memo.py)
+    assumptions: list[dict] = field(default_factory=list)  # absent facts and how they were treated (law/absent.py)
     law_version: dict | None = None  # the version of the law applied: id, title, period, sources, confidence
     detail_titles: dict[str, str] = field(default_factory=dict)  # details' names in the result's language; not in JSON
     sources_shown: list[str] = field(default_factory=list)  # `sources` cited in the result's language; not in JSON
@@ -87,7 +87,7 @@ class ScenarioResult:
     mismatches: list[str]
     title: str = ""
     errors: list[str] = field(default_factory=list)
-    scenario_digest: str = ""  # sha256 of the validated scenario's canonical JSON (memo.py)
+    scenario_digest: str = ""  # sha256 of the validated scenario's canonical JSON (core/facts.py)
     lang: str = "en"  # the language of the texts
 
     def to_json(self) -> dict:

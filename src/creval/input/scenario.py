@@ -117,7 +117,7 @@ def _is_state(code: str) -> bool:
 
 
 IsoDate = Annotated[date, BeforeValidator(parse_iso_date)]
-# A date fact: exact, or known only roughly (a year, a month, a range: input/daterange.py)
+# A date fact: exact, or known only roughly (a year, a month, a range: core/dates.py)
 DateFact = Annotated[
     Any,
     BeforeValidator(partial(parse_date_fact, exact=parse_iso_date, first=FIRST_DATE, last=LAST_DATE)),

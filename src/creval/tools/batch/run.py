@@ -10,7 +10,7 @@ skipped without being stored, and with several workers at most IN_FLIGHT chunks 
 are read ahead of the output; workers send their output back already encoded. Whenever the
 input pauses, what has been read is evaluated and written at once, so a program can send a
 line and wait for its answer. With several workers, the processes are managed by
-batch_pool.Pool: a worker that dies or stalls is replaced, and costs no line unless the line
+pool.Pool: a worker that dies or stalls is replaced, and costs no line unless the line
 itself kills workers. Limits: docs/limits.md.
 """
 
@@ -120,9 +120,9 @@ def run(stream: IO[bytes], write: Callable[[bytes], object], options: Options, w
 
     Results are written as soon as they are known whenever the input pauses, so that a program
     that sends a line and waits for its answer gets it. With one worker the lines are evaluated
-    in this process; with more, in a batch_pool.Pool of processes (`task` replaces what a worker
+    in this process; with more, in a pool.Pool of processes (`task` replaces what a worker
     does with a chunk, and `init` how it starts, for tests; `stall` is the watchdog's limit in
-    seconds, batch_pool.stall_seconds() when None).
+    seconds, pool.stall_seconds() when None).
     """
     stats = Stats()
     source = Source(stream)

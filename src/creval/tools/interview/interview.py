@@ -27,7 +27,7 @@ answers (a removal before the birth) are not tried.
 Answers are checked with the scenario model (loader.validate), so a question is asked again
 after an answer that is malformed or contradicts an earlier one. The answers can be saved as
 a scenario file that `creval check` accepts. Several tests in one interview, and resuming a
-saved one, are interview_case.py's; the conversation (back, the review) is conversation.py's.
+saved one, are case.py's; the conversation (back, the review) is conversation.py's.
 """
 
 from __future__ import annotations
@@ -100,7 +100,7 @@ class Interview:
         self.id = scenario_id or f"{test_id}-interview"
         self.evaluator = evaluator or Evaluator(book)
         # fact -> value, or None for "not known"; in the order asked. The tests of one matter
-        # in one interview share this mapping (interview_case.CaseInterview).
+        # in one interview share this mapping (case.CaseInterview).
         self.answers: dict[str, Any] = {} if answers is None else answers
         self._outcomes: dict[tuple, str] = {}
 
@@ -476,7 +476,7 @@ def _parse_term(text: str) -> dict | None:
 def save(interview, path: Path, overwrite: bool = True) -> None:
     """Write the answers as a YAML scenario file (`creval check` accepts it); with
     overwrite=False an existing file is left alone (FileExistsError). `interview`: an
-    Interview, or an interview_case.CaseInterview (several matters)."""
+    Interview, or an case.CaseInterview (several matters)."""
     doc = interview.doc()
     tests = ", ".join(test.id for test in interview.tests) if hasattr(interview, "tests") else interview.test.id
     lines = [f"# {t('ask.saved_comment', interview.lang, test=tests, as_of=doc['as_of'])}"]
