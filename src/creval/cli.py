@@ -385,7 +385,7 @@ def rules_lint(folder: Optional[Path] = typer.Argument(None, metavar="DIR", help
         echo(str(finding))
     files = len({f.file for f in findings})
     echo(f"{len(findings)} finding(s) in {files} of {len(book.tests)} rule file(s)" if findings
-         else f"clean: {len(book.tests)} rule file(s)", err=bool(findings))
+         else f"clean: {len(book.tests)} rule file(s)", err=True)  # stdout holds only the findings
     raise typer.Exit(EXIT_MISMATCH if findings else EXIT_OK)
 
 
