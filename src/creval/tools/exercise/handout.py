@@ -14,7 +14,9 @@ from datetime import date
 from html import escape
 from typing import Any
 
+from creval.core.dates import DateRange
 from creval.law.rulebook import RuleBook
+from creval.render.facts import rough_date
 from creval.input.scenario import in_language, matter_facts
 from creval.render.i18n import outcome_shown, t, value_word
 
@@ -48,6 +50,8 @@ def _value(value: Any, lang: str, name: str = "", kind: str = "") -> str:
         return t("exercise.value.false", lang)
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, DateRange):
+        return rough_date(value, lang)
     if isinstance(value, dict):  # a term
         return t("exercise.value.term", lang, years=value.get("years", 0), months=value.get("months", 0), days=value.get("days", 0))
     return value_word(name, value, kind, lang)  # an enum's word, a state's name
