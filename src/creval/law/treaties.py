@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 from creval.core.text import Msg, State
 
 __all__ = [
-    "Confidence", "End", "IN_FORCE", "NOT_IN_FORCE", "PairRow", "StateRow", "Status", "TreatyTable",
+    "AcceptanceRow", "Confidence", "End", "IN_FORCE", "NOT_IN_FORCE", "PairRow", "StateRow", "Status", "TreatyTable",
     "confidence_word", "status"
 ]
 
