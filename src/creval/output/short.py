@@ -137,14 +137,12 @@ def _assumptions(assumptions: list[dict], lang: str) -> list[str]:
 
 
 def _dates(dates: list, as_of: str, lang: str) -> list[tuple[str, bool]]:
-    """Key dates in date order (a stable sort keeps the rule's order on one day); a date
-    before the assessment date is marked as passed, the assessment date itself as such.
-    Each as (text, still to come)."""
-    out = []
-    for d in sorted(dates, key=lambda d: d.date):
-        mark = t("short.date.past", lang) if d.date < as_of else t("short.date.today", lang) if d.date == as_of else ""
-        out.append((f"{d.date}  " + (f"({mark}) " if mark else "") + d.text, d.date >= as_of))
-    return out
+    """Key dates in date order with their last days (output/keydates.py); a date before the
+    assessment date is marked as passed, the assessment date itself as such. Each as (text,
+    still to come)."""
+    from creval.output.keydates import key_dates, marked
+
+    return [(marked(d, as_of, lang), d.when(as_of) != "past") for d in key_dates(dates, lang)]
 
 
 def _alternative(alt: Any, book: Any, test_id: str, lang: str) -> str:
