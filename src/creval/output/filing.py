@@ -81,7 +81,7 @@ def memo_blocks(result: Any, lang: str, book: Any, given: dict | None) -> list[B
             out.append(Block("h3", t("filing.alternatives", lang)))
             out.append(Block("ul", items=[_alternative(a, book, r.test, lang) for a in alternatives]))
         out.append(Block("h3", t("memo.key_dates", lang)))
-        out.append(Block("ul", items=[text for text, _ in _dates(r.dates, result.as_of, lang)]) if r.dates
+        out.append(Block("ul", items=[text for text, _ in _dates(r.dates, result.as_of, lang, short=False)]) if r.dates
                    else Block("p", t("memo.key_dates.none", lang)))
         if r.details:
             out.append(Block("h3", t("memo.details", lang)))

@@ -57,8 +57,10 @@ def key_dates(dates: list[Any], lang: str) -> list[DateLine]:
     return sorted(out, key=lambda d: (d.date, 0 if d.last_day_of else 1))
 
 
-def marked(d: DateLine, as_of: str, lang: str) -> str:
-    """'2026-11-09 (passed) text': the date, its mark against the assessment date, the text."""
+def marked(d: DateLine, as_of: str, lang: str, with_event: bool = False) -> str:
+    """'2026-11-09  (passed) text': the date, its mark against the assessment date, the text
+    (after the rule's event code with `with_event`, as --full shows it)."""
     when = d.when(as_of)
     mark = t(f"short.date.{when}", lang) if when else ""
-    return f"{d.date}  " + (f"({mark}) " if mark else "") + d.text
+    event = f"{d.event}: " if with_event and not d.last_day_of else ""
+    return f"{d.date}  " + (f"({mark}) " if mark else "") + event + d.text

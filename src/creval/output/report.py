@@ -73,7 +73,7 @@ def _test_text(r: TestResult, expected: str | None, lang: str = "en", as_of: str
     if r.dates:
         lines.append(f"   {t('report.key_dates', lang)}")
         for d in key_dates(r.dates, lang):  # in date order, with the last days to act, past ones marked
-            lines += _wrap(marked(d, as_of, lang), "     ")
+            lines += _wrap(marked(d, as_of, lang, with_event=True), "     ")
     lines.append(f"   {t('report.sources', lang)}")
     for i, s in enumerate(_sources_shown(r), 1):
         lines += _wrap(f"[{i}] {s}", "     ")

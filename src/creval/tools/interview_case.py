@@ -20,6 +20,7 @@ from datetime import date
 from typing import Any
 
 from creval.engine.evaluate import Evaluator, ScenarioResult
+from creval.input.daterange import DateRange
 from creval.input.forgiving import close_matches, either
 from creval.input.loader import load_file, validate
 from creval.input.scenario import matter_facts
@@ -93,6 +94,12 @@ class CaseInterview:
         loaded = load_file(path, book, as_of, lang)  # --as-of replaces the file's date, as in `check`
         if loaded.errors:
             raise InterviewError(t("ask.error.from", lang, error=str(loaded.errors[0])))
+        return cls.from_loaded(book, loaded, test_ids, as_of, lang, scenario_id, evaluator)
+
+    @classmethod
+    def from_loaded(cls, book: RuleBook, loaded, test_ids: list[str] | None, as_of: date | None, lang: str = "en",
+                    scenario_id: str | None = None, evaluator: Evaluator | None = None) -> "CaseInterview":
+        """An interview that starts from a validated scenario (a file, or the web page's form)."""
         scenario, raw = loaded.scenario, loaded.doc
         facts = matter_facts(scenario)
         # only the facts the file states: a fact absent from it (even one with a default) is still to be asked
@@ -207,6 +214,8 @@ class CaseInterview:
         label = f"enum.{key.fact}.{value}"
         if lang != "en" and isinstance(value, str) and label in messages():
             return f"{value} ({t(label, lang)})"  # the code, as typed, and its name
+        if isinstance(value, DateRange):
+            return t("ask.review.range", lang, **{"from": value.lo.isoformat(), "to": value.hi.isoformat()})
         return str(dates.iso(value))
 
     def label(self, key: Key) -> str:
@@ -224,7 +233,7 @@ class CaseInterview:
         doc["as_of"] = self.as_of.isoformat()
         if "narrative" in self.kept:
             doc["narrative"] = self.kept["narrative"]
-        doc["facts"] = {m: {f: dates.iso(v) for f, v in facts.items()} for m, facts in self.answers.items()}
+        doc["facts"] = {m: {f: _value(v) for f, v in facts.items()} for m, facts in self.answers.items()}
         if "expected" in self.kept:
             doc["expected"] = self.kept["expected"]
         return doc
@@ -253,6 +262,11 @@ def _same_fact(a: FactSpec | None, b: FactSpec | None) -> bool:
         return False
     return (a.type == b.type and list(a.values or []) == list(b.values or [])
             and all(a.title.get(lang) == b.title.get(lang) for lang in ("en", "ru", "kk")))
+
+
+def _value(value: Any) -> Any:
+    """An answer as a scenario file writes it: a date as ISO text, a rough one as {from, to}."""
+    return value.as_json() if isinstance(value, DateRange) else dates.iso(value)
 
 
 def _plain(value: Any) -> Any:

@@ -12,12 +12,13 @@ from fastapi.responses import PlainTextResponse, RedirectResponse, Response
 
 from creval.output import report
 from creval.output.i18n import t
-from creval.web import forms
+from creval.web import forms, interview
 from creval.web.common import finish, form_with_csrf, lang_of, render
 from creval.web.service import BadInput
 from creval.web.timeline import Point, svg
 
 router = APIRouter(include_in_schema=False)
+router.include_router(interview.router)  # /ask: the same case, one question per page
 FORM_NAME = "<form>"
 
 
@@ -32,7 +33,7 @@ def _not_found(request: Request) -> Response:
 @router.get("/")
 async def index(request: Request):
     book = request.app.state.service.book
-    return render(request, "index.html", {"tests": list(book.tests.values())})
+    return render(request, "index.html", {"tests": list(book.tests.values()), "matters": book.matters})
 
 
 @router.get("/case/{test_id}")
@@ -95,25 +96,18 @@ async def upload(request: Request):
     lang = lang_of(request)
     file = form.get("scenario")
     if file is None or isinstance(file, str):
-        return render(request, "index.html", {"tests": list(service.book.tests.values()),
+        return render(request, "index.html", {"tests": list(service.book.tests.values()), "matters": service.book.matters,
                                               "upload_errors": [t("web.upload.none", lang)]}, 422)
-    name = _safe_name(file.filename)
+    name = forms.safe_name(file.filename)
     data = await file.read()
     try:
         loaded = service.load(service.parse(data, name, ".json" if name.endswith(".json") else ".yaml", lang), name, None, lang)
         service.evaluate(loaded, None, lang)
     except BadInput as exc:
-        return render(request, "index.html", {"tests": list(service.book.tests.values()),
+        return render(request, "index.html", {"tests": list(service.book.tests.values()), "matters": service.book.matters,
                                               "upload_errors": [str(e) for e in exc.errors]}, 422)
     token = store.save_case(forms.canonical(loaded.scenario), None)
     return RedirectResponse(f"/case/r/{token}", status_code=303)
-
-
-def _safe_name(filename: Optional[str]) -> str:
-    """The upload's base name, for messages only (never opened): no folders, printable, short."""
-    base = (filename or "upload.yaml").replace("\\", "/").rsplit("/", 1)[-1]
-    base = "".join(c for c in base if c.isprintable())[:100]
-    return base or "upload.yaml"
 
 
 def _evaluated(request: Request, token: str):
@@ -124,7 +118,8 @@ def _evaluated(request: Request, token: str):
     service = request.app.state.service
     lang = lang_of(request)
     loaded = service.load(doc, f"{doc.get('id', 'case')}.yaml", None, lang)
-    return doc, test_id, service.evaluate(loaded, [test_id] if test_id else None, lang)
+    # one test (the case form), several joined by commas (an interview), or none (an upload: every test of its matters)
+    return doc, test_id, service.evaluate(loaded, test_id.split(",") if test_id else None, lang)
 
 
 @router.get("/case/r/{token}")
