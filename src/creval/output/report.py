@@ -201,7 +201,7 @@ def as_markdown(result: ScenarioResult, lang: str | None = None, book=None, give
     out.append(f"- {t('memo.as_of', lang)}: {result.as_of}")
     out.append(f"- {t('memo.stamp.scenario', lang)}: `{getattr(result, 'scenario_digest', '') or '-'}`")
     out.append(f"- {t('memo.file', lang)}: `{result.file or '-'}`")
-    out += ["", t("memo.stamp.reproduce", lang, as_of=result.as_of, version=result.creval)]
+    out += ["", t("memo.stamp.reproduce", lang, as_of=result.as_of, version=result.creval, language=lang, format="markdown")]
     return "\n".join(out) + "\n"
 
 

@@ -184,18 +184,21 @@ def _scalar(value: Any) -> str:
         return "{" + ", ".join(f"{k}: {_scalar(v)}" for k, v in value.items()) + "}"
     if isinstance(value, str) and _ISO.fullmatch(value):
         return value
+    if value is None:
+        return "null"
     return json.dumps(value, ensure_ascii=False)
 
 
-def as_yaml(doc: dict, comment: str = "") -> str:
-    """A scenario document as a YAML file that `creval check` reads back unchanged."""
+def as_yaml(doc: dict, comment: str = "", keep_unknown: bool = False) -> str:
+    """A scenario document as a YAML file that `creval check` reads back unchanged;
+    `keep_unknown`: a fact asked and not known is written as null (an interview's answers)."""
     lines = [f"# {line}" for line in comment.splitlines()]
     for key in ("id", "title", "as_of", "narrative"):
         if key in doc and doc[key] is not None:
             lines.append(f"{key}: {_scalar(doc[key])}")
     lines.append("facts:")
     for matter, facts in (doc.get("facts") or {}).items():
-        facts = {k: v for k, v in (facts or {}).items() if v is not None}
+        facts = {k: v for k, v in (facts or {}).items() if keep_unknown or v is not None}
         lines.append(f"  {matter}:" + ("" if facts else " {}"))
         lines += [f"    {name}: {_scalar(value)}" for name, value in facts.items()]
     if doc.get("expected"):

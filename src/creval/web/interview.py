@@ -158,7 +158,7 @@ async def ask_download(request: Request, names: str):
     except (InterviewError, BadInput) as exc:
         return render(request, "error.html", {"message": str(exc) or t("web.ask.bad_state", lang)}, 422)
     tests = ", ".join(test.id for test in case.tests)
-    text = forms.as_yaml(case.doc(), t("ask.saved_comment", lang, test=tests, as_of=case.as_of.isoformat()))
+    text = forms.as_yaml(case.doc(), t("ask.saved_comment", lang, test=tests, as_of=case.as_of.isoformat()), keep_unknown=True)
     response = Response(text, media_type="application/yaml; charset=utf-8",
                         headers={"content-disposition": f'attachment; filename="{case.id}.yaml"'})
     finish(request, response)
@@ -296,9 +296,20 @@ def _question(request: Request, case: CaseInterview, key: Key, test=None, changi
     return render(request, "ask_question.html", context, status, lang)
 
 
+def _in_words(case: CaseInterview, key: Key, value: Any) -> str:
+    """An answer as the review shows it: the ask review's words, a state and a choice by name."""
+    spec = _spec(case, key)
+    if spec is not None and value is not None:
+        if spec.type == "state":
+            return forms.state_name(str(value), case.lang)
+        if spec.type == "enum":
+            return forms.enum_label(key.fact, str(value), case.lang)
+    return case.shown(key, value)
+
+
 def _review(request: Request, case: CaseInterview) -> Response:
     lang = case.lang
-    rows = [{"key": _key_text(key), "label": case.label(key), "value": case.shown(key, value),
+    rows = [{"key": _key_text(key), "label": case.label(key), "value": _in_words(case, key, value),
              "unknown": value is None, "fact": key.fact} for key, value in case.answered()]
     return render(request, "ask_review.html", {"case": case, "rows": rows, "state": _state(case), "path": _path(case),
                                                "several": len(case.tests) > 1,
