@@ -20,12 +20,13 @@ from datetime import date
 from typing import Any
 
 from creval.engine.evaluate import Evaluator, ScenarioResult
-from creval.input.daterange import DateRange
 from creval.input.forgiving import close_matches, either
+from creval.input.daterange import DateRange, as_saved
 from creval.input.loader import load_file, validate
 from creval.input.scenario import matter_facts
 from creval.law import dates
 from creval.law.rulebook import FactSpec, RuleBook, Test
+from creval.output.facts import rough_date
 from creval.output.i18n import messages, t, tr
 from creval.tools.interview import Interview, InterviewError, Question
 
@@ -211,11 +212,11 @@ class CaseInterview:
             return t("ask.review.yes" if value else "ask.review.no", lang)
         if isinstance(value, dict):
             return t("ask.review.term", lang, **value)
+        if isinstance(value, DateRange):
+            return rough_date(value, lang)  # "some day in January 2026", not the Python object
         label = f"enum.{key.fact}.{value}"
         if lang != "en" and isinstance(value, str) and label in messages():
             return f"{value} ({t(label, lang)})"  # the code, as typed, and its name
-        if isinstance(value, DateRange):
-            return t("ask.review.range", lang, **{"from": value.lo.isoformat(), "to": value.hi.isoformat()})
         return str(dates.iso(value))
 
     def label(self, key: Key) -> str:
@@ -233,7 +234,7 @@ class CaseInterview:
         doc["as_of"] = self.as_of.isoformat()
         if "narrative" in self.kept:
             doc["narrative"] = self.kept["narrative"]
-        doc["facts"] = {m: {f: _value(v) for f, v in facts.items()} for m, facts in self.answers.items()}
+        doc["facts"] = {m: {f: as_saved(v) for f, v in facts.items()} for m, facts in self.answers.items()}
         if "expected" in self.kept:
             doc["expected"] = self.kept["expected"]
         return doc
@@ -262,11 +263,6 @@ def _same_fact(a: FactSpec | None, b: FactSpec | None) -> bool:
         return False
     return (a.type == b.type and list(a.values or []) == list(b.values or [])
             and all(a.title.get(lang) == b.title.get(lang) for lang in ("en", "ru", "kk")))
-
-
-def _value(value: Any) -> Any:
-    """An answer as a scenario file writes it: a date as ISO text, a rough one as {from, to}."""
-    return value.as_json() if isinstance(value, DateRange) else dates.iso(value)
 
 
 def _plain(value: Any) -> Any:

@@ -16,7 +16,6 @@ uploaded again at any step.
 
 from __future__ import annotations
 
-import calendar
 import json
 from datetime import date
 from typing import Any, Optional
@@ -25,7 +24,6 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from creval.input.daterange import DateRange
-from creval.input.scenario import FIRST_DATE, LAST_DATE
 from creval.output.i18n import t
 from creval.tools.interview import InterviewError
 from creval.tools.interview_case import CaseInterview, Key, resolve
@@ -258,17 +256,9 @@ def _shown_value(value: Any, spec) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, DateRange):
-        lo, hi = value.lo, value.hi
-        if lo == date(lo.year, 1, 1) and hi == date(lo.year, 12, 31):
-            return str(lo.year)
-        if lo.day == 1 and hi == date(lo.year, lo.month, calendar.monthrange(lo.year, lo.month)[1]):
-            return lo.strftime("%Y-%m")
-        if lo <= FIRST_DATE:
-            return f"before {hi.isoformat()}"
-        if hi >= LAST_DATE:
-            return f"after {lo.isoformat()}"
-        return ""
+    if isinstance(value, DateRange):  # as it would be typed: 2010, 2024-06, before D, after D
+        given = value.as_given()
+        return str(given) if not isinstance(given, dict) else forms.rough_text(given)
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, dict):
