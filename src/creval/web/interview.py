@@ -20,7 +20,7 @@ import json
 from datetime import date
 from typing import Any, Optional
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from creval.input.daterange import DateRange
@@ -90,7 +90,7 @@ def _fresh(request: Request, test_ids: list[str], lang: str, as_of: Optional[str
 
 
 @router.get("/ask")
-async def ask_index(request: Request, test: Optional[list[str]] = None):
+async def ask_index(request: Request, test: Optional[list[str]] = Query(None)):
     """The choice of tests for one interview (the home page's form); one test: its interview."""
     if test:
         return RedirectResponse("/ask/" + "+".join(test), status_code=303)
@@ -199,10 +199,12 @@ async def ask_step(request: Request, names: str):
         token = store.save_case(forms.canonical(loaded.scenario), ",".join(test.id for test in case.tests))
         return RedirectResponse(f"/case/r/{token}", status_code=303)
     if action == "review":
-        return _review(request, case)
+        return _review(request, case, done=case.next_question() is None)
+    if action == "continue":
+        return _next(request, case)
     if action == "back":
         if changing:  # back from changing an answer: the review, the answer as it was
-            return _review(request, case)
+            return _review(request, case, done=case.next_question() is None)
         again = case.back()
         if again is None:
             return _question(request, case, key, message=t("ask.back.none", lang)) if key else _next(request, case)
@@ -297,10 +299,11 @@ def _in_words(case: CaseInterview, key: Key, value: Any) -> str:
     return case.shown(key, value)
 
 
-def _review(request: Request, case: CaseInterview) -> Response:
+def _review(request: Request, case: CaseInterview, done: bool = True) -> Response:
+    """Every answer, each with a button to change it; `done`: no question left that could change an outcome."""
     lang = case.lang
     rows = [{"key": _key_text(key), "label": case.label(key), "value": _in_words(case, key, value),
              "unknown": value is None, "fact": key.fact} for key, value in case.answered()]
     return render(request, "ask_review.html", {"case": case, "rows": rows, "state": _state(case), "path": _path(case),
-                                               "several": len(case.tests) > 1,
+                                               "several": len(case.tests) > 1, "done": done,
                                                "titles": "; ".join(test.rule.title.get(lang) for test in case.tests)}, 200, lang)
