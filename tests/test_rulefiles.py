@@ -353,10 +353,10 @@ def test_a_suspension_before_the_relation_began_is_refused(tables_copy):
 
 def test_entry_into_force_before_the_earliest_date_is_refused(tables_copy):
     path = tables_copy / "data" / "hague-1980.yaml"
-    edit(path, "    in_force_earliest: 2013-09-01\n    in_force: 2019-12-29\n",
-         "    in_force_earliest: 2020-09-01\n    in_force: 2019-12-29\n")
+    edit(path, "    in_force_earliest: 2013-09-01\n    in_force: 2019-12-01\n",
+         "    in_force_earliest: 2020-09-01\n    in_force: 2019-12-01\n")
     message = refused(tables_copy)
-    assert str(path) in message and "in_force 2019-12-29 is not after in_force_earliest 2020-09-01" in message
+    assert str(path) in message and "in_force 2019-12-01 is not after in_force_earliest 2020-09-01" in message
 
 
 def test_a_non_party_with_a_withdrawal_is_refused(tables_copy):
@@ -370,9 +370,9 @@ def test_a_non_party_with_a_withdrawal_is_refused(tables_copy):
 
 def test_an_opt_in_pair_row_must_date_the_acceptance(tables_copy):
     path = tables_copy / "data" / "hague-1980.yaml"
-    edit(path, "    in_force: 2016-07-01\n", "")
+    edit(path, "    in_force_earliest: 2001-02-01\n", "", count=7)
     message = refused(tables_copy)
-    assert str(path) in message and "pairs[3]" in message and "needs in_force or in_force_earliest" in message
+    assert str(path) in message and "pairs[0]" in message and "needs in_force or in_force_earliest" in message
 
 
 def test_no_rules_data_file_cites_the_project_research_notes():
