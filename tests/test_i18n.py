@@ -195,7 +195,7 @@ def test_check_prints_labels_outcomes_and_reasons_in_the_language(run, lang, out
     assert "in force between" not in out and "relation from" not in out
     # sources are cited in the language too (JSON keeps the English citations: see below)
     cited = {"ru": "Конвенция о гражданско-правовых аспектах международного похищения детей 1980 года, ст. 21",
-             "kk": "Балаларды халықаралық ұрлап әкетудің азаматтық-құқықтық аспектілері туралы 1980 жылғы конвенция, 21-бап"}
+             "kk": "Балаларды халықаралық ұрлаудың азаматтық-құқықтық аспектілері туралы 1980 жылғы конвенция, 21-бап"}
     assert cited[lang] in _flat(out)
     assert "Hague Child Abduction Convention" not in out
     assert doc["results"][0]["sources"] == english["results"][0]["sources"]
