@@ -766,6 +766,10 @@ OUTCOME_CASES = [
     (CONSCRIPTION, drop(C, "citizenship"), "2020-01-01", "undetermined", ["citizenship"]),
     (CONSCRIPTION, {}, "2020-01-01", "undetermined", ["birth_date", "sex", "citizenship"]),
     (CONSCRIPTION, {**C, "exemption": "academic-degree"}, "2020-01-01", "exempt", []),
+    (CONSCRIPTION, {**C, "deferment": "study"}, "2020-01-01", "deferred", []),  # Art 35
+    (CONSCRIPTION, {**C, "deferment": "none"}, "2020-01-01", "subject-to-conscription", []),
+    (CONSCRIPTION, {**C, "deferment": "family"}, "2017-12-31", "under-age", []),  # age first
+    (CONSCRIPTION, {**C, "deferment": "health", "exemption": "clergy"}, "2020-01-01", "exempt", []),
     (CONSCRIPTION, {**C, "resides_abroad_permanently": True}, "2020-01-01", "exempt", []),
     (CONSCRIPTION, {**C, "exemption": "none", "resides_abroad_permanently": False}, "2020-01-01",
      "subject-to-conscription", []),
@@ -776,6 +780,14 @@ OUTCOME_CASES = [
     (MILITARY, {"birth_date": "2010-01-01", "activity": "conscription"}, "2020-01-01", "prohibited", []),
     (MILITARY, {"birth_date": "2000-01-01", "activity": "conscription"}, "2020-01-01", "not-prohibited", []),
     (MILITARY, {"activity": "conscription"}, "2020-01-01", "undetermined", ["birth_date"]),
+    # a cadet's enrolment under 18 (Law 561-IV Art 38(1)(3), OPAC Art 3(5)); not for hostilities
+    (MILITARY, {"birth_date": "2003-01-01", "activity": "voluntary_recruitment", "military_school_cadet": True},
+     "2020-01-01", "not-prohibited", []),
+    (MILITARY, {"birth_date": "2003-01-01", "activity": "armed_conflict", "military_school_cadet": True},
+     "2020-01-01", "prohibited", []),
+    (MILITARY, {"birth_date": "2003-01-01", "activity": "voluntary_recruitment", "military_school_cadet": False},
+     "2020-01-01", "prohibited", []),
+    (MILITARY, {"birth_date": "2003-01-01", "military_school_cadet": True}, "2020-01-01", "undetermined", ["activity"]),
     (ADOPTION, A, "2023-06-01", "permitted", []),
     (ADOPTION, {**A, "child_citizenship": "RU"}, "2023-06-01", "not-applicable", []),
     (ADOPTION, {**A, "applicant_is_relative": True}, "2023-06-01", "domestic-priority", []),

@@ -42,7 +42,7 @@ CATALOGUE = {
                           "return-forthwith", "return-unless-settled"],
             ["child-attains-16", "one-year-after-removal"], [16, 1]),
     CONSCRIPTION: ("conscription", ["not-subject", "under-age", "over-age", "undetermined",
-                                    "subject-to-conscription", "exempt"], ["attains-18", "attains-27"], [18, 27]),
+                                    "subject-to-conscription", "exempt", "deferred"], ["attains-18", "attains-27"], [18, 27]),
     MILITARY: ("military_involvement", ["prohibited", "not-prohibited", "undetermined"], ["attains-18"], [18]),
     ADOPTION: ("adoption", ["not-applicable", "domestic-priority", "undetermined", "not-permitted", "permitted"],
                ["child-attains-18"], [18, 16]),
