@@ -825,13 +825,15 @@ OUTCOME_CASES = [
     (PAROLE, P, "2025-08-31", "sentence-served", []),
     (WORK_BAN, W, "2025-01-01", "banned", []),
     (WORK_BAN, W, "2032-01-01", "not-banned", []),
-    (WORK_BAN, {**W, "offence_article": 125}, "2025-01-01", "not-covered", []),
+    (WORK_BAN, {**W, "offence_article": 125}, "2025-01-01", "banned", []),  # the court's ban decides
+    (WORK_BAN, {**drop(W, "ban_years"), "offence_article": 125}, "2025-01-01", "not-covered", []),
     # the court's ban decides whatever duty_to_educate; that fact narrows only the article's rule
     (WORK_BAN, {**W, "duty_to_educate": False}, "2025-01-01", "banned", []),
     (WORK_BAN, drop(W, "duty_to_educate"), "2025-01-01", "banned", []),
     (WORK_BAN, {**drop(W, "ban_years"), "duty_to_educate": False}, "2025-01-01", "not-covered", []),
     (WORK_BAN, drop(W, "ban_years", "duty_to_educate"), "2025-01-01", "undetermined", ["duty_to_educate", "ban_years"]),
-    (WORK_BAN, drop(W, "offence_article"), "2025-01-01", "undetermined", ["offence_article"]),
+    (WORK_BAN, drop(W, "offence_article"), "2025-01-01", "banned", []),  # the court's ban decides
+    (WORK_BAN, drop(W, "offence_article", "ban_years"), "2025-01-01", "undetermined", ["offence_article"]),
     (WORK_BAN, drop(W, "sentence_completed"), "2025-01-01", "undetermined", ["sentence_completed"]),
     (WORK_BAN, drop(W, "ban_years"), "2031-01-01", "undetermined", ["ban_years"]),
     (CHILD_LABOUR, {"birth_date": "2010-01-01", "work_type": "debt_bondage"}, "2020-01-01", "prohibited", []),

@@ -164,8 +164,8 @@ ABSENT_MEANS = {
     HAGUE: {"proceedings_date": "as_of", "consent_or_acquiescence": False, "grave_risk": False,
             "child_objects": False, "settled_in_new_environment": False},  # s.1: a defence not shown is not established
     # explicit assumptions (a `default` printed with the result): no exemption, not resident abroad, not barred
-    CONSCRIPTION: {"exemption": "none", "resides_abroad_permanently": False},
-    MILITARY: {"activity_date": "as_of"},
+    CONSCRIPTION: {"exemption": "none", "resides_abroad_permanently": False, "deferment": "none"},
+    MILITARY: {"activity_date": "as_of", "military_school_cadet": False},
     ADOPTION: {"decision_date": "as_of", "applicant_barred": False},
     WORK_BAN: {"activity_date": "as_of"},
     CHILD_LABOUR: {"work_date": "as_of"},
@@ -195,7 +195,10 @@ ALLOWED = {
     **{(PAROLE, f): {("sentence-served", "not-covered")} for f in ("sentence_start", "term", "credited_days")},
     # work ban, offences before 2015: an unknown term is bounded by the article's 10-20 years (an
     # assumption the result prints); a stated term outside it (5 years, life) governs instead.
-    (WORK_BAN, "ban_years"): {("banned", "not-banned"), ("not-banned", "banned")},
+    # A ban the court set decides (and then needs its dates); without it the article's scope
+    # (listed articles, a duty to educate) can exclude the person from the test.
+    (WORK_BAN, "ban_years"): {("banned", "not-banned"), ("not-banned", "banned"), ("banned", "not-covered"),
+                              ("not-banned", "not-covered"), ("undetermined", "not-covered")},
 }
 
 
