@@ -434,6 +434,52 @@ def batch(file: Optional[str] = typer.Argument(None, metavar="FILE", help="A JSO
     raise typer.Exit(EXIT_INVALID if stats.errors else EXIT_OK)
 
 
+class TreatyFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+@app.command()
+def treaties(args: Optional[List[str]] = typer.Argument(None, metavar="[INSTRUMENT [STATE [STATE]]]",
+                                                       help="A treaty table (e.g. hague-1980), then one state (its row) or two (the pair), as ISO codes."),
+             on: Optional[str] = typer.Option(None, "--on", metavar="DATE", help="With two states: also the answer on this date (YYYY-MM-DD)."),
+             format: TreatyFormat = typer.Option(TreatyFormat.text, "--format", help="text or json."),
+             lang: Lang = LangOpt):
+    """Print the treaty tables: every table; one table's states; a state's row and its
+    acceptances; or a pair's status on every stretch of dates, with the rows' sources."""
+    import json
+
+    from creval.law import treaty_view
+
+    book = _book()
+    args = args or []
+    if not args:
+        if format.value == "json":
+            echo(json.dumps({k: treaty_view.as_data(v, [], lang.value) for k, v in book.tables.items()}, ensure_ascii=False, indent=2))
+        else:
+            echo(treaty_view.list_tables(book.tables, lang.value))
+        raise typer.Exit(EXIT_OK)
+    instrument, states = args[0], [code.upper() for code in args[1:]]
+    if instrument not in book.tables:
+        raise fail(_t("treaty.cli.unknown_instrument", lang.value, instrument=instrument, known=", ".join(book.tables)))
+    if len(states) > 2:
+        raise fail(_t("treaty.cli.too_many", lang.value))
+    for code in states:
+        if len(code) != 2 or not code.isalpha():
+            raise fail(_t("treaty.cli.bad_state", lang.value, state=code))
+    when = _as_of(on, lang.value) if on else None
+    table = book.tables[instrument]
+    if format.value == "json":
+        echo(json.dumps(treaty_view.as_data(table, states, lang.value, when), ensure_ascii=False, indent=2))
+    elif not states:
+        echo(treaty_view.describe_table(table, lang.value))
+    elif len(states) == 1:
+        echo(treaty_view.describe_state(table, states[0], lang.value))
+    else:
+        echo(treaty_view.describe_pair(table, states[0], states[1], lang.value, when))
+    raise typer.Exit(EXIT_OK)
+
+
 @app.command()
 def schema():
     """Print the JSON Schema of a scenario file."""
