@@ -434,6 +434,34 @@ def batch(file: Optional[str] = typer.Argument(None, metavar="FILE", help="A JSO
     raise typer.Exit(EXIT_INVALID if stats.errors else EXIT_OK)
 
 
+@app.command()
+def compare(paths: List[str] = PathsArg,
+            rules: List[Path] = typer.Option(..., "--rules", metavar="DIR",
+                                             help="The old rule folder; given twice, the second is the new one (default: the rules in use)."),
+            format: Format = FormatOpt, lang: Lang = LangOpt):
+    """Evaluate every scenario under two rule folders and list those whose outcome, missing facts
+    or key dates differ, with the criteria that changed and why. Exit status: 0 nothing
+    differs, 1 something differs (as diff does), 2 invalid input or usage."""
+    from creval.law.rulebook import RuleFileError, load
+    from creval.tools import compare as comparing
+
+    if len(rules) > 2:
+        raise fail(_t("compare.rules_count", lang.value, count=len(rules)))
+    try:
+        old_book = load(rules[0])
+        new_book = load(rules[1]) if len(rules) == 2 else _book()
+    except RuleFileError as exc:
+        raise fail(str(exc)) from None
+    found = comparing.compare(paths, old_book, new_book, lang.value)
+    if format.value == "json":
+        echo(comparing.as_json(found))
+    elif format.value == "markdown":
+        echo(comparing.as_markdown(found, lang.value))
+    else:
+        echo(comparing.as_text(found, lang.value))
+    raise typer.Exit(EXIT_MISMATCH if found.changed else EXIT_OK)
+
+
 class TreatyFormat(str, Enum):
     text = "text"
     json = "json"
