@@ -676,7 +676,7 @@ def deadlines(paths: List[str] = PathsArg,
             dl.write_ical(found, ics, lang.value)
         except OSError as exc:
             raise fail(t("deadlines.error.ics", lang.value, file=str(ics), reason=exc.strerror or str(exc))) from None
-        echo(t("deadlines.ics.written", lang.value, count=len(found), file=str(ics)), err=True)
+        echo(t("deadlines.ics.written", lang.value, count=sum(not d.last_day_of for d in found), file=str(ics)), err=True)
     if format is Format.json:
         echo(dl.as_json(found))
     elif format is Format.markdown:
