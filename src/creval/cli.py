@@ -437,6 +437,80 @@ def batch(file: Optional[str] = typer.Argument(None, metavar="FILE", help="A JSO
 
 
 @app.command()
+def compare(paths: List[str] = PathsArg,
+            rules: List[Path] = typer.Option(..., "--rules", metavar="DIR",
+                                             help="The old rule folder; given twice, the second is the new one (default: the rules in use)."),
+            format: Format = FormatOpt, lang: Lang = LangOpt):
+    """Evaluate every scenario under two rule folders and list those whose outcome, missing facts
+    or key dates differ, with the criteria that changed and why. Exit status: 0 nothing
+    differs, 1 something differs (as diff does), 2 invalid input or usage."""
+    from creval.law.rulebook import RuleFileError, load
+    from creval.tools import compare as comparing
+
+    if len(rules) > 2:
+        raise fail(_t("compare.rules_count", lang.value, count=len(rules)))
+    try:
+        old_book = load(rules[0])
+        new_book = load(rules[1]) if len(rules) == 2 else _book()
+    except RuleFileError as exc:
+        raise fail(str(exc)) from None
+    found = comparing.compare(paths, old_book, new_book, lang.value)
+    if format.value == "json":
+        echo(comparing.as_json(found))
+    elif format.value == "markdown":
+        echo(comparing.as_markdown(found, lang.value))
+    else:
+        echo(comparing.as_text(found, lang.value))
+    raise typer.Exit(EXIT_MISMATCH if found.changed else EXIT_OK)
+
+
+class TreatyFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+@app.command()
+def treaties(args: Optional[List[str]] = typer.Argument(None, metavar="[INSTRUMENT [STATE [STATE]]]",
+                                                       help="A treaty table (e.g. hague-1980), then one state (its row) or two (the pair), as ISO codes."),
+             on: Optional[str] = typer.Option(None, "--on", metavar="DATE", help="With two states: also the answer on this date (YYYY-MM-DD)."),
+             format: TreatyFormat = typer.Option(TreatyFormat.text, "--format", help="text or json."),
+             lang: Lang = LangOpt):
+    """Print the treaty tables: every table; one table's states; a state's row and its
+    acceptances; or a pair's status on every stretch of dates, with the rows' sources."""
+    import json
+
+    from creval.law import treaty_view
+
+    book = _book()
+    args = args or []
+    if not args:
+        if format.value == "json":
+            echo(json.dumps({k: treaty_view.as_data(v, [], lang.value) for k, v in book.tables.items()}, ensure_ascii=False, indent=2))
+        else:
+            echo(treaty_view.list_tables(book.tables, lang.value))
+        raise typer.Exit(EXIT_OK)
+    instrument, states = args[0], [code.upper() for code in args[1:]]
+    if instrument not in book.tables:
+        raise fail(_t("treaty.cli.unknown_instrument", lang.value, instrument=instrument, known=", ".join(book.tables)))
+    if len(states) > 2:
+        raise fail(_t("treaty.cli.too_many", lang.value))
+    for code in states:
+        if len(code) != 2 or not code.isalpha():
+            raise fail(_t("treaty.cli.bad_state", lang.value, state=code))
+    when = _as_of(on, lang.value) if on else None
+    table = book.tables[instrument]
+    if format.value == "json":
+        echo(json.dumps(treaty_view.as_data(table, states, lang.value, when), ensure_ascii=False, indent=2))
+    elif not states:
+        echo(treaty_view.describe_table(table, lang.value))
+    elif len(states) == 1:
+        echo(treaty_view.describe_state(table, states[0], lang.value))
+    else:
+        echo(treaty_view.describe_pair(table, states[0], states[1], lang.value, when))
+    raise typer.Exit(EXIT_OK)
+
+
+@app.command()
 def schema():
     """Print the JSON Schema of a scenario file."""
     import json
