@@ -25,11 +25,31 @@ from itertools import combinations, product
 from typing import Any
 
 from creval.engine.derive import derive
+from creval.engine.engine import EngineError
 from creval.input.daterange import DateRange
 from creval.law.rulebook import LAW_VERSION, RuleBook, Test
 from creval.output.i18n import outcome_shown, t
 
 Box = tuple  # one (lo, hi) per rough fact, in the order of `RoughTest.names`
+
+# The work one test may take over its rough facts. Ranges whose dates are compared with each
+# other (a removal and the proceedings, both "some day in 2010") are split along the diagonal
+# where they meet: the boxes grow with the product of the ranges' lengths. Past these bounds
+# the test is refused with the facts to give more precisely, never left to run for minutes.
+# Two year-long facts need about 15,000 choices of days and 2,500 boxes (well under a second).
+MAX_POINTS = 20_000  # choices of days whose derived values are computed
+MAX_REGIONS = 3_000  # uniform boxes kept
+MAX_ALTERNATIVES = 12  # alternatives a person reads; the others are counted, not listed
+
+
+class TooWide(EngineError):
+    """The rough facts of one test leave too many combinations of days to decide exactly."""
+
+    def __init__(self, rough: dict[str, DateRange], lang: str):
+        widest = sorted(rough, key=lambda n: -rough[n].days)
+        shown = ", ".join(f"{n} ({t('ranged.days', lang, days=rough[n].days)})" for n in widest)
+        super().__init__(t("ranged.too_wide", lang, facts=shown, fact=widest[0]))
+        self.facts = widest
 
 
 def rough_facts(test: Test, facts: dict[str, Any]) -> dict[str, DateRange]:
@@ -69,9 +89,10 @@ _ORDERED = ("lt", "lte", "gt", "gte", "eq", "ne")
 
 
 @lru_cache(maxsize=64)
-def compared(test: Test) -> tuple[tuple[str, str], ...]:
-    """The pairs of fields the test's conditions compare with each other, and the pairs its
-    order constraints name: the only orders between two dates the decision can depend on."""
+def compared(test: Test, constraints: bool = True) -> tuple[tuple[str, str], ...]:
+    """The pairs of fields the test's conditions compare with each other, and (unless
+    `constraints` is false) the pairs its order constraints name: the only orders between two
+    dates the decision can depend on."""
     found: dict[tuple[str, str], None] = {}
 
     def walk(cond: Any) -> None:
@@ -90,8 +111,9 @@ def compared(test: Test) -> tuple[tuple[str, str], ...]:
         walk(crit.unmet)
     for row in test.rule.outcome_table:
         walk(row.when)
-    for c in test.rule.constraints:
-        found[(c.earlier, c.later)] = None
+    if constraints:
+        for c in test.rule.constraints:
+            found[(c.earlier, c.later)] = None
     return tuple(found)
 
 
@@ -114,13 +136,15 @@ class Region:
     signature: tuple
     lo: dict  # the derived values at the box's earliest corner
     hi: dict  # ... and at its latest corner
+    point: tuple  # a possible choice of days in the box (keeping the order constraints), to decide it at
 
 
 class RoughTest:
     """One test over the rough facts of one scenario: its uniform boxes, then its regions."""
 
-    def __init__(self, book: RuleBook, test: Test, facts: dict[str, Any], as_of: date, constraints: tuple):
-        self.book, self.test, self.as_of = book, test, as_of
+    def __init__(self, book: RuleBook, test: Test, facts: dict[str, Any], as_of: date, constraints: tuple,
+                 lang: str = "en"):
+        self.book, self.test, self.as_of, self.lang = book, test, as_of, lang
         self.rough = rough_facts(test, facts)
         self.names = list(self.rough)
         self.facts = facts
@@ -128,7 +152,10 @@ class RoughTest:
         self.constants = law_dates(book)
         self._seen: dict[tuple, tuple] = {}
         self._derived_names = [n for n in test.rule.derived] + [LAW_VERSION]
-        self._pairs = compared(test)
+        # An order constraint (no removal before the birth) only says which days are possible:
+        # it splits a box only where no corner of it is possible (see regions). Two year-long
+        # facts in the same year would otherwise be cut along their whole diagonal.
+        self._pairs = compared(test, constraints=False)
         self._placed = placed(test)
 
     def facts_at(self, point: tuple) -> dict[str, Any]:
@@ -138,6 +165,8 @@ class RoughTest:
         """(signature, derived values) at one choice of days."""
         found = self._seen.get(point)
         if found is None:
+            if len(self._seen) >= MAX_POINTS:
+                raise TooWide(self.rough, self.lang)
             values = derive(self.test, self.facts_at(point), self.as_of, self.book.tables).values
             keys = tuple(k for k, v in values.items() if type(v) is date)
             days = [values[k] for k in keys]
@@ -146,7 +175,7 @@ class RoughTest:
             places = tuple((bisect_left(self.constants, d), bisect_right(self.constants, d))
                            for d in (values.get(n) for n in self._placed) if type(d) is date)
             others = tuple(values.get(n) for n in self._derived_names if type(values.get(n)) is not date)
-            found = self._seen[point] = ((keys, order, places, others), values)
+            found = self._seen[point] = ((keys, order, places, others), values, self._possible(values))
         return found
 
     def regions(self) -> list[Region]:
@@ -159,8 +188,18 @@ class RoughTest:
             signatures = {self._at(c)[0] for c in corners}
             if len(signatures) == 1:
                 lo, hi = corners[0], corners[-1]
-                if self._possible(self._at(lo)[1]):
-                    out.append(Region(box, signatures.pop(), self._at(lo)[1], self._at(hi)[1]))
+                possible = [c for c in corners if self._at(c)[2]]
+                if possible:  # the signature decides the outcome: any possible day of the box will do
+                    out.append(Region(box, signatures.pop(), self._at(lo)[1], self._at(hi)[1], possible[0]))
+                    if len(out) > MAX_REGIONS:
+                        raise TooWide(self.rough, self.lang)
+                    continue
+                if self._empty(box):
+                    continue
+                # possible days inside but at no corner: split where possibility changes
+                dim, cut = self._cut(box, corners, key=lambda c: self._at(c)[2])
+                stack.append(box[:dim] + ((cut, box[dim][1]),) + box[dim + 1:])
+                stack.append(box[:dim] + ((box[dim][0], cut - timedelta(days=1)),) + box[dim + 1:])
                 continue
             dim, cut = self._cut(box, corners)
             stack.append(box[:dim] + ((cut, box[dim][1]),) + box[dim + 1:])
@@ -168,28 +207,49 @@ class RoughTest:
         out.sort(key=lambda r: tuple(lo for lo, _ in r.box))
         return out
 
-    def _cut(self, box: Box, corners: list[tuple]) -> tuple[int, date]:
+    def _cut(self, box: Box, corners: list[tuple], key=None) -> tuple[int, date]:
         """Where to split a box whose corners differ: along an edge whose two ends differ, at
         the first day whose signature differs from the edge's start. Each part of the
         signature is monotone along an edge, so the days that keep the start's signature are
-        a prefix of the edge, and bisection finds its end exactly."""
+        a prefix of the edge, and bisection finds its end exactly. `key`: what to compare
+        instead of the signature (whether a choice of days is possible)."""
+        key = key or (lambda point: self._at(point)[0])
         edges = []
         for corner in corners:
             for dim, (lo, hi) in enumerate(box):
                 if corner[dim] == lo and lo != hi:
                     end = corner[:dim] + (hi,) + corner[dim + 1:]
-                    if self._at(corner)[0] != self._at(end)[0]:
+                    if key(corner) != key(end):
                         edges.append((hi - lo, dim, corner))
+        if not edges:  # no corner possible, none differs: halve the longest side
+            dim = max(range(len(box)), key=lambda i: box[i][1] - box[i][0])
+            lo, hi = box[dim]
+            return dim, lo + timedelta(days=max(1, (hi - lo).days // 2 + 1))
         _, dim, start = max(edges, key=lambda e: (e[0], -e[1]))
-        first = self._at(start)[0]
-        lo, hi = box[dim]  # the signature at lo is `first`, at hi it is not
+        first = key(start)
+        lo, hi = box[dim]  # the key at lo is `first`, at hi it is not
         while (hi - lo).days > 1:
             mid = lo + timedelta(days=(hi - lo).days // 2)
-            if self._at(start[:dim] + (mid,) + start[dim + 1:])[0] == first:
+            if key(start[:dim] + (mid,) + start[dim + 1:]) == first:
                 lo = mid
             else:
                 hi = mid
         return dim, hi
+
+    def _empty(self, box: Box) -> bool:
+        """Whether some order constraint fails on every day of the box: even with its earlier
+        date as early and its later date as late as the box allows."""
+        for c in self.constraints:
+            earlier, later = self._bound(c.earlier, box, 0), self._bound(c.later, box, 1)
+            if earlier is not None and later is not None and later < earlier:
+                return True
+        return False
+
+    def _bound(self, name: str, box: Box, end: int) -> date | None:
+        if name in self.names:
+            return box[self.names.index(name)][end]
+        value = self.as_of if name == "as_of" else self.facts.get(name)
+        return value if type(value) is date else None
 
     def _possible(self, values: dict) -> bool:
         for c in self.constraints:
@@ -300,14 +360,14 @@ def decide_rough(ev: Any, test: Test, facts: dict[str, Any], as_of: date, lang: 
     from creval.engine.evaluate import KeyDateResult, CriterionResult, _filled, _template_values
     from creval.engine.engine import EngineError
 
-    rough = RoughTest(ev.book, test, facts, as_of, constraints)
+    rough = RoughTest(ev.book, test, facts, as_of, constraints, lang)
     regions = rough.regions()
     if not regions:
         raise EngineError(t("ranged.no_day", lang, facts=", ".join(rough.names)))
     decided: dict[tuple, Any] = {}
     for r in regions:
         if r.signature not in decided:
-            decided[r.signature] = ev.test(test, rough.facts_at(_first(r.box)), as_of, lang)
+            decided[r.signature] = ev.test(test, rough.facts_at(r.point), as_of, lang)
     results = [decided[r.signature] for r in regions]
     base = results[0]
     outcomes = list(dict.fromkeys(x.outcome for x in results))
@@ -323,7 +383,7 @@ def decide_rough(ev: Any, test: Test, facts: dict[str, Any], as_of: date, lang: 
         for k, v in r.hi.items():
             if type(v) is date and (k not in high or v > high[k]):
                 high[k] = v
-    rep_facts = rough.facts_at(_first(regions[0].box))
+    rep_facts = rough.facts_at(regions[0].point)
     derived = derive(test, rep_facts, as_of, ev.book.tables)
     values = _template_values(test, derived)
     varying = {k for k in low if k in high and low[k] != high[k]}
