@@ -37,8 +37,9 @@ Box = tuple  # one (lo, hi) per rough fact, in the order of `RoughTest.names`
 # where they meet: the boxes grow with the product of the ranges' lengths. Past these bounds
 # the test is refused with the facts to give more precisely, never left to run for minutes.
 # Two year-long facts need about 15,000 choices of days and 2,500 boxes (well under a second).
-MAX_POINTS = 20_000  # choices of days whose derived values are computed
-MAX_REGIONS = 3_000  # uniform boxes kept
+MAX_POINTS = 15_000  # choices of days whose derived values are computed (about 1 s)
+MAX_REGIONS = 2_500  # uniform boxes kept
+MAX_PAIRWISE = 300  # boxes above which describe() names every rough fact rather than look for fewer
 MAX_ALTERNATIVES = 12  # alternatives a person reads; the others are counted, not listed
 
 
@@ -311,7 +312,7 @@ def _decides(chosen: tuple, keyed: list) -> bool:
                 return False
             reach[key] = max(reach.get(key, hi), hi)
         return True
-    if len(keyed) > 3000:  # pairwise check too costly: name every fact
+    if len(keyed) > MAX_PAIRWISE:  # pairwise check too costly: name every fact
         return False
     for a, (box_a, key_a) in enumerate(keyed):
         for box_b, key_b in keyed[a + 1:]:
@@ -347,9 +348,20 @@ def when_shown(when_list: list[dict], lang: str) -> str:
     return "; ".join(parts)
 
 
+def condition_shown(alt: dict, titles: dict[str, str], lang: str) -> str:
+    """An alternative's `if` in words (`where <criterion> is <status>`); '' when it has none.
+    `titles`: the criteria's titles in `lang`, by id."""
+    conditions = alt.get("if") or []
+    return "; ".join(t("ranged.if_criterion", lang, criterion=titles.get(c["criterion"], c["criterion"]),
+                       status=t(f"status.{c['status']}", lang)) for c in conditions)
+
+
 def alternative_lines(result: Any, lang: str) -> list[str]:
     """The alternatives of a result as lines: `<when>: <outcome>`."""
-    return [f"{when_shown(a['when'], lang)}: {outcome_shown(a['outcome'], lang)}"
+    titles = {c.id: c.title for c in result.criteria}
+    return [f"{when_shown(a['when'], lang)}"
+            + (f", {condition_shown(a, titles, lang)}" if a.get("if") else "")
+            + f": {outcome_shown(a['outcome'], lang)}"
             + (f" [{a['law_version']}]" if a.get("law_version") else "")  # the version of the law that part is under
             for a in result.alternatives]
 
@@ -398,7 +410,11 @@ def decide_rough(ev: Any, test: Test, facts: dict[str, Any], as_of: date, lang: 
             criteria.append(CriterionResult(cid, statuses[0], _filled(reasons[statuses[0]], values, lang, enums), cited, title))
             continue
         parts = describe(names, [(r.box, s) for r, s in zip(regions, statuses)])
-        changes = "; ".join(f"{when_shown(w, lang)}: {t(f'status.{s}', lang)}" for w, s in parts)
+        if len(parts) > MAX_ALTERNATIVES:  # along a diagonal: the statuses, not hundreds of parts
+            changes = t("ranged.criterion_parts", lang, count=len(parts),
+                        statuses=", ".join(t(f"status.{s}", lang) for s in dict.fromkeys(statuses)))
+        else:
+            changes = "; ".join(f"{when_shown(w, lang)}: {t(f'status.{s}', lang)}" for w, s in parts)
         criteria.append(CriterionResult(cid, "unknown", t("ranged.criterion_changes", lang, changes=changes), cited, title))
 
     alternatives = []
@@ -418,6 +434,11 @@ def decide_rough(ev: Any, test: Test, facts: dict[str, Any], as_of: date, lang: 
             alternatives.append(alt)
         split_facts = list(dict.fromkeys(w["fact"] for a in alternatives for w in a["when"]))
         explanation = t("ranged.undetermined", lang, facts=", ".join(split_facts))
+        if len(alternatives) > MAX_ALTERNATIVES:  # a staircase of parts: named by the criteria instead
+            alternatives = by_criteria(test, names, split_facts, regions, results) or alternatives
+        alternatives, more = readable(alternatives)
+        if more:
+            explanation += " " + t("ranged.more_alternatives", lang, count=more, facts=", ".join(split_facts))
         missing = _union(test, [split_facts] + [x.missing for x in results])
 
     dates = []
@@ -458,8 +479,60 @@ def decide_rough(ev: Any, test: Test, facts: dict[str, Any], as_of: date, lang: 
         assumptions=assumptions, law_version=base.law_version if len(versions) == 1 else None,
     )
     result.alternatives = alternatives
+    result.alternatives_more = more if len(outcomes) > 1 else 0
     result.ranged = ranged
     return result
+
+
+def by_criteria(test: Test, names: list[str], split: list[str], regions: list[Region], results: list) -> list[dict] | None:
+    """The alternatives as a person reads them when the parts of the days are many: one per
+    outcome and combination of the criteria that change (`if`: [{criterion, status}]), each
+    with the span of days it occurs on (`when`). Where two dates are compared with each other
+    (the activity within ten years of the release), the parts run along a diagonal that no
+    list of ranges reads well, but the criterion says it in one line. None when even these
+    are more than MAX_ALTERNATIVES."""
+    varying = [i for i in range(len(results[0].criteria)) if len({x.criteria[i].status for x in results}) > 1]
+    groups: dict[tuple, list] = {}
+    for r, x in zip(regions, results):
+        key = (x.outcome, _version_id(x), tuple(x.criteria[i].status for i in varying))
+        groups.setdefault(key, []).append(r.box)
+    if len(groups) > MAX_ALTERNATIVES:
+        return None
+    out = []
+    for (outcome, version, statuses), boxes in groups.items():
+        hull = []
+        for name in split:
+            i = names.index(name)
+            hull.append({"fact": name, "from": min(b[i][0] for b in boxes).isoformat(), "to": max(b[i][1] for b in boxes).isoformat()})
+        alt = {"when": hull, "outcome": outcome,
+               "if": [{"criterion": results[0].criteria[i].id, "status": s} for i, s in zip(varying, statuses)]}
+        if test.versions:
+            alt["law_version"] = version
+        out.append(alt)
+    out.sort(key=lambda a: ([w["from"] for w in a["when"]], [c["status"] for c in a["if"]]))
+    return out
+
+
+def readable(alternatives: list[dict]) -> tuple[list[dict], int]:
+    """At most MAX_ALTERNATIVES of the alternatives, in date order, and how many are left out.
+    Each outcome keeps at least its largest part; the other places go to the largest parts
+    (counted in combinations of days), so what is listed covers most of the possible days."""
+    if len(alternatives) <= MAX_ALTERNATIVES:
+        return alternatives, 0
+
+    def size(alt: dict) -> int:
+        n = 1
+        for w in alt["when"]:
+            n *= (date.fromisoformat(w["to"]) - date.fromisoformat(w["from"])).days + 1
+        return n
+
+    order = sorted(range(len(alternatives)), key=lambda i: -size(alternatives[i]))
+    kept: list[int] = []
+    for key in dict.fromkeys((a["outcome"], a.get("law_version")) for a in alternatives):
+        kept.append(next(i for i in order if (alternatives[i]["outcome"], alternatives[i].get("law_version")) == key))
+    kept = kept[:MAX_ALTERNATIVES]
+    kept += [i for i in order if i not in kept][:MAX_ALTERNATIVES - len(kept)]
+    return [alternatives[i] for i in sorted(kept)], len(alternatives) - len(kept)
 
 
 def _first(box: Box) -> tuple:

@@ -167,4 +167,9 @@ def _alternative(alt: Any, book: Any, test_id: str, lang: str) -> str:
         name = spec.title.get(lang) if spec is not None else str(fact)
         conditions.append(t("short.alternative.range", lang, fact=name, start=get(cond, "from") or "…", end=get(cond, "to") or "…"))
     outcome = get(alt, "outcome") or "-"
-    return t("short.alternative", lang, when="; ".join(conditions) or "-", outcome=outcome_shown(outcome, lang))
+    when = "; ".join(conditions) or "-"
+    if isinstance(alt, dict) and alt.get("if") and test is not None:  # the criteria that decide within those days
+        from creval.engine.ranged import condition_shown
+
+        when += ", " + condition_shown(alt, {cid: c.title.get(lang) for cid, c in test.rule.criteria.items()}, lang)
+    return t("short.alternative", lang, when=when, outcome=outcome_shown(outcome, lang))
