@@ -32,7 +32,7 @@ app = typer.Typer(
     context_settings=HELP_OPTIONS,
     help="Evaluate scenarios against Kazakhstan children's-rights rules, with criteria, sources and key dates.",
 )
-rules_app = typer.Typer(help="List the legal tests, or show one (`creval rules show ID`).", invoke_without_command=True,
+rules_app = typer.Typer(help="List the legal tests, show one (`creval rules show ID`), or lint rule files (`creval rules lint [DIR]`).", invoke_without_command=True,
                         context_settings=HELP_OPTIONS)
 app.add_typer(rules_app, name="rules")
 
@@ -369,6 +369,28 @@ def rules_show(test_id: str = typer.Argument(..., metavar="ID", help="A test id,
     echo(describe(book.tests[test_id], lang.value))
 
 
+@rules_app.command("lint")
+def rules_lint(folder: Optional[Path] = typer.Argument(None, metavar="DIR", help="A rules folder (default: the rules in use: --rules, CREVAL_RULES, else the bundled ones)."),
+               lang: Optional[Lang] = typer.Option(None, "--lang", envvar="CREVAL_LANG", show_envvar=True, case_sensitive=False, help="Language of the findings: en, ru or kk (any case).")):
+    """Report what a rule file gets wrong without failing to load: a text without its Russian or Kazakh version, an outcome or value without words of its own, a fact no criterion reads, a fact a criterion depends on but leaves out of `reads` (or lists without depending on it), an outcome no row can give, a parameter nothing reads. Exit status: 0 clean, 1 with findings, 2 when a file cannot be loaded (the message names the file and the key)."""
+    from creval.law.rulebook import RuleBook, RuleFileError, default_rules_folder
+    from creval.tools import lint
+
+    folder = folder or _State.rules or default_rules_folder()
+    try:
+        book = RuleBook(folder)  # the files as they are now, not a cached book
+    except RuleFileError as exc:
+        raise fail(str(exc)) from None
+    lang = (lang or _State.lang).value
+    findings = lint.check_book(book)
+    for finding in findings:
+        echo(finding.shown(lang))
+    files = len({f.file for f in findings})
+    echo(_t("lint.summary", lang, count=len(findings), files=files, total=len(book.tests)) if findings
+         else _t("lint.clean", lang, total=len(book.tests)), err=True)  # stdout holds only the findings
+    raise typer.Exit(EXIT_MISMATCH if findings else EXIT_OK)
+
+
 @app.command()
 def batch(file: Optional[str] = typer.Argument(None, metavar="FILE", help="A JSON Lines file, one scenario per line; '-' or absent: standard input."),
           workers: Optional[int] = typer.Option(None, "--workers", min=1, metavar="N", help="Processes to use (default: the number of cores)."),
@@ -412,6 +434,80 @@ def batch(file: Optional[str] = typer.Argument(None, metavar="FILE", help="A JSO
     if stats.errors:
         echo(_t("cli.batch_errors", lang.value, errors=f"{stats.errors:,}", lines=f"{stats.lines:,}"), err=True)
     raise typer.Exit(EXIT_INVALID if stats.errors else EXIT_OK)
+
+
+@app.command()
+def compare(paths: List[str] = PathsArg,
+            rules: List[Path] = typer.Option(..., "--rules", metavar="DIR",
+                                             help="The old rule folder; given twice, the second is the new one (default: the rules in use)."),
+            format: Format = FormatOpt, lang: Lang = LangOpt):
+    """Evaluate every scenario under two rule folders and list those whose outcome, missing facts
+    or key dates differ, with the criteria that changed and why. Exit status: 0 nothing
+    differs, 1 something differs (as diff does), 2 invalid input or usage."""
+    from creval.law.rulebook import RuleFileError, load
+    from creval.tools import compare as comparing
+
+    if len(rules) > 2:
+        raise fail(_t("compare.rules_count", lang.value, count=len(rules)))
+    try:
+        old_book = load(rules[0])
+        new_book = load(rules[1]) if len(rules) == 2 else _book()
+    except RuleFileError as exc:
+        raise fail(str(exc)) from None
+    found = comparing.compare(paths, old_book, new_book, lang.value)
+    if format.value == "json":
+        echo(comparing.as_json(found))
+    elif format.value == "markdown":
+        echo(comparing.as_markdown(found, lang.value))
+    else:
+        echo(comparing.as_text(found, lang.value))
+    raise typer.Exit(EXIT_MISMATCH if found.changed else EXIT_OK)
+
+
+class TreatyFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+@app.command()
+def treaties(args: Optional[List[str]] = typer.Argument(None, metavar="[INSTRUMENT [STATE [STATE]]]",
+                                                       help="A treaty table (e.g. hague-1980), then one state (its row) or two (the pair), as ISO codes."),
+             on: Optional[str] = typer.Option(None, "--on", metavar="DATE", help="With two states: also the answer on this date (YYYY-MM-DD)."),
+             format: TreatyFormat = typer.Option(TreatyFormat.text, "--format", help="text or json."),
+             lang: Lang = LangOpt):
+    """Print the treaty tables: every table; one table's states; a state's row and its
+    acceptances; or a pair's status on every stretch of dates, with the rows' sources."""
+    import json
+
+    from creval.law import treaty_view
+
+    book = _book()
+    args = args or []
+    if not args:
+        if format.value == "json":
+            echo(json.dumps({k: treaty_view.as_data(v, [], lang.value) for k, v in book.tables.items()}, ensure_ascii=False, indent=2))
+        else:
+            echo(treaty_view.list_tables(book.tables, lang.value))
+        raise typer.Exit(EXIT_OK)
+    instrument, states = args[0], [code.upper() for code in args[1:]]
+    if instrument not in book.tables:
+        raise fail(_t("treaty.cli.unknown_instrument", lang.value, instrument=instrument, known=", ".join(book.tables)))
+    if len(states) > 2:
+        raise fail(_t("treaty.cli.too_many", lang.value))
+    for code in states:
+        if len(code) != 2 or not code.isalpha():
+            raise fail(_t("treaty.cli.bad_state", lang.value, state=code))
+    when = _as_of(on, lang.value) if on else None
+    table = book.tables[instrument]
+    if format.value == "json":
+        echo(json.dumps(treaty_view.as_data(table, states, lang.value, when), ensure_ascii=False, indent=2))
+    elif not states:
+        echo(treaty_view.describe_table(table, lang.value))
+    elif len(states) == 1:
+        echo(treaty_view.describe_state(table, states[0], lang.value))
+    else:
+        echo(treaty_view.describe_pair(table, states[0], states[1], lang.value, when))
+    raise typer.Exit(EXIT_OK)
 
 
 @app.command()
@@ -582,7 +678,7 @@ def deadlines(paths: List[str] = PathsArg,
             dl.write_ical(found, ics, lang.value)
         except OSError as exc:
             raise fail(t("deadlines.error.ics", lang.value, file=str(ics), reason=exc.strerror or str(exc))) from None
-        echo(t("deadlines.ics.written", lang.value, count=len(found), file=str(ics)), err=True)
+        echo(t("deadlines.ics.written", lang.value, count=sum(not d.last_day_of for d in found), file=str(ics)), err=True)
     if format is Format.json:
         echo(dl.as_json(found))
     elif format is Format.markdown:

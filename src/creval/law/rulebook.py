@@ -29,7 +29,8 @@ from creval.engine.outcome_conditions import STATUSES, Conjunction, when_to_dnf
 LAW_VERSION = "law_version"  # the derived field naming the version of the law that governs the case
 FACT_TYPES = ("date", "state", "bool", "enum", "int", "term")
 GUARDS = ("unless_known", "unless_true")  # a derivation is skipped when that fact is known / true
-DERIVATIONS = ("is_word", "first_known", "add_years", "part_of_term", "end_of_term", "treaty_status", "treaties_in_force", "copy")
+DERIVATIONS = ("is_word", "first_known", "add_years", "days_after", "days_before", "part_of_term", "end_of_term",
+               "treaty_status", "treaties_in_force", "copy")
 
 
 class RuleFileError(Exception):
@@ -41,19 +42,15 @@ class _Strict(BaseModel):
 
 
 class Text(_Strict):
-    """A text in the three languages; English is required, the others fall back to it."""
+    """A text in the three languages. One rule for every text of a rule file (titles,
+    summaries, reasons, notes, words): English is required to load; Russian and Kazakh fall
+    back to it when absent, and `creval rules lint` reports each one absent."""
     en: str
     ru: Optional[str] = None
     kk: Optional[str] = None
 
     def get(self, lang: str = "en") -> str:
         return getattr(self, lang, None) or self.en
-
-
-class Titles(Text):
-    """A title, required in all three languages from the start."""
-    ru: str
-    kk: str
 
 
 class Cited(_Strict):
@@ -104,6 +101,7 @@ class FactSpec(_Strict):
     question: Optional[Text] = None
     words: Optional[list[str]] = None  # int: words accepted beside a number (a ban for `life`)
     assumption: Optional[Text] = None  # when not stated: how `default` is read, printed as an assumption
+    value_words: dict[str, Text] = Field(default_factory=dict)  # a value (or word) as readers see it, per language
 
 
 class Constraint(_Strict):
@@ -119,7 +117,7 @@ class Constraint(_Strict):
 
 
 class Criterion(_Strict):
-    title: Titles
+    title: Text
     sources: list[str]
     reads: list[str]  # the facts it depends on: named in `missing` when absent
     met: dict
@@ -157,7 +155,7 @@ class LawVersion(_Strict):
     (they become fields the conditions can read); `assumption` is printed with every result
     under this version, where its content could not be verified."""
     id: str
-    title: Titles
+    title: Text
     from_: Optional[date] = Field(None, alias="from")
     until: Optional[date] = None
     sources: list[str]
@@ -185,7 +183,7 @@ class Report(_Strict):
 class RuleFile(_Strict):
     id: str
     matter: str
-    title: Titles
+    title: Text
     summary: Text
     date_fact: Optional[str] = None  # the test's own date fact; falls back to as_of
     sources: dict[str, Source]
@@ -195,6 +193,7 @@ class RuleFile(_Strict):
     derived: dict[str, dict] = Field(default_factory=dict)
     criteria: dict[str, Criterion]
     outcomes: list[str]
+    outcome_words: dict[str, Text] = Field(default_factory=dict)  # an outcome's name, per language
     outcome_table: list[OutcomeRule]
     key_dates: list[KeyDate] = Field(default_factory=list)
     law_versions: Optional[LawVersions] = None
@@ -215,6 +214,10 @@ class Test:
         self.field_types = self._field_types(tables)
         self.enums = {n: f.values for n, f in rule.facts.items() if f.type == "enum"}
         self.enums.update((n, f.words) for n, f in rule.facts.items() if f.words)  # words are named like enum values
+        # the rule's own words for its outcomes and values (else the shared catalogue's, else the code)
+        self.outcome_words: dict[str, Text] = dict(rule.outcome_words)
+        self.value_words: dict[str, dict[str, Text]] = {n: dict(f.value_words) for n, f in rule.facts.items() if f.value_words}
+        self._check_words()
         # how texts show a value: an enumerated code by its word, a state code by its name
         self.shown_as = {**{n: "state" for n, k in self.field_types.items() if k == "state"}, **{n: "enum" for n in self.enums}}
         # the values of every enumerated field conditions may read: the facts', and the versions of the law
@@ -259,6 +262,23 @@ class Test:
             for bound in (spec.min, spec.max):
                 if isinstance(bound, Bound):
                     self._check_refs([bound.param], self.params, f"facts.{name}", "parameter")
+
+    def _check_words(self) -> None:
+        """Words name outcomes and values the file has: a misspelt code would be words for nothing."""
+        for code in self.outcome_words:
+            self._check_refs([code], self.rule.outcomes, "outcome_words", "outcome")
+        for name, words in self.value_words.items():
+            self._check_refs(words, self.enums.get(name, ()), f"facts.{name}.value_words", "value")
+
+    def outcome_word(self, code: str, lang: str = "en") -> str | None:
+        """The rule's own name of an outcome in `lang` (English when that language lacks it), or None."""
+        words = self.outcome_words.get(code)
+        return words.get(lang) if words is not None else None
+
+    def value_word(self, fact: str, value: str, lang: str = "en") -> str | None:
+        """The rule's own word for an enumerated value of a fact in `lang`, or None."""
+        words = self.value_words.get(fact, {}).get(value)
+        return words.get(lang) if words is not None else None
 
     def _check_versions(self) -> dict[str, str]:
         """Versions come in time order, without gap or overlap, each citing known sources, and
@@ -327,6 +347,18 @@ class Test:
                         raise conditions.ConditionError(f"{where}: no treaty table {inst!r} in rules/data")
                     self.treaty_tables[inst] = tables[inst]
                 types[name] = "status"
+            elif fn in ("days_after", "days_before"):  # `date` (the day after/before) or [date, days]
+                if isinstance(args, str):
+                    day, count = args, 1
+                elif isinstance(args, list) and len(args) == 2:
+                    day, count = args
+                else:
+                    day, count = None, None
+                if types.get(day) != "date":
+                    raise conditions.ConditionError(f"{where}: expects a date, or [date, days]")
+                if not (type(count) is int or (isinstance(count, str) and type(self.params.get(count)) is int)):
+                    raise conditions.ConditionError(f"{where}: the number of days is a whole number or an integer parameter")
+                types[name] = "date"
             elif fn in ("first_known", "copy"):
                 first = args[0] if isinstance(args, list) else args
                 if first not in types:

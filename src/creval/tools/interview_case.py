@@ -96,6 +96,12 @@ class CaseInterview:
         loaded = load_file(path, book, as_of, lang)  # --as-of replaces the file's date, as in `check`
         if loaded.errors:
             raise InterviewError(t("ask.error.from", lang, error=str(loaded.errors[0])))
+        return cls.from_loaded(book, loaded, test_ids, as_of, lang, scenario_id, evaluator)
+
+    @classmethod
+    def from_loaded(cls, book: RuleBook, loaded, test_ids: list[str] | None, as_of: date | None, lang: str = "en",
+                    scenario_id: str | None = None, evaluator: Evaluator | None = None) -> "CaseInterview":
+        """An interview that starts from a validated scenario (a file, or the web page's form)."""
         scenario, raw = loaded.scenario, loaded.doc
         facts = matter_facts(scenario)
         # only the facts the file states: a fact absent from it (even one with a default) is still to be asked
