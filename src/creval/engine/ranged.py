@@ -17,6 +17,8 @@ tests/test_ranged.py checks the result against every day (short ranges) or sampl
 
 from __future__ import annotations
 
+import threading
+import time
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -41,6 +43,29 @@ MAX_POINTS = 15_000  # choices of days whose derived values are computed (about 
 MAX_REGIONS = 2_500  # uniform boxes kept
 MAX_PAIRWISE = 300  # boxes above which describe() names every rough fact rather than look for fewer
 MAX_ALTERNATIVES = 12  # alternatives a person reads; the others are counted, not listed
+
+
+class _Limits(threading.local):
+    """The deadline of the evaluation running on this thread, and the event that says its
+    server is stopping (both set by the web server, web/service.py)."""
+    deadline: float | None = None
+    stop: threading.Event | None = None
+
+    def passed(self) -> bool:
+        return bool((self.stop is not None and self.stop.is_set())
+                    or (self.deadline is not None and time.monotonic() > self.deadline))
+
+
+limits = _Limits()
+
+
+class TooSlow(EngineError):
+    """The rough facts of one test took longer than the caller's time limit."""
+
+    def __init__(self, rough: dict[str, DateRange], lang: str):
+        widest = sorted(rough, key=lambda n: -rough[n].days)
+        super().__init__(t("ranged.too_slow", lang, facts=", ".join(widest), fact=widest[0]))
+        self.facts = widest
 
 
 class TooWide(EngineError):
@@ -168,6 +193,8 @@ class RoughTest:
         if found is None:
             if len(self._seen) >= MAX_POINTS:
                 raise TooWide(self.rough, self.lang)
+            if not len(self._seen) % 64 and limits.passed():
+                raise TooSlow(self.rough, self.lang)
             values = derive(self.test, self.facts_at(point), self.as_of, self.book.tables).values
             keys = tuple(k for k, v in values.items() if type(v) is date)
             days = [values[k] for k in keys]

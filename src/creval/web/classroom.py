@@ -179,7 +179,7 @@ async def _uploaded(service, uploads, lang: str) -> list[dict]:
         data = await upload.read()
         try:
             loaded = service.load(service.parse(data, name, ".json" if name.endswith(".json") else ".yaml", lang), name, None, lang)
-            service.evaluate(loaded, None, lang)
+            await service.evaluated(loaded, None, lang)
         except BadInput as exc:
             errors.extend(exc.errors)
             continue
