@@ -197,7 +197,10 @@ ALLOWED = {
     **{(PAROLE, f): {("sentence-served", "not-covered")} for f in ("sentence_start", "term", "credited_days")},
     # work ban, offences before 2015: an unknown term is bounded by the article's 10-20 years (an
     # assumption the result prints); a stated term outside it (5 years, life) governs instead.
-    (WORK_BAN, "ban_years"): {("banned", "not-banned"), ("not-banned", "banned")},
+    # A ban the court set decides (and then needs its dates); without it the article's scope
+    # (listed articles, a duty to educate) can exclude the person from the test.
+    (WORK_BAN, "ban_years"): {("banned", "not-banned"), ("not-banned", "banned"), ("banned", "not-covered"),
+                              ("not-banned", "not-covered"), ("undetermined", "not-covered")},
 }
 
 

@@ -370,7 +370,8 @@ def rules_show(test_id: str = typer.Argument(..., metavar="ID", help="A test id,
 
 
 @rules_app.command("lint")
-def rules_lint(folder: Optional[Path] = typer.Argument(None, metavar="DIR", help="A rules folder (default: the rules in use: --rules, CREVAL_RULES, else the bundled ones).")):
+def rules_lint(folder: Optional[Path] = typer.Argument(None, metavar="DIR", help="A rules folder (default: the rules in use: --rules, CREVAL_RULES, else the bundled ones)."),
+               lang: Optional[Lang] = typer.Option(None, "--lang", envvar="CREVAL_LANG", show_envvar=True, case_sensitive=False, help="Language of the findings: en, ru or kk (any case).")):
     """Report what a rule file gets wrong without failing to load: a text without its Russian or Kazakh version, an outcome or value without words of its own, a fact no criterion reads, a fact a criterion depends on but leaves out of `reads` (or lists without depending on it), an outcome no row can give, a parameter nothing reads. Exit status: 0 clean, 1 with findings, 2 when a file cannot be loaded (the message names the file and the key)."""
     from creval.law.rulebook import RuleBook, RuleFileError, default_rules_folder
     from creval.tools import lint
@@ -380,12 +381,13 @@ def rules_lint(folder: Optional[Path] = typer.Argument(None, metavar="DIR", help
         book = RuleBook(folder)  # the files as they are now, not a cached book
     except RuleFileError as exc:
         raise fail(str(exc)) from None
+    lang = (lang or _State.lang).value
     findings = lint.check_book(book)
     for finding in findings:
-        echo(str(finding))
+        echo(finding.shown(lang))
     files = len({f.file for f in findings})
-    echo(f"{len(findings)} finding(s) in {files} of {len(book.tests)} rule file(s)" if findings
-         else f"clean: {len(book.tests)} rule file(s)", err=True)  # stdout holds only the findings
+    echo(_t("lint.summary", lang, count=len(findings), files=files, total=len(book.tests)) if findings
+         else _t("lint.clean", lang, total=len(book.tests)), err=True)  # stdout holds only the findings
     raise typer.Exit(EXIT_MISMATCH if findings else EXIT_OK)
 
 
