@@ -25,7 +25,7 @@ from dateutil.relativedelta import relativedelta
 from creval.core.text import Msg
 
 __all__ = [
-    "DATE_FACT_SCHEMA", "FIRST_DATE", "LAST_DATE", "DateRange", "add_period", "add_years", "as_saved", "iso", "parse_date_fact",
+    "DATE_FACT_SCHEMA", "FIRST_DATE", "LAST_DATE", "DateRange", "add_days", "add_period", "add_years", "as_saved", "iso", "parse_date_fact",
     "part_of_term",
 ]
 
@@ -43,6 +43,11 @@ def add_years(start: date, years: int) -> date:
         if start.month == 2 and start.day == 29:  # no 29 February that year
             return start.replace(year=start.year + years, day=28)
         raise
+
+
+def add_days(start: date, days: int) -> date:
+    """`days` days after `start` (before it when negative): "the day after" is add_days(d, 1)."""
+    return start + timedelta(days=days)
 
 
 def add_period(start: date, years: int = 0, months: int = 0, days: int = 0) -> date:

@@ -13,7 +13,7 @@ from creval.core.text import country_name, messages, placeholder_parts, t, tr
 from creval.law.derive import Derived
 from creval.law.rulebook import Test
 
-__all__ = ["Texts", "fill", "filled", "shown", "template_values", "when_shown"]
+__all__ = ["Texts", "condition_shown", "fill", "filled", "shown", "template_values", "when_shown"]
 
 
 _WORDS: dict[str, dict[Any, str]] = {}  # lang -> the words for unknown, none, true, false
@@ -125,3 +125,11 @@ def when_shown(when_list: list[dict], lang: str) -> str:
         else:
             parts.append(t("ranged.when_range", lang, fact=w["fact"], **{"from": w["from"], "to": w["to"]}))
     return "; ".join(parts)
+
+
+def condition_shown(alt: dict, titles: dict[str, str], lang: str) -> str:
+    """An alternative's `if` in words (`where <criterion> is <status>`); '' when it has none.
+    `titles`: the criteria's titles in `lang`, by id."""
+    conditions = alt.get("if") or []
+    return "; ".join(t("ranged.if_criterion", lang, criterion=titles.get(c["criterion"], c["criterion"]),
+                       status=t(f"status.{c['status']}", lang)) for c in conditions)

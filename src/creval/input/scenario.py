@@ -30,15 +30,15 @@ from pydantic import (
 )
 
 from creval.core.dates import DATE_FACT_SCHEMA, FIRST_DATE, LAST_DATE, DateRange, parse_date_fact
-from creval.core.facts import matter_facts, scenario_digest  # noqa: F401  (exported: a scenario's facts by matter)
-from creval.core.text import Msg, in_language  # noqa: F401  (exported)
+from creval.core.facts import matter_facts  # noqa: F401  (exported: a scenario's facts by matter)
+from creval.core.text import Msg, in_language, t, tr  # noqa: F401  (in_language: exported)
 from creval.input.forgiving import date_hint, one_of, state_code, state_meant, suggest
 from creval.law.rulebook import Bound, FactSpec, RuleBook, order_constraints
 
 __all__ = [
     "DateFact", "FIRST_DATE", "FieldError", "ID_PATTERN", "INT64_MAX", "INT64_MIN", "InLanguages", "IsoDate",
     "LAST_DATE", "LanguageKey", "MAX_TERM_YEARS", "State", "Term", "in_language", "is_state", "matter_facts",
-    "parse_iso_date", "scenario_model", "short_repr"
+    "parse_as_of", "parse_iso_date", "scenario_model", "short_repr"
 ]
 
 ID_PATTERN = r"^[A-Za-z0-9._-]+$"
@@ -243,6 +243,21 @@ def scenario_model(book: RuleBook) -> type[BaseModel]:
             return self
 
     return Scenario
+
+
+@lru_cache(maxsize=64)
+def parse_as_of(value: str, lang: str = "en") -> date:
+    """An assessment date given as an option (`--as-of`, the API's `?as_of=`): ValueError with
+    the one message both print, naming the supported range or the date it reads as."""
+    try:
+        return parse_iso_date(value)
+    except ValueError as exc:
+        problem = exc.args[0] if exc.args else None
+        if getattr(problem, "key", None) == "input.date_range":  # well formed, but outside what creval handles
+            raise ValueError(f"--as-of: {tr(problem, lang)}") from None
+        hint = date_hint(value)  # 01.09.2025: the date it reads as
+        message = t("cli.as_of", lang, value=repr(value))
+        raise ValueError(message if hint is None else f"{message}; {tr(hint, lang)}") from None
 
 
 def _check_order(book: RuleBook, matter: str, facts: BaseModel, as_of: date) -> None:

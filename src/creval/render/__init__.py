@@ -4,4 +4,5 @@ pieces they share (parts), facts as given (facts), `rules show` (rules_view); an
 terminal: colour, safe characters, guarded streams. Imports core, law and engine.
 """
 
-__all__ = ["colour", "facts", "filing", "i18n", "parts", "report", "rules_view", "short", "streams", "terminal"]
+__all__ = ["colour", "facts", "filing", "i18n", "keydates", "parts", "report", "rules_view", "short", "streams", "terminal",
+           "treaty_view"]

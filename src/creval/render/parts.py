@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from creval.engine.texts import when_shown
+from creval.engine.texts import condition_shown, when_shown
 from creval.render.i18n import outcome_shown, t, tr
+from creval.render.keydates import key_dates, marked
 
 __all__ = [
-    "alternative", "alternatives_shown", "assumed_shown", "details", "key_dates", "law_line", "scenario_header",
+    "alternative", "alternatives_shown", "assumed_shown", "details", "key_date_lines", "law_line", "scenario_header",
     "source_shown", "sources_shown",
 ]
 
@@ -38,7 +39,10 @@ def alternatives_shown(r: Any, lang: str) -> list[str]:
     in date order; none when every date is exact or every possible day agrees."""
     if not getattr(r, "alternatives", None):
         return []
-    return [f"{when_shown(a['when'], lang)}: {outcome_shown(a['outcome'], lang)}"
+    titles = {c.id: c.title for c in r.criteria}
+    return [f"{when_shown(a['when'], lang)}"
+            + (f", {condition_shown(a, titles, lang)}" if a.get("if") else "")
+            + f": {outcome_shown(a['outcome'], lang)}"
             + (f" [{a['law_version']}]" if a.get("law_version") else "")  # the version of the law that part is under
             for a in r.alternatives]
 
@@ -78,15 +82,19 @@ def source_shown(source: str, r: Any) -> str:
     return source
 
 
-def key_dates(dates: list, as_of: str, lang: str) -> list[tuple[str, bool]]:
-    """Key dates in date order (a stable sort keeps the rule's order on one day); a date
-    before the assessment date is marked as passed, the assessment date itself as such.
-    Each as (text, still to come)."""
-    out = []
-    for d in sorted(dates, key=lambda d: d.date):
-        mark = t("short.date.past", lang) if d.date < as_of else t("short.date.today", lang) if d.date == as_of else ""
-        out.append((f"{d.date}  " + (f"({mark}) " if mark else "") + d.text, d.date >= as_of))
-    return out
+def key_date_lines(dates: list, as_of: str, lang: str, short: bool = True) -> list[tuple[str, bool]]:
+    """Key dates in date order (render/keydates.py); a date before the assessment date is
+    marked as passed, the assessment date itself as such. Each as (text, still to come).
+
+    A key date that opens a new regime for an act is shown, in the short answer, as the last
+    day to act under the old one (the day before: the last day to file under Art 12(1)); the
+    memo (`short=False`) lists both."""
+    lines = key_dates(dates, lang)
+    if short:
+        ended = {d.last_day_of for d in lines if d.last_day_of}
+        lines = [d for d in lines if d.last_day_of or d.event not in ended]
+    # ranked as still to come (kept first when the answer is cut): a date whose earliest day has not passed
+    return [(marked(d, as_of, lang), d.date >= as_of) for d in lines]
 
 
 def alternative(alt: Any, book: Any, test_id: str, lang: str) -> str:
@@ -103,4 +111,7 @@ def alternative(alt: Any, book: Any, test_id: str, lang: str) -> str:
         name = spec.title.get(lang) if spec is not None else str(fact)
         conditions.append(t("short.alternative.range", lang, fact=name, start=get(cond, "from") or "…", end=get(cond, "to") or "…"))
     outcome = get(alt, "outcome") or "-"
-    return t("short.alternative", lang, when="; ".join(conditions) or "-", outcome=outcome_shown(outcome, lang))
+    when = "; ".join(conditions) or "-"
+    if isinstance(alt, dict) and alt.get("if") and test is not None:  # the criteria that decide within those days
+        when += ", " + condition_shown(alt, {cid: c.title.get(lang) for cid, c in test.rule.criteria.items()}, lang)
+    return t("short.alternative", lang, when=when, outcome=outcome_shown(outcome, lang))

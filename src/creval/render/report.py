@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 import textwrap
 
 from creval.engine.results import ScenarioResult, TestResult
 from creval.render.facts import in_words, question
 from creval.render.i18n import outcome_label, outcome_shown, t
+from creval.render.keydates import key_dates, marked
 from creval.render.parts import (alternatives_shown, assumed_shown, details, law_line, scenario_header, source_shown,
                                  sources_shown)
 
@@ -33,11 +35,11 @@ def as_text(result: ScenarioResult, lang: str | None = None) -> str:
     lang = lang or getattr(result, "lang", None) or "en"
     lines = scenario_header(result, lang, f"{t('report.rules', lang)} {result.rules_digest[:19]}")
     for r in result.results:
-        lines.extend(test_text(r, result.expected.get(r.test), lang))
+        lines.extend(test_text(r, result.expected.get(r.test), lang, result.as_of))
     return "\n".join(lines)
 
 
-def test_text(r: TestResult, expected: str | None, lang: str = "en") -> list[str]:
+def test_text(r: TestResult, expected: str | None, lang: str = "en", as_of: str = "") -> list[str]:
     verdict = ""
     if expected:
         verdict = f"  [{t('report.as_expected', lang)}]" if expected == r.outcome else \
@@ -68,8 +70,8 @@ def test_text(r: TestResult, expected: str | None, lang: str = "en") -> list[str
         lines.append(f"   {title}: {shown if shown is not None else t('value.none', lang)}")
     if r.dates:
         lines.append(f"   {t('report.key_dates', lang)}")
-        for d in r.dates:
-            lines += _wrap(f"{d.date}  {d.event}: {d.text}", "     ")
+        for d in key_dates(r.dates, lang):  # in date order, with the last days to act, past ones marked
+            lines += _wrap(marked(d, as_of, lang, with_event=True), "     ")
     lines.append(f"   {t('report.sources', lang)}")
     for i, s in enumerate(sources_shown(r), 1):
         lines += _wrap(f"[{i}] {s}", "     ")
@@ -102,11 +104,11 @@ def as_markdown(result: ScenarioResult, lang: str | None = None, book=None, give
         from creval.law.rulebook import load
 
         book = load()
-    out = [f"# {result.scenario}" + (f": {result.title}" if result.title else ""), "", f"_{t('memo.title', lang)}_", ""]
+    out = [f"# {_md(result.scenario)}" + (f": {_md(result.title)}" if result.title else ""), "", f"_{t('memo.title', lang)}_", ""]
     out.append(f"- **{t('memo.as_of', lang)}:** {result.as_of}")
-    out.append(f"- **{t('memo.file', lang)}:** `{result.file or '-'}`")
+    out.append(f"- **{t('memo.file', lang)}:** {_code(result.file or '-')}")
     for error in result.errors:
-        out.append(f"- **{t('memo.error', lang)}:** {error}")
+        out.append(f"- **{t('memo.error', lang)}:** {_md(error)}")
     if given is not None:
         out += _facts_markdown(book, given, lang)
     for r in result.results:
@@ -135,7 +137,7 @@ def as_markdown(result: ScenarioResult, lang: str | None = None, book=None, give
         out += ["", f"### {t('memo.needed', lang)}", ""]
         out += _needed_markdown(r, book, lang) or [t("memo.needed.none", lang)]
         out += ["", f"### {t('memo.key_dates', lang)}", ""]
-        out += [f"- **{d.date}** `{d.event}`: {d.text}" for d in r.dates] or [t("memo.key_dates.none", lang)]
+        out += [_date_markdown(d, result.as_of, lang) for d in key_dates(r.dates, lang)] or [t("memo.key_dates.none", lang)]
         if r.details:
             out += ["", f"### {t('memo.details', lang)}", ""]
             for title, shown in details(r, lang):
@@ -149,13 +151,38 @@ def as_markdown(result: ScenarioResult, lang: str | None = None, book=None, give
     out.append(f"- {t('memo.stamp.rules', lang)}: `{result.rules_digest}`")
     out.append(f"- {t('memo.as_of', lang)}: {result.as_of}")
     out.append(f"- {t('memo.stamp.scenario', lang)}: `{getattr(result, 'scenario_digest', '') or '-'}`")
-    out.append(f"- {t('memo.file', lang)}: `{result.file or '-'}`")
-    out += ["", t("memo.stamp.reproduce", lang, as_of=result.as_of, version=result.creval)]
+    out.append(f"- {t('memo.file', lang)}: {_code(result.file or '-')}")
+    out += ["", t("memo.stamp.reproduce", lang, as_of=result.as_of, version=result.creval, language=lang, format="markdown")]
     return "\n".join(out) + "\n"
+
+
+def _date_markdown(d, as_of: str, lang: str) -> str:
+    """One key date of the memo: bold, its mark against the assessment date, its text."""
+    when = d.when(as_of)
+    mark = f" ({t(f'short.date.{when}', lang)})" if when else ""
+    event = "" if d.last_day_of else f" `{d.event}`"
+    return f"- **{d.date}**{mark}{event}: {d.text}"
 
 
 def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
+
+
+_MARKDOWN = re.compile(r"([\\`*_\[\]<>|#~!&])")
+
+
+def _md(text: str) -> str:
+    """Text copied from a scenario (its title, a fact, an error quoting it) as Markdown shows
+    it literally: on one line (no forged `**Outcome:**` line), every character that would
+    start emphasis, a link, a table cell or raw HTML escaped."""
+    return _MARKDOWN.sub(r"\\\1", " ".join(str(text).split()))
+
+
+def _code(text: str) -> str:
+    """A file name as inline code: on one line, fenced by more backticks than it holds."""
+    text = " ".join(str(text).split())
+    fence = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
+    return f"{fence} {text} {fence}" if "`" in text else f"`{text}`"
 
 
 def _facts_markdown(book, given, lang: str) -> list[str]:
@@ -163,7 +190,7 @@ def _facts_markdown(book, given, lang: str) -> list[str]:
     out = ["", f"## {t('filing.facts', lang)}"]
     for heading, rows in in_words(book, given, lang):
         out += ["", f"### {heading}", ""]
-        out += [f"- {_cell(title)}: {_cell(value)}" for title, value in rows] or [t("filing.facts.none", lang)]
+        out += [f"- {_md(title)}: {_md(value)}" for title, value in rows] or [t("filing.facts.none", lang)]
     return out
 
 

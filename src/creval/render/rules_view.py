@@ -8,7 +8,9 @@ from creval.render.i18n import LANGUAGES, Msg, messages, outcome_shown, t, tr
 from creval.law.rulebook import Test
 from creval.law.treaties import AcceptanceRow, PairRow, StateRow, TreatyTable, confidence_word
 
-__all__ = ["describe"]
+__all__ = [
+    "describe", "row_dates"
+]
 
 
 def _para(text: str, indent: str = "  ") -> str:
@@ -99,7 +101,7 @@ def _table(table: TreatyTable, lang: str) -> list[str]:
     rows += [(t("treaty.show.accepted", lang, by=row.by, of=row.of), row) for row in table.acceptances]
     rows += [(f"{row.states[0]}-{row.states[1]}", row) for row in table.pairs]
     for who, row in rows:
-        out.append(f"    {who}: {_dates(row, lang)} [{tr(confidence_word(row.confidence), lang)}]")
+        out.append(f"    {who}: {row_dates(row, lang)} [{tr(confidence_word(row.confidence), lang)}]")
         dated = f" ({t('treaty.show.source_date', lang, date=row.source_date)})" if row.source_date else ""
         out.append(_para(row.source + dated, "        "))
         for key, end in (("left", getattr(row, "left", None)), ("suspended", getattr(row, "suspended", None)),
@@ -110,7 +112,7 @@ def _table(table: TreatyTable, lang: str) -> list[str]:
     return out
 
 
-def _dates(row: StateRow | PairRow | AcceptanceRow, lang: str) -> str:
+def row_dates(row: StateRow | PairRow | AcceptanceRow, lang: str) -> str:
     """When a row says the instrument starts to bind, in words."""
     if isinstance(row, StateRow) and not row.party:
         return t("treaty.show.not_party_checked", lang, date=row.checked) if row.checked else t("treaty.show.not_party", lang)

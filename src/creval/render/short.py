@@ -13,11 +13,12 @@ ends with a line saying how many items `--full` shows besides.
 from __future__ import annotations
 
 import textwrap
+from functools import lru_cache
 from typing import Any
 
 from creval.render.facts import question
 from creval.render.i18n import outcome_shown, t
-from creval.render.parts import alternative, key_dates, law_line, scenario_header
+from creval.render.parts import alternative, key_date_lines, law_line, scenario_header
 
 __all__ = ["MAX_LINES", "as_short_text", "test_lines"]
 
@@ -62,7 +63,7 @@ def test_lines(r: Any, as_of: str, expected: str | None, lang: str, book: Any) -
         ("report.missing", [_question(book, r.test, m, lang) for m in r.missing]),
         ("short.alternatives", [alternative(a, book, r.test, lang) for a in (getattr(r, "alternatives", None) or [])]),
         ("report.assumptions", _assumptions(r.assumptions, lang)),
-        ("report.key_dates", key_dates(r.dates, as_of, lang)),
+        ("report.key_dates", key_date_lines(r.dates, as_of, lang)),
     ]
     sections = [(labels[key], items) for key, items in sections if items]
     caps = [len(items) for _, items in sections]
@@ -82,8 +83,8 @@ def _render(sections, caps, width, pad, lang) -> list[str]:
     out = []
     for (label, items), cap in zip(sections, caps):
         first = f"   {label.ljust(width)}"
-        for i, item in enumerate(_kept(items, cap)):
-            out += _wrap(item, pad, first=first if i == 0 else None)
+        for i, item in enumerate(_kept(items, cap)):  # wrapped once: the cut loop renders a list many times
+            out += _wrapped(item, pad, first if i == 0 else None)
         if cap < len(items):
             out.append(pad + t("short.more", lang, count=len(items) - cap))
     return out
@@ -99,6 +100,11 @@ def _kept(items: list, cap: int) -> list[str]:
     ranked = sorted(range(len(items)), key=rank)
     keep = sorted(ranked[:cap])
     return [items[i][0] if isinstance(items[i], tuple) else items[i] for i in keep]
+
+
+@lru_cache(maxsize=4096)
+def _wrapped(text: str, indent: str, first: str | None) -> tuple[str, ...]:
+    return tuple(_wrap(text, indent, first))
 
 
 def _wrap(text: str, indent: str, first: str | None = None) -> list[str]:

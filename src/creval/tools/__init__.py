@@ -2,4 +2,4 @@
 in and out), exercise (trainers' packs, grading, handouts), interview (`creval ask`), twin,
 coverage, deadlines."""
 
-__all__ = ["batch", "coverage", "deadlines", "exercise", "interview", "twin"]
+__all__ = ["batch", "compare", "coverage", "deadlines", "exercise", "interview", "lint", "twin"]

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
+from markupsafe import Markup
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
@@ -25,6 +26,7 @@ from creval.input.scenario import in_language
 from creval.core.dates import DateRange
 from creval.render.facts import rough_date
 from creval.render.i18n import outcome_label, t, value_word
+from creval.tools.exercise.gradebook import safe_cell
 from creval.web import forms
 from creval.web.common import finish, form_with_csrf, lang_of, render, set_cookie
 from creval.web.service import BadInput
@@ -185,7 +187,7 @@ async def _uploaded(service, uploads, lang: str) -> list[dict]:
         data = await upload.read()
         try:
             loaded = service.load(service.parse(data, name, ".json" if name.endswith(".json") else ".yaml", lang), name, None, lang)
-            service.evaluate(loaded, None, lang)
+            await service.evaluated(loaded, None, lang)
         except BadInput as exc:
             errors.extend(exc.errors)
             continue
@@ -307,8 +309,16 @@ async def trainer(request: Request, code: str):
         return _not_found(request)
     if not allowed:
         return render(request, "class_login.html", {"session": session}, 401)
+    join_url = f"{str(request.base_url).rstrip('/')}/class?code={session.code}"
     return render(request, "class_trainer.html", {"session": session, "key": request.cookies.get(_trainer_cookie(session.code)),
-                                                  **_stats(request, session)})
+                                                  "join_url": join_url, "qr": qr_svg(join_url), **_stats(request, session)})
+
+
+def qr_svg(text: str) -> Markup:
+    """A QR code of the join address, as inline SVG (segno), for trainees' phones to scan."""
+    import segno
+
+    return Markup(segno.make(text, error="m").svg_inline(scale=6, border=2, svgclass="qr-code", omitsize=True))
 
 
 @router.post("/{code}/trainer/login")
@@ -400,6 +410,4 @@ async def export(request: Request, code: str):
                     headers={"content-disposition": f'attachment; filename="creval-class-{session.code}.csv"'})
 
 
-def _cell(text: str) -> str:
-    """A name as a spreadsheet shows it, never as a formula (=, +, -, @ start one)."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+_cell = safe_cell  # a name as a spreadsheet shows it, never as a formula (as `creval exercise --csv`)

@@ -20,6 +20,7 @@ from datetime import date
 from typing import Any
 
 from creval.engine.evaluate import Evaluator, ScenarioResult
+from creval.engine.ranged import TooWide
 from creval.input.forgiving import close_matches, either
 from creval.core.dates import DateRange, as_saved
 from creval.input.loader import load_file, validate
@@ -97,6 +98,12 @@ class CaseInterview:
         loaded = load_file(path, book, as_of, lang)  # --as-of replaces the file's date, as in `check`
         if loaded.errors:
             raise InterviewError(t("ask.error.from", lang, error=str(loaded.errors[0])))
+        return cls.from_loaded(book, loaded, test_ids, as_of, lang, scenario_id, evaluator)
+
+    @classmethod
+    def from_loaded(cls, book: RuleBook, loaded, test_ids: list[str] | None, as_of: date | None, lang: str = "en",
+                    scenario_id: str | None = None, evaluator: Evaluator | None = None) -> "CaseInterview":
+        """An interview that starts from a validated scenario (a file, or the web page's form)."""
         scenario, raw = loaded.scenario, loaded.doc
         facts = matter_facts(scenario)
         # only the facts the file states: a fact absent from it (even one with a default) is still to be asked
@@ -163,6 +170,14 @@ class CaseInterview:
         if loaded.errors:
             self._restore(before)
             return t("ask.rejected", self.lang, message=loaded.errors[0].message)
+        if isinstance(value, DateRange):  # rough dates too wide to decide together: asked again
+            try:
+                for interview in self.interviews:
+                    if interview.test.matter in key.matters:
+                        interview.result()
+            except TooWide as exc:
+                self._restore(before)
+                return t("ask.rejected", self.lang, message=str(exc))
         if remember:
             self.history.append(key)
         return None
