@@ -278,8 +278,8 @@ class Evaluator:
         missing = _missing(test, facts, decision, rank) if row.outcome == "undetermined" else []
         dates = [
             KeyDateResult(event, derived.values[field].isoformat(), _filled(parts, values, lang, enums))
-            for event, field, parts in texts.key_dates
-            if derived.values.get(field) is not None
+            for kd, (event, field, parts) in zip(rule.key_dates, texts.key_dates)
+            if derived.values.get(field) is not None and self._key_date_shown(test, kd, facts, as_of, derived)
         ]
         if test.versions:
             dates += self._law_changes(test, facts, as_of, row.outcome, lang)
@@ -299,6 +299,22 @@ class Evaluator:
             assumptions=version_assumption(test, derived.version, lang),
             law_version=_version_shown(test, derived.version, lang),
         )
+
+    def _key_date_shown(self, test: Test, kd: Any, facts: dict[str, Any], as_of: date, derived: Derived) -> bool:
+        """A key date restricted to some versions of the law is shown only under them; one marked
+        `when_it_changes` only if the engine decides differently on the day before and on it."""
+        if kd.versions is not None and (derived.version is None or derived.version.id not in kd.versions):
+            return False
+        if not kd.when_it_changes:
+            return True
+        day = derived.values[kd.date]
+        sides = []
+        for when in (day - timedelta(days=1), day):
+            if kd.moves == "as_of":
+                sides.append(self.outcome(test, facts, when))
+            else:
+                sides.append(self.outcome(test, {**facts, kd.moves: when}, as_of))
+        return sides[0] != sides[1]
 
     def _law_changes(self, test: Test, facts: dict[str, Any], as_of: date, outcome: str, lang: str) -> list[KeyDateResult]:
         """Each change of law at which this case's outcome would change: the engine decides the

@@ -361,8 +361,9 @@ def decide_rough(ev: Any, test: Test, facts: dict[str, Any], as_of: date, lang: 
         missing = _union(test, [split_facts] + [x.missing for x in results])
 
     dates = []
+    shown = {d.event for x in decided.values() for d in x.dates}  # a key date some possible day shows
     for event, field, parts in texts.key_dates:
-        if field not in low:
+        if field not in low or event not in shown:
             continue
         text = _filled(parts, values, lang, enums)
         if field in varying:

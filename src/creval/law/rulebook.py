@@ -145,6 +145,10 @@ class KeyDate(_Strict):
     date: str  # a derived date
     text: Text
     moves: Optional[str] = None  # the date fact (or as_of) whose crossing this date changes things
+    # shown only where it matters: under these versions of the law, and (when_it_changes) only if
+    # the outcome with `moves` on the day before differs from the outcome on the day itself
+    versions: Optional[list[str]] = None
+    when_it_changes: bool = False
 
 
 class LawVersion(_Strict):
@@ -249,6 +253,10 @@ class Test:
                 raise conditions.ConditionError(f"key_dates.{kd.event}: {kd.date!r} is not a date")
             if kd.moves and kd.moves != "as_of" and getattr(rule.facts.get(kd.moves), "type", None) != "date":
                 raise conditions.ConditionError(f"key_dates.{kd.event}.moves: {kd.moves!r} is not a date fact")
+            if kd.versions is not None:
+                self._check_refs(kd.versions, {v.id for v in self.versions}, f"key_dates.{kd.event}.versions", "law version")
+            if kd.when_it_changes and not kd.moves:
+                raise conditions.ConditionError(f"key_dates.{kd.event}.when_it_changes: needs `moves`")
         for rep in rule.report:
             self._check_refs([rep.name], self.field_types, "report", "value")
         self.outcome_dnf: list[list[Conjunction]] = []
