@@ -24,6 +24,7 @@ from functools import lru_cache
 from itertools import combinations, product
 from typing import Any
 
+from creval.engine import conditions
 from creval.engine.derive import derive
 from creval.input.daterange import DateRange
 from creval.law.rulebook import LAW_VERSION, RuleBook, Test
@@ -58,6 +59,8 @@ def law_dates(book: RuleBook) -> list[date]:
 
     for table in book.tables.values():
         walk(table)
+    if getattr(book, "bilateral", None) is not None:
+        walk(book.bilateral)
     for test in book.tests.values():
         for version in test.versions:
             walk([version.from_, version.until])
@@ -393,7 +396,8 @@ def decide_rough(ev: Any, test: Test, facts: dict[str, Any], as_of: date, lang: 
 
     result = type(base)(
         test.id, outcome, criteria, missing, dates, list(texts.sources),
-        [_filled(parts, values, lang, enums) for parts in texts.caveats],
+        [_filled(parts, values, lang, enums) for parts, when in zip(texts.caveats, test.caveat_when)
+         if when is None or any(conditions.matches(when, rough._at(_first(r.box))[1]) for r in regions)],
         title=texts.title, explanation=explanation, assessed_on=(assessed or as_of).isoformat(), details=details,
         notes=notes, detail_titles=dict(texts.detail_titles), sources_shown=list(texts.sources_shown),
         assumptions=assumptions, law_version=base.law_version if len(versions) == 1 else None,
