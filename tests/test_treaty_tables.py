@@ -107,6 +107,10 @@ def test_two_ratifying_states_are_related_from_the_later_date_as_the_uk_lists_th
     ("hague-1980", "HU", "IT", "1997-03-31", OUT), ("hague-1980", "IT", "HU", "1997-04-01", IN),
     # two acceding states, one accepting the other: Hungary accepted New Zealand (15 Jan 1997)
     ("hague-1980", "NZ", "HU", "1997-03-31", OUT), ("hague-1980", "NZ", "HU", "1997-04-01", IN),
+    # Malta's acceptance of Kazakhstan's accession (HCCH acceptances table for Malta: 1 Nov 2019)
+    ("hague-1980", "KZ", "MT", "2019-10-31", OUT), ("hague-1980", "MT", "KZ", "2019-11-01", IN),
+    # a ratifying state's acceptance with its deposit: Germany accepted Malta on 23 Aug 2002
+    ("hague-1980", "DE", "MT", "2002-10-31", OUT), ("hague-1980", "DE", "MT", "2002-11-01", IN),
     # no acceptance found: unknown, never not in force
     ("hague-1980", "KZ", "PL", "2021-03-01", UNKNOWN), ("hague-1980", "KZ", "IT", "2021-03-01", UNKNOWN),
     ("hague-1980", "PL", "NZ", "2000-01-01", UNKNOWN),
@@ -184,7 +188,7 @@ def _cli(*args):
 def test_treaties_lists_every_table_with_its_size():
     result = _cli("treaties")
     assert result.exit_code == 0
-    assert "hague-1980: Hague 1980 - 105 states listed, 102 of them parties; 34 acceptance rows" in result.stdout
+    assert "hague-1980: Hague 1980 - 105 states listed, 102 of them parties; 87 acceptance rows" in result.stdout
 
 
 def test_treaties_pair_prints_each_stretch_of_dates_with_its_note():

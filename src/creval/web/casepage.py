@@ -14,13 +14,14 @@ from creval.output import report
 from creval.output.facts import given
 from creval.output.keydates import key_dates
 from creval.output.i18n import t
-from creval.web import forms, interview
+from creval.web import apipage, forms, interview
 from creval.web.common import finish, form_with_csrf, lang_of, render
 from creval.web.service import BadInput
 from creval.web.timeline import Point, svg
 
 router = APIRouter(include_in_schema=False)
 router.include_router(interview.router)  # /ask: the same case, one question per page
+router.include_router(apipage.router)  # /api: the JSON API's index as a page
 FORM_NAME = "<form>"
 
 
@@ -82,7 +83,7 @@ async def case_submit(request: Request, test_id: str):
     doc = forms.scenario_doc(test, form, date.today())
     try:
         loaded = service.load(doc, FORM_NAME, None, lang)
-        service.evaluate(loaded, [test.id], lang)
+        await service.evaluated(loaded, [test.id], lang)
     except BadInput as exc:
         return _form(request, test, doc, exc.errors, 422)
     token = store.save_case(forms.canonical(loaded.scenario), test.id)
@@ -104,7 +105,7 @@ async def upload(request: Request):
     data = await file.read()
     try:
         loaded = service.load(service.parse(data, name, ".json" if name.endswith(".json") else ".yaml", lang), name, None, lang)
-        service.evaluate(loaded, None, lang)
+        await service.evaluated(loaded, None, lang)
     except BadInput as exc:
         return render(request, "index.html", {"tests": list(service.book.tests.values()), "matters": service.book.matters,
                                               "upload_errors": [str(e) for e in exc.errors]}, 422)
@@ -112,7 +113,7 @@ async def upload(request: Request):
     return RedirectResponse(f"/case/r/{token}", status_code=303)
 
 
-def _evaluated(request: Request, token: str):
+async def _evaluated(request: Request, token: str):
     found = request.app.state.store.case(token)
     if found is None:
         return None
@@ -121,13 +122,13 @@ def _evaluated(request: Request, token: str):
     lang = lang_of(request)
     loaded = service.load(doc, f"{doc.get('id', 'case')}.yaml", None, lang)
     # one test (the case form), several joined by commas (an interview), or none (an upload: every test of its matters)
-    return doc, test_id, service.evaluate(loaded, test_id.split(",") if test_id else None, lang)
+    return doc, test_id, await service.evaluated(loaded, test_id.split(",") if test_id else None, lang)
 
 
 @router.get("/case/r/{token}")
 async def case_result(request: Request, token: str):
     try:
-        found = _evaluated(request, token)
+        found = await _evaluated(request, token)
     except BadInput as exc:  # a case saved under other rule files that no longer accept it
         return render(request, "error.html", {"message": str(exc)}, 422)
     if found is None:
@@ -150,6 +151,7 @@ async def case_result(request: Request, token: str):
     tests = [item["test"].id for item in shown]
     return render(request, "case_result.html", {
         "ask_again": "/ask/" + "+".join(tests) + f"?start={token}",
+        "heading": "; ".join(item["r"].title for item in shown),  # a case without a title: its tests' titles
         "token": token, "doc": doc, "result": result, "shown": shown, "test_id": test_id, "extra": extra,
         "timeline": svg(points, t("web.timeline.title", lang)), "points": [p for p in points if p.number]}, lang=lang)
 
@@ -170,7 +172,7 @@ def _timeline(book, doc: dict, result, lang: str) -> list[Point]:
                 points.append(Point(date.fromisoformat(value), spec.title.get(lang), "fact"))
     seen = set()
     for r in result.results:
-        for d in r.dates:
+        for d in key_dates(r.dates, lang):  # with the last days to file
             if (d.event, d.date) not in seen:
                 seen.add((d.event, d.date))
                 points.append(Point(date.fromisoformat(d.date), d.text, "key"))
@@ -202,7 +204,7 @@ async def case_memo(request: Request, token: str, kind: str):
     service = request.app.state.service
     lang = lang_of(request)
     try:
-        found = _evaluated(request, token)
+        found = await _evaluated(request, token)
         if found is None:
             return _not_found(request)
         doc, _, result = found

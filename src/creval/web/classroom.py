@@ -17,12 +17,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
+from markupsafe import Markup
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from creval.input.loader import SCENARIO_SUFFIXES, InputError, load_paths
 from creval.input.scenario import in_language
 from creval.input.daterange import DateRange
+from creval.tools.gradebook import safe_cell
 from creval.output.facts import rough_date
 from creval.output.i18n import outcome_label, t, value_word
 from creval.web import forms
@@ -179,7 +181,7 @@ async def _uploaded(service, uploads, lang: str) -> list[dict]:
         data = await upload.read()
         try:
             loaded = service.load(service.parse(data, name, ".json" if name.endswith(".json") else ".yaml", lang), name, None, lang)
-            service.evaluate(loaded, None, lang)
+            await service.evaluated(loaded, None, lang)
         except BadInput as exc:
             errors.extend(exc.errors)
             continue
@@ -301,8 +303,16 @@ async def trainer(request: Request, code: str):
         return _not_found(request)
     if not allowed:
         return render(request, "class_login.html", {"session": session}, 401)
+    join_url = f"{str(request.base_url).rstrip('/')}/class?code={session.code}"
     return render(request, "class_trainer.html", {"session": session, "key": request.cookies.get(_trainer_cookie(session.code)),
-                                                  **_stats(request, session)})
+                                                  "join_url": join_url, "qr": qr_svg(join_url), **_stats(request, session)})
+
+
+def qr_svg(text: str) -> Markup:
+    """A QR code of the join address, as inline SVG (segno), for trainees' phones to scan."""
+    import segno
+
+    return Markup(segno.make(text, error="m").svg_inline(scale=6, border=2, svgclass="qr-code", omitsize=True))
 
 
 @router.post("/{code}/trainer/login")
@@ -394,6 +404,4 @@ async def export(request: Request, code: str):
                     headers={"content-disposition": f'attachment; filename="creval-class-{session.code}.csv"'})
 
 
-def _cell(text: str) -> str:
-    """A name as a spreadsheet shows it, never as a formula (=, +, -, @ start one)."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+_cell = safe_cell  # a name as a spreadsheet shows it, never as a formula (as `creval exercise --csv`)
