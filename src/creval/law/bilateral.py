@@ -112,4 +112,5 @@ def status(table: BilateralTable | None, a: str, b: str, on: date) -> Found:
             earliest = (row.in_force_earliest or row.signed).isoformat()
             notes.append(Msg("bilateral.unknown", title=row.title, earliest=earliest, day=start.isoformat(), confidence=word))
     value = IN_FORCE if IN_FORCE in values else None if None in values else NOT_IN_FORCE
-    return Found(value, in_force, Msg.joined("; ", notes), [r.source for r in rows])
+    cited = [Msg("treaty.source.row", short=Msg("bilateral.short"), who="-".join(r.states), source=r.source) for r in rows]
+    return Found(value, in_force, Msg.joined("; ", notes), cited)
