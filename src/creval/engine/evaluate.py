@@ -156,7 +156,7 @@ class Evaluator:
         return out
 
 
-def _caveats(test: Test, texts: "_Texts", values: dict[str, Any]) -> list[list[str]]:
+def _caveats(test: Test, texts: "Texts", values: dict[str, Any]) -> list[list[str]]:
     """The caveats that apply to this result: all, less those whose `when` the case does not
     meet. (Which words to print, not a decision: the plain matcher of conditions.py suffices.)"""
     return [parts for parts, when in zip(texts.caveats, test.caveat_when)
