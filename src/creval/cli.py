@@ -128,27 +128,12 @@ def _book():
 def _as_of(value: Optional[str], lang: str = "en") -> Optional[date]:
     if value is None:
         return None
-    from creval.input.scenario import parse_iso_date  # the same rules as a scenario's dates
+    from creval.input.scenario import parse_as_of  # the same rules as a scenario's dates, the API's message
 
     try:
-        return parse_iso_date(value)
+        return parse_as_of(value, lang)
     except ValueError as exc:
-        problem = exc.args[0] if exc.args else None
-        if getattr(problem, "key", None) == "input.date_range":  # well formed, but outside what creval handles
-            from creval.output.i18n import tr
-
-            raise fail(f"--as-of: {tr(problem, lang)}") from None
-        raise fail(_as_of_error(value, lang)) from None
-
-
-def _as_of_error(value: str, lang: str) -> str:
-    """--as-of refused, with the date it reads as when it reads one way (01.09.2025)."""
-    from creval.input.forgiving import date_hint
-    from creval.output.i18n import tr
-
-    hint = date_hint(value)
-    message = _t("cli.as_of", lang, value=repr(value))
-    return message if hint is None else f"{message}; {tr(hint, lang)}"
+        raise fail(str(exc)) from None
 
 
 def _version(value: bool) -> None:
@@ -712,6 +697,8 @@ def completion(shell: Shell = typer.Argument(..., case_sensitive=False, help="ba
 def serve(host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (0.0.0.0 opens it to a classroom network)."),
           port: int = typer.Option(8000, "--port", min=0, max=65535, help="Port to listen on (0: any free port)."),
           db: Optional[Path] = typer.Option(None, "--db", help="The SQLite file that keeps cases and classroom sessions (default: ~/.local/share/creval/serve.sqlite3)."),
+          time_limit: float = typer.Option(5.0, "--time-limit", min=0.1, max=600, metavar="SECONDS",
+                                           help="Longest one request may evaluate; past it: 504 (or 422 naming the rough dates to narrow)."),
           lang: Lang = LangOpt):
     """Start the web server: a case page, a classroom and a JSON API under /api/v1 (OpenAPI at /docs)."""
     import socket
@@ -720,13 +707,14 @@ def serve(host: str = typer.Option("127.0.0.1", "--host", help="Address to liste
     try:
         import uvicorn
 
+        from creval.web import guard
         from creval.web.app import create_app, default_db
     except ImportError as exc:
         raise fail(_t("serve.missing", lang.value, module=exc.name or str(exc))) from None
     db = (db or default_db()).expanduser().resolve()
     _book()  # a bad rule file is reported here, as by every command
     try:
-        web_app = create_app(db, _State.rules)
+        web_app = create_app(db, _State.rules, time_limit)
     except (sqlite3.Error, OSError) as exc:
         raise fail(_t("serve.db_error", lang.value, db=str(db), reason=str(exc))) from None
     # bind first, so that the address printed is the one listened on (port 0: the one chosen)
@@ -743,8 +731,9 @@ def serve(host: str = typer.Option("127.0.0.1", "--host", help="Address to liste
     if host not in ("127.0.0.1", "::1", "localhost"):
         echo(_t("serve.open_network", lang.value, host=host), err=True)
     sys.stdout.flush()
-    config = uvicorn.Config(web_app, log_level="warning", access_log=False)
-    uvicorn.Server(config).run(sockets=[sock])
+    guard.more_files()
+    # header, body and keep-alive deadlines; SIGTERM stops evaluations, then the server (web/guard.py)
+    guard.Server(guard.config(web_app), on_exit=web_app.state.service.close).run(sockets=[sock])
 
 
 def main() -> None:
