@@ -28,6 +28,7 @@ from creval.engine.derive import derive
 from creval.input.daterange import DateRange
 from creval.law.rulebook import LAW_VERSION, RuleBook, Test
 from creval.output.i18n import outcome_shown, t
+from creval.render.grammar import DateSpan
 
 Box = tuple  # one (lo, hi) per rough fact, in the order of `RoughTest.names`
 
@@ -272,6 +273,19 @@ def _joined(items: list[tuple[Box, Any]]) -> list[tuple[Box, Any]]:
     return out
 
 
+def _fact_words(test: Test, fact: str, lang: str) -> str:
+    """A fact as a Russian or Kazakh sentence names it: its title, not its code."""
+    spec = test.rule.facts.get(fact)
+    return spec.title.get(lang) if spec is not None else fact
+
+
+def _titled(when_list: list[dict], test: Test, lang: str) -> list[dict]:
+    """`when` entries with the fact's words beside its code (`fact_title`), for ru/kk texts."""
+    if lang == "en":
+        return when_list
+    return [{**w, "fact_title": _fact_words(test, w["fact"], lang)} for w in when_list]
+
+
 def when(names: list[str], box: Box) -> list[dict]:
     return [{"fact": n, "from": lo.isoformat(), "to": hi.isoformat()} for n, (lo, hi) in zip(names, box)]
 
@@ -280,10 +294,11 @@ def when_shown(when_list: list[dict], lang: str) -> str:
     """`removal_date 2024-06-01 to 2024-06-14` (one day: `removal_date 2024-06-15`), joined."""
     parts = []
     for w in when_list:
+        fact = w.get("fact_title", w["fact"]) if lang != "en" else w["fact"]
         if w["from"] == w["to"]:
-            parts.append(t("ranged.when_day", lang, fact=w["fact"], day=w["from"]))
+            parts.append(t("ranged.when_day", lang, fact=fact, day=w["from"]))
         else:
-            parts.append(t("ranged.when_range", lang, fact=w["fact"], **{"from": w["from"], "to": w["to"]}))
+            parts.append(t("ranged.when_range", lang, fact=fact, **{"from": w["from"], "to": w["to"]}))
     return "; ".join(parts)
 
 
@@ -328,8 +343,9 @@ def decide_rough(ev: Any, test: Test, facts: dict[str, Any], as_of: date, lang: 
     values = _template_values(test, derived)
     varying = {k for k in low if k in high and low[k] != high[k]}
     for k in varying:
-        values[k] = t("ranged.between", lang, **{"from": low[k].isoformat(), "to": high[k].isoformat()})
-    texts, enums = ev._texts(test, lang), test.enums
+        values[k] = DateSpan(low[k], high[k]) if lang != "en" else t(
+            "ranged.between", lang, **{"from": low[k].isoformat(), "to": high[k].isoformat()})
+    texts, enums = ev._texts(test, lang), test.shown_as  # states by name, as evaluate.test shows them
 
     criteria = []
     for i, (cid, reasons, cited, title) in enumerate(texts.criteria):
@@ -337,7 +353,7 @@ def decide_rough(ev: Any, test: Test, facts: dict[str, Any], as_of: date, lang: 
         if len(set(statuses)) == 1:
             criteria.append(CriterionResult(cid, statuses[0], _filled(reasons[statuses[0]], values, lang, enums), cited, title))
             continue
-        parts = describe(names, [(r.box, s) for r, s in zip(regions, statuses)])
+        parts = [(_titled(w, test, lang), s) for w, s in describe(names, [(r.box, s) for r, s in zip(regions, statuses)])]
         changes = "; ".join(f"{when_shown(w, lang)}: {t(f'status.{s}', lang)}" for w, s in parts)
         criteria.append(CriterionResult(cid, "unknown", t("ranged.criterion_changes", lang, changes=changes), cited, title))
 
@@ -352,12 +368,13 @@ def decide_rough(ev: Any, test: Test, facts: dict[str, Any], as_of: date, lang: 
         outcome = "undetermined"
         keyed = [(r.box, (x.outcome, _version_id(x))) for r, x in zip(regions, results)]
         for w, (out, version) in describe(names, keyed):
-            alt = {"when": w, "outcome": out}
+            alt = {"when": _titled(w, test, lang), "outcome": out}
             if test.versions:
                 alt["law_version"] = version  # the law may differ between the parts
             alternatives.append(alt)
         split_facts = list(dict.fromkeys(w["fact"] for a in alternatives for w in a["when"]))
-        explanation = t("ranged.undetermined", lang, facts=", ".join(split_facts))
+        shown = split_facts if lang == "en" else [_fact_words(test, f, lang) for f in split_facts]
+        explanation = t("ranged.undetermined", lang, facts=", ".join(shown))
         missing = _union(test, [split_facts] + [x.missing for x in results])
 
     dates = []
