@@ -101,3 +101,16 @@ def edit(path: Path, old: str, new: str, count: int = 1) -> None:
     found = text.count(old)
     assert found == count, f"{path.name}: expected {count} occurrence(s) of {old!r}, found {found}"
     path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def answer_keys(folder: Path = REPO / "scenarios") -> dict[str, dict[str, list[str]]]:
+    """The answer keys of the scenario packs: test id -> outcome -> the files that expect it."""
+    from ruamel.yaml import YAML
+
+    yaml = YAML(typ="safe", pure=True)
+    keys: dict[str, dict[str, list[str]]] = {}
+    for path in sorted(folder.rglob("*.yaml")):
+        doc = yaml.load(path.read_text(encoding="utf-8"))
+        for test_id, outcome in ((doc or {}).get("expected") or {}).items():
+            keys.setdefault(test_id, {}).setdefault(outcome, []).append(str(path.relative_to(folder)))
+    return keys

@@ -67,6 +67,18 @@ EXPECTED = [
     ("2031-04-02", "case-a", "child-attains-16"),
     ("2032-01-01", "case-d", "child-attains-16"),
 ]
+# as listed (text, JSON, Markdown): each end of the Hague year with the last day to file
+# under Art 12(1) the day before it; the calendar enters the key date on that day instead
+LISTED = [
+    ("2026-05-01", "case-c", "child-attains-16"),
+    ("2026-09-09", "case-a", "last-day-one-year-after-removal"),
+    ("2026-09-10", "case-a", "one-year-after-removal"),
+    ("2026-11-30", "case-d", "last-day-one-year-after-removal"),
+    ("2026-12-01", "case-d", "one-year-after-removal"),
+    ("2030-01-01", "case-b", "child-attains-16"),
+    ("2031-04-02", "case-a", "child-attains-16"),
+    ("2032-01-01", "case-d", "child-attains-16"),
+]
 
 
 def key_date_text(pinned_rules, event: str, lang: str = "en") -> str:
@@ -86,11 +98,13 @@ def test_text_calendar_sorted_future_only_with_texts(cases, pinned_rules):
     lines = result.stdout.splitlines()
     assert lines[0].split()[:4] == ["date", "scenario", "test", "event"]
     rows = lines[1:]
-    assert [(r.split()[0], r.split()[1], r.split()[3]) for r in rows] == EXPECTED
-    for row, (_, _, event) in zip(rows, EXPECTED):
+    assert [(r.split()[0], r.split()[1], r.split()[3]) for r in rows] == LISTED
+    for row, (_, _, event) in zip(rows, LISTED):
         assert row.split()[2] == HAGUE
-        assert row.endswith(key_date_text(pinned_rules, event))
-    assert "One year since the removal" in rows[1]
+        if not event.startswith("last-day-"):
+            assert row.endswith(key_date_text(pinned_rules, event))
+    assert rows[1].endswith("Last day to file under Art 12(1) of the Hague Convention (return forthwith)")
+    assert "One year since the removal" in rows[2]
 
 
 def test_dates_on_or_before_the_assessment_date_are_left_out(cases):
@@ -104,7 +118,8 @@ def test_json_format(cases, pinned_rules):
     result = run(cases, "--format", "json")
     assert result.exit_code == 0
     found = json.loads(result.stdout)
-    assert [(d["date"], d["scenario"], d["event"]) for d in found] == EXPECTED
+    assert [(d["date"], d["scenario"], d["event"]) for d in found] == LISTED
+    assert [d["last_day_of"] for d in found[1:3]] == ["one-year-after-removal", ""]
     first = found[0]
     assert first["test"] == HAGUE
     assert first["as_of"] == "2026-03-01"
@@ -149,7 +164,7 @@ def test_ics_parses_back_with_all_day_events_and_stable_uids(cases, tmp_path, pi
 
 def test_as_of_override_moves_the_horizon(cases):
     found = json.loads(run(cases, "--format", "json", "--as-of", "2026-07-01").stdout)
-    assert [(d["date"], d["scenario"], d["event"]) for d in found] == [e for e in EXPECTED if e[0] > "2026-07-01"]
+    assert [(d["date"], d["scenario"], d["event"]) for d in found] == [e for e in LISTED if e[0] > "2026-07-01"]
 
 
 def test_invalid_scenario_is_named_and_the_rest_still_listed(cases):
@@ -157,7 +172,7 @@ def test_invalid_scenario_is_named_and_the_rest_still_listed(cases):
     result = run(cases)
     assert result.exit_code == 2
     assert "bad.yaml" in result.stderr and "child_birth_date" in result.stderr
-    assert len(result.stdout.splitlines()) == 1 + len(EXPECTED)
+    assert len(result.stdout.splitlines()) == 1 + len(LISTED)
 
 
 def test_nothing_ahead(tmp_path):
@@ -180,7 +195,7 @@ def test_markdown_table(cases):
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
     assert lines[0].startswith("| date | scenario |")
-    assert len(lines) == 2 + len(EXPECTED)
+    assert len(lines) == 2 + len(LISTED)
 
 
 def test_unwritable_ics_is_a_one_line_error(cases, tmp_path):

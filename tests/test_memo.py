@@ -95,7 +95,7 @@ def test_stamp_names_version_rules_digest_date_and_scenario_digest(tmp_path, pin
     assert f"Rules digest: `{book.digest}`" in stamp
     assert "Assessment date: 2026-03-01" in stamp
     assert f"Scenario digest: `{canonical_digest(path, book)}`" in stamp
-    assert "creval check --as-of 2026-03-01 --format markdown" in stamp
+    assert "creval check --as-of 2026-03-01 --lang en --format markdown" in stamp  # the language and format kept
 
 
 def test_scenario_digest_is_of_the_content_not_the_file(tmp_path):

@@ -3,9 +3,10 @@
 (a) An age criterion flips exactly once, on the birthday (29 February births included).
 (b) Unknowns are monotone (Kleene): making a known fact unknown leaves the outcome as it
     was or makes it `undetermined`, and never turns `undetermined` into a definite outcome.
-    The exceptions are the ones legal-tests.md orders explicitly; each is listed below with
-    its reason, and for facts whose absence has a meaning (a default, a fallback to as_of,
-    a defence not established) the property is that absence means exactly that value.
+    The exceptions are the ones the rule files' order of outcome rows makes legitimate; each
+    is listed below with its reason. For facts whose absence has a meaning, read from the
+    rule file as the memo reads it (a default, a fallback to as_of, a defence not
+    established, treaty tables that decide), the property is that absence means exactly that.
 (c) The plain-Python oracle agrees with the durable_rules engine on random scenarios.
 """
 
@@ -23,13 +24,13 @@ from creval.engine import oracle
 from creval.engine.derive import derive
 from creval.engine.engine import Engine, EngineError
 from creval.law.rulebook import Bound
+from creval.output.memo import AS_OF, DEFAULT, NOT_ESTABLISHED, TABLES, falls_back, treatments
 from creval.law.rulebook import Test as LegalTest
 from helpers import (
     ADOPTION,
     CHILD_LABOUR,
     CONSCRIPTION,
     HAGUE,
-    MAINTENANCE,
     MILITARY,
     PAROLE,
     PERIODICALS,
@@ -49,7 +50,6 @@ ORACLE_SETTINGS = settings(max_examples=EXAMPLES or 200, deadline=None, database
 STATES = ["KZ", "RU", "DE", "KG", "US", "TR"]
 LEAP_DAYS = [date(y, 2, 29) for y in range(1992, 2040, 4)]
 DATES = st.one_of(st.dates(date(1990, 1, 1), date(2040, 12, 31)), st.sampled_from(LEAP_DAYS))
-ALL_TESTS = [HAGUE, CONSCRIPTION, MILITARY, ADOPTION, PAROLE, WORK_BAN, CHILD_LABOUR, PERIODICALS, MAINTENANCE]
 
 
 @pytest.fixture(scope="module")
@@ -58,9 +58,8 @@ def runner() -> Runner:
 
 
 def present_tests():
-    """Every bundled test (new rule files included), each skipped if its file is absent."""
-    ids = list(dict.fromkeys(ALL_TESTS + list(bundled().tests)))
-    return [pytest.param(t, id=t) for t in ids]
+    """Every bundled test, as the rule book has it (a new rule file is in at once)."""
+    return [pytest.param(t, id=t) for t in bundled().tests]
 
 
 # ------------------------------------------------------------------ fact strategies
@@ -157,24 +156,27 @@ def test_age_criterion_flips_once_on_the_birthday(runner, test_id, criterion, ye
 
 # --------------------------------------------------- (b) monotonicity of unknowns
 
-# Facts whose absence means a value (legal-tests.md), so that removing them is not "unknown":
-# the property checked for them is that absent behaves exactly as that value.
-ABSENT_MEANS = {
-    # "falls back to as_of when it is absent" (Common semantics, "The assessment date")
-    HAGUE: {"proceedings_date": "as_of", "consent_or_acquiescence": False, "grave_risk": False,
-            "child_objects": False, "settled_in_new_environment": False},  # s.1: a defence not shown is not established
-    # explicit assumptions (a `default` printed with the result): no exemption, not resident abroad, not barred
-    CONSCRIPTION: {"exemption": "none", "resides_abroad_permanently": False},
-    MILITARY: {"activity_date": "as_of"},
-    ADOPTION: {"decision_date": "as_of", "applicant_barred": False},
-    WORK_BAN: {"activity_date": "as_of"},
-    CHILD_LABOUR: {"work_date": "as_of"},
-    PERIODICALS: {"sale_date": "as_of"},
-    MAINTENANCE: {"application_date": "as_of"},
-}
-# Optional overrides: stated, they decide instead of the treaty tables; absent, the tables
-# decide, which may give any definite answer. Not "unknown" either.
-OVERRIDES = {HAGUE: {"convention_in_force"}, ADOPTION: {"receiving_state_bound"}, MAINTENANCE: {"treaty_in_force"}}
+def absent_means(test: LegalTest) -> dict[str, Any]:
+    """Facts whose absence means a value, read from the rule file (absent.treatments): a
+    `default`, the assessment date (a `first_known: [..., as_of]`), a defence not established
+    (False). Removing one of them is not "unknown": absent must behave as that value."""
+    out: dict[str, Any] = {}
+    for name, kind in treatments(test).items():
+        if kind == DEFAULT:
+            out[name] = test.rule.facts[name].default
+        elif kind == AS_OF:
+            out[name] = "as_of"
+        elif kind == NOT_ESTABLISHED:
+            out[name] = False
+    return out
+
+
+def overrides(test: LegalTest) -> set[str]:
+    """Optional overrides (a criterion tests `unknown: fact`): stated, they decide instead of
+    the treaty tables; absent, the tables decide, which may give any definite answer."""
+    return {name for name, kind in treatments(test).items() if kind == TABLES}
+
+
 # Transitions from a definite outcome to another definite one that the catalogue's order of
 # outcomes ("first that applies") makes legitimate when one fact becomes unknown.
 ALLOWED = {
@@ -216,7 +218,7 @@ ALLOWED = {
     ],
 )
 def test_allowed_transitions_happen_as_the_catalogue_orders_them(runner, test_id, facts, as_of, removed, before, after):
-    """The exceptions in ALLOWED are real: each occurs, exactly as legal-tests.md orders the outcomes."""
+    """The exceptions in ALLOWED are real: each occurs, exactly as the outcome rows are ordered."""
     assert runner.run(test_id, facts, as_of).outcome == before
     assert runner.run(test_id, {k: v for k, v in facts.items() if k != removed}, as_of).outcome == after
     assert (before, after) in ALLOWED[(test_id, removed)]
@@ -233,7 +235,7 @@ def test_removing_a_fact_never_makes_a_different_definite_outcome(runner, test_i
     test = runner.book.tests[test_id]
     facts = data.draw(facts_strategy(test, keep=0.8), label="facts")
     before = runner.run(test_id, facts, as_of).outcome
-    special = set(ABSENT_MEANS.get(test_id, {})) | OVERRIDES.get(test_id, set())
+    special = set(absent_means(test)) | overrides(test)
     for name in facts:
         if name in special:
             continue
@@ -244,27 +246,27 @@ def test_removing_a_fact_never_makes_a_different_definite_outcome(runner, test_i
             f"removing {name} turned {before} into {after}", facts, as_of)
 
 
-@pytest.mark.parametrize("test_id", [pytest.param(t, id=t) for t in ABSENT_MEANS])
+@pytest.mark.parametrize("test_id", [pytest.param(t, id=t) for t in bundled().tests if absent_means(bundled().tests[t])])
 @SETTINGS
 @given(data=st.data(), as_of=st.dates(date(1990, 1, 1), date(2040, 12, 31)))
 def test_an_absent_fact_means_its_documented_value(runner, test_id, data, as_of):
     test = runner.book.tests[test_id]
     facts = data.draw(facts_strategy(test, keep=0.8), label="facts")
-    for name, meaning in ABSENT_MEANS[test_id].items():
-        if name == "proceedings_date" and facts.get("proceedings_commenced") is True:
-            continue  # said to have commenced: the date is then missing, not the assessment date
+    for name, meaning in absent_means(test).items():
+        if meaning == "as_of" and not falls_back(test, name, facts):
+            continue  # the fallback is switched off (proceedings said to have commenced): then it is missing
         absent = {k: v for k, v in facts.items() if k != name}
         stated = dict(absent, **{name: as_of if meaning == "as_of" else meaning})
         assert _summary(runner.run(test_id, absent, as_of)) == _summary(runner.run(test_id, stated, as_of)), name
 
 
-@pytest.mark.parametrize("test_id", [pytest.param(t, id=t) for t in OVERRIDES])
+@pytest.mark.parametrize("test_id", [pytest.param(t, id=t) for t in bundled().tests if overrides(bundled().tests[t])])
 @SETTINGS
 @given(data=st.data(), as_of=st.dates(date(1990, 1, 1), date(2040, 12, 31)))
 def test_an_override_that_agrees_with_the_tables_changes_nothing(runner, test_id, data, as_of):
     test = runner.book.tests[test_id]
     facts = data.draw(facts_strategy(test, keep=0.8), label="facts")
-    (override,) = OVERRIDES[test_id]
+    (override,) = overrides(test)
     absent = {k: v for k, v in facts.items() if k != override}
     base = runner.run(test_id, absent, as_of)
     criterion = next(c for c, crit in test.rule.criteria.items() if override in crit.reads)
@@ -329,9 +331,3 @@ def test_oracle_agrees_with_engine_on_arbitrary_field_values(engine, test_id, da
         if data.draw(st.booleans(), label=f"has {name}"):
             values[name] = data.draw(_field_value(test, name, kind), label=name)
     _same(engine, test, values, conflicts_possible=True)
-
-
-def test_every_bundled_test_has_a_property_entry():
-    # A new rule file must be considered here: its age criteria and absent-means facts.
-    for test_id in bundled().tests:
-        assert test_id in ALL_TESTS, f"{test_id}: add it to ALL_TESTS (and AGE_CRITERIA / ABSENT_MEANS if needed)"

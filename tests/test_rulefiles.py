@@ -7,25 +7,21 @@ import io
 import re
 import tokenize
 from datetime import date
-from fractions import Fraction
 from pathlib import Path
 
 import pytest
 
 from creval.engine.evaluate import Evaluator
+from creval.tools import lint
 from creval.law.rulebook import RuleBook, RuleFileError
 from helpers import (
-    ADOPTION,
-    CHILD_LABOUR,
     CONSCRIPTION,
     HAGUE,
     MAINTENANCE,
-    MILITARY,
     PAROLE,
-    PERIODICALS,
     REPO,
     RULES,
-    WORK_BAN,
+    answer_keys,
     bundled,
     copy_rules,
     edit,
@@ -35,27 +31,6 @@ from helpers import (
 CYRILLIC = re.compile(r"[\u0400-\u04FF]")
 KAZAKH_LETTERS = set("әғқңөұүһіӘҒҚҢӨҰҮҺІ")
 RULE_FILES = sorted(p.stem for p in RULES.glob("*.yaml"))
-
-# legal-tests.md: matter, outcomes (in table order, duplicates removed), key date events, thresholds.
-CATALOGUE = {
-    HAGUE: ("abduction", ["not-applicable", "undetermined", "access-only", "return-may-be-refused",
-                          "return-forthwith", "return-unless-settled"],
-            ["child-attains-16", "one-year-after-removal"], [16, 1]),
-    CONSCRIPTION: ("conscription", ["not-subject", "under-age", "over-age", "undetermined",
-                                    "subject-to-conscription", "exempt"], ["attains-18", "attains-27"], [18, 27]),
-    MILITARY: ("military_involvement", ["prohibited", "not-prohibited", "undetermined"], ["attains-18"], [18]),
-    ADOPTION: ("adoption", ["not-applicable", "domestic-priority", "undetermined", "not-permitted", "permitted"],
-               ["child-attains-18"], [18, 16]),
-    PAROLE: ("parole", ["not-covered", "undetermined", "eligible", "not-yet-eligible", "excluded", "sentence-served"],
-             ["three-quarters-served", "three-quarters-served-at-latest", "sentence-ends"], [Fraction(3, 4), 30]),
-    WORK_BAN: ("work_ban", ["not-covered", "undetermined", "banned", "not-banned"],
-               ["ban-ends", "ban-ends-earliest", "ban-ends-latest"], [10, 20]),
-    CHILD_LABOUR: ("child_labour", ["not-a-child", "not-a-worst-form", "undetermined", "prohibited"],
-                   ["attains-18"], [18]),
-    PERIODICALS: ("periodicals_sale", ["not-prohibited", "undetermined", "prohibited"], ["attains-18"], [18]),
-    MAINTENANCE: ("maintenance", ["domestic", "undetermined", "treaty-channel", "no-treaty-channel"], [], []),
-}
-
 
 def fresh(folder: Path = RULES) -> RuleBook:
     return RuleBook(folder)  # not the per-process cache: the files as they are now
@@ -78,20 +53,19 @@ def test_every_bundled_rule_file_loads():
 
 
 @pytest.mark.parametrize("test_id", RULE_FILES)
-def test_rule_file_matches_the_catalogue(test_id):
-    assert test_id in CATALOGUE, f"{test_id} is not in legal-tests.md"
-    matter, outcomes, events, thresholds = CATALOGUE[test_id]
-    rule = bundled().tests[test_id].rule
-    assert rule.matter == matter
-    assert list(dict.fromkeys(rule.outcomes)) == outcomes
-    assert {row.outcome for row in rule.outcome_table} == set(outcomes)
-    assert [kd.event for kd in rule.key_dates] == events
-    values = []
-    test = bundled().tests[test_id]
-    for param in [*test.params.values(), *(p for v in test.versions for p in v.parameters.values())]:
-        values += param if isinstance(param, list) else [param]  # a version's thresholds count too
-    for threshold in thresholds:
-        assert threshold in values, f"{test_id}: threshold {threshold} is not a parameter of the rule file"
+def test_every_outcome_is_the_answer_key_of_a_bundled_scenario(test_id):
+    """Each outcome a rule file lists is some scenario's `expected`: the packs show every
+    answer a test can give (and pytest checks each key, see conftest.py)."""
+    outcomes = set(bundled().tests[test_id].rule.outcomes)
+    keyed = answer_keys().get(test_id, {})
+    assert outcomes - set(keyed) == set(), f"{test_id}: no scenario under scenarios/ expects these outcomes"
+
+
+@pytest.mark.parametrize("test_id", RULE_FILES)
+def test_bundled_rule_file_lints_clean(test_id):
+    """`creval rules lint`: every text and word in three languages, every fact read, every
+    outcome reachable, every parameter used, `reads` as the conditions depend."""
+    assert [str(f) for f in lint.check_test(bundled().tests[test_id])] == []
 
 
 @pytest.mark.parametrize("test_id", RULE_FILES)
@@ -196,7 +170,7 @@ def test_changing_27_in_the_rule_file_moves_the_upper_age(tmp_path):
     assert key_dates(result)["attains-27"] == "2028-05-05"
 
 
-# Numbers and fractions of legal-tests.md that must not appear as literals in Python code.
+# Legal thresholds of the bundled rules (ages, the parole fraction) that must not appear as literals in Python code.
 THRESHOLD_LITERALS = {"16", "18", "27", "0.75", ".75"}
 
 
@@ -302,13 +276,15 @@ def test_source_that_does_not_exist_is_refused(hague_copy):
     assert str(path) in message and "criteria.child-under-16.sources" in message and "'art44'" in message
 
 
-def test_title_without_kazakh_is_refused(hague_copy):
+def test_title_without_kazakh_loads_and_lint_names_it(hague_copy):
+    # One rule for every text: English is required to load, a missing ru/kk is a lint finding.
     folder, path = hague_copy
     text = path.read_text(encoding="utf-8")
     line = next(ln for ln in text.splitlines() if ln.startswith("  kk: ") and "Гаага" in ln)
     edit(path, line + "\n", "")
-    message = refused(folder)
-    assert str(path) in message and "title.kk" in message
+    findings = lint.check_book(fresh(folder))
+    assert [(f.where, f.kind) for f in findings] == [("title", "missing-language")]
+    assert "Kazakh (kk)" in findings[0].message and findings[0].file == str(path)
 
 
 # --------------------------------------------------------------------- the digest
@@ -377,10 +353,10 @@ def test_a_suspension_before_the_relation_began_is_refused(tables_copy):
 
 def test_entry_into_force_before_the_earliest_date_is_refused(tables_copy):
     path = tables_copy / "data" / "hague-1980.yaml"
-    edit(path, "    in_force_earliest: 2013-09-01\n    in_force: 2019-12-29\n",
-         "    in_force_earliest: 2020-09-01\n    in_force: 2019-12-29\n")
+    edit(path, "    in_force_earliest: 2013-09-01\n    in_force: 2019-12-01\n",
+         "    in_force_earliest: 2020-09-01\n    in_force: 2019-12-01\n")
     message = refused(tables_copy)
-    assert str(path) in message and "in_force 2019-12-29 is not after in_force_earliest 2020-09-01" in message
+    assert str(path) in message and "in_force 2019-12-01 is not after in_force_earliest 2020-09-01" in message
 
 
 def test_a_non_party_with_a_withdrawal_is_refused(tables_copy):
@@ -394,9 +370,9 @@ def test_a_non_party_with_a_withdrawal_is_refused(tables_copy):
 
 def test_an_opt_in_pair_row_must_date_the_acceptance(tables_copy):
     path = tables_copy / "data" / "hague-1980.yaml"
-    edit(path, "    in_force: 2016-07-01\n", "")
+    edit(path, "    in_force_earliest: 2001-02-01\n", "", count=7)
     message = refused(tables_copy)
-    assert str(path) in message and "pairs[3]" in message and "needs in_force or in_force_earliest" in message
+    assert str(path) in message and "pairs[0]" in message and "needs in_force or in_force_earliest" in message
 
 
 def test_no_rules_data_file_cites_the_project_research_notes():

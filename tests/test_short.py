@@ -94,10 +94,11 @@ def test_short_answer_of_a_hague_case():
     assert ("Not stated, so not established (the burden is on the party relying on it): consent_or_acquiescence, "
             "grave_risk, child_objects, settled_in_new_environment.") in flat
     assert "Not stated, so the treaty tables in the rules decided: convention_in_force." in flat
-    # key dates in date order, the one on the assessment date marked
+    # key dates in date order, past ones marked; the end of the Hague year as the last day to
+    # file under Art 12(1), the day before it (passed)
     dates = re.findall(r"(\d{4}-\d{2}-\d{2})  ", out)
-    assert dates == ["2026-03-10", "2034-05-25"]
-    assert "2026-03-10  (the assessment date) One year since the removal" in out
+    assert dates == ["2026-03-09", "2034-05-25"]
+    assert "2026-03-09  (passed) Last day to file under Art 12(1)" in out
     for word in ("CRITERIA", "SOURCES", "NOTES", "CAVEATS", "[1]"):
         assert word not in out
 

@@ -32,7 +32,7 @@ app = typer.Typer(
     context_settings=HELP_OPTIONS,
     help="Evaluate scenarios against Kazakhstan children's-rights rules, with criteria, sources and key dates.",
 )
-rules_app = typer.Typer(help="List the legal tests, or show one (`creval rules show ID`).", invoke_without_command=True,
+rules_app = typer.Typer(help="List the legal tests, show one (`creval rules show ID`), or lint rule files (`creval rules lint [DIR]`).", invoke_without_command=True,
                         context_settings=HELP_OPTIONS)
 app.add_typer(rules_app, name="rules")
 
@@ -369,6 +369,26 @@ def rules_show(test_id: str = typer.Argument(..., metavar="ID", help="A test id,
     echo(describe(book.tests[test_id], lang.value))
 
 
+@rules_app.command("lint")
+def rules_lint(folder: Optional[Path] = typer.Argument(None, metavar="DIR", help="A rules folder (default: the rules in use: --rules, CREVAL_RULES, else the bundled ones).")):
+    """Report what a rule file gets wrong without failing to load: a text without its Russian or Kazakh version, an outcome or value without words of its own, a fact no criterion reads, a fact a criterion depends on but leaves out of `reads` (or lists without depending on it), an outcome no row can give, a parameter nothing reads. Exit status: 0 clean, 1 with findings, 2 when a file cannot be loaded (the message names the file and the key)."""
+    from creval.law.rulebook import RuleBook, RuleFileError, default_rules_folder
+    from creval.tools import lint
+
+    folder = folder or _State.rules or default_rules_folder()
+    try:
+        book = RuleBook(folder)  # the files as they are now, not a cached book
+    except RuleFileError as exc:
+        raise fail(str(exc)) from None
+    findings = lint.check_book(book)
+    for finding in findings:
+        echo(str(finding))
+    files = len({f.file for f in findings})
+    echo(f"{len(findings)} finding(s) in {files} of {len(book.tests)} rule file(s)" if findings
+         else f"clean: {len(book.tests)} rule file(s)", err=True)  # stdout holds only the findings
+    raise typer.Exit(EXIT_MISMATCH if findings else EXIT_OK)
+
+
 @app.command()
 def batch(file: Optional[str] = typer.Argument(None, metavar="FILE", help="A JSON Lines file, one scenario per line; '-' or absent: standard input."),
           workers: Optional[int] = typer.Option(None, "--workers", min=1, metavar="N", help="Processes to use (default: the number of cores)."),
@@ -582,7 +602,7 @@ def deadlines(paths: List[str] = PathsArg,
             dl.write_ical(found, ics, lang.value)
         except OSError as exc:
             raise fail(t("deadlines.error.ics", lang.value, file=str(ics), reason=exc.strerror or str(exc))) from None
-        echo(t("deadlines.ics.written", lang.value, count=len(found), file=str(ics)), err=True)
+        echo(t("deadlines.ics.written", lang.value, count=sum(not d.last_day_of for d in found), file=str(ics)), err=True)
     if format is Format.json:
         echo(dl.as_json(found))
     elif format is Format.markdown:

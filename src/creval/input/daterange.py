@@ -16,6 +16,8 @@ from typing import Any
 
 from creval.output.i18n import Msg
 
+FIRST_DATE, LAST_DATE = date(1800, 1, 1), date(2199, 12, 31)  # dates a scenario may hold (docs/limits.md)
+
 _YEAR = re.compile(r"^\d{4}$")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _WORDED = re.compile(r"^(before|after|on or before|on or after)\s+(\S+)$", re.IGNORECASE)
@@ -47,6 +49,39 @@ class DateRange:
 
     def as_json(self) -> dict:
         return {"from": self.lo.isoformat(), "to": self.hi.isoformat()}
+
+    @property
+    def year(self) -> int | None:
+        """The year, when the range is exactly one whole year (a fact given as `2009`)."""
+        if (self.lo.month, self.lo.day, self.hi.month, self.hi.day) == (1, 1, 12, 31) and self.lo.year == self.hi.year:
+            return self.lo.year
+        return None
+
+    @property
+    def month(self) -> tuple[int, int] | None:
+        """(year, month), when the range is exactly one whole month (a fact given as `2024-06`)."""
+        lo, hi = self.lo, self.hi
+        if (lo.year, lo.month) == (hi.year, hi.month) and lo.day == 1 \
+                and hi.day == calendar.monthrange(hi.year, hi.month)[1]:
+            return lo.year, lo.month
+        return None
+
+    def as_given(self) -> int | str | dict:
+        """The range in the shortest form a scenario file takes back: `2009`, `"2024-06"`,
+        else `{from, to}` (what `ask --save` writes; parse_date_fact reads each back)."""
+        if self.year is not None:
+            return self.year
+        if self.month is not None:
+            return f"{self.month[0]:04d}-{self.month[1]:02d}"
+        return self.as_json()
+
+
+def as_saved(value: Any) -> Any:
+    """A fact's value as a scenario file holds it: a date as ISO text, a rough date in the
+    form it was given (DateRange.as_given), any other value as it is."""
+    if type(value) is DateRange:
+        return value.as_given()
+    return value.isoformat() if isinstance(value, date) else value
 
 
 def parse_date_fact(value: Any, exact, first: date, last: date) -> date | DateRange:

@@ -32,13 +32,12 @@ from pydantic import (
 from creval.input.forgiving import date_hint, one_of, state_code, state_meant, suggest
 from creval.output.i18n import Msg
 from creval.law.rulebook import Bound, FactSpec, RuleBook
-from creval.input.daterange import DATE_FACT_SCHEMA, DateRange, parse_date_fact
+from creval.input.daterange import DATE_FACT_SCHEMA, FIRST_DATE, LAST_DATE, DateRange, parse_date_fact  # noqa: F401 (FIRST_DATE, LAST_DATE: imported from here)
 
 ID_PATTERN = r"^[A-Za-z0-9._-]+$"
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 MAX_TERM_YEARS = 100  # a sanity bound on input, not a legal threshold
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1  # integers the engine takes (docs/limits.md)
-FIRST_DATE, LAST_DATE = date(1800, 1, 1), date(2199, 12, 31)  # dates a scenario may hold (docs/limits.md)
 
 
 # A title or story: plain text, or the same text by language ({en: ..., ru: ..., kk: ...}).

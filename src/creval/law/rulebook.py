@@ -41,19 +41,15 @@ class _Strict(BaseModel):
 
 
 class Text(_Strict):
-    """A text in the three languages; English is required, the others fall back to it."""
+    """A text in the three languages. One rule for every text of a rule file (titles,
+    summaries, reasons, notes, words): English is required to load; Russian and Kazakh fall
+    back to it when absent, and `creval rules lint` reports each one absent."""
     en: str
     ru: Optional[str] = None
     kk: Optional[str] = None
 
     def get(self, lang: str = "en") -> str:
         return getattr(self, lang, None) or self.en
-
-
-class Titles(Text):
-    """A title, required in all three languages from the start."""
-    ru: str
-    kk: str
 
 
 class Cited(_Strict):
@@ -121,6 +117,7 @@ class FactSpec(_Strict):
     question: Optional[Text] = None
     words: Optional[list[str]] = None  # int: words accepted beside a number (a ban for `life`)
     assumption: Optional[Text] = None  # when not stated: how `default` is read, printed as an assumption
+    value_words: dict[str, Text] = Field(default_factory=dict)  # a value (or word) as readers see it, per language
 
 
 class Constraint(_Strict):
@@ -136,7 +133,7 @@ class Constraint(_Strict):
 
 
 class Criterion(_Strict):
-    title: Titles
+    title: Text
     sources: list[str]
     reads: list[str]  # the facts it depends on: named in `missing` when absent
     met: dict
@@ -174,7 +171,7 @@ class LawVersion(_Strict):
     (they become fields the conditions can read); `assumption` is printed with every result
     under this version, where its content could not be verified."""
     id: str
-    title: Titles
+    title: Text
     from_: Optional[date] = Field(None, alias="from")
     until: Optional[date] = None
     sources: list[str]
@@ -202,7 +199,7 @@ class Report(_Strict):
 class RuleFile(_Strict):
     id: str
     matter: str
-    title: Titles
+    title: Text
     summary: Text
     date_fact: Optional[str] = None  # the test's own date fact; falls back to as_of
     sources: dict[str, Source]
@@ -212,6 +209,7 @@ class RuleFile(_Strict):
     derived: dict[str, dict] = Field(default_factory=dict)
     criteria: dict[str, Criterion]
     outcomes: list[str]
+    outcome_words: dict[str, Text] = Field(default_factory=dict)  # an outcome's name, per language
     outcome_table: list[OutcomeRule]
     key_dates: list[KeyDate] = Field(default_factory=list)
     law_versions: Optional[LawVersions] = None
@@ -232,6 +230,10 @@ class Test:
         self.field_types = self._field_types(tables)
         self.enums = {n: f.values for n, f in rule.facts.items() if f.type == "enum"}
         self.enums.update((n, f.words) for n, f in rule.facts.items() if f.words)  # words are named like enum values
+        # the rule's own words for its outcomes and values (else the shared catalogue's, else the code)
+        self.outcome_words: dict[str, Text] = dict(rule.outcome_words)
+        self.value_words: dict[str, dict[str, Text]] = {n: dict(f.value_words) for n, f in rule.facts.items() if f.value_words}
+        self._check_words()
         # how texts show a value: an enumerated code by its word, a state code by its name
         self.shown_as = {**{n: "state" for n, k in self.field_types.items() if k == "state"}, **{n: "enum" for n in self.enums}}
         # the values of every enumerated field conditions may read: the facts', and the versions of the law
@@ -276,6 +278,23 @@ class Test:
             for bound in (spec.min, spec.max):
                 if isinstance(bound, Bound):
                     self._check_refs([bound.param], self.params, f"facts.{name}", "parameter")
+
+    def _check_words(self) -> None:
+        """Words name outcomes and values the file has: a misspelt code would be words for nothing."""
+        for code in self.outcome_words:
+            self._check_refs([code], self.rule.outcomes, "outcome_words", "outcome")
+        for name, words in self.value_words.items():
+            self._check_refs(words, self.enums.get(name, ()), f"facts.{name}.value_words", "value")
+
+    def outcome_word(self, code: str, lang: str = "en") -> str | None:
+        """The rule's own name of an outcome in `lang` (English when that language lacks it), or None."""
+        words = self.outcome_words.get(code)
+        return words.get(lang) if words is not None else None
+
+    def value_word(self, fact: str, value: str, lang: str = "en") -> str | None:
+        """The rule's own word for an enumerated value of a fact in `lang`, or None."""
+        words = self.value_words.get(fact, {}).get(value)
+        return words.get(lang) if words is not None else None
 
     def _check_versions(self) -> dict[str, str]:
         """Versions come in time order, without gap or overlap, each citing known sources, and

@@ -6,7 +6,7 @@ import textwrap
 
 from creval.output.i18n import LANGUAGES, Msg, messages, outcome_shown, t, tr
 from creval.law.rulebook import Test
-from creval.law.treaties import PairRow, StateRow, TreatyTable, confidence_word
+from creval.law.treaties import AcceptanceRow, PairRow, StateRow, TreatyTable, confidence_word
 
 
 def _para(text: str, indent: str = "  ") -> str:
@@ -93,11 +93,13 @@ def _table(table: TreatyTable, lang: str) -> list[str]:
     if table.superseded_by:
         about.append(t("treaty.show.superseded", lang, successor=tr(Msg(f"instrument.{table.superseded_by}"), lang)))
     out = [f"  {tr(table.name, lang)}: {'; '.join(about)}", _para(table.source, "      ")]
-    rows: list[tuple[str, StateRow | PairRow]] = list(table.states.items())
+    rows: list[tuple[str, StateRow | PairRow | AcceptanceRow]] = list(table.states.items())
+    rows += [(t("treaty.show.accepted", lang, by=row.by, of=row.of), row) for row in table.acceptances]
     rows += [(f"{row.states[0]}-{row.states[1]}", row) for row in table.pairs]
     for who, row in rows:
         out.append(f"    {who}: {_dates(row, lang)} [{tr(confidence_word(row.confidence), lang)}]")
-        out.append(_para(row.source, "        "))
+        dated = f" ({t('treaty.show.source_date', lang, date=row.source_date)})" if row.source_date else ""
+        out.append(_para(row.source + dated, "        "))
         for key, end in (("left", getattr(row, "left", None)), ("suspended", getattr(row, "suspended", None)),
                          ("ended", getattr(row, "ended", None))):
             if end is not None:
@@ -106,7 +108,7 @@ def _table(table: TreatyTable, lang: str) -> list[str]:
     return out
 
 
-def _dates(row: StateRow | PairRow, lang: str) -> str:
+def _dates(row: StateRow | PairRow | AcceptanceRow, lang: str) -> str:
     """When a row says the instrument starts to bind, in words."""
     if isinstance(row, StateRow) and not row.party:
         return t("treaty.show.not_party_checked", lang, date=row.checked) if row.checked else t("treaty.show.not_party", lang)

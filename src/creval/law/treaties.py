@@ -14,10 +14,10 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 from creval.output.i18n import Msg, State
 
@@ -36,6 +36,7 @@ class _Row(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     source: str  # public sources only: a citation a reader can look up
     confidence: Confidence
+    source_date: Optional[date] = None  # the date of the latest source the row rests on
     note: Optional[str] = None  # for the table's maintainers; results do not show it
 
 
@@ -57,18 +58,25 @@ def _ordered(pairs: list[tuple[str, Optional[date], str, Optional[date]]], stric
 
 class StateRow(_Row):
     party: bool
-    joined: Optional[Literal["ratification", "accession", "approval", "succession"]] = None
+    # extension: a territory to which a state extended the instrument (Hong Kong, Macao)
+    joined: Optional[Literal["ratification", "accession", "approval", "succession", "extension"]] = None
+    signature: Optional[date] = None
     deposit: Optional[date] = None
     in_force: Optional[date] = None
     in_force_earliest: Optional[date] = None
     party_by: Optional[date] = None  # the date of a source that lists the state as party
     checked: Optional[date] = None  # party: false: the date of the source that shows it
     left: Optional[End] = None  # withdrawal or denunciation, in effect from left.date
+    # Objections to this state's accession (opt-out instruments): the objecting states, each
+    # with its own pair row, or "unknown" when the depositary records objections but the
+    # objecting states were not read (a pair without a row of its own is then unknown).
+    objected_by: Optional[list[str] | Literal["unknown"]] = None
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> "StateRow":
         if not self.party and (self.left or self.in_force or self.in_force_earliest or self.party_by):
             raise ValueError("a state with party: false has no in_force, in_force_earliest, party_by or left")
+        _ordered([("signature", self.signature, "deposit", self.deposit)])
         # (in_force_earliest may precede the deposit: a state can be bound through another, as
         # the UK was through the EU before its own ratification)
         _ordered([("deposit", self.deposit, "in_force", self.in_force)])
@@ -108,6 +116,57 @@ class PairRow(_Row):
         return self.in_force is not None or self.in_force_earliest is not None
 
 
+class AcceptanceRow(_Row):
+    """One declaration of acceptance of an accession (Hague 1980 Art 38): `by` accepted the
+    accession `of`; the relation starts on `in_force` (the first day of the third calendar
+    month after the deposit of the declaration). Without `in_force`, `in_force_earliest` is
+    the first day the relation could start (e.g. an acceptance known not to exist by a date)."""
+    by: str
+    of: str
+    deposit: Optional[date] = None  # the declaration of acceptance, when the source dates it
+    in_force: Optional[date] = None
+    in_force_earliest: Optional[date] = None
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> "AcceptanceRow":
+        if self.by == self.of:
+            raise ValueError("a state does not accept its own accession")
+        if self.in_force is None and self.in_force_earliest is None:
+            raise ValueError("an acceptance row needs in_force or in_force_earliest")
+        _ordered([("in_force_earliest", self.in_force_earliest, "in_force", self.in_force)], strict=True)
+        _ordered([("deposit", self.deposit, "in_force", self.in_force)], strict=True)
+        return self
+
+    def as_pair(self) -> "PairRow":
+        return PairRow(states=(self.by, self.of), in_force=self.in_force, in_force_earliest=self.in_force_earliest,
+                       source=self.source, confidence=self.confidence, source_date=self.source_date)
+
+
+class EntryIntoForce(BaseModel):
+    """The instrument's own rule for the date it binds a state, checked against every row."""
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    # first-day-of-third-month: the first day of the third calendar month after the deposit
+    #   (Hague 1980 Art 43; Art 38 for an acceptance);
+    # first-day-after-three-months: the first day of the month following the expiration of
+    #   three months after the deposit (Hague 1993 Art 46(2), Hague 2007 Art 60(2)(a));
+    # thirtieth-day: the 30th day following the deposit (New York 1956 Art 14(2)).
+    rule: Literal["first-day-of-third-month", "first-day-after-three-months", "thirtieth-day"]
+    article: str
+    convention_in_force: date  # the instrument's own entry into force: no state is bound before it
+    # whether an accession follows the same rule (Hague 2007: no, the end of the objection period)
+    accessions: bool = True
+    acceptances: Optional[Literal["first-day-of-third-month"]] = None
+
+    def date_for(self, deposit: date, rule: str | None = None) -> date:
+        rule = rule or self.rule
+        if rule == "thirtieth-day":
+            found = deposit + timedelta(days=30)
+        else:
+            months = deposit.month - 1 + (3 if rule == "first-day-of-third-month" else 4)
+            found = date(deposit.year + months // 12, months % 12 + 1, 1)
+        return max(found, self.convention_in_force)
+
+
 class TreatyTable(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     instrument: str
@@ -118,8 +177,12 @@ class TreatyTable(BaseModel):
     superseded_by: Optional[str] = None
     source: str
     note: Optional[str] = None
+    entry_into_force: Optional[EntryIntoForce] = None
     states: dict[str, StateRow]
+    acceptances: list[AcceptanceRow] = Field(default_factory=list)
     pairs: list[PairRow] = Field(default_factory=list)
+    _status_cache: dict = PrivateAttr(default_factory=dict)
+    _threshold_cache: dict = PrivateAttr(default_factory=dict)
 
     @model_validator(mode="after")
     def _pairs_checked(self) -> "TreatyTable":
@@ -132,6 +195,20 @@ class TreatyTable(BaseModel):
             # Under an opt-in model the relation starts with an acceptance: its date is the pair's.
             if self.accession_model == "opt-in" and row.related and not row.dated:
                 raise ValueError(f"pairs[{i}]: an opt-in table's pair row needs in_force or in_force_earliest")
+        for i, row in enumerate(self.acceptances):
+            if self.accession_model != "opt-in":
+                raise ValueError(f"acceptances[{i}]: only an opt-in table records acceptances")
+            for role, code in (("by", row.by), ("of", row.of)):
+                if code not in self.states or not self.states[code].party:
+                    raise ValueError(f"acceptances[{i}]: {role} {code} is not a party in this table")
+            if frozenset((row.by, row.of)) in seen:
+                raise ValueError(f"acceptances[{i}]: {row.by}-{row.of} also has a pair row; keep one")
+        for code, row in self.states.items():
+            for other in row.objected_by if isinstance(row.objected_by, list) else ():
+                if self.pair(code, other) is None:
+                    raise ValueError(f"states.{code}: the objection by {other} needs a pair row")
+        for where, problem in model_problems(self):
+            raise ValueError(f"{where}: {problem}")
         return self
 
     @property
@@ -140,8 +217,52 @@ class TreatyTable(BaseModel):
         return Msg(f"instrument.{self.instrument}", en=self.short)
 
     def pair(self, a: str, b: str) -> PairRow | None:
+        """The row that settles the relation between a and b: a pair row, or else the
+        acceptance (either way round) that starts earliest."""
         wanted = {a, b}
-        return next((row for row in self.pairs if set(row.states) == wanted), None)
+        found = next((row for row in self.pairs if set(row.states) == wanted), None)
+        if found is not None:
+            return found
+        accepted = [row for row in self.acceptances if {row.by, row.of} == wanted]
+        if not accepted:
+            return None
+        best = min(accepted, key=lambda row: (row.in_force is None, row.in_force or row.in_force_earliest))
+        return best.as_pair()
+
+    def needs_acceptance(self, code: str) -> bool:
+        row = self.states.get(code)
+        return row is not None and row.joined == "accession"
+
+
+def model_problems(table: "TreatyTable") -> list[tuple[str, str]]:
+    """Rows whose dates the instrument's own rule contradicts: a ratification or accession
+    whose entry into force is not the date its article gives for the deposit, an acceptance
+    whose relation starts otherwise than Art 38 says, or a relation that starts before
+    either state is bound. Windows (in_force_earliest) are the rows' own uncertainty."""
+    model, found = table.entry_into_force, []
+    if model is None:
+        return found
+    for code, row in table.states.items():
+        if not row.party or row.deposit is None or row.in_force is None or row.in_force_earliest is not None:
+            continue
+        if row.joined in ("ratification", "approval") or (row.joined == "accession" and model.accessions):
+            want = model.date_for(row.deposit)
+            if row.in_force != want:
+                found.append((f"states.{code}", f"in force {row.in_force}, but {model.article} gives {want} for a deposit of {row.deposit}"))
+    for i, row in enumerate(table.acceptances):
+        if model.acceptances and row.deposit is not None and row.in_force is not None:
+            want = model.date_for(row.deposit, model.acceptances)
+            bound = [table.states[c].in_force for c in (row.by, row.of) if c in table.states and table.states[c].in_force]
+            want = max([want] + bound)
+            if row.in_force != want:
+                found.append((f"acceptances[{i}]", f"in force {row.in_force}, but Art 38 gives {want} for a deposit of {row.deposit}"))
+        if row.in_force is not None and model.acceptances and row.in_force.day != 1 and row.confidence != "CONFIRMED":
+            found.append((f"acceptances[{i}]", f"in force {row.in_force}: a relation under Art 38 starts on the 1st of a month"))
+        for code in (row.by, row.of):
+            start = table.states[code].in_force if code in table.states else None
+            if start is not None and row.in_force is not None and row.in_force < start:
+                found.append((f"acceptances[{i}]", f"in force {row.in_force}, before {code} is bound ({start})"))
+    return found
 
 
 @dataclass(frozen=True)
@@ -185,32 +306,31 @@ def status(table: TreatyTable, a: str, b: str, on: date) -> Status:
     The answer changes only on the dates the rows name, so it is computed once per interval
     between those dates (a batch asks the same pairs again and again)."""
     thresholds = _thresholds(table, a, b)
-    key = (table.instrument, a, b, bisect_right(thresholds, on))
-    found = _STATUS.get(key)
+    key = (a, b, bisect_right(thresholds, on))
+    cache = table._status_cache  # per table: two rule folders (creval compare) may differ
+    found = cache.get(key)
     if found is None:
         found = _status(table, a, b, on)
-        if len(_STATUS) < 100_000:
-            _STATUS[key] = found
+        if len(cache) < 100_000:
+            cache[key] = found
     return found
 
 
-_STATUS: dict[tuple, Status] = {}
-_THRESHOLDS: dict[tuple, list[date]] = {}
 _DATES = ("in_force", "in_force_earliest", "party_by")
 _ENDS = ("left", "suspended", "ended")
 
 
 def _thresholds(table: TreatyTable, a: str, b: str) -> list[date]:
     """Every date on which the answer for a-b may change: starts and ends of the rows."""
-    key = (table.instrument, a, b)
-    found = _THRESHOLDS.get(key)
+    key = (a, b)
+    found = table._threshold_cache.get(key)
     if found is None:
         rows = [table.states.get(a), table.states.get(b), table.pair(a, b)]
         dates = {getattr(row, name, None) for row in rows if row for name in _DATES}
         dates |= {end.date for row in rows if row for name in _ENDS if (end := getattr(row, name, None))}
         found = sorted(d for d in dates if d is not None)
-        if len(_THRESHOLDS) < 100_000:
-            _THRESHOLDS[key] = found
+        if len(table._threshold_cache) < 100_000:
+            table._threshold_cache[key] = found
     return found
 
 
@@ -273,10 +393,18 @@ def _status(table: TreatyTable, a: str, b: str, on: date) -> Status:
                 used.append(Msg("treaty.used_pair", a=State(pair.states[0]), b=State(pair.states[1]), date=pair.in_force, confidence=sure))
         if found:
             findings.append(found)
-    elif table.accession_model == "opt-in" and any(
-        (table.states.get(s) and table.states[s].joined == "accession") for s in (a, b)
-    ):
+    elif table.accession_model == "opt-in" and any(table.needs_acceptance(s) for s in (a, b)):
         findings.append(Status(None, Msg("treaty.no_acceptance", short=short, a=a, b=b)))
+    else:
+        for acceding, other in ((a, b), (b, a)):
+            row, later = table.states.get(acceding), table.states.get(other)
+            if row is None or row.objected_by != "unknown" or later is None:
+                continue
+            # Only a Contracting State, or a state ratifying later, may object (Hague 1993
+            # Art 44(3), 2007 Art 58(5)): a state that acceded after this accession could not.
+            if later.joined == "accession" and later.deposit and row.deposit and later.deposit > row.deposit:
+                continue
+            findings.append(Status(None, Msg("treaty.objections_unknown", short=short, state=acceding, other=other)))
     sources = tuple(dict.fromkeys(cited))
     for wanted in (NOT_IN_FORCE, None):
         hits = [f.note for f in findings if f.value == wanted]

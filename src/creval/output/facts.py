@@ -13,6 +13,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
+from creval.input.daterange import FIRST_DATE, LAST_DATE, DateRange
 from creval.output.i18n import messages, t
 
 
@@ -64,6 +65,8 @@ def shown(value: Any, kind: str | None, name: str, lang: str) -> str:
         return t("facts.yes" if value else "facts.no", lang)
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, DateRange):
+        return rough_date(value, lang)
     if kind == "state" and isinstance(value, str):
         return state_name(value, lang)
     if kind == "enum" or (isinstance(value, str) and f"enum.{name}.{value}" in messages()):
@@ -72,6 +75,22 @@ def shown(value: Any, kind: str | None, name: str, lang: str) -> str:
     if kind == "term" and isinstance(value, dict):
         return t("facts.term", lang, years=value.get("years", 0), months=value.get("months", 0), days=value.get("days", 0))
     return str(value)
+
+
+def rough_date(value: DateRange, lang: str) -> str:
+    """A date known only roughly, as a person says it: "some day in January 2026",
+    «в январе 2026 г.»; an open end as "on or before"/"on or after" (the scenario limits
+    stand for "no bound")."""
+    if value.year is not None:
+        return t("ranged.in_year", lang, year=value.year)
+    if value.month is not None:
+        year, month = value.month
+        return t("ranged.in_month", lang, year=year, month=t(f"ranged.month_in.{month}", lang))
+    if value.lo <= FIRST_DATE:
+        return t("ranged.on_or_before", lang, to=value.hi.isoformat())
+    if value.hi >= LAST_DATE:
+        return t("ranged.on_or_after", lang, **{"from": value.lo.isoformat()})
+    return t("ranged.between", lang, **{"from": value.lo.isoformat(), "to": value.hi.isoformat()})
 
 
 @lru_cache(maxsize=512)

@@ -33,7 +33,7 @@ def _outcome(code: str, lang: str) -> str:
     return code if label == code else f"{code} ({label})"
 
 
-def memo_blocks(result: Any, lang: str, book: Any, given: dict | None) -> list[Block]:
+def memo_blocks(result: Any, lang: str, book: Any, given: dict | None, fmt: str = "html") -> list[Block]:
     """The memo of one scenario result as blocks."""
     from creval.output import facts as facts_mod
     from creval.output.report import _details, _source_shown, _sources_shown, law_line
@@ -81,7 +81,7 @@ def memo_blocks(result: Any, lang: str, book: Any, given: dict | None) -> list[B
             out.append(Block("h3", t("filing.alternatives", lang)))
             out.append(Block("ul", items=[_alternative(a, book, r.test, lang) for a in alternatives]))
         out.append(Block("h3", t("memo.key_dates", lang)))
-        out.append(Block("ul", items=[text for text, _ in _dates(r.dates, result.as_of, lang)]) if r.dates
+        out.append(Block("ul", items=[text for text, _ in _dates(r.dates, result.as_of, lang, short=False)]) if r.dates
                    else Block("p", t("memo.key_dates.none", lang)))
         if r.details:
             out.append(Block("h3", t("memo.details", lang)))
@@ -99,11 +99,11 @@ def memo_blocks(result: Any, lang: str, book: Any, given: dict | None) -> list[B
         (t("memo.stamp.scenario", lang), getattr(result, "scenario_digest", "") or "-"),
         (t("memo.file", lang), result.file or "-"),
     ]))
-    out.append(Block("p", t("memo.stamp.reproduce", lang, as_of=result.as_of, version=result.creval).replace("`", "")))
+    out.append(Block("p", t("memo.stamp.reproduce", lang, as_of=result.as_of, version=result.creval, language=lang, format=fmt).replace("`", "")))
     return out
 
 
-def _all_blocks(results: list, lang: str | None, book: Any, given: list | None) -> tuple[str, list[Block]]:
+def _all_blocks(results: list, lang: str | None, book: Any, given: list | None, fmt: str) -> tuple[str, list[Block]]:
     if book is None:
         from creval.law.rulebook import load
 
@@ -113,7 +113,7 @@ def _all_blocks(results: list, lang: str | None, book: Any, given: list | None) 
     for i, result in enumerate(results):
         if i:
             blocks.append(Block("break"))
-        blocks += memo_blocks(result, lang, book, given[i] if given is not None else None)
+        blocks += memo_blocks(result, lang, book, given[i] if given is not None else None, fmt)
     return lang, blocks
 
 
@@ -143,7 +143,7 @@ dl.meta dd { margin: 0; overflow-wrap: anywhere; }
 
 def as_html(results: list, lang: str | None = None, book: Any = None, given: list | None = None) -> str:
     """One self-contained page (no external file, script or font) holding every memo."""
-    lang, blocks = _all_blocks(results, lang, book, given)
+    lang, blocks = _all_blocks(results, lang, book, given, "html")
     e = html.escape
     title = blocks[0].text if blocks else t("memo.title", lang)
     out = ["<!DOCTYPE html>", f'<html lang="{e(lang)}">', "<head>", '<meta charset="utf-8">',
@@ -179,7 +179,7 @@ def as_docx(results: list, lang: str | None = None, book: Any = None, given: lis
     import docx
     from docx.enum.text import WD_BREAK
 
-    lang, blocks = _all_blocks(results, lang, book, given)
+    lang, blocks = _all_blocks(results, lang, book, given, "docx")
     document = docx.Document()
     document.core_properties.language = lang
     document.core_properties.title = blocks[0].text if blocks else ""

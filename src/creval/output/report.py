@@ -7,6 +7,7 @@ import textwrap
 
 from creval.engine.evaluate import ScenarioResult, TestResult
 from creval.output.i18n import outcome_shown, t, tr
+from creval.output.keydates import key_dates, marked
 from creval.output.short import scenario_header
 
 STATUS_MARK = {"met": "met", "unmet": "UNMET", "unknown": "unknown"}
@@ -36,11 +37,11 @@ def as_text(result: ScenarioResult, lang: str | None = None) -> str:
     lang = lang or getattr(result, "lang", None) or "en"
     lines = scenario_header(result, lang, f"{t('report.rules', lang)} {result.rules_digest[:19]}")
     for r in result.results:
-        lines.extend(_test_text(r, result.expected.get(r.test), lang))
+        lines.extend(_test_text(r, result.expected.get(r.test), lang, result.as_of))
     return "\n".join(lines)
 
 
-def _test_text(r: TestResult, expected: str | None, lang: str = "en") -> list[str]:
+def _test_text(r: TestResult, expected: str | None, lang: str = "en", as_of: str = "") -> list[str]:
     verdict = ""
     if expected:
         verdict = f"  [{t('report.as_expected', lang)}]" if expected == r.outcome else \
@@ -71,8 +72,8 @@ def _test_text(r: TestResult, expected: str | None, lang: str = "en") -> list[st
         lines.append(f"   {title}: {shown if shown is not None else t('value.none', lang)}")
     if r.dates:
         lines.append(f"   {t('report.key_dates', lang)}")
-        for d in r.dates:
-            lines += _wrap(f"{d.date}  {d.event}: {d.text}", "     ")
+        for d in key_dates(r.dates, lang):  # in date order, with the last days to act, past ones marked
+            lines += _wrap(marked(d, as_of, lang, with_event=True), "     ")
     lines.append(f"   {t('report.sources', lang)}")
     for i, s in enumerate(_sources_shown(r), 1):
         lines += _wrap(f"[{i}] {s}", "     ")
@@ -185,7 +186,7 @@ def as_markdown(result: ScenarioResult, lang: str | None = None, book=None, give
         out += ["", f"### {t('memo.needed', lang)}", ""]
         out += _needed_markdown(r, book, lang) or [t("memo.needed.none", lang)]
         out += ["", f"### {t('memo.key_dates', lang)}", ""]
-        out += [f"- **{d.date}** `{d.event}`: {d.text}" for d in r.dates] or [t("memo.key_dates.none", lang)]
+        out += [_date_markdown(d, result.as_of, lang) for d in key_dates(r.dates, lang)] or [t("memo.key_dates.none", lang)]
         if r.details:
             out += ["", f"### {t('memo.details', lang)}", ""]
             for title, shown in _details(r, lang):
@@ -200,8 +201,16 @@ def as_markdown(result: ScenarioResult, lang: str | None = None, book=None, give
     out.append(f"- {t('memo.as_of', lang)}: {result.as_of}")
     out.append(f"- {t('memo.stamp.scenario', lang)}: `{getattr(result, 'scenario_digest', '') or '-'}`")
     out.append(f"- {t('memo.file', lang)}: `{result.file or '-'}`")
-    out += ["", t("memo.stamp.reproduce", lang, as_of=result.as_of, version=result.creval)]
+    out += ["", t("memo.stamp.reproduce", lang, as_of=result.as_of, version=result.creval, language=lang, format="markdown")]
     return "\n".join(out) + "\n"
+
+
+def _date_markdown(d, as_of: str, lang: str) -> str:
+    """One key date of the memo: bold, its mark against the assessment date, its text."""
+    when = d.when(as_of)
+    mark = f" ({t(f'short.date.{when}', lang)})" if when else ""
+    event = "" if d.last_day_of else f" `{d.event}`"
+    return f"- **{d.date}**{mark}{event}: {d.text}"
 
 
 def _cell(text: str) -> str:

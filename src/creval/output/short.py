@@ -137,15 +137,21 @@ def _assumptions(assumptions: list[dict], lang: str) -> list[str]:
     return [t(f"short.assume.{item}", lang, facts=", ".join(grouped[item])) if item in grouped else item for item in out]
 
 
-def _dates(dates: list, as_of: str, lang: str) -> list[tuple[str, bool]]:
-    """Key dates in date order (a stable sort keeps the rule's order on one day); a date
-    before the assessment date is marked as passed, the assessment date itself as such.
-    Each as (text, still to come)."""
-    out = []
-    for d in sorted(dates, key=lambda d: d.date):
-        mark = t("short.date.past", lang) if d.date < as_of else t("short.date.today", lang) if d.date == as_of else ""
-        out.append((f"{d.date}  " + (f"({mark}) " if mark else "") + d.text, d.date >= as_of))
-    return out
+def _dates(dates: list, as_of: str, lang: str, short: bool = True) -> list[tuple[str, bool]]:
+    """Key dates in date order (output/keydates.py); a date before the assessment date is
+    marked as passed, the assessment date itself as such. Each as (text, still to come).
+
+    A key date that opens a new regime for an act is shown, in the short answer, as the last
+    day to act under the old one (the day before: the last day to file under Art 12(1)); the
+    memo (`short=False`) lists both."""
+    from creval.output.keydates import key_dates, marked
+
+    lines = key_dates(dates, lang)
+    if short:
+        ended = {d.last_day_of for d in lines if d.last_day_of}
+        lines = [d for d in lines if d.last_day_of or d.event not in ended]
+    # ranked as still to come (kept first when the answer is cut): a date whose earliest day has not passed
+    return [(marked(d, as_of, lang), d.date >= as_of) for d in lines]
 
 
 def _alternative(alt: Any, book: Any, test_id: str, lang: str) -> str:

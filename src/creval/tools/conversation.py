@@ -124,6 +124,13 @@ def _review(case: CaseInterview, read: Callable[[], str], say: Say) -> bool:
         if _is(answer, "ask.words.back") and case.history:
             _questions(case, read, say, again=case.back())
             return True
+        number, _, given = answer.partition(" ")
+        if given and number.isdigit() and 1 <= int(number) <= len(answered):  # `3 unknown`: answer 3 changed at once
+            error = case.give(answered[int(number) - 1][0], given, remember=False)
+            if error is None:
+                return True
+            say(error.replace("\n", " "), True)
+            continue
         if answer.isdigit() and 1 <= int(answer) <= len(answered):
             key = answered[int(answer) - 1][0]
             if not _ask(case, key, read, say, int(answer), remember=False):

@@ -28,6 +28,7 @@ from typing import Any
 
 from creval import __version__
 from creval.output.i18n import messages, t
+from creval.output.keydates import last_day_key
 
 REMINDER_DAYS = 7  # each calendar event reminds this many days before it
 
@@ -42,6 +43,7 @@ class Deadline:
     as_of: str
     file: str = ""
     title: str = ""  # the test's title
+    last_day_of: str = ""  # the key date (event) this is the day before: the last day to act (output/keydates.py)
 
     @property
     def uid(self) -> str:
@@ -93,10 +95,29 @@ def collect(book, paths: list[str], as_of: date | None = None, tests: list[str] 
                     text = t("ranged.deadline", lang, until=latest, text=d.text)
                 found.append(Deadline(day, result.scenario, r.test, d.event, text, result.as_of,
                                       loaded.file, r.title))
+                last = last_day_key(d.event)
+                if last is not None:  # the last day to act under the regime this key date ends
+                    found.extend(_last_day(d, last, result, r, loaded.file, lang))
     if skipped and not ran and not errors:
         errors.append("creval: " + selection.none_found(tests, paths, lang))
-    found.sort(key=lambda d: (d.date, d.scenario, d.test, d.event))
+    found.sort(key=lambda d: (d.date, d.scenario, d.test, 0 if d.last_day_of else 1, d.event))
     return found, errors
+
+
+def _last_day(d, key: str, result, r, file: str, lang: str) -> list[Deadline]:
+    """The day before key date `d`, when it is still to come (the earliest such day to come,
+    with its latest, when `d` is known only roughly)."""
+    def before(iso: str) -> str:
+        return (date.fromisoformat(iso) - timedelta(days=1)).isoformat()
+
+    day, latest = before(d.date), before(getattr(d, "until", None) or d.date)
+    if latest <= result.as_of:
+        return []
+    text = t(key, lang)
+    if latest != day:
+        day = max(day, (date.fromisoformat(result.as_of) + timedelta(days=1)).isoformat())
+        text = t("ranged.deadline", lang, until=latest, text=text)
+    return [Deadline(day, result.scenario, r.test, f"last-day-{d.event}", text, result.as_of, file, r.title, last_day_of=d.event)]
 
 
 def _already_fixed(moves: str | None, facts: dict[str, Any], as_of: str) -> bool:
@@ -147,6 +168,8 @@ def to_ical(deadlines: list[Deadline], lang: str = "en") -> bytes:
     cal.add("calscale", "GREGORIAN")
     cal.add("x-wr-calname", t("deadlines.ics.calendar", lang))
     for d in deadlines:
+        if d.last_day_of:  # the calendar enters the key date itself on its last day (calendar_entry)
+            continue
         day, summary = calendar_entry(d, lang)
         event = Event()
         event.add("uid", d.uid)

@@ -41,6 +41,8 @@ from typing import Any, Callable, Iterator, Optional
 
 from creval import __version__
 from creval.engine.evaluate import Evaluator, ScenarioResult, TestResult
+from creval.input.daterange import DateRange
+from creval.output.facts import rough_date
 from creval.output.i18n import t, value_word
 from creval.input.loader import InputError, Refused, StopOnInput, line_of, load_paths, read_document, unexpected
 from creval.law.rulebook import RuleBook
@@ -199,6 +201,8 @@ def _value(value: Any, lang: str, name: str = "", kind: str = "") -> str:
         return t("exercise.value.false", lang)
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, DateRange):
+        return rough_date(value, lang)
     if isinstance(value, dict):  # a term
         return t("exercise.value.term", lang, years=value.get("years", 0), months=value.get("months", 0), days=value.get("days", 0))
     return value_word(name, value, kind, lang)  # an enum's word, a state's name

@@ -48,7 +48,7 @@ from creval.engine.evaluate import Evaluator, ScenarioResult, TestResult
 from creval.input.forgiving import date_hint, state_meant, suggest, words
 from creval.output.i18n import LANGUAGES, t, tr, value_word
 from creval.input.loader import validate
-from creval.input.daterange import DateRange, parse_date_fact
+from creval.input.daterange import DateRange, as_saved, parse_date_fact
 from creval.input.scenario import FIRST_DATE, LAST_DATE, _constraints, parse_iso_date
 from creval.engine.ranged import decide_rough, rough_facts
 from creval.output.memo import AS_OF, DEFAULT, treatments
@@ -103,7 +103,7 @@ class Interview:
 
     def doc(self) -> dict:
         """The answers as a scenario document (what --save writes)."""
-        facts = {name: (value.as_json() if isinstance(value, DateRange) else dates.iso(value)) for name, value in self.answers.items()}
+        facts = {name: as_saved(value) for name, value in self.answers.items()}
         return {"id": self.id, "as_of": self.as_of.isoformat(), "facts": {self.test.matter: facts}}
 
     def validated(self):

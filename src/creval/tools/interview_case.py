@@ -21,10 +21,12 @@ from typing import Any
 
 from creval.engine.evaluate import Evaluator, ScenarioResult
 from creval.input.forgiving import close_matches, either
+from creval.input.daterange import DateRange, as_saved
 from creval.input.loader import load_file, validate
 from creval.input.scenario import matter_facts
 from creval.law import dates
 from creval.law.rulebook import FactSpec, RuleBook, Test
+from creval.output.facts import rough_date
 from creval.output.i18n import messages, t, tr
 from creval.tools.interview import Interview, InterviewError, Question
 
@@ -93,6 +95,12 @@ class CaseInterview:
         loaded = load_file(path, book, as_of, lang)  # --as-of replaces the file's date, as in `check`
         if loaded.errors:
             raise InterviewError(t("ask.error.from", lang, error=str(loaded.errors[0])))
+        return cls.from_loaded(book, loaded, test_ids, as_of, lang, scenario_id, evaluator)
+
+    @classmethod
+    def from_loaded(cls, book: RuleBook, loaded, test_ids: list[str] | None, as_of: date | None, lang: str = "en",
+                    scenario_id: str | None = None, evaluator: Evaluator | None = None) -> "CaseInterview":
+        """An interview that starts from a validated scenario (a file, or the web page's form)."""
         scenario, raw = loaded.scenario, loaded.doc
         facts = matter_facts(scenario)
         # only the facts the file states: a fact absent from it (even one with a default) is still to be asked
@@ -204,6 +212,8 @@ class CaseInterview:
             return t("ask.review.yes" if value else "ask.review.no", lang)
         if isinstance(value, dict):
             return t("ask.review.term", lang, **value)
+        if isinstance(value, DateRange):
+            return rough_date(value, lang)  # "some day in January 2026", not the Python object
         label = f"enum.{key.fact}.{value}"
         if lang != "en" and isinstance(value, str) and label in messages():
             return f"{value} ({t(label, lang)})"  # the code, as typed, and its name
@@ -224,7 +234,7 @@ class CaseInterview:
         doc["as_of"] = self.as_of.isoformat()
         if "narrative" in self.kept:
             doc["narrative"] = self.kept["narrative"]
-        doc["facts"] = {m: {f: dates.iso(v) for f, v in facts.items()} for m, facts in self.answers.items()}
+        doc["facts"] = {m: {f: as_saved(v) for f, v in facts.items()} for m, facts in self.answers.items()}
         if "expected" in self.kept:
             doc["expected"] = self.kept["expected"]
         return doc

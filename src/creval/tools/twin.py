@@ -35,6 +35,7 @@ from creval.output.i18n import t
 from creval.input.loader import StopOnInput, load_file, validate
 from creval.input.scenario import matter_facts
 from creval.input.daterange import DateRange
+from creval.output.facts import rough_date
 from creval.law.rulebook import RuleBook
 
 SIDES = ("before", "on")
@@ -118,7 +119,7 @@ def _value_in_words(value: Any, lang: str) -> str:
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, DateRange):
-        return t("ranged.between", lang, **{"from": value.lo.isoformat(), "to": value.hi.isoformat()})
+        return rough_date(value, lang)
     if isinstance(value, dict):  # a term
         return t("exercise.value.term", lang, years=value.get("years", 0), months=value.get("months", 0),
                  days=value.get("days", 0))

@@ -11,13 +11,16 @@ from fastapi import APIRouter, Request
 from fastapi.responses import PlainTextResponse, RedirectResponse, Response
 
 from creval.output import report
+from creval.output.facts import given
+from creval.output.keydates import key_dates
 from creval.output.i18n import t
-from creval.web import forms
+from creval.web import forms, interview
 from creval.web.common import finish, form_with_csrf, lang_of, render
 from creval.web.service import BadInput
 from creval.web.timeline import Point, svg
 
 router = APIRouter(include_in_schema=False)
+router.include_router(interview.router)  # /ask: the same case, one question per page
 FORM_NAME = "<form>"
 
 
@@ -32,7 +35,7 @@ def _not_found(request: Request) -> Response:
 @router.get("/")
 async def index(request: Request):
     book = request.app.state.service.book
-    return render(request, "index.html", {"tests": list(book.tests.values())})
+    return render(request, "index.html", {"tests": list(book.tests.values()), "matters": book.matters})
 
 
 @router.get("/case/{test_id}")
@@ -63,7 +66,7 @@ def _form(request: Request, test, doc: dict, errors: list, status: int = 200) ->
             general.append(f"{error.field}: {message}" if error.field else message)
     return render(request, "case_form.html", {
         "test": test, "fields": fields, "doc": doc, "errors": general, "has_errors": bool(errors),
-        "today": date.today().isoformat()}, status, lang)
+        "today": date.today().isoformat(), "states": forms.state_choices(lang)}, status, lang)
 
 
 @router.post("/case/{test_id}")
@@ -95,25 +98,18 @@ async def upload(request: Request):
     lang = lang_of(request)
     file = form.get("scenario")
     if file is None or isinstance(file, str):
-        return render(request, "index.html", {"tests": list(service.book.tests.values()),
+        return render(request, "index.html", {"tests": list(service.book.tests.values()), "matters": service.book.matters,
                                               "upload_errors": [t("web.upload.none", lang)]}, 422)
-    name = _safe_name(file.filename)
+    name = forms.safe_name(file.filename)
     data = await file.read()
     try:
         loaded = service.load(service.parse(data, name, ".json" if name.endswith(".json") else ".yaml", lang), name, None, lang)
         service.evaluate(loaded, None, lang)
     except BadInput as exc:
-        return render(request, "index.html", {"tests": list(service.book.tests.values()),
+        return render(request, "index.html", {"tests": list(service.book.tests.values()), "matters": service.book.matters,
                                               "upload_errors": [str(e) for e in exc.errors]}, 422)
     token = store.save_case(forms.canonical(loaded.scenario), None)
     return RedirectResponse(f"/case/r/{token}", status_code=303)
-
-
-def _safe_name(filename: Optional[str]) -> str:
-    """The upload's base name, for messages only (never opened): no folders, printable, short."""
-    base = (filename or "upload.yaml").replace("\\", "/").rsplit("/", 1)[-1]
-    base = "".join(c for c in base if c.isprintable())[:100]
-    return base or "upload.yaml"
 
 
 def _evaluated(request: Request, token: str):
@@ -124,7 +120,8 @@ def _evaluated(request: Request, token: str):
     service = request.app.state.service
     lang = lang_of(request)
     loaded = service.load(doc, f"{doc.get('id', 'case')}.yaml", None, lang)
-    return doc, test_id, service.evaluate(loaded, [test_id] if test_id else None, lang)
+    # one test (the case form), several joined by commas (an interview), or none (an upload: every test of its matters)
+    return doc, test_id, service.evaluate(loaded, test_id.split(",") if test_id else None, lang)
 
 
 @router.get("/case/r/{token}")
@@ -144,12 +141,15 @@ async def case_result(request: Request, token: str):
         questions = [(m, test.rule.facts[m].question.get(lang) if test.rule.facts[m].question else test.rule.facts[m].title.get(lang))
                      for m in r.missing]
         extra = {k: v for k, v in rj.items() if k not in _SHOWN and v not in (None, "", [], {})}  # fields added later, shown as they are
-        shown.append({"r": r, "json": rj, "test": test, "questions": questions, "extra": extra,
+        dates = [(d, d.when(result.as_of)) for d in key_dates(r.dates, lang)]  # in date order, with the last days to file
+        shown.append({"r": r, "json": rj, "test": test, "questions": questions, "extra": extra, "dates": dates,
                       "expected": result.expected.get(r.test)})
     points = _timeline(book, doc, result, lang)
     whole = result.to_json()
     extra = {k: v for k, v in whole.items() if k not in _SCENARIO_SHOWN and v not in (None, "", [], {})}
+    tests = [item["test"].id for item in shown]
     return render(request, "case_result.html", {
+        "ask_again": "/ask/" + "+".join(tests) + f"?start={token}",
         "token": token, "doc": doc, "result": result, "shown": shown, "test_id": test_id, "extra": extra,
         "timeline": svg(points, t("web.timeline.title", lang)), "points": [p for p in points if p.number]}, lang=lang)
 
@@ -194,16 +194,34 @@ async def case_yaml(request: Request, token: str):
     return _attachment(request, text, f"{doc.get('id', 'scenario')}.yaml", "application/yaml")
 
 
-@router.get("/case/r/{token}/memo.md")
-async def case_memo(request: Request, token: str):
+@router.get("/case/r/{token}/memo.{kind}")
+async def case_memo(request: Request, token: str, kind: str):
+    """The decision memo as `creval check --format markdown|html|docx` writes it."""
+    if kind not in MEMO_FORMATS:
+        return _not_found(request)
+    service = request.app.state.service
+    lang = lang_of(request)
     try:
         found = _evaluated(request, token)
+        if found is None:
+            return _not_found(request)
+        doc, _, result = found
+        stated = [given(service.load(doc, f"{doc.get('id', 'case')}.yaml", None, lang).scenario)]
     except BadInput as exc:
         return render(request, "error.html", {"message": str(exc)}, 422)
-    if found is None:
-        return _not_found(request)
-    doc, _, result = found
-    return _attachment(request, report.as_markdown(result, lang_of(request)), f"{doc.get('id', 'case')}-memo.md", "text/markdown")
+    name = f"{doc.get('id', 'case')}-memo.{kind}"
+    if kind == "md":
+        return _attachment(request, report.as_markdown(result, lang, service.book, stated[0]), name, "text/markdown")
+    if kind == "html":
+        return _attachment(request, report.as_html([result], lang, service.book, stated), name, "text/html")
+    response = Response(report.as_docx([result], lang, service.book, stated), media_type=MEMO_FORMATS["docx"],
+                        headers={"content-disposition": f'attachment; filename="{name}"'})
+    finish(request, response)
+    return response
+
+
+MEMO_FORMATS = {"md": "text/markdown", "html": "text/html",
+                "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
 
 
 def _attachment(request: Request, text: str, filename: str, media: str) -> Response:

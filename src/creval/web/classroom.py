@@ -22,6 +22,8 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from creval.input.loader import SCENARIO_SUFFIXES, InputError, load_paths
 from creval.input.scenario import in_language
+from creval.input.daterange import DateRange
+from creval.output.facts import rough_date
 from creval.output.i18n import outcome_label, t, value_word
 from creval.web import forms
 from creval.web.common import finish, form_with_csrf, lang_of, render, set_cookie
@@ -105,6 +107,8 @@ def _value(name: str, value, kind: str, lang: str) -> str:
         return t("value.true" if value else "value.false", lang)
     if kind == "enum":
         return forms.enum_label(name, value, lang)
+    if isinstance(value, DateRange):
+        return rough_date(value, lang)
     if kind == "term":
         return t("web.term.shown", lang, **{p: value.get(p, 0) for p in forms.TERM_PARTS})
     return value_word(name, value, kind, lang)  # a state by its name

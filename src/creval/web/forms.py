@@ -4,14 +4,18 @@ wrong value gets the CLI's message, naming its field."""
 
 from __future__ import annotations
 
+import calendar
 import json
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Any, Optional
 
 from creval.law.rulebook import Bound, Test
-from creval.output.i18n import messages, t
+from creval.input.scenario import FIRST_DATE, LAST_DATE
+from creval.output.facts import state_name
+from creval.output.i18n import country_name, messages, t
 
 TERM_PARTS = ("years", "months", "days")
 _INT = re.compile(r"-?\d{1,9}")
@@ -38,21 +42,93 @@ def enum_label(fact: str, value: str, lang: str) -> str:
 
 def fields(test: Test, lang: str, values: Optional[dict] = None) -> list[Field]:
     """One field per fact of the test, in the rule file's order, filled with `values`."""
-    out = []
-    for name, spec in test.rule.facts.items():
-        f = Field(name, spec.type, spec.title.get(lang), spec.question.get(lang) if spec.question else spec.title.get(lang))
-        if spec.type == "enum":
-            f.choices = [(v, enum_label(name, v, lang)) for v in spec.values or []]
-        elif spec.type == "bool":
-            f.choices = [("true", t("value.true", lang)), ("false", t("value.false", lang))]
-        for bound, attr in ((spec.min, "low"), (spec.max, "high")):
-            setattr(f, attr, test.params[bound.param] if isinstance(bound, Bound) else bound)
-        value = (values or {}).get(name)
-        if isinstance(value, bool):
-            value = "true" if value else "false"
-        f.value = value
-        out.append(f)
-    return out
+    return [fields_of_spec(name, spec, test, lang, (values or {}).get(name)) for name, spec in test.rule.facts.items()]
+
+
+def fields_of_spec(name: str, spec, test: Test, lang: str, value: Any = None) -> Field:
+    """The field of one fact (the case form's, and the interview's one question)."""
+    f = Field(name, spec.type, spec.title.get(lang), spec.question.get(lang) if spec.question else spec.title.get(lang))
+    if spec.type == "enum":
+        f.choices = [(v, enum_label(name, v, lang)) for v in spec.values or []]
+    elif spec.type == "bool":
+        f.choices = [("true", t("web.form.yes", lang)), ("false", t("web.form.no", lang))]
+    for bound, attr in ((spec.min, "low"), (spec.max, "high")):
+        setattr(f, attr, test.params[bound.param] if isinstance(bound, Bound) else bound)
+    if isinstance(value, bool):
+        value = "true" if value else "false"
+    elif isinstance(value, dict) and set(value) <= {"from", "to"}:  # a date known roughly, as the form shows it
+        value = rough_text(value)
+    elif spec.type == "state" and isinstance(value, str) and len(value) == 2:
+        value = state_name(value.upper(), lang) if state_name(value.upper(), lang) != value.upper() else value
+    f.value = value
+    return f
+
+
+def rough_text(value: dict) -> str:
+    """{from, to} as one would type it: 2010, 2024-06, before D, after D, or D..D."""
+    lo, hi = value.get("from"), value.get("to")
+    if lo and hi:
+        a, b = date.fromisoformat(lo), date.fromisoformat(hi)
+        if (a.month, a.day, b.month, b.day) == (1, 1, 12, 31) and a.year == b.year:
+            return str(a.year)
+        if a.day == 1 and b == date(a.year, a.month, calendar.monthrange(a.year, a.month)[1]):
+            return a.strftime("%Y-%m")
+        if lo <= FIRST_DATE.isoformat():
+            return f"before {hi}"
+        if hi >= LAST_DATE.isoformat():
+            return f"after {lo}"
+    if hi and not lo:
+        return f"before {hi}"
+    if lo and not hi:
+        return f"after {lo}"
+    return ""
+
+
+# ---- states by name: the list the inputs offer, and the code from what was typed
+
+
+@lru_cache(maxsize=4)
+def state_choices(lang: str) -> list[str]:
+    """Every state as `Name (XX)` in `lang`, sorted by name: the list a state's input offers."""
+    import pycountry
+
+    return sorted((state_name(c.alpha_2, lang) for c in pycountry.countries), key=str.casefold)
+
+
+@lru_cache(maxsize=1)
+def _codes_by_name() -> dict[str, str]:
+    import pycountry
+
+    names: dict[str, str] = {}
+    for country in pycountry.countries:
+        for lang in ("en", "ru", "kk"):
+            names[country_name(country.alpha_2, lang).casefold()] = country.alpha_2
+        for other in ("name", "official_name", "common_name"):
+            if getattr(country, other, None):
+                names[getattr(country, other).casefold()] = country.alpha_2
+    return names
+
+
+_NAMED = re.compile(r".*\(([A-Za-z]{2})\)\s*")
+
+
+def state_code(text: str) -> str:
+    """The code of a state as typed or chosen from the list: `Россия (RU)`, `RU`, `ru`,
+    `Russia`, `Россия`; anything else as it was typed (the loader names the field)."""
+    text = " ".join(text.split())
+    named = _NAMED.fullmatch(text)
+    if named:
+        return named.group(1).upper()
+    if len(text) == 2 and text.isalpha():
+        return text.upper()
+    return _codes_by_name().get(text.casefold(), text)
+
+
+def safe_name(filename: Optional[str]) -> str:
+    """An upload's base name, for messages only (never opened): no folders, printable, short."""
+    base = (filename or "upload.yaml").replace("\\", "/").rsplit("/", 1)[-1]
+    base = "".join(c for c in base if c.isprintable())[:100]
+    return base or "upload.yaml"
 
 
 def _text(form, key: str) -> str:
@@ -82,7 +158,7 @@ def fact_values(test: Test, form) -> dict[str, Any]:
         elif spec.type == "int":
             facts[name] = _int_or_text(text)
         elif spec.type == "state":
-            facts[name] = text.upper()
+            facts[name] = state_code(text)
         else:
             facts[name] = text
     return facts
@@ -108,18 +184,21 @@ def _scalar(value: Any) -> str:
         return "{" + ", ".join(f"{k}: {_scalar(v)}" for k, v in value.items()) + "}"
     if isinstance(value, str) and _ISO.fullmatch(value):
         return value
+    if value is None:
+        return "null"
     return json.dumps(value, ensure_ascii=False)
 
 
-def as_yaml(doc: dict, comment: str = "") -> str:
-    """A scenario document as a YAML file that `creval check` reads back unchanged."""
+def as_yaml(doc: dict, comment: str = "", keep_unknown: bool = False) -> str:
+    """A scenario document as a YAML file that `creval check` reads back unchanged;
+    `keep_unknown`: a fact asked and not known is written as null (an interview's answers)."""
     lines = [f"# {line}" for line in comment.splitlines()]
     for key in ("id", "title", "as_of", "narrative"):
         if key in doc and doc[key] is not None:
             lines.append(f"{key}: {_scalar(doc[key])}")
     lines.append("facts:")
     for matter, facts in (doc.get("facts") or {}).items():
-        facts = {k: v for k, v in (facts or {}).items() if v is not None}
+        facts = {k: v for k, v in (facts or {}).items() if keep_unknown or v is not None}
         lines.append(f"  {matter}:" + ("" if facts else " {}"))
         lines += [f"    {name}: {_scalar(value)}" for name, value in facts.items()]
     if doc.get("expected"):
