@@ -280,9 +280,8 @@ def _fact_words(test: Test, fact: str, lang: str) -> str:
 
 
 def _titled(when_list: list[dict], test: Test, lang: str) -> list[dict]:
-    """`when` entries with the fact's words beside its code (`fact_title`), for ru/kk texts."""
-    if lang == "en":
-        return when_list
+    """`when` entries with the fact's words beside its code (`fact_title`), for ru/kk texts
+    (every language carries the key, so JSON has the same fields in each)."""
     return [{**w, "fact_title": _fact_words(test, w["fact"], lang)} for w in when_list]
 
 
