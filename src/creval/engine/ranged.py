@@ -399,7 +399,7 @@ def decide_rough(ev: Any, test: Test, facts: dict[str, Any], as_of: date, lang: 
             details[name] = f"{low[name].isoformat()}/{high[name].isoformat()}"  # an ISO 8601 interval
     ranged = [{"fact": n, "from": rough.rough[n].lo.isoformat(), "to": rough.rough[n].hi.isoformat()} for n in names]
     notes = [_filled(parts, values, lang, enums) for parts in texts.notes]
-    shown = when_shown(ranged, lang)
+    shown = when_shown(_titled(ranged, test, lang), lang)
     notes.append(t("ranged.holds_for_all", lang, ranges=shown) if len(outcomes) == 1 else t("ranged.depends", lang, ranges=shown))
     versions = {_version_id(x) for x in results}
     assumptions = list({a["text"]: a for x in decided.values() for a in x.assumptions}.values())
