@@ -111,6 +111,12 @@ def kk_case(word: str, case: str) -> str:
     if case == "attr":
         loc = kk_case(word, "loc")
         return loc + ("гі" if _front(word) else "ғы")
+    if " " in word.strip() and word.endswith(("сы", "сі")):  # «… Республикасы»: the possessive takes -н-
+        front = word.endswith("сі")
+        possessive = {"loc": "нде" if front else "нда", "abl": "нен" if front else "нан", "dat": "не" if front else "на",
+                      "gen": "нің" if front else "ның", "acc": "н", "ins": "мен"}
+        if case in possessive:
+            return word + possessive[case]
     return word + kk_ending(word, case)
 
 
@@ -242,20 +248,58 @@ def state_name(code: str, lang: str) -> str | None:
     return forms.get("nom") if forms else None
 
 
+_RU_INDECLINABLE_END = tuple("оиуеюэы")
+_RU_SIBILANT = set("гкхжчшщц")
+
+
+def ru_declined(name: str) -> dict[str, str] | None:
+    """The cases of a one-word state name that Russian declines by rule (Венгрия, Мальта,
+    Египет); None for a name of several words, an indeclinable one (Перу, Того, Чили) or a
+    plural (Нидерланды), which need a table row."""
+    words = name.split()
+    if len(words) == 2 and words[0].endswith("ая") and (noun := ru_declined(words[1])):  # Новая Зеландия
+        adj = words[0][:-2]
+        adjective = {"nom": words[0], "gen": adj + "ой", "dat": adj + "ой", "acc": adj + "ую", "ins": adj + "ой", "prep": adj + "ой"}
+        return {case: f"{adjective[case]} {noun[case]}" for case in RU_CASES}
+    if len(words) >= 2 and words[0] in ("Республика", "Федерация") and (head := ru_declined(words[0])):
+        return {case: " ".join([head[case], *words[1:]]) for case in RU_CASES}  # Республика Корея: the name stays
+    if not re.fullmatch(r"[А-ЯЁ][а-яё]+", name):
+        return None
+    if name.endswith(_RU_INDECLINABLE_END):  # Перу, Того, Чили, Конго: the same in every case
+        return {case: name for case in RU_CASES}
+    if name.endswith("ия"):
+        stem = name[:-1]
+        return {"nom": name, "gen": stem + "и", "dat": stem + "и", "acc": stem + "ю", "ins": stem + "ей", "prep": stem + "и"}
+    if name.endswith("а"):
+        stem = name[:-1]
+        soft = stem[-1] in _RU_SIBILANT
+        hush = stem[-1] in "жчшщц"
+        return {"nom": name, "gen": stem + ("и" if soft else "ы"), "dat": stem + "е", "acc": stem + "у",
+                "ins": stem + ("ей" if hush else "ой"), "prep": stem + "е"}
+    if name.endswith(("ы", "я", "ь", "й")):
+        return None  # plurals (Филиппины) and soft stems, which vary: a table row is safer
+    return {"nom": name, "gen": name + "а", "dat": name + "у", "acc": name, "ins": name + "ом", "prep": name + "е"}
+
+
 def _ru_state(code: str, form: str, fallback: str) -> str:
-    forms = state_forms(code, "ru")
-    if forms is None:  # not in the table: keep the name undeclined after a word that declines
+    forms = state_forms(code, "ru") or ru_declined(fallback)
+    if forms is None:  # no table row and no rule: keep the name undeclined after a word that declines
         return {"gen": f"государства {fallback}", "dat": f"государству {fallback}",
                 "acc": f"государство {fallback}", "ins": f"государством {fallback}",
                 "prep": f"государстве {fallback}", "in": f"в государстве {fallback}",
                 "from": f"из государства {fallback}", "to": f"в государство {fallback}"}.get(form, fallback)
     if form in ("in", "to"):
         word = forms["prep" if form == "in" else "acc"]
-        return f"{_ru_in(word)} {word}"
+        on = forms.get("on") or (code.upper() in _RU_ON_ISLANDS)
+        return f"{'на' if on else _ru_in(word)} {word}"
     if form == "from":
         word = forms["gen"]
         return f"{'изо' if word[:2].lower() in ('вс', 'вз', 'вн') else 'из'} {word}"
     return forms.get(form) or forms["nom"]
+
+
+# island states take «на» (на Кипре, на Мальте, на Кубе), as Russian usage has it
+_RU_ON_ISLANDS = {"CY", "MT", "CU", "JM", "MG", "MU", "HT", "BS", "SC", "PH", "FJ", "BB", "LK", "MV"}
 
 
 def _ru_in(word: str) -> str:
@@ -268,7 +312,9 @@ def _ru_in(word: str) -> str:
 
 def _kk_state(code: str, form: str, fallback: str) -> str:
     forms = state_forms(code, "kk")
-    if forms is None:  # not in the table: «X мемлекетінде» (the possessive takes -н- before an ending)
+    if forms is None and re.search(r"[а-яәіңғүұқөһё]$", fallback):  # a Kazakh noun declines by rule: Венгрияда
+        return kk_case(fallback, form)
+    if forms is None:  # an abbreviation or a code: «X мемлекетінде» (the possessive takes -н- before an ending)
         return {"gen": f"{fallback} мемлекетінің", "dat": f"{fallback} мемлекетіне",
                 "acc": f"{fallback} мемлекетін", "loc": f"{fallback} мемлекетінде",
                 "abl": f"{fallback} мемлекетінен", "ins": f"{fallback} мемлекетімен",
