@@ -211,6 +211,8 @@ def _date_markdown(d, as_of: str, lang: str) -> str:
     when = d.when(as_of)
     mark = f" ({t(f'short.date.{when}', lang)})" if when else ""
     event = "" if d.last_day_of else f" `{d.event}`"
+    if lang != "en" and event:  # ru/kk: the words first, the event's code after them
+        return f"- **{d.date}**{mark}: {d.text} ({event.strip()})"
     return f"- **{d.date}**{mark}{event}: {d.text}"
 
 
