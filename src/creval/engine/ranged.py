@@ -279,21 +279,15 @@ def _fact_words(test: Test, fact: str, lang: str) -> str:
     return spec.title.get(lang) if spec is not None else fact
 
 
-def _titled(when_list: list[dict], test: Test, lang: str) -> list[dict]:
-    """`when` entries with the fact's words beside its code (`fact_title`), for ru/kk texts
-    (every language carries the key, so JSON has the same fields in each)."""
-    return [{**w, "fact_title": _fact_words(test, w["fact"], lang)} for w in when_list]
-
-
 def when(names: list[str], box: Box) -> list[dict]:
     return [{"fact": n, "from": lo.isoformat(), "to": hi.isoformat()} for n, (lo, hi) in zip(names, box)]
 
 
-def when_shown(when_list: list[dict], lang: str) -> str:
+def when_shown(when_list: list[dict], lang: str, test: Test | None = None) -> str:
     """`removal_date 2024-06-01 to 2024-06-14` (one day: `removal_date 2024-06-15`), joined."""
     parts = []
     for w in when_list:
-        fact = w.get("fact_title", w["fact"]) if lang != "en" else w["fact"]
+        fact = _fact_words(test, w["fact"], lang) if lang != "en" and test is not None else w["fact"]  # ru/kk: its words
         if w["from"] == w["to"]:
             parts.append(t("ranged.when_day", lang, fact=fact, day=w["from"]))
         else:
@@ -303,7 +297,10 @@ def when_shown(when_list: list[dict], lang: str) -> str:
 
 def alternative_lines(result: Any, lang: str) -> list[str]:
     """The alternatives of a result as lines: `<when>: <outcome>`."""
-    return [f"{when_shown(a['when'], lang)}: {outcome_shown(a['outcome'], lang)}"
+    from creval.law.rulebook import load
+
+    test = load().tests.get(result.test) if lang != "en" else None  # the facts' words come from the rules in use
+    return [f"{when_shown(a['when'], lang, test)}: {outcome_shown(a['outcome'], lang)}"
             + (f" [{a['law_version']}]" if a.get("law_version") else "")  # the version of the law that part is under
             for a in result.alternatives]
 
@@ -352,8 +349,8 @@ def decide_rough(ev: Any, test: Test, facts: dict[str, Any], as_of: date, lang: 
         if len(set(statuses)) == 1:
             criteria.append(CriterionResult(cid, statuses[0], _filled(reasons[statuses[0]], values, lang, enums), cited, title))
             continue
-        parts = [(_titled(w, test, lang), s) for w, s in describe(names, [(r.box, s) for r, s in zip(regions, statuses)])]
-        changes = "; ".join(f"{when_shown(w, lang)}: {t(f'status.{s}', lang)}" for w, s in parts)
+        parts = describe(names, [(r.box, s) for r, s in zip(regions, statuses)])
+        changes = "; ".join(f"{when_shown(w, lang, test)}: {t(f'status.{s}', lang)}" for w, s in parts)
         criteria.append(CriterionResult(cid, "unknown", t("ranged.criterion_changes", lang, changes=changes), cited, title))
 
     alternatives = []
@@ -367,7 +364,7 @@ def decide_rough(ev: Any, test: Test, facts: dict[str, Any], as_of: date, lang: 
         outcome = "undetermined"
         keyed = [(r.box, (x.outcome, _version_id(x))) for r, x in zip(regions, results)]
         for w, (out, version) in describe(names, keyed):
-            alt = {"when": _titled(w, test, lang), "outcome": out}
+            alt = {"when": w, "outcome": out}
             if test.versions:
                 alt["law_version"] = version  # the law may differ between the parts
             alternatives.append(alt)
@@ -399,7 +396,7 @@ def decide_rough(ev: Any, test: Test, facts: dict[str, Any], as_of: date, lang: 
             details[name] = f"{low[name].isoformat()}/{high[name].isoformat()}"  # an ISO 8601 interval
     ranged = [{"fact": n, "from": rough.rough[n].lo.isoformat(), "to": rough.rough[n].hi.isoformat()} for n in names]
     notes = [_filled(parts, values, lang, enums) for parts in texts.notes]
-    shown = when_shown(_titled(ranged, test, lang), lang)
+    shown = when_shown(ranged, lang, test)
     notes.append(t("ranged.holds_for_all", lang, ranges=shown) if len(outcomes) == 1 else t("ranged.depends", lang, ranges=shown))
     versions = {_version_id(x) for x in results}
     assumptions = list({a["text"]: a for x in decided.values() for a in x.assumptions}.values())
