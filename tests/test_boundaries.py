@@ -369,15 +369,16 @@ class TestParole:
         r = runner.run(PAROLE, sentence("2021-09-01", 5, credited=None), as_of)
         check(r, outcome, {"three-quarters-served-at-latest": "2025-06-01", "three-quarters-served": None}, statuses, missing)
 
-    @pytest.mark.parametrize("offence_date, minor, outcome, version", [
-        ("2014-12-31", False, "eligible", "cc-1997"),  # the article's rule
-        ("2015-01-01", False, "excluded", "cc-2014"),  # Art 72(8)(4)
-        ("2014-12-31", True, "eligible", "cc-1997"),
-        ("2015-01-01", True, "not-covered", "cc-2014"),  # the exclusion does not reach minors
+    @pytest.mark.parametrize("offence_date, minor, outcome, version, change", [
+        ("2014-12-31", False, "eligible", "cc-1997", "2015-01-01"),  # the article's rule
+        ("2015-01-01", False, "excluded", "cc-2014", "2015-01-01"),  # Art 72(8)(4)
+        # a minor: the article's three quarters was never found for minors, under either Code
+        ("2014-12-31", True, "not-covered", "cc-1997", None),
+        ("2015-01-01", True, "not-covered", "cc-2014", None),  # the exclusion does not reach minors
     ])
-    def test_the_offence_date_selects_the_code(self, runner, offence_date, minor, outcome, version):
+    def test_the_offence_date_selects_the_code(self, runner, offence_date, minor, outcome, version, change):
         r = runner.run(PAROLE, sentence("2016-03-01", 8, offence_date=offence_date, minor=minor), "2023-06-01")
-        check(r, outcome, {"three-quarters-served": "2022-03-01", "law-change-cc-2014": "2015-01-01"})
+        check(r, outcome, {"law-change-cc-2014": change})
         assert r.law_version["id"] == version
 
     def test_an_unknown_offence_date_is_missing_when_the_codes_disagree(self, runner):
@@ -772,6 +773,10 @@ OUTCOME_CASES = [
     (CONSCRIPTION, drop(C, "citizenship"), "2020-01-01", "undetermined", ["citizenship"]),
     (CONSCRIPTION, {}, "2020-01-01", "undetermined", ["birth_date", "sex", "citizenship"]),
     (CONSCRIPTION, {**C, "exemption": "academic-degree"}, "2020-01-01", "exempt", []),
+    (CONSCRIPTION, {**C, "deferment": "study"}, "2020-01-01", "deferred", []),  # Art 35
+    (CONSCRIPTION, {**C, "deferment": "none"}, "2020-01-01", "subject-to-conscription", []),
+    (CONSCRIPTION, {**C, "deferment": "family"}, "2017-12-31", "under-age", []),  # age first
+    (CONSCRIPTION, {**C, "deferment": "health", "exemption": "clergy"}, "2020-01-01", "exempt", []),
     (CONSCRIPTION, {**C, "resides_abroad_permanently": True}, "2020-01-01", "exempt", []),
     (CONSCRIPTION, {**C, "exemption": "none", "resides_abroad_permanently": False}, "2020-01-01",
      "subject-to-conscription", []),
@@ -782,6 +787,14 @@ OUTCOME_CASES = [
     (MILITARY, {"birth_date": "2010-01-01", "activity": "conscription"}, "2020-01-01", "prohibited", []),
     (MILITARY, {"birth_date": "2000-01-01", "activity": "conscription"}, "2020-01-01", "not-prohibited", []),
     (MILITARY, {"activity": "conscription"}, "2020-01-01", "undetermined", ["birth_date"]),
+    # a cadet's enrolment under 18 (Law 561-IV Art 38(1)(3), OPAC Art 3(5)); not for hostilities
+    (MILITARY, {"birth_date": "2003-01-01", "activity": "voluntary_recruitment", "military_school_cadet": True},
+     "2020-01-01", "not-prohibited", []),
+    (MILITARY, {"birth_date": "2003-01-01", "activity": "armed_conflict", "military_school_cadet": True},
+     "2020-01-01", "prohibited", []),
+    (MILITARY, {"birth_date": "2003-01-01", "activity": "voluntary_recruitment", "military_school_cadet": False},
+     "2020-01-01", "prohibited", []),
+    (MILITARY, {"birth_date": "2003-01-01", "military_school_cadet": True}, "2020-01-01", "undetermined", ["activity"]),
     (ADOPTION, A, "2023-06-01", "permitted", []),
     (ADOPTION, {**A, "child_citizenship": "RU"}, "2023-06-01", "not-applicable", []),
     (ADOPTION, {**A, "applicant_is_relative": True}, "2023-06-01", "domestic-priority", []),
@@ -819,10 +832,15 @@ OUTCOME_CASES = [
     (PAROLE, P, "2025-08-31", "sentence-served", []),
     (WORK_BAN, W, "2025-01-01", "banned", []),
     (WORK_BAN, W, "2032-01-01", "not-banned", []),
-    (WORK_BAN, {**W, "offence_article": 125}, "2025-01-01", "not-covered", []),
-    (WORK_BAN, {**W, "duty_to_educate": False}, "2025-01-01", "not-covered", []),
-    (WORK_BAN, drop(W, "duty_to_educate"), "2025-01-01", "undetermined", ["duty_to_educate"]),
-    (WORK_BAN, drop(W, "offence_article"), "2025-01-01", "undetermined", ["offence_article"]),
+    (WORK_BAN, {**W, "offence_article": 125}, "2025-01-01", "banned", []),  # the court's ban decides
+    (WORK_BAN, {**drop(W, "ban_years"), "offence_article": 125}, "2025-01-01", "not-covered", []),
+    # the court's ban decides whatever duty_to_educate; that fact narrows only the article's rule
+    (WORK_BAN, {**W, "duty_to_educate": False}, "2025-01-01", "banned", []),
+    (WORK_BAN, drop(W, "duty_to_educate"), "2025-01-01", "banned", []),
+    (WORK_BAN, {**drop(W, "ban_years"), "duty_to_educate": False}, "2025-01-01", "not-covered", []),
+    (WORK_BAN, drop(W, "ban_years", "duty_to_educate"), "2025-01-01", "undetermined", ["duty_to_educate", "ban_years"]),
+    (WORK_BAN, drop(W, "offence_article"), "2025-01-01", "banned", []),  # the court's ban decides
+    (WORK_BAN, drop(W, "offence_article", "ban_years"), "2025-01-01", "undetermined", ["offence_article"]),
     (WORK_BAN, drop(W, "sentence_completed"), "2025-01-01", "undetermined", ["sentence_completed"]),
     (WORK_BAN, drop(W, "ban_years"), "2031-01-01", "undetermined", ["ban_years"]),
     (CHILD_LABOUR, {"birth_date": "2010-01-01", "work_type": "debt_bondage"}, "2020-01-01", "prohibited", []),

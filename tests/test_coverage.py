@@ -80,7 +80,7 @@ def test_json_lists_scenarios_per_outcome_and_state_and_the_gaps(run, pack):
     assert ("within-one-year", "unknown") not in missing_states
     c = tests[CONSCRIPTION]
     assert c["outcomes"]["subject-to-conscription"] == ["cov-call-up"]
-    assert set(c["missing"]["outcomes"]) == {"not-subject", "under-age", "over-age", "undetermined", "exempt"}
+    assert set(c["missing"]["outcomes"]) == {"not-subject", "under-age", "over-age", "undetermined", "exempt", "deferred"}
     assert {m["status"] for m in c["missing"]["criteria"]} == {"unmet", "unknown"}
 
 

@@ -5,6 +5,7 @@ calendar months plus days at 30 a month, rounded up, in exact fractions."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from fractions import Fraction
 
@@ -165,3 +166,56 @@ def test_add_years_is_relativedelta(start, years):
     from dateutil.relativedelta import relativedelta
 
     assert dates.add_years(start, years) == start + relativedelta(years=years)
+
+
+# ------------------------------------------- the day after / N days after (days_after, days_before)
+
+@pytest.mark.parametrize("start, days, expected", [
+    ("2025-05-10", 1, "2025-05-11"),   # the day after a birthday
+    ("2024-02-28", 1, "2024-02-29"),   # into a leap day
+    ("2025-12-31", 1, "2026-01-01"),   # over a year's end
+    ("2025-03-01", -1, "2025-02-28"),  # the day before
+    ("2025-01-31", 30, "2025-03-02"),
+])
+def test_add_days(start, days, expected):
+    assert dates.add_days(d(start), days) == d(expected)
+
+
+def _rule_with(tmp_path, derivation: str):
+    """A copy of the Hague rule with one more derived value."""
+    from helpers import HAGUE, copy_rules, edit
+    from creval.law.rulebook import RuleBook
+
+    folder = copy_rules(tmp_path, only=[HAGUE])
+    edit(folder / f"{HAGUE}.yaml", "\nderived:\n", f"\nderived:\n  extra: {derivation}\n")
+    return RuleBook(folder)
+
+
+@pytest.mark.parametrize("derivation, birthday, expected", [
+    ("{days_after: child_attains_16}", "2026-01-10", "2026-01-11"),
+    ("{days_after: [child_attains_16, 3]}", "2026-01-10", "2026-01-13"),
+    ("{days_after: [child_attains_16, return_period]}", "2026-01-10", "2026-01-11"),  # a parameter (1)
+    ("{days_before: child_attains_16}", "2026-01-10", "2026-01-09"),
+    ("{days_before: [child_attains_16, 10]}", "2026-01-10", "2025-12-31"),
+])
+def test_days_after_and_before_in_a_rule_file(tmp_path, derivation, birthday, expected):
+    from helpers import HAGUE
+
+    book = _rule_with(tmp_path, derivation.replace("child_attains_16", "removal_date"))
+    test = book.tests[HAGUE]
+    values = derive(test, {"removal_date": d(birthday)}, d("2026-06-01"), book.tables).values
+    assert values["extra"] == d(expected)
+    assert "extra" not in derive(test, {}, d("2026-06-01"), book.tables).values  # unknown date: no value
+
+
+@pytest.mark.parametrize("derivation, message", [
+    ("{days_after: habitual_residence}", "expects a date, or [date, days]"),
+    ("{days_after: [removal_date, 1, 2]}", "expects a date, or [date, days]"),
+    ("{days_after: [removal_date, half]}", "unknown field or parameter 'half'"),
+    ("{days_before: [removal_date, 1.5]}", "whole number"),
+])
+def test_days_after_with_wrong_arguments_is_refused(tmp_path, derivation, message):
+    from creval.law.rulebook import RuleFileError
+
+    with pytest.raises(RuleFileError, match=re.escape(message)):
+        _rule_with(tmp_path, derivation)

@@ -174,6 +174,7 @@ as_of: 2026-03-01
 facts:
   parole:
     offence: sexual_offence_against_minor
+    offender_was_minor: false
     offence_date: 2014-06-01
     sentence_start: 2020-03-01
     term: {years: 8, months: 0, days: 0}

@@ -153,7 +153,8 @@ def test_changing_the_fraction_in_the_rule_file_moves_parole_eligibility(tmp_pat
     edit(folder / f"{PAROLE}.yaml", 'value: "3/4"', 'value: "2/3"')
     book = fresh(folder)
     facts = {"offence": "sexual_offence_against_minor", "sentence_start": date(2022, 1, 31),
-             "term": {"years": 3, "months": 7, "days": 0}, "offence_date": date(2014, 6, 1), "credited_days": 0}
+             "term": {"years": 3, "months": 7, "days": 0}, "offence_date": date(2014, 6, 1), "credited_days": 0,
+                 "offender_was_minor": False}
     result = Evaluator(book).test(book.tests[PAROLE], facts, date(2024, 6, 1))
     # 2/3 x 43 months = 28 2/3 months: 28 months and 20 days -> 2024-05-31 + 20 days.
     assert key_dates(result)["three-quarters-served"] == "2024-06-20"
@@ -407,4 +408,4 @@ def test_rules_show_lists_the_versions_of_the_law():
     shown = describe(bundled().tests[PAROLE])
     assert "Versions of the law (selected by the first known of: offence_date):" in shown
     assert "  cc-1997 (... - 2014-12-31): " in shown and "  cc-2014 (2015-01-01 - ...): " in shown
-    assert "[not found in an official source]" in shown and "Assumes: For an offence before 1 January 2015" in shown
+    assert "[not found in an official source]" in shown and "Assumes: For an adult's offence before 1 January 2015" in shown

@@ -128,27 +128,12 @@ def _book():
 def _as_of(value: Optional[str], lang: str = "en") -> Optional[date]:
     if value is None:
         return None
-    from creval.input.scenario import parse_iso_date  # the same rules as a scenario's dates
+    from creval.input.scenario import parse_as_of  # the same rules as a scenario's dates, the API's message
 
     try:
-        return parse_iso_date(value)
+        return parse_as_of(value, lang)
     except ValueError as exc:
-        problem = exc.args[0] if exc.args else None
-        if getattr(problem, "key", None) == "input.date_range":  # well formed, but outside what creval handles
-            from creval.output.i18n import tr
-
-            raise fail(f"--as-of: {tr(problem, lang)}") from None
-        raise fail(_as_of_error(value, lang)) from None
-
-
-def _as_of_error(value: str, lang: str) -> str:
-    """--as-of refused, with the date it reads as when it reads one way (01.09.2025)."""
-    from creval.input.forgiving import date_hint
-    from creval.output.i18n import tr
-
-    hint = date_hint(value)
-    message = _t("cli.as_of", lang, value=repr(value))
-    return message if hint is None else f"{message}; {tr(hint, lang)}"
+        raise fail(str(exc)) from None
 
 
 def _version(value: bool) -> None:
@@ -370,7 +355,8 @@ def rules_show(test_id: str = typer.Argument(..., metavar="ID", help="A test id,
 
 
 @rules_app.command("lint")
-def rules_lint(folder: Optional[Path] = typer.Argument(None, metavar="DIR", help="A rules folder (default: the rules in use: --rules, CREVAL_RULES, else the bundled ones).")):
+def rules_lint(folder: Optional[Path] = typer.Argument(None, metavar="DIR", help="A rules folder (default: the rules in use: --rules, CREVAL_RULES, else the bundled ones)."),
+               lang: Optional[Lang] = typer.Option(None, "--lang", envvar="CREVAL_LANG", show_envvar=True, case_sensitive=False, help="Language of the findings: en, ru or kk (any case).")):
     """Report what a rule file gets wrong without failing to load: a text without its Russian or Kazakh version, an outcome or value without words of its own, a fact no criterion reads, a fact a criterion depends on but leaves out of `reads` (or lists without depending on it), an outcome no row can give, a parameter nothing reads. Exit status: 0 clean, 1 with findings, 2 when a file cannot be loaded (the message names the file and the key)."""
     from creval.law.rulebook import RuleBook, RuleFileError, default_rules_folder
     from creval.tools import lint
@@ -380,12 +366,13 @@ def rules_lint(folder: Optional[Path] = typer.Argument(None, metavar="DIR", help
         book = RuleBook(folder)  # the files as they are now, not a cached book
     except RuleFileError as exc:
         raise fail(str(exc)) from None
+    lang = (lang or _State.lang).value
     findings = lint.check_book(book)
     for finding in findings:
-        echo(str(finding))
+        echo(finding.shown(lang))
     files = len({f.file for f in findings})
-    echo(f"{len(findings)} finding(s) in {files} of {len(book.tests)} rule file(s)" if findings
-         else f"clean: {len(book.tests)} rule file(s)", err=True)  # stdout holds only the findings
+    echo(_t("lint.summary", lang, count=len(findings), files=files, total=len(book.tests)) if findings
+         else _t("lint.clean", lang, total=len(book.tests)), err=True)  # stdout holds only the findings
     raise typer.Exit(EXIT_MISMATCH if findings else EXIT_OK)
 
 
@@ -432,6 +419,80 @@ def batch(file: Optional[str] = typer.Argument(None, metavar="FILE", help="A JSO
     if stats.errors:
         echo(_t("cli.batch_errors", lang.value, errors=f"{stats.errors:,}", lines=f"{stats.lines:,}"), err=True)
     raise typer.Exit(EXIT_INVALID if stats.errors else EXIT_OK)
+
+
+@app.command()
+def compare(paths: List[str] = PathsArg,
+            rules: List[Path] = typer.Option(..., "--rules", metavar="DIR",
+                                             help="The old rule folder; given twice, the second is the new one (default: the rules in use)."),
+            format: Format = FormatOpt, lang: Lang = LangOpt):
+    """Evaluate every scenario under two rule folders and list those whose outcome, missing facts
+    or key dates differ, with the criteria that changed and why. Exit status: 0 nothing
+    differs, 1 something differs (as diff does), 2 invalid input or usage."""
+    from creval.law.rulebook import RuleFileError, load
+    from creval.tools import compare as comparing
+
+    if len(rules) > 2:
+        raise fail(_t("compare.rules_count", lang.value, count=len(rules)))
+    try:
+        old_book = load(rules[0])
+        new_book = load(rules[1]) if len(rules) == 2 else _book()
+    except RuleFileError as exc:
+        raise fail(str(exc)) from None
+    found = comparing.compare(paths, old_book, new_book, lang.value)
+    if format.value == "json":
+        echo(comparing.as_json(found))
+    elif format.value == "markdown":
+        echo(comparing.as_markdown(found, lang.value))
+    else:
+        echo(comparing.as_text(found, lang.value))
+    raise typer.Exit(EXIT_MISMATCH if found.changed else EXIT_OK)
+
+
+class TreatyFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+@app.command()
+def treaties(args: Optional[List[str]] = typer.Argument(None, metavar="[INSTRUMENT [STATE [STATE]]]",
+                                                       help="A treaty table (e.g. hague-1980), then one state (its row) or two (the pair), as ISO codes."),
+             on: Optional[str] = typer.Option(None, "--on", metavar="DATE", help="With two states: also the answer on this date (YYYY-MM-DD)."),
+             format: TreatyFormat = typer.Option(TreatyFormat.text, "--format", help="text or json."),
+             lang: Lang = LangOpt):
+    """Print the treaty tables: every table; one table's states; a state's row and its
+    acceptances; or a pair's status on every stretch of dates, with the rows' sources."""
+    import json
+
+    from creval.law import treaty_view
+
+    book = _book()
+    args = args or []
+    if not args:
+        if format.value == "json":
+            echo(json.dumps({k: treaty_view.as_data(v, [], lang.value) for k, v in book.tables.items()}, ensure_ascii=False, indent=2))
+        else:
+            echo(treaty_view.list_tables(book.tables, lang.value))
+        raise typer.Exit(EXIT_OK)
+    instrument, states = args[0], [code.upper() for code in args[1:]]
+    if instrument not in book.tables:
+        raise fail(_t("treaty.cli.unknown_instrument", lang.value, instrument=instrument, known=", ".join(book.tables)))
+    if len(states) > 2:
+        raise fail(_t("treaty.cli.too_many", lang.value))
+    for code in states:
+        if len(code) != 2 or not code.isalpha():
+            raise fail(_t("treaty.cli.bad_state", lang.value, state=code))
+    when = _as_of(on, lang.value) if on else None
+    table = book.tables[instrument]
+    if format.value == "json":
+        echo(json.dumps(treaty_view.as_data(table, states, lang.value, when), ensure_ascii=False, indent=2))
+    elif not states:
+        echo(treaty_view.describe_table(table, lang.value))
+    elif len(states) == 1:
+        echo(treaty_view.describe_state(table, states[0], lang.value))
+    else:
+        echo(treaty_view.describe_pair(table, states[0], states[1], lang.value, when))
+    raise typer.Exit(EXIT_OK)
 
 
 @app.command()
@@ -636,6 +697,8 @@ def completion(shell: Shell = typer.Argument(..., case_sensitive=False, help="ba
 def serve(host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (0.0.0.0 opens it to a classroom network)."),
           port: int = typer.Option(8000, "--port", min=0, max=65535, help="Port to listen on (0: any free port)."),
           db: Optional[Path] = typer.Option(None, "--db", help="The SQLite file that keeps cases and classroom sessions (default: ~/.local/share/creval/serve.sqlite3)."),
+          time_limit: float = typer.Option(5.0, "--time-limit", min=0.1, max=600, metavar="SECONDS",
+                                           help="Longest one request may evaluate; past it: 504 (or 422 naming the rough dates to narrow)."),
           lang: Lang = LangOpt):
     """Start the web server: a case page, a classroom and a JSON API under /api/v1 (OpenAPI at /docs)."""
     import socket
@@ -644,13 +707,14 @@ def serve(host: str = typer.Option("127.0.0.1", "--host", help="Address to liste
     try:
         import uvicorn
 
+        from creval.web import guard
         from creval.web.app import create_app, default_db
     except ImportError as exc:
         raise fail(_t("serve.missing", lang.value, module=exc.name or str(exc))) from None
     db = (db or default_db()).expanduser().resolve()
     _book()  # a bad rule file is reported here, as by every command
     try:
-        web_app = create_app(db, _State.rules)
+        web_app = create_app(db, _State.rules, time_limit)
     except (sqlite3.Error, OSError) as exc:
         raise fail(_t("serve.db_error", lang.value, db=str(db), reason=str(exc))) from None
     # bind first, so that the address printed is the one listened on (port 0: the one chosen)
@@ -667,8 +731,9 @@ def serve(host: str = typer.Option("127.0.0.1", "--host", help="Address to liste
     if host not in ("127.0.0.1", "::1", "localhost"):
         echo(_t("serve.open_network", lang.value, host=host), err=True)
     sys.stdout.flush()
-    config = uvicorn.Config(web_app, log_level="warning", access_log=False)
-    uvicorn.Server(config).run(sockets=[sock])
+    guard.more_files()
+    # header, body and keep-alive deadlines; SIGTERM stops evaluations, then the server (web/guard.py)
+    guard.Server(guard.config(web_app), on_exit=web_app.state.service.close).run(sockets=[sock])
 
 
 def main() -> None:

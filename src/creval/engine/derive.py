@@ -84,6 +84,21 @@ def _add_years(args, test, out, tables, name):
     return dates.add_years(start, years)
 
 
+def _days(args, test, out, sign: int):
+    """`date` alone: the day after (before) it; `[date, days]`: that many days after (before)."""
+    day, count = (args, 1) if isinstance(args, str) else args
+    start, count = out.values.get(day), _arg(count, test, out.values)
+    return None if start is None else dates.add_days(start, sign * count)
+
+
+def _days_after(args, test, out, tables, name):
+    return _days(args, test, out, 1)
+
+
+def _days_before(args, test, out, tables, name):
+    return _days(args, test, out, -1)
+
+
 def _term(args, out):
     term = out.values.get(args["term"])
     start = out.values.get(args["start"])
@@ -183,6 +198,8 @@ _COMPUTE = {
     "first_known": _first_known,
     "copy": _copy,
     "add_years": _add_years,
+    "days_after": _days_after,
+    "days_before": _days_before,
     "part_of_term": _part_of_term,
     "end_of_term": _end_of_term,
     "treaty_status": _treaty_status,

@@ -65,6 +65,7 @@ class TestResult:
     # them where they do not agree; None (and not in JSON) when every date is exact
     ranged: list[dict] | None = None
     alternatives: list[dict] | None = None
+    alternatives_more: int = 0  # alternatives left out of `alternatives` (at most a dozen are listed); in JSON when not 0
 
     def to_json(self) -> dict:
         out = dict(self.__dict__)
@@ -73,6 +74,8 @@ class TestResult:
         if self.ranged is None:
             out.pop("ranged", None)
             out.pop("alternatives", None)
+        if not self.alternatives_more:
+            out.pop("alternatives_more", None)
         out["criteria"] = [dict(c.__dict__) for c in self.criteria]
         out["dates"] = [_date_json(d) for d in self.dates]
         for name in ("missing", "sources", "caveats", "notes"):

@@ -17,6 +17,8 @@ tests/test_ranged.py checks the result against every day (short ranges) or sampl
 
 from __future__ import annotations
 
+import threading
+import time
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -25,12 +27,56 @@ from itertools import combinations, product
 from typing import Any
 
 from creval.engine.derive import derive
+from creval.engine.engine import EngineError
 from creval.input.daterange import DateRange
 from creval.law.rulebook import LAW_VERSION, RuleBook, Test
 from creval.output.i18n import outcome_shown, t
 from creval.render.grammar import DateSpan
 
 Box = tuple  # one (lo, hi) per rough fact, in the order of `RoughTest.names`
+
+# The work one test may take over its rough facts. Ranges whose dates are compared with each
+# other (a removal and the proceedings, both "some day in 2010") are split along the diagonal
+# where they meet: the boxes grow with the product of the ranges' lengths. Past these bounds
+# the test is refused with the facts to give more precisely, never left to run for minutes.
+# Two year-long facts need about 15,000 choices of days and 2,500 boxes (well under a second).
+MAX_POINTS = 15_000  # choices of days whose derived values are computed (about 1 s)
+MAX_REGIONS = 2_500  # uniform boxes kept
+MAX_PAIRWISE = 300  # boxes above which describe() names every rough fact rather than look for fewer
+MAX_ALTERNATIVES = 12  # alternatives a person reads; the others are counted, not listed
+
+
+class _Limits(threading.local):
+    """The deadline of the evaluation running on this thread, and the event that says its
+    server is stopping (both set by the web server, web/service.py)."""
+    deadline: float | None = None
+    stop: threading.Event | None = None
+
+    def passed(self) -> bool:
+        return bool((self.stop is not None and self.stop.is_set())
+                    or (self.deadline is not None and time.monotonic() > self.deadline))
+
+
+limits = _Limits()
+
+
+class TooSlow(EngineError):
+    """The rough facts of one test took longer than the caller's time limit."""
+
+    def __init__(self, rough: dict[str, DateRange], lang: str):
+        widest = sorted(rough, key=lambda n: -rough[n].days)
+        super().__init__(t("ranged.too_slow", lang, facts=", ".join(widest), fact=widest[0]))
+        self.facts = widest
+
+
+class TooWide(EngineError):
+    """The rough facts of one test leave too many combinations of days to decide exactly."""
+
+    def __init__(self, rough: dict[str, DateRange], lang: str):
+        widest = sorted(rough, key=lambda n: -rough[n].days)
+        shown = ", ".join(f"{n} ({t('ranged.days', lang, days=rough[n].days)})" for n in widest)
+        super().__init__(t("ranged.too_wide", lang, facts=shown, fact=widest[0]))
+        self.facts = widest
 
 
 def rough_facts(test: Test, facts: dict[str, Any]) -> dict[str, DateRange]:
@@ -70,9 +116,10 @@ _ORDERED = ("lt", "lte", "gt", "gte", "eq", "ne")
 
 
 @lru_cache(maxsize=64)
-def compared(test: Test) -> tuple[tuple[str, str], ...]:
-    """The pairs of fields the test's conditions compare with each other, and the pairs its
-    order constraints name: the only orders between two dates the decision can depend on."""
+def compared(test: Test, constraints: bool = True) -> tuple[tuple[str, str], ...]:
+    """The pairs of fields the test's conditions compare with each other, and (unless
+    `constraints` is false) the pairs its order constraints name: the only orders between two
+    dates the decision can depend on."""
     found: dict[tuple[str, str], None] = {}
 
     def walk(cond: Any) -> None:
@@ -91,8 +138,9 @@ def compared(test: Test) -> tuple[tuple[str, str], ...]:
         walk(crit.unmet)
     for row in test.rule.outcome_table:
         walk(row.when)
-    for c in test.rule.constraints:
-        found[(c.earlier, c.later)] = None
+    if constraints:
+        for c in test.rule.constraints:
+            found[(c.earlier, c.later)] = None
     return tuple(found)
 
 
@@ -115,13 +163,15 @@ class Region:
     signature: tuple
     lo: dict  # the derived values at the box's earliest corner
     hi: dict  # ... and at its latest corner
+    point: tuple  # a possible choice of days in the box (keeping the order constraints), to decide it at
 
 
 class RoughTest:
     """One test over the rough facts of one scenario: its uniform boxes, then its regions."""
 
-    def __init__(self, book: RuleBook, test: Test, facts: dict[str, Any], as_of: date, constraints: tuple):
-        self.book, self.test, self.as_of = book, test, as_of
+    def __init__(self, book: RuleBook, test: Test, facts: dict[str, Any], as_of: date, constraints: tuple,
+                 lang: str = "en"):
+        self.book, self.test, self.as_of, self.lang = book, test, as_of, lang
         self.rough = rough_facts(test, facts)
         self.names = list(self.rough)
         self.facts = facts
@@ -129,7 +179,10 @@ class RoughTest:
         self.constants = law_dates(book)
         self._seen: dict[tuple, tuple] = {}
         self._derived_names = [n for n in test.rule.derived] + [LAW_VERSION]
-        self._pairs = compared(test)
+        # An order constraint (no removal before the birth) only says which days are possible:
+        # it splits a box only where no corner of it is possible (see regions). Two year-long
+        # facts in the same year would otherwise be cut along their whole diagonal.
+        self._pairs = compared(test, constraints=False)
         self._placed = placed(test)
 
     def facts_at(self, point: tuple) -> dict[str, Any]:
@@ -139,6 +192,10 @@ class RoughTest:
         """(signature, derived values) at one choice of days."""
         found = self._seen.get(point)
         if found is None:
+            if len(self._seen) >= MAX_POINTS:
+                raise TooWide(self.rough, self.lang)
+            if not len(self._seen) % 64 and limits.passed():
+                raise TooSlow(self.rough, self.lang)
             values = derive(self.test, self.facts_at(point), self.as_of, self.book.tables).values
             keys = tuple(k for k, v in values.items() if type(v) is date)
             days = [values[k] for k in keys]
@@ -147,7 +204,7 @@ class RoughTest:
             places = tuple((bisect_left(self.constants, d), bisect_right(self.constants, d))
                            for d in (values.get(n) for n in self._placed) if type(d) is date)
             others = tuple(values.get(n) for n in self._derived_names if type(values.get(n)) is not date)
-            found = self._seen[point] = ((keys, order, places, others), values)
+            found = self._seen[point] = ((keys, order, places, others), values, self._possible(values))
         return found
 
     def regions(self) -> list[Region]:
@@ -160,8 +217,18 @@ class RoughTest:
             signatures = {self._at(c)[0] for c in corners}
             if len(signatures) == 1:
                 lo, hi = corners[0], corners[-1]
-                if self._possible(self._at(lo)[1]):
-                    out.append(Region(box, signatures.pop(), self._at(lo)[1], self._at(hi)[1]))
+                possible = [c for c in corners if self._at(c)[2]]
+                if possible:  # the signature decides the outcome: any possible day of the box will do
+                    out.append(Region(box, signatures.pop(), self._at(lo)[1], self._at(hi)[1], possible[0]))
+                    if len(out) > MAX_REGIONS:
+                        raise TooWide(self.rough, self.lang)
+                    continue
+                if self._empty(box):
+                    continue
+                # possible days inside but at no corner: split where possibility changes
+                dim, cut = self._cut(box, corners, key=lambda c: self._at(c)[2])
+                stack.append(box[:dim] + ((cut, box[dim][1]),) + box[dim + 1:])
+                stack.append(box[:dim] + ((box[dim][0], cut - timedelta(days=1)),) + box[dim + 1:])
                 continue
             dim, cut = self._cut(box, corners)
             stack.append(box[:dim] + ((cut, box[dim][1]),) + box[dim + 1:])
@@ -169,28 +236,49 @@ class RoughTest:
         out.sort(key=lambda r: tuple(lo for lo, _ in r.box))
         return out
 
-    def _cut(self, box: Box, corners: list[tuple]) -> tuple[int, date]:
+    def _cut(self, box: Box, corners: list[tuple], key=None) -> tuple[int, date]:
         """Where to split a box whose corners differ: along an edge whose two ends differ, at
         the first day whose signature differs from the edge's start. Each part of the
         signature is monotone along an edge, so the days that keep the start's signature are
-        a prefix of the edge, and bisection finds its end exactly."""
+        a prefix of the edge, and bisection finds its end exactly. `key`: what to compare
+        instead of the signature (whether a choice of days is possible)."""
+        key = key or (lambda point: self._at(point)[0])
         edges = []
         for corner in corners:
             for dim, (lo, hi) in enumerate(box):
                 if corner[dim] == lo and lo != hi:
                     end = corner[:dim] + (hi,) + corner[dim + 1:]
-                    if self._at(corner)[0] != self._at(end)[0]:
+                    if key(corner) != key(end):
                         edges.append((hi - lo, dim, corner))
+        if not edges:  # no corner possible, none differs: halve the longest side
+            dim = max(range(len(box)), key=lambda i: box[i][1] - box[i][0])
+            lo, hi = box[dim]
+            return dim, lo + timedelta(days=max(1, (hi - lo).days // 2 + 1))
         _, dim, start = max(edges, key=lambda e: (e[0], -e[1]))
-        first = self._at(start)[0]
-        lo, hi = box[dim]  # the signature at lo is `first`, at hi it is not
+        first = key(start)
+        lo, hi = box[dim]  # the key at lo is `first`, at hi it is not
         while (hi - lo).days > 1:
             mid = lo + timedelta(days=(hi - lo).days // 2)
-            if self._at(start[:dim] + (mid,) + start[dim + 1:])[0] == first:
+            if key(start[:dim] + (mid,) + start[dim + 1:]) == first:
                 lo = mid
             else:
                 hi = mid
         return dim, hi
+
+    def _empty(self, box: Box) -> bool:
+        """Whether some order constraint fails on every day of the box: even with its earlier
+        date as early and its later date as late as the box allows."""
+        for c in self.constraints:
+            earlier, later = self._bound(c.earlier, box, 0), self._bound(c.later, box, 1)
+            if earlier is not None and later is not None and later < earlier:
+                return True
+        return False
+
+    def _bound(self, name: str, box: Box, end: int) -> date | None:
+        if name in self.names:
+            return box[self.names.index(name)][end]
+        value = self.as_of if name == "as_of" else self.facts.get(name)
+        return value if type(value) is date else None
 
     def _possible(self, values: dict) -> bool:
         for c in self.constraints:
@@ -252,7 +340,7 @@ def _decides(chosen: tuple, keyed: list) -> bool:
                 return False
             reach[key] = max(reach.get(key, hi), hi)
         return True
-    if len(keyed) > 3000:  # pairwise check too costly: name every fact
+    if len(keyed) > MAX_PAIRWISE:  # pairwise check too costly: name every fact
         return False
     for a, (box_a, key_a) in enumerate(keyed):
         for box_b, key_b in keyed[a + 1:]:
@@ -295,12 +383,23 @@ def when_shown(when_list: list[dict], lang: str, test: Test | None = None) -> st
     return "; ".join(parts)
 
 
+def condition_shown(alt: dict, titles: dict[str, str], lang: str) -> str:
+    """An alternative's `if` in words (`where <criterion> is <status>`); '' when it has none.
+    `titles`: the criteria's titles in `lang`, by id."""
+    conditions = alt.get("if") or []
+    return "; ".join(t("ranged.if_criterion", lang, criterion=titles.get(c["criterion"], c["criterion"]),
+                       status=t(f"status.{c['status']}", lang)) for c in conditions)
+
+
 def alternative_lines(result: Any, lang: str) -> list[str]:
     """The alternatives of a result as lines: `<when>: <outcome>`."""
     from creval.law.rulebook import load
 
     test = load().tests.get(result.test) if lang != "en" else None  # the facts' words come from the rules in use
-    return [f"{when_shown(a['when'], lang, test)}: {outcome_shown(a['outcome'], lang)}"
+    titles = {c.id: c.title for c in result.criteria}
+    return [f"{when_shown(a['when'], lang, test)}"
+            + (f", {condition_shown(a, titles, lang)}" if a.get("if") else "")
+            + f": {outcome_shown(a['outcome'], lang)}"
             + (f" [{a['law_version']}]" if a.get("law_version") else "")  # the version of the law that part is under
             for a in result.alternatives]
 
@@ -311,14 +410,14 @@ def decide_rough(ev: Any, test: Test, facts: dict[str, Any], as_of: date, lang: 
     from creval.engine.evaluate import KeyDateResult, CriterionResult, _filled, _template_values
     from creval.engine.engine import EngineError
 
-    rough = RoughTest(ev.book, test, facts, as_of, constraints)
+    rough = RoughTest(ev.book, test, facts, as_of, constraints, lang)
     regions = rough.regions()
     if not regions:
         raise EngineError(t("ranged.no_day", lang, facts=", ".join(rough.names)))
     decided: dict[tuple, Any] = {}
     for r in regions:
         if r.signature not in decided:
-            decided[r.signature] = ev.test(test, rough.facts_at(_first(r.box)), as_of, lang)
+            decided[r.signature] = ev.test(test, rough.facts_at(r.point), as_of, lang)
     results = [decided[r.signature] for r in regions]
     base = results[0]
     outcomes = list(dict.fromkeys(x.outcome for x in results))
@@ -334,7 +433,7 @@ def decide_rough(ev: Any, test: Test, facts: dict[str, Any], as_of: date, lang: 
         for k, v in r.hi.items():
             if type(v) is date and (k not in high or v > high[k]):
                 high[k] = v
-    rep_facts = rough.facts_at(_first(regions[0].box))
+    rep_facts = rough.facts_at(regions[0].point)
     derived = derive(test, rep_facts, as_of, ev.book.tables)
     values = _template_values(test, derived)
     varying = {k for k in low if k in high and low[k] != high[k]}
@@ -350,7 +449,11 @@ def decide_rough(ev: Any, test: Test, facts: dict[str, Any], as_of: date, lang: 
             criteria.append(CriterionResult(cid, statuses[0], _filled(reasons[statuses[0]], values, lang, enums), cited, title))
             continue
         parts = describe(names, [(r.box, s) for r, s in zip(regions, statuses)])
-        changes = "; ".join(f"{when_shown(w, lang, test)}: {t(f'status.{s}', lang)}" for w, s in parts)
+        if len(parts) > MAX_ALTERNATIVES:  # along a diagonal: the statuses, not hundreds of parts
+            changes = t("ranged.criterion_parts", lang, count=len(parts),
+                        statuses=", ".join(t(f"status.{s}", lang) for s in dict.fromkeys(statuses)))
+        else:
+            changes = "; ".join(f"{when_shown(w, lang, test)}: {t(f'status.{s}', lang)}" for w, s in parts)
         criteria.append(CriterionResult(cid, "unknown", t("ranged.criterion_changes", lang, changes=changes), cited, title))
 
     alternatives = []
@@ -369,8 +472,13 @@ def decide_rough(ev: Any, test: Test, facts: dict[str, Any], as_of: date, lang: 
                 alt["law_version"] = version  # the law may differ between the parts
             alternatives.append(alt)
         split_facts = list(dict.fromkeys(w["fact"] for a in alternatives for w in a["when"]))
-        shown = split_facts if lang == "en" else [_fact_words(test, f, lang) for f in split_facts]
+        shown = split_facts if lang == "en" else [_fact_words(test, f, lang) for f in split_facts]  # ru/kk: words
         explanation = t("ranged.undetermined", lang, facts=", ".join(shown))
+        if len(alternatives) > MAX_ALTERNATIVES:  # a staircase of parts: named by the criteria instead
+            alternatives = by_criteria(test, names, split_facts, regions, results) or alternatives
+        alternatives, more = readable(alternatives)
+        if more:
+            explanation += " " + t("ranged.more_alternatives", lang, count=more, facts=", ".join(shown))
         missing = _union(test, [split_facts] + [x.missing for x in results])
 
     dates = []
@@ -411,8 +519,60 @@ def decide_rough(ev: Any, test: Test, facts: dict[str, Any], as_of: date, lang: 
         assumptions=assumptions, law_version=base.law_version if len(versions) == 1 else None,
     )
     result.alternatives = alternatives
+    result.alternatives_more = more if len(outcomes) > 1 else 0
     result.ranged = ranged
     return result
+
+
+def by_criteria(test: Test, names: list[str], split: list[str], regions: list[Region], results: list) -> list[dict] | None:
+    """The alternatives as a person reads them when the parts of the days are many: one per
+    outcome and combination of the criteria that change (`if`: [{criterion, status}]), each
+    with the span of days it occurs on (`when`). Where two dates are compared with each other
+    (the activity within ten years of the release), the parts run along a diagonal that no
+    list of ranges reads well, but the criterion says it in one line. None when even these
+    are more than MAX_ALTERNATIVES."""
+    varying = [i for i in range(len(results[0].criteria)) if len({x.criteria[i].status for x in results}) > 1]
+    groups: dict[tuple, list] = {}
+    for r, x in zip(regions, results):
+        key = (x.outcome, _version_id(x), tuple(x.criteria[i].status for i in varying))
+        groups.setdefault(key, []).append(r.box)
+    if len(groups) > MAX_ALTERNATIVES:
+        return None
+    out = []
+    for (outcome, version, statuses), boxes in groups.items():
+        hull = []
+        for name in split:
+            i = names.index(name)
+            hull.append({"fact": name, "from": min(b[i][0] for b in boxes).isoformat(), "to": max(b[i][1] for b in boxes).isoformat()})
+        alt = {"when": hull, "outcome": outcome,
+               "if": [{"criterion": results[0].criteria[i].id, "status": s} for i, s in zip(varying, statuses)]}
+        if test.versions:
+            alt["law_version"] = version
+        out.append(alt)
+    out.sort(key=lambda a: ([w["from"] for w in a["when"]], [c["status"] for c in a["if"]]))
+    return out
+
+
+def readable(alternatives: list[dict]) -> tuple[list[dict], int]:
+    """At most MAX_ALTERNATIVES of the alternatives, in date order, and how many are left out.
+    Each outcome keeps at least its largest part; the other places go to the largest parts
+    (counted in combinations of days), so what is listed covers most of the possible days."""
+    if len(alternatives) <= MAX_ALTERNATIVES:
+        return alternatives, 0
+
+    def size(alt: dict) -> int:
+        n = 1
+        for w in alt["when"]:
+            n *= (date.fromisoformat(w["to"]) - date.fromisoformat(w["from"])).days + 1
+        return n
+
+    order = sorted(range(len(alternatives)), key=lambda i: -size(alternatives[i]))
+    kept: list[int] = []
+    for key in dict.fromkeys((a["outcome"], a.get("law_version")) for a in alternatives):
+        kept.append(next(i for i in order if (alternatives[i]["outcome"], alternatives[i].get("law_version")) == key))
+    kept = kept[:MAX_ALTERNATIVES]
+    kept += [i for i in order if i not in kept][:MAX_ALTERNATIVES - len(kept)]
+    return [alternatives[i] for i in sorted(kept)], len(alternatives) - len(kept)
 
 
 def _first(box: Box) -> tuple:

@@ -30,7 +30,7 @@ from pydantic import (
 )
 
 from creval.input.forgiving import date_hint, one_of, state_code, state_meant, suggest
-from creval.output.i18n import Msg
+from creval.output.i18n import Msg, t, tr
 from creval.law.rulebook import Bound, FactSpec, RuleBook
 from creval.input.daterange import DATE_FACT_SCHEMA, FIRST_DATE, LAST_DATE, DateRange, parse_date_fact  # noqa: F401 (FIRST_DATE, LAST_DATE: imported from here)
 
@@ -247,6 +247,20 @@ def scenario_model(book: RuleBook) -> type[BaseModel]:
 
 
 @lru_cache(maxsize=64)
+def parse_as_of(value: str, lang: str = "en") -> date:
+    """An assessment date given as an option (`--as-of`, the API's `?as_of=`): ValueError with
+    the one message both print, naming the supported range or the date it reads as."""
+    try:
+        return parse_iso_date(value)
+    except ValueError as exc:
+        problem = exc.args[0] if exc.args else None
+        if getattr(problem, "key", None) == "input.date_range":  # well formed, but outside what creval handles
+            raise ValueError(f"--as-of: {tr(problem, lang)}") from None
+        hint = date_hint(value)  # 01.09.2025: the date it reads as
+        message = t("cli.as_of", lang, value=repr(value))
+        raise ValueError(message if hint is None else f"{message}; {tr(hint, lang)}") from None
+
+
 def _constraints(book: RuleBook, matter: str) -> tuple:
     """The order constraints of a matter's tests, each once (tests of one matter share facts)."""
     found = {}

@@ -28,6 +28,11 @@ def add_years(start: date, years: int) -> date:
         raise
 
 
+def add_days(start: date, days: int) -> date:
+    """`days` days after `start` (before it when negative): "the day after" is add_days(d, 1)."""
+    return start + timedelta(days=days)
+
+
 def add_period(start: date, years: int = 0, months: int = 0, days: int = 0) -> date:
     """`start` plus whole years and months (month-end rule), then plus days."""
     return start + relativedelta(years=years, months=months) + timedelta(days=days)

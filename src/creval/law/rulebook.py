@@ -29,7 +29,8 @@ from creval.engine.outcome_conditions import STATUSES, Conjunction, when_to_dnf
 LAW_VERSION = "law_version"  # the derived field naming the version of the law that governs the case
 FACT_TYPES = ("date", "state", "bool", "enum", "int", "term")
 GUARDS = ("unless_known", "unless_true")  # a derivation is skipped when that fact is known / true
-DERIVATIONS = ("is_word", "first_known", "add_years", "part_of_term", "end_of_term", "treaty_status", "treaties_in_force", "copy")
+DERIVATIONS = ("is_word", "first_known", "add_years", "days_after", "days_before", "part_of_term", "end_of_term",
+               "treaty_status", "treaties_in_force", "copy")
 
 
 class RuleFileError(Exception):
@@ -363,6 +364,18 @@ class Test:
                         raise conditions.ConditionError(f"{where}: no treaty table {inst!r} in rules/data")
                     self.treaty_tables[inst] = tables[inst]
                 types[name] = "status"
+            elif fn in ("days_after", "days_before"):  # `date` (the day after/before) or [date, days]
+                if isinstance(args, str):
+                    day, count = args, 1
+                elif isinstance(args, list) and len(args) == 2:
+                    day, count = args
+                else:
+                    day, count = None, None
+                if types.get(day) != "date":
+                    raise conditions.ConditionError(f"{where}: expects a date, or [date, days]")
+                if not (type(count) is int or (isinstance(count, str) and type(self.params.get(count)) is int)):
+                    raise conditions.ConditionError(f"{where}: the number of days is a whole number or an integer parameter")
+                types[name] = "date"
             elif fn in ("first_known", "copy"):
                 first = args[0] if isinstance(args, list) else args
                 if first not in types:

@@ -411,3 +411,33 @@ def _status(table: TreatyTable, a: str, b: str, on: date) -> Status:
         if hits:
             return Status(wanted, Msg.joined("; ", hits), sources)
     return Status(IN_FORCE, Msg("treaty.in_force", short=short, a=a, b=b, used=Msg.joined("; ", used)), sources)
+
+
+@dataclass(frozen=True)
+class Period:
+    """A stretch of days with one answer: from `start` (None: since ever) to `end` (exclusive;
+    None: with no end known)."""
+    start: date | None
+    end: date | None
+    status: Status
+
+
+def timeline(table: TreatyTable, a: str, b: str) -> list[Period]:
+    """The answer for a-b on every day, as periods between the dates the rows name; periods
+    with the same answer are merged."""
+    cuts = _thresholds(table, a, b)
+    probes = [(None, cuts[0] - timedelta(days=1) if cuts else date(1900, 1, 1))] + [(cut, cut) for cut in cuts]
+    periods: list[Period] = []
+    for i, (start, probe) in enumerate(probes):
+        found = status(table, a, b, probe)
+        end = probes[i + 1][0] if i + 1 < len(probes) else None
+        if periods and periods[-1].status.value == found.value and periods[-1].status.note == found.note:
+            periods[-1] = Period(periods[-1].start, end, found)
+        else:
+            periods.append(Period(start, end, found))
+    return periods
+
+
+def relations_of(table: TreatyTable, code: str) -> list[AcceptanceRow | PairRow]:
+    """The acceptance and pair rows that name a state."""
+    return [row for row in table.acceptances if code in (row.by, row.of)] + [row for row in table.pairs if code in row.states]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import textwrap
 
 from creval.engine.evaluate import ScenarioResult, TestResult
@@ -154,11 +155,11 @@ def as_markdown(result: ScenarioResult, lang: str | None = None, book=None, give
         from creval.law.rulebook import load
 
         book = load()
-    out = [f"# {result.scenario}" + (f": {result.title}" if result.title else ""), "", f"_{t('memo.title', lang)}_", ""]
+    out = [f"# {_md(result.scenario)}" + (f": {_md(result.title)}" if result.title else ""), "", f"_{t('memo.title', lang)}_", ""]
     out.append(f"- **{t('memo.as_of', lang)}:** {result.as_of}")
-    out.append(f"- **{t('memo.file', lang)}:** `{result.file or '-'}`")
+    out.append(f"- **{t('memo.file', lang)}:** {_code(result.file or '-')}")
     for error in result.errors:
-        out.append(f"- **{t('memo.error', lang)}:** {error}")
+        out.append(f"- **{t('memo.error', lang)}:** {_md(error)}")
     if given is not None:
         out += _facts_markdown(book, given, lang)
     for r in result.results:
@@ -201,7 +202,7 @@ def as_markdown(result: ScenarioResult, lang: str | None = None, book=None, give
     out.append(f"- {t('memo.stamp.rules', lang)}: `{result.rules_digest}`")
     out.append(f"- {t('memo.as_of', lang)}: {result.as_of}")
     out.append(f"- {t('memo.stamp.scenario', lang)}: `{getattr(result, 'scenario_digest', '') or '-'}`")
-    out.append(f"- {t('memo.file', lang)}: `{result.file or '-'}`")
+    out.append(f"- {t('memo.file', lang)}: {_code(result.file or '-')}")
     out += ["", t("memo.stamp.reproduce", lang, as_of=result.as_of, version=result.creval, language=lang, format="markdown")]
     return "\n".join(out) + "\n"
 
@@ -218,6 +219,23 @@ def _date_markdown(d, as_of: str, lang: str) -> str:
 
 def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
+
+
+_MARKDOWN = re.compile(r"([\\`*_\[\]<>|#~!&])")
+
+
+def _md(text: str) -> str:
+    """Text copied from a scenario (its title, a fact, an error quoting it) as Markdown shows
+    it literally: on one line (no forged `**Outcome:**` line), every character that would
+    start emphasis, a link, a table cell or raw HTML escaped."""
+    return _MARKDOWN.sub(r"\\\1", " ".join(str(text).split()))
+
+
+def _code(text: str) -> str:
+    """A file name as inline code: on one line, fenced by more backticks than it holds."""
+    text = " ".join(str(text).split())
+    fence = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
+    return f"{fence} {text} {fence}" if "`" in text else f"`{text}`"
 
 
 def as_short_text(result: ScenarioResult, lang: str | None = None, book=None) -> str:
@@ -249,7 +267,7 @@ def _facts_markdown(book, given, lang: str) -> list[str]:
     out = ["", f"## {t('filing.facts', lang)}"]
     for heading, rows in in_words(book, given, lang):
         out += ["", f"### {heading}", ""]
-        out += [f"- {_cell(title)}: {_cell(value)}" for title, value in rows] or [t("filing.facts.none", lang)]
+        out += [f"- {_md(title)}: {_md(value)}" for title, value in rows] or [t("filing.facts.none", lang)]
     return out
 
 

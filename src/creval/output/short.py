@@ -13,6 +13,7 @@ ends with a line saying how many items `--full` shows besides.
 from __future__ import annotations
 
 import textwrap
+from functools import lru_cache
 from typing import Any
 
 from creval.output.i18n import outcome_shown, t
@@ -90,8 +91,8 @@ def _render(sections, caps, width, pad, lang) -> list[str]:
     out = []
     for (label, items), cap in zip(sections, caps):
         first = f"   {label.ljust(width)}"
-        for i, item in enumerate(_kept(items, cap)):
-            out += _wrap(item, pad, first=first if i == 0 else None)
+        for i, item in enumerate(_kept(items, cap)):  # wrapped once: the cut loop renders a list many times
+            out += _wrapped(item, pad, first if i == 0 else None)
         if cap < len(items):
             out.append(pad + t("short.more", lang, count=len(items) - cap))
     return out
@@ -107,6 +108,11 @@ def _kept(items: list, cap: int) -> list[str]:
     ranked = sorted(range(len(items)), key=rank)
     keep = sorted(ranked[:cap])
     return [items[i][0] if isinstance(items[i], tuple) else items[i] for i in keep]
+
+
+@lru_cache(maxsize=4096)
+def _wrapped(text: str, indent: str, first: str | None) -> tuple[str, ...]:
+    return tuple(_wrap(text, indent, first))
 
 
 def _wrap(text: str, indent: str, first: str | None = None) -> list[str]:
@@ -168,4 +174,9 @@ def _alternative(alt: Any, book: Any, test_id: str, lang: str) -> str:
         name = spec.title.get(lang) if spec is not None else str(fact)
         conditions.append(t("short.alternative.range", lang, fact=name, start=get(cond, "from") or "…", end=get(cond, "to") or "…"))
     outcome = get(alt, "outcome") or "-"
-    return t("short.alternative", lang, when="; ".join(conditions) or "-", outcome=outcome_shown(outcome, lang))
+    when = "; ".join(conditions) or "-"
+    if isinstance(alt, dict) and alt.get("if") and test is not None:  # the criteria that decide within those days
+        from creval.engine.ranged import condition_shown
+
+        when += ", " + condition_shown(alt, {cid: c.title.get(lang) for cid, c in test.rule.criteria.items()}, lang)
+    return t("short.alternative", lang, when=when, outcome=outcome_shown(outcome, lang))

@@ -35,17 +35,26 @@ def rows_of_record(record: dict) -> list[Row]:
     return rows
 
 
+def safe_cell(value):
+    """A cell as a spreadsheet shows it, never as a formula: text that starts with =, +, -, @,
+    a tab or a carriage return gets a leading apostrophe (the web export does the same)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
 def as_csv(questions, rows: list[Row], lang: str = "en") -> str:
     """`questions`: the pack's questions (scenario, test, engine outcome), in the pack's order."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     keys = [(q.scenario, q.test) for q in questions]
     writer.writerow([t("gradebook.trainee", lang), t("gradebook.session", lang),
-                     *(f"{s} / {x}" for s, x in keys), t("gradebook.right", lang), t("gradebook.questions", lang)])
+                     *(safe_cell(f"{s} / {x}") for s, x in keys), t("gradebook.right", lang), t("gradebook.questions", lang)])
     writer.writerow([t("gradebook.key", lang), "", *(q.engine for q in questions), len(questions), len(questions)])
     engine = {(q.scenario, q.test): q.engine for q in questions}
     for row in rows:
         given = [row.answers.get(k) for k in keys]
         right = sum(1 for k, a in zip(keys, given) if a is not None and a == engine[k])
-        writer.writerow([row.trainee or "", row.session, *(a or "" for a in given), right, len(keys)])
+        writer.writerow([safe_cell(row.trainee or ""), safe_cell(row.session), *(safe_cell(a or "") for a in given),
+                         right, len(keys)])  # names and answers come from a results file: never live formulas
     return out.getvalue()

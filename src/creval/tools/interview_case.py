@@ -20,6 +20,7 @@ from datetime import date
 from typing import Any
 
 from creval.engine.evaluate import Evaluator, ScenarioResult
+from creval.engine.ranged import TooWide
 from creval.input.forgiving import close_matches, either
 from creval.input.daterange import DateRange, as_saved
 from creval.input.loader import load_file, validate
@@ -167,6 +168,14 @@ class CaseInterview:
         if loaded.errors:
             self._restore(before)
             return t("ask.rejected", self.lang, message=loaded.errors[0].message)
+        if isinstance(value, DateRange):  # rough dates too wide to decide together: asked again
+            try:
+                for interview in self.interviews:
+                    if interview.test.matter in key.matters:
+                        interview.result()
+            except TooWide as exc:
+                self._restore(before)
+                return t("ask.rejected", self.lang, message=str(exc))
         if remember:
             self.history.append(key)
         return None

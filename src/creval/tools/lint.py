@@ -25,21 +25,21 @@ from typing import Any, Iterator
 
 from creval.engine import conditions
 from creval.law.rulebook import GUARDS, LAW_VERSION, RuleBook, Test, Text
-from creval.output.i18n import LANGUAGES, messages, placeholders
+from creval.output.i18n import LANGUAGES, Msg, messages, placeholders, tr
 from creval.output.memo import UNKNOWN, treatments
-
-LANGUAGE_NAMES = {"en": "English", "ru": "Russian", "kk": "Kazakh"}
-
 
 @dataclass(frozen=True)
 class Finding:
     file: str
     where: str  # the key path inside the file
     kind: str  # a stable code: missing-language, missing-word, shared-word, unread-fact, ...
-    message: str
+    message: Msg  # its English text as a str; `shown` renders it in another language
 
     def __str__(self) -> str:
-        return f"{self.file}: {self.where}: {self.message} [{self.kind}]"
+        return self.shown("en")
+
+    def shown(self, lang: str) -> str:
+        return f"{self.file}: {self.where}: {tr(self.message, lang)} [{self.kind}]"
 
 
 def check_book(book: RuleBook) -> list[Finding]:
@@ -53,7 +53,7 @@ def check_test(test: Test) -> list[Finding]:
     return found
 
 
-def _checks(test: Test) -> Iterator[tuple[str, str, str]]:
+def _checks(test: Test) -> Iterator[tuple[str, str, Msg]]:
     yield from _languages(test)
     yield from _words(test)
     yield from _facts_read(test)
@@ -97,29 +97,29 @@ def texts(test: Test) -> Iterator[tuple[str, Text]]:
         yield f"caveats[{i}]", caveat
 
 
-def _languages(test: Test) -> Iterator[tuple[str, str, str]]:
+def _languages(test: Test) -> Iterator[tuple[str, str, Msg]]:
     for where, text in texts(test):
         for lang in LANGUAGES[1:]:
             value = getattr(text, lang, None)
             if not (value and value.strip()):
-                yield where, "missing-language", f"no {LANGUAGE_NAMES[lang]} ({lang}) text: {LANGUAGE_NAMES[lang]} readers see the English"
+                yield where, "missing-language", Msg(f"lint.missing_text.{lang}")
             elif set(placeholders(value)) != set(placeholders(text.en)):
-                yield where, "placeholders", f"the {lang} text fills other values than the English: {sorted(set(placeholders(text.en)) ^ set(placeholders(value)))}"
+                names = ", ".join(sorted(set(placeholders(text.en)) ^ set(placeholders(value))))
+                yield where, "placeholders", Msg("lint.placeholders", lang=lang, names=names)
 
 
 # ------------------------------------------------------------------ outcome and value words
 
-def _words(test: Test) -> Iterator[tuple[str, str, str]]:
+def _words(test: Test) -> Iterator[tuple[str, str, Msg]]:
     catalogue = messages()
     for code in dict.fromkeys(test.rule.outcomes):
         own = test.outcome_words.get(code)
         if own is None:
             shared = catalogue.get(f"outcome.{code}")
             if shared is None:
-                yield f"outcomes.{code}", "missing-word", "no words for this outcome: readers see the code"
+                yield f"outcomes.{code}", "missing-word", Msg("lint.no_outcome_word")
             else:
-                yield (f"outcomes.{code}", "shared-word",
-                       f"words from the shared catalogue (outcome.{code}), which another test may own: give it its own")
+                yield f"outcomes.{code}", "shared-word", Msg("lint.shared_outcome_word", entry=f"outcome.{code}")
                 yield from _word_languages(f"outcomes.{code}", shared)
         else:
             yield from _word_languages(f"outcomes.{code}", own)
@@ -130,19 +130,19 @@ def _words(test: Test) -> Iterator[tuple[str, str, str]]:
             if own is None:
                 shared = catalogue.get(f"enum.{fact}.{value}")
                 if shared is None:
-                    yield where, "missing-word", "no words for this value: readers see the code"
+                    yield where, "missing-word", Msg("lint.no_value_word")
                 else:
-                    yield where, "shared-word", f"words from the shared catalogue (enum.{fact}.{value}): give it its own"
+                    yield where, "shared-word", Msg("lint.shared_value_word", entry=f"enum.{fact}.{value}")
                     yield from _word_languages(where, shared)
             else:
                 yield from _word_languages(where, own)
 
 
-def _word_languages(where: str, words: Any) -> Iterator[tuple[str, str, str]]:
+def _word_languages(where: str, words: Any) -> Iterator[tuple[str, str, Msg]]:
     for lang in LANGUAGES[1:]:
         value = words.get(lang) if isinstance(words, dict) else getattr(words, lang, None)
         if not value:
-            yield where, "missing-word", f"no {LANGUAGE_NAMES[lang]} ({lang}) word: readers see the code or the English"
+            yield where, "missing-word", Msg(f"lint.missing_word.{lang}")
 
 
 # ------------------------------------------------------------------ facts and what reads them
@@ -192,7 +192,7 @@ def _derivation_reads(spec: dict, facts: dict) -> list[str]:
     return found
 
 
-def _facts_read(test: Test) -> Iterator[tuple[str, str, str]]:
+def _facts_read(test: Test) -> Iterator[tuple[str, str, Msg]]:
     rule = test.rule
     read_by_any: set[str] = set()
     # facts whose absence has a meaning (a default, the assessment date, a defence not
@@ -204,11 +204,9 @@ def _facts_read(test: Test) -> Iterator[tuple[str, str, str]]:
         needs = depends_on(test, fields) - {"as_of"}
         read_by_any |= needs | set(crit.reads)
         for name in sorted(needs - set(test.reads[cid]) - meaningful):
-            yield (f"criteria.{cid}.reads", "reads-incomplete",
-                   f"the criterion depends on {name} but does not list it: its absence would not be named in `missing`")
+            yield f"criteria.{cid}.reads", "reads-incomplete", Msg("lint.reads_incomplete", fact=name)
         for name in [r for r in crit.reads if r not in needs]:
-            yield (f"criteria.{cid}.reads", "reads-unused",
-                   f"{name} is listed but the criterion does not depend on it: `missing` would name a fact that cannot change it")
+            yield f"criteria.{cid}.reads", "reads-unused", Msg("lint.reads_unused", fact=name)
     for i, row in enumerate(test.outcome_dnf):
         for conj in row:
             for cond in conj.facts:
@@ -216,12 +214,12 @@ def _facts_read(test: Test) -> Iterator[tuple[str, str, str]]:
     shown = {name for _, text in texts(test) for lang in LANGUAGES for name in placeholders(getattr(text, lang, None) or "")}
     for name in rule.facts:
         if name not in read_by_any and name not in shown:
-            yield f"facts.{name}", "unread-fact", "no criterion reads this fact and no text shows it: it is asked for and never used"
+            yield f"facts.{name}", "unread-fact", Msg("lint.unread_fact")
 
 
 # ------------------------------------------------------------------ outcomes rows can give
 
-def _outcomes_reached(test: Test) -> Iterator[tuple[str, str, str]]:
+def _outcomes_reached(test: Test) -> Iterator[tuple[str, str, Msg]]:
     rule = test.rule
     reachable: set[str] = set()
     for row, dnf in zip(rule.outcome_table, test.outcome_dnf):
@@ -231,7 +229,7 @@ def _outcomes_reached(test: Test) -> Iterator[tuple[str, str, str]]:
             break  # `always`: no later row is ever reached
     for code in dict.fromkeys(rule.outcomes):
         if code not in reachable:
-            yield f"outcomes.{code}", "unreachable-outcome", "no row of the outcome table can give this outcome"
+            yield f"outcomes.{code}", "unreachable-outcome", Msg("lint.unreachable_outcome")
 
 
 def _possible(conj) -> bool:
@@ -245,7 +243,7 @@ def _possible(conj) -> bool:
 
 # ------------------------------------------------------------------ parameters something reads
 
-def _parameters_read(test: Test) -> Iterator[tuple[str, str, str]]:
+def _parameters_read(test: Test) -> Iterator[tuple[str, str, Msg]]:
     rule = test.rule
     used: set[str] = set()
     raw: list[Any] = [crit.met for crit in rule.criteria.values()] + [crit.unmet for crit in rule.criteria.values()]
@@ -261,7 +259,7 @@ def _parameters_read(test: Test) -> Iterator[tuple[str, str, str]]:
             used.update(placeholders(getattr(text, lang, None) or ""))
     for name in rule.parameters:
         if name not in used:
-            yield f"parameters.{name}", "unused-parameter", "nothing reads this parameter: a threshold that decides nothing"
+            yield f"parameters.{name}", "unused-parameter", Msg("lint.unused_parameter")
 
 
 def _strings(value: Any) -> set[str]:

@@ -15,10 +15,10 @@ import orjson
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 
-from creval.input.scenario import parse_iso_date, scenario_model
+from creval.input.scenario import parse_as_of, scenario_model
 from creval.output.i18n import t
 from creval.tools import batch as batch_mod
-from creval.web.service import LANGS, BadInput
+from creval.web.service import LANGS, BadInput, Busy, TimedOut
 
 router = APIRouter(prefix="/api/v1", tags=["api"])
 
@@ -39,15 +39,23 @@ def _error(message: str, status: int = 422) -> Response:
     return _json({"detail": message}, status)
 
 
+def _refused_for_time(exc: Exception, service, lang: str) -> Response:
+    """504 past the time limit, 503 when too many evaluations wait: each with its reason."""
+    if isinstance(exc, TimedOut):
+        return _error(t("web.error.timed_out", lang, seconds=f"{service.time_limit:g}"), 504)
+    return Response(orjson.dumps({"detail": t("web.error.busy", lang)}), status_code=503,
+                    media_type="application/json", headers={"Retry-After": "1"})
+
+
 def _options(lang: str, as_of: Optional[str], test: Optional[list[str]], service) -> tuple[str, Optional[date], Optional[list[str]]]:
     if lang not in LANGS:
         raise _Refusal(t("web.error.lang", "en", value=repr(lang)))
     when = None
     if as_of is not None:
         try:
-            when = parse_iso_date(as_of)
-        except ValueError:
-            raise _Refusal(t("cli.as_of", lang, value=repr(as_of))) from None
+            when = parse_as_of(as_of, lang)  # the CLI's --as-of message, word for word
+        except ValueError as exc:
+            raise _Refusal(str(exc)) from None
     for test_id in service.unknown_tests(test):
         raise _Refusal(t("cli.unknown_test_option", lang, test=repr(test_id), known=", ".join(service.book.tests)))
     return lang, when, test or None
@@ -88,10 +96,12 @@ async def check(request: Request):
         return _error(str(exc))
     data = await request.body()
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    try:
-        result = service.check(data, BODY_NAME, ".yaml" if kind in _YAML_TYPES else ".json", when, tests, lang)
+    try:  # off the event loop: a slow scenario never stalls the other clients
+        result = await service.checked(data, BODY_NAME, ".yaml" if kind in _YAML_TYPES else ".json", when, tests, lang)
     except BadInput as exc:
         return _json(exc.as_json(), 422)
+    except (TimedOut, Busy) as exc:
+        return _refused_for_time(exc, service, lang)
     return _json(result.to_json())
 
 
@@ -110,8 +120,13 @@ async def batch(request: Request):
 
     async def lines():
         chunks = batch_mod._chunks(batch_mod.Source(io.BytesIO(data)), 50)
-        for chunk in chunks:  # evaluated here, on the event loop's thread, a chunk between sends
-            out, _ = worker.chunk(chunk)
+        for chunk in chunks:  # each chunk on an evaluation thread, sent as it is done
+            try:
+                out, _ = await service.run(worker.chunk, chunk, rough=True)  # bulk work: not in the quick lane
+            except (TimedOut, Busy) as exc:  # the status is sent already: the reason ends the stream
+                yield orjson.dumps({"error": t("web.error.timed_out" if isinstance(exc, TimedOut) else "web.error.busy",
+                                               lang, seconds=f"{service.time_limit:g}")}) + b"\n"
+                return
             yield out
 
     return StreamingResponse(lines(), media_type="application/x-ndjson")
@@ -121,8 +136,12 @@ class _Worker(batch_mod.Worker):
     """`creval batch`'s per-line worker, on the server's own evaluator (one engine per process)."""
 
     def __init__(self, options: batch_mod.Options, service):
-        self.options, self.book, self.evaluator = options, service.book, service.evaluator
+        self.options, self.book, self.service = options, service.book, service
         self.tests = list(options.tests) if options.tests else None
+
+    @property
+    def evaluator(self):  # the evaluation thread's own
+        return self.service.evaluator
 
 
 def _worker(app, options: batch_mod.Options) -> batch_mod.Worker:

@@ -10,13 +10,15 @@ import os
 from pathlib import Path
 from typing import Optional
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from creval import __version__
 from creval.web import api, casepage, classroom
-from creval.web.common import HERE, BodyLimit, SecurityHeaders
-from creval.web.service import Service
+from creval.output.i18n import t
+from creval.web.common import HERE, BodyLimit, SecurityHeaders, lang_of, render
+from creval.web.service import TIME_LIMIT, Busy, Service, TimedOut
 from creval.web.store import Store
 
 
@@ -26,10 +28,10 @@ def default_db() -> Path:
     return Path(base) / "creval" / "serve.sqlite3"
 
 
-def create_app(db: Path, rules: Optional[Path] = None) -> FastAPI:
+def create_app(db: Path, rules: Optional[Path] = None, time_limit: float = TIME_LIMIT) -> FastAPI:
     app = FastAPI(title="creval", version=__version__,
                   description="Kazakhstan children's-rights rules: the same engine and results as the `creval` command line.")
-    app.state.service = Service(rules)
+    app.state.service = Service(rules, time_limit)
     app.state.store = Store(db)
     app.state.batch_workers = {}
     app.state.class_cache = {}
@@ -37,6 +39,18 @@ def create_app(db: Path, rules: Optional[Path] = None) -> FastAPI:
     app.include_router(casepage.router)
     app.include_router(classroom.router)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    app.add_exception_handler(TimedOut, _refused_for_time)
+    app.add_exception_handler(Busy, _refused_for_time)
     app.add_middleware(BodyLimit)
     app.add_middleware(SecurityHeaders)
     return app
+
+
+async def _refused_for_time(request: Request, exc: Exception):
+    """A page whose evaluation passed the time limit (504) or found the server busy (503)."""
+    lang = lang_of(request)
+    status, key = (504, "web.error.timed_out") if isinstance(exc, TimedOut) else (503, "web.error.busy")
+    message = t(key, lang, seconds=f"{request.app.state.service.time_limit:g}")
+    if request.url.path.startswith("/api/"):
+        return JSONResponse({"detail": message}, status, headers={"Retry-After": "1"} if status == 503 else None)
+    return render(request, "error.html", {"message": message}, status)

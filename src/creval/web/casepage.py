@@ -82,7 +82,7 @@ async def case_submit(request: Request, test_id: str):
     doc = forms.scenario_doc(test, form, date.today())
     try:
         loaded = service.load(doc, FORM_NAME, None, lang)
-        service.evaluate(loaded, [test.id], lang)
+        await service.evaluated(loaded, [test.id], lang)
     except BadInput as exc:
         return _form(request, test, doc, exc.errors, 422)
     token = store.save_case(forms.canonical(loaded.scenario), test.id)
@@ -104,7 +104,7 @@ async def upload(request: Request):
     data = await file.read()
     try:
         loaded = service.load(service.parse(data, name, ".json" if name.endswith(".json") else ".yaml", lang), name, None, lang)
-        service.evaluate(loaded, None, lang)
+        await service.evaluated(loaded, None, lang)
     except BadInput as exc:
         return render(request, "index.html", {"tests": list(service.book.tests.values()), "matters": service.book.matters,
                                               "upload_errors": [str(e) for e in exc.errors]}, 422)
@@ -112,7 +112,7 @@ async def upload(request: Request):
     return RedirectResponse(f"/case/r/{token}", status_code=303)
 
 
-def _evaluated(request: Request, token: str):
+async def _evaluated(request: Request, token: str):
     found = request.app.state.store.case(token)
     if found is None:
         return None
@@ -121,13 +121,13 @@ def _evaluated(request: Request, token: str):
     lang = lang_of(request)
     loaded = service.load(doc, f"{doc.get('id', 'case')}.yaml", None, lang)
     # one test (the case form), several joined by commas (an interview), or none (an upload: every test of its matters)
-    return doc, test_id, service.evaluate(loaded, test_id.split(",") if test_id else None, lang)
+    return doc, test_id, await service.evaluated(loaded, test_id.split(",") if test_id else None, lang)
 
 
 @router.get("/case/r/{token}")
 async def case_result(request: Request, token: str):
     try:
-        found = _evaluated(request, token)
+        found = await _evaluated(request, token)
     except BadInput as exc:  # a case saved under other rule files that no longer accept it
         return render(request, "error.html", {"message": str(exc)}, 422)
     if found is None:
@@ -202,7 +202,7 @@ async def case_memo(request: Request, token: str, kind: str):
     service = request.app.state.service
     lang = lang_of(request)
     try:
-        found = _evaluated(request, token)
+        found = await _evaluated(request, token)
         if found is None:
             return _not_found(request)
         doc, _, result = found

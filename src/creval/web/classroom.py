@@ -23,6 +23,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from creval.input.loader import SCENARIO_SUFFIXES, InputError, load_paths
 from creval.input.scenario import in_language
 from creval.input.daterange import DateRange
+from creval.tools.gradebook import safe_cell
 from creval.output.facts import rough_date
 from creval.output.i18n import outcome_label, t, value_word
 from creval.web import forms
@@ -179,7 +180,7 @@ async def _uploaded(service, uploads, lang: str) -> list[dict]:
         data = await upload.read()
         try:
             loaded = service.load(service.parse(data, name, ".json" if name.endswith(".json") else ".yaml", lang), name, None, lang)
-            service.evaluate(loaded, None, lang)
+            await service.evaluated(loaded, None, lang)
         except BadInput as exc:
             errors.extend(exc.errors)
             continue
@@ -394,6 +395,4 @@ async def export(request: Request, code: str):
                     headers={"content-disposition": f'attachment; filename="creval-class-{session.code}.csv"'})
 
 
-def _cell(text: str) -> str:
-    """A name as a spreadsheet shows it, never as a formula (=, +, -, @ start one)."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+_cell = safe_cell  # a name as a spreadsheet shows it, never as a formula (as `creval exercise --csv`)

@@ -3,6 +3,7 @@ the security headers."""
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 from pathlib import Path
 from typing import Any, Optional
@@ -102,11 +103,15 @@ def finish(request: Request, response, lang: Optional[str] = None) -> None:
         set_cookie(response, LANG_COOKIE, request.query_params["lang"])
 
 
-class BodyLimit:
-    """413 for a body over MAX_BODY: at once when Content-Length says so, else when the count passes it."""
+BODY_TIMEOUT = 30.0  # seconds for a request's whole body to arrive (a slow trickle holds a connection)
 
-    def __init__(self, app: ASGIApp, limit: int = MAX_BODY):
-        self.app, self.limit = app, limit
+
+class BodyLimit:
+    """413 for a body over MAX_BODY: at once when Content-Length says so, else when the count
+    passes it; 408 for a body not all there within BODY_TIMEOUT seconds."""
+
+    def __init__(self, app: ASGIApp, limit: int = MAX_BODY, timeout: float = BODY_TIMEOUT):
+        self.app, self.limit, self.timeout = app, limit, timeout
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -116,10 +121,18 @@ class BodyLimit:
             return await _too_large(send, self.limit)
         seen = 0
         started = False
+        deadline = asyncio.get_running_loop().time() + self.timeout
+        body_done = False
 
         async def counted() -> Message:
-            nonlocal seen
-            message = await receive()
+            nonlocal seen, body_done
+            if body_done:  # after the body: waiting for the client to go is not reading its body
+                return await receive()
+            try:
+                message = await asyncio.wait_for(receive(), max(0.0, deadline - asyncio.get_running_loop().time()))
+            except asyncio.TimeoutError:
+                raise _TooSlow() from None
+            body_done = message["type"] != "http.request" or not message.get("more_body", False)
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.limit:
@@ -136,10 +149,27 @@ class BodyLimit:
         except _TooLarge:
             if not started:
                 await _too_large(send, self.limit)
+        except _TooSlow:
+            if not started:
+                await _refused(send, 408, t("web.error.body_timeout", "en", seconds=f"{self.timeout:g}"))
 
 
 class _TooLarge(Exception):
     pass
+
+
+class _TooSlow(Exception):
+    pass
+
+
+async def _refused(send: Send, status: int, message: str) -> None:
+    import json
+
+    body = json.dumps({"detail": message}).encode()
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
+                            (b"connection", b"close")]})
+    await send({"type": "http.response.body", "body": body})
 
 
 async def _too_large(send: Send, limit: int) -> None:
