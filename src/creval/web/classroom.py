@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
+from markupsafe import Markup
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
@@ -302,8 +303,16 @@ async def trainer(request: Request, code: str):
         return _not_found(request)
     if not allowed:
         return render(request, "class_login.html", {"session": session}, 401)
+    join_url = f"{str(request.base_url).rstrip('/')}/class?code={session.code}"
     return render(request, "class_trainer.html", {"session": session, "key": request.cookies.get(_trainer_cookie(session.code)),
-                                                  **_stats(request, session)})
+                                                  "join_url": join_url, "qr": qr_svg(join_url), **_stats(request, session)})
+
+
+def qr_svg(text: str) -> Markup:
+    """A QR code of the join address, as inline SVG (segno), for trainees' phones to scan."""
+    import segno
+
+    return Markup(segno.make(text, error="m").svg_inline(scale=6, border=2, svgclass="qr-code", omitsize=True))
 
 
 @router.post("/{code}/trainer/login")
