@@ -93,6 +93,19 @@ def test_twins_sit_one_day_each_side_of_every_key_date(run, source, tmp_path):
     assert verified.stdout.strip().endswith("4 passed, 0 failed")
 
 
+def test_a_one_test_scenario_needs_no_test_option_and_a_several_test_one_names_them(run, source, tmp_path):
+    out = tmp_path / "twins"
+    result = run("twin", source, "--out", out)
+    assert result.exit_code == 0, result.stderr
+    assert sorted(p.name for p in out.iterdir()) == [f"tw-dana-t{n}.yaml" for n in (1, 2, 3, 4)]
+    several = tmp_path / "several.yaml"
+    several.write_text(source.read_text(encoding="utf-8").replace("facts:\n", "facts:\n  conscription: {}\n", 1),
+                       encoding="utf-8")
+    result = run("twin", several, "--out", tmp_path / "other")
+    assert result.exit_code == 2
+    assert "choose one with --test" in result.stderr and CONSCRIPTION in result.stderr
+
+
 def test_the_order_is_stable_and_does_not_follow_the_side(run, source, tmp_path):
     first, second = tmp_path / "a", tmp_path / "b"
     assert run("twin", source, "--test", HAGUE, "--out", first).exit_code == 0
