@@ -5,4 +5,4 @@ dates: calendar arithmetic and dates known only roughly; facts: a validated scen
 by matter and its digest; yamlsafe: the bounded YAML reader and the signed cache of rule files.
 """
 
-__all__ = ["dates", "facts", "text", "yamlsafe"]
+__all__ = ["dates", "facts", "folders", "grammar", "text", "yamlsafe"]

@@ -27,10 +27,11 @@ from itertools import combinations, product
 from typing import Any
 
 from creval.core.dates import DateRange
+from creval.core.grammar import DateSpan
 from creval.core.text import t
 from creval.engine.engine import EngineError
 from creval.engine.results import CriterionResult, KeyDateResult
-from creval.engine.texts import filled, template_values, when_shown
+from creval.engine.texts import fact_words, filled, template_values, when_shown
 from creval.law import conditions
 from creval.law.derive import derive
 from creval.law.rulebook import LAW_VERSION, RuleBook, Test
@@ -405,8 +406,9 @@ def decide_rough(ev: Any, test: Test, facts: dict[str, Any], as_of: date, lang: 
     values = template_values(test, derived)
     varying = {k for k in low if k in high and low[k] != high[k]}
     for k in varying:
-        values[k] = t("ranged.between", lang, **{"from": low[k].isoformat(), "to": high[k].isoformat()})
-    texts, enums = ev.texts(test, lang), test.enums
+        values[k] = DateSpan(low[k], high[k]) if lang != "en" else t(
+            "ranged.between", lang, **{"from": low[k].isoformat(), "to": high[k].isoformat()})
+    texts, enums = ev.texts(test, lang), test.shown_as  # states by name, as evaluate.test shows them
 
     criteria = []
     for i, (cid, reasons, cited, title) in enumerate(texts.criteria):
@@ -419,7 +421,7 @@ def decide_rough(ev: Any, test: Test, facts: dict[str, Any], as_of: date, lang: 
             changes = t("ranged.criterion_parts", lang, count=len(parts),
                         statuses=", ".join(t(f"status.{s}", lang) for s in dict.fromkeys(statuses)))
         else:
-            changes = "; ".join(f"{when_shown(w, lang)}: {t(f'status.{s}', lang)}" for w, s in parts)
+            changes = "; ".join(f"{when_shown(w, lang, test)}: {t(f'status.{s}', lang)}" for w, s in parts)
         criteria.append(CriterionResult(cid, "unknown", t("ranged.criterion_changes", lang, changes=changes), cited, title))
 
     alternatives = []
@@ -438,12 +440,13 @@ def decide_rough(ev: Any, test: Test, facts: dict[str, Any], as_of: date, lang: 
                 alt["law_version"] = version  # the law may differ between the parts
             alternatives.append(alt)
         split_facts = list(dict.fromkeys(w["fact"] for a in alternatives for w in a["when"]))
-        explanation = t("ranged.undetermined", lang, facts=", ".join(split_facts))
+        shown = split_facts if lang == "en" else [fact_words(test, f, lang) for f in split_facts]  # ru/kk: words
+        explanation = t("ranged.undetermined", lang, facts=", ".join(shown))
         if len(alternatives) > MAX_ALTERNATIVES:  # a staircase of parts: named by the criteria instead
             alternatives = by_criteria(test, names, split_facts, regions, results) or alternatives
         alternatives, more = readable(alternatives)
         if more:
-            explanation += " " + t("ranged.more_alternatives", lang, count=more, facts=", ".join(split_facts))
+            explanation += " " + t("ranged.more_alternatives", lang, count=more, facts=", ".join(shown))
         missing = _union(test, [split_facts] + [x.missing for x in results])
 
     dates = []
@@ -470,7 +473,7 @@ def decide_rough(ev: Any, test: Test, facts: dict[str, Any], as_of: date, lang: 
             details[name] = f"{low[name].isoformat()}/{high[name].isoformat()}"  # an ISO 8601 interval
     ranged = [{"fact": n, "from": rough.rough[n].lo.isoformat(), "to": rough.rough[n].hi.isoformat()} for n in names]
     notes = [filled(parts, values, lang, enums) for parts in texts.notes]
-    shown = when_shown(ranged, lang)
+    shown = when_shown(ranged, lang, test)
     notes.append(t("ranged.holds_for_all", lang, ranges=shown) if len(outcomes) == 1 else t("ranged.depends", lang, ranges=shown))
     versions = {_version_id(x) for x in results}
     assumptions = list({a["text"]: a for x in decided.values() for a in x.assumptions}.values())

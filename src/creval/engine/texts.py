@@ -9,11 +9,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from creval.core import grammar
 from creval.core.text import country_name, messages, placeholder_parts, t, tr
 from creval.law.derive import Derived
 from creval.law.rulebook import Test
 
-__all__ = ["Texts", "condition_shown", "fill", "filled", "shown", "template_values", "when_shown"]
+__all__ = ["Texts", "condition_shown", "fact_words", "fill", "filled", "shown", "template_values", "when_shown"]
 
 
 _WORDS: dict[str, dict[Any, str]] = {}  # lang -> the words for unknown, none, true, false
@@ -26,23 +27,29 @@ def _words(lang: str) -> dict[Any, str]:
     return words
 
 
-def shown(value: Any, lang: str = "en", enum: str | None = None, state: bool = False) -> str:
+def shown(value: Any, lang: str = "en", enum: str | None = None, state: bool = False, form: str = "") -> str:
     """A value as a rule text shows it: ISO dates, words for unknown/none/true/false in `lang`,
     treaty notes and instrument names translated, enumerated codes named in ru/kk, state
     codes by the state's name (`state`)."""
     kind = type(value)
+    if isinstance(value, grammar.DateSpan):
+        return value.words(lang, form)
+    if form and value is not None and not isinstance(value, list):  # {name:form}: core/grammar.py
+        if enum is not None and lang != "en":
+            return grammar.inflect_text(shown(value, lang, enum), lang, form)
+        return grammar.inflect(value, lang, form, tr, is_state=state, name=country_name)
     if state and kind is str:
         return country_name(value, lang)
     if kind is str and (enum is None or lang == "en"):  # the common case: a plain text
         return value
     if kind is date:
-        return value.isoformat()
+        return value.isoformat() if lang == "en" else grammar.date_words(value, lang)
     if value is None:
         return _words(lang)["unknown"]
     if value is True or value is False:
         return _words(lang)["true" if value else "false"]
     if isinstance(value, date):
-        return value.isoformat()
+        return value.isoformat() if lang == "en" else grammar.date_words(value, lang)
     if isinstance(value, list):
         return ", ".join(tr(v, lang) for v in value) if value else _words(lang)["none"]
     if enum is not None and lang != "en":
@@ -63,10 +70,13 @@ def filled(parts: list[str], values: dict[str, Any], lang: str, enums: Any) -> s
         return parts[0]
     out = parts[:]
     for i in range(1, len(parts), 2):
-        name = parts[i]
+        name, _, form = parts[i].partition(":")
         kind = enums.get(name) if isinstance(enums, dict) else ("enum" if name in enums else None)
-        out[i] = shown(values.get(name), lang, name if kind == "enum" else None, kind == "state")
-    return "".join(out)
+        value = values.get(name)
+        out[i] = shown(value, lang, name if kind == "enum" else None, kind == "state", form)
+        if lang == "ru" and isinstance(value, grammar.DateSpan):  # «на в период …»: the span brings its own
+            out[i - 1], out[i] = grammar.joined_span(out[i - 1], out[i])
+    return grammar.joined(out)
 
 
 @dataclass(frozen=True)
@@ -116,14 +126,21 @@ def template_values(test: Test, derived: Derived) -> dict[str, Any]:
     return values
 
 
-def when_shown(when_list: list[dict], lang: str) -> str:
+def fact_words(test: Test, fact: str, lang: str) -> str:
+    """A fact as a Russian or Kazakh sentence names it: its title, not its code."""
+    spec = test.rule.facts.get(fact)
+    return spec.title.get(lang) if spec is not None else fact
+
+
+def when_shown(when_list: list[dict], lang: str, test: Test | None = None) -> str:
     """`removal_date 2024-06-01 to 2024-06-14` (one day: `removal_date 2024-06-15`), joined."""
     parts = []
     for w in when_list:
+        fact = fact_words(test, w["fact"], lang) if lang != "en" and test is not None else w["fact"]  # ru/kk: its words
         if w["from"] == w["to"]:
-            parts.append(t("ranged.when_day", lang, fact=w["fact"], day=w["from"]))
+            parts.append(t("ranged.when_day", lang, fact=fact, day=w["from"]))
         else:
-            parts.append(t("ranged.when_range", lang, fact=w["fact"], **{"from": w["from"], "to": w["to"]}))
+            parts.append(t("ranged.when_range", lang, fact=fact, **{"from": w["from"], "to": w["to"]}))
     return "; ".join(parts)
 
 

@@ -3,4 +3,4 @@ outcome_conditions), the derived quantities (derive), treaty tables (treaties), 
 absent fact is treated (absent). Imports core only; knows nothing of scenarios or output.
 """
 
-__all__ = ["absent", "bilateral", "conditions", "derive", "outcome_conditions", "rulebook", "treaties"]
+__all__ = ["absent", "bilateral", "conditions", "derive", "glossary", "outcome_conditions", "rulebook", "treaties"]

@@ -18,6 +18,7 @@ from typing import Any
 
 from creval.render import facts as facts_mod
 from creval.render.i18n import outcome_label, t
+from creval.render.i18n import shown as in_sentence
 from creval.render.parts import alternative, details, key_date_lines, law_line, source_shown, sources_shown
 
 __all__ = ["Block", "CSS", "as_docx", "as_html", "memo_blocks"]
@@ -57,7 +58,7 @@ def memo_blocks(result: Any, lang: str, book: Any, given: dict | None, fmt: str 
         out.append(Block("h2", f"{r.title} ({r.test})"))
         out.append(Block("p", r.explanation, strong=f"{t('memo.outcome', lang)}: {_outcome(r.outcome, lang)}."))
         if r.assessed_on and r.assessed_on != result.as_of:
-            out.append(Block("p", f"{t('memo.assessed_on', lang)}: {r.assessed_on}."))
+            out.append(Block("p", f"{t('memo.assessed_on', lang)}: {in_sentence(r.assessed_on, lang)}.".replace("..", ".")))
         law = law_line(r, lang)
         if law:
             out.append(Block("p", law, strong=f"{t('memo.law', lang)}:"))

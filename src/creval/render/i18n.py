@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from creval.core.text import LANGUAGES, Msg, State, country_name, messages, placeholder_parts, placeholders, t, tr
+from creval.core.text import LANGUAGES, Msg, State, country_name, messages, placeholder_parts, placeholders, shown, t, tr
 
 __all__ = [
     "LANGUAGES", "Msg", "State", "country_name", "messages", "outcome_label", "outcome_shown", "placeholder_parts",
-    "placeholders", "t", "tr", "value_word",
+    "placeholders", "shown", "t", "tr", "value_word",
 ]
 
 

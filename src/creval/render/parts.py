@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from creval.engine.texts import condition_shown, when_shown
+from creval.law.rulebook import load
 from creval.render.i18n import outcome_shown, t, tr
 from creval.render.keydates import key_dates, marked
 
@@ -39,8 +40,9 @@ def alternatives_shown(r: Any, lang: str) -> list[str]:
     in date order; none when every date is exact or every possible day agrees."""
     if not getattr(r, "alternatives", None):
         return []
+    test = load().tests.get(r.test) if lang != "en" else None  # the facts' words come from the rules in use
     titles = {c.id: c.title for c in r.criteria}
-    return [f"{when_shown(a['when'], lang)}"
+    return [f"{when_shown(a['when'], lang, test)}"
             + (f", {condition_shown(a, titles, lang)}" if a.get("if") else "")
             + f": {outcome_shown(a['outcome'], lang)}"
             + (f" [{a['law_version']}]" if a.get("law_version") else "")  # the version of the law that part is under
