@@ -132,7 +132,7 @@ def test_the_prompt_takes_rough_dates_and_a_number_with_unknown_at_the_review_ch
     term.send("6 unknown")  # whether the rights were exercised: changed to not known at once
     term.expect("Your answers:")
     listed = term.expect("> ")
-    assert "  6. whether those rights were actually exercised at the time: not known" in listed
+    assert "  6. whether those rights were actually exercised at the time: unknown" in listed
     term.send("")
     code, screen = term.finish()
     assert code == 0, screen
