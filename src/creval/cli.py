@@ -247,7 +247,7 @@ def _render(results, fmt: Format, paths: List[str], lang: Optional[str] = None, 
     elif fmt.value == "docx":
         content = report.as_docx(results, lang, _book(), stated)
     elif full:
-        content = "\n\n".join(report.as_text(r, lang) for r in results)
+        content = "\n\n".join(report.as_text(r, lang, _book()) for r in results)
     else:
         content = "\n\n".join(report.as_short_text(r, lang, _book()) for r in results)
     _write(content, output, lang or "en", marked=fmt.value == "text")
@@ -316,9 +316,10 @@ def verify(paths: List[str] = PathsArg, as_of: Optional[str] = AsOfOpt,
         for test_id in result.mismatches:
             got = outcomes[test_id]
             echo(_t("cli.mismatch", lang.value, scenario=result.scenario, file=result.file, test=test_id,
-                          expected=outcome_shown(result.expected[test_id], lang.value),
-                          outcome=outcome_shown(got.outcome, lang.value), explanation=got.explanation))
-            details = report._test_text(got, result.expected.get(test_id), lang.value)[1:] if full else \
+                          expected=outcome_shown(result.expected[test_id], lang.value, _book().tests.get(test_id)),
+                          outcome=outcome_shown(got.outcome, lang.value, _book().tests.get(test_id)),
+                          explanation=got.explanation))
+            details = report._test_text(got, result.expected.get(test_id), lang.value, book=_book())[1:] if full else \
                 short.test_lines(got, result.as_of, result.expected.get(test_id), lang.value, _book())
             echo("\n".join("   " + line if line else line for line in details) + "\n", marked_for=lang.value)
     failed += invalid

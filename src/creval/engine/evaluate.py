@@ -167,7 +167,12 @@ def _filled(parts: list[str], values: dict[str, Any], lang: str, enums: Any) -> 
     for i in range(1, len(parts), 2):
         name = parts[i]
         kind = enums.get(name) if isinstance(enums, dict) else ("enum" if name in enums else None)
-        out[i] = _shown(values.get(name), lang, name if kind == "enum" else None, kind == "state")
+        if isinstance(kind, dict):  # the rule file's own words for this fact's values
+            value = values.get(name)
+            words = kind.get(value) if isinstance(value, str) and lang != "en" else None  # English shows the code
+            out[i] = words.get(lang) if words is not None else _shown(value, lang, name)
+        else:
+            out[i] = _shown(values.get(name), lang, name if kind == "enum" else None, kind == "state")
     return "".join(out)
 
 

@@ -58,11 +58,12 @@ def test_lines(r: Any, as_of: str, expected: str | None, lang: str, book: Any) -
                                        "short.alternatives", "report.key_dates")}
     width = max(len(v) for v in labels.values()) + 2
     pad = " " * (3 + width)
+    test = book.tests.get(r.test) if book is not None else None
     verdict = ""
     if expected:
         verdict = f"  [{t('report.as_expected', lang)}]" if expected == r.outcome else \
-            f"  [{t('report.mismatch', lang, expected=outcome_shown(expected, lang))}]"
-    head = [f"-- {r.test}: {r.title}", f"   {labels['report.outcome'].ljust(width)}{outcome_shown(r.outcome, lang)}{verdict}"]
+            f"  [{t('report.mismatch', lang, expected=outcome_shown(expected, lang, test))}]"
+    head = [f"-- {r.test}: {r.title}", f"   {labels['report.outcome'].ljust(width)}{outcome_shown(r.outcome, lang, test)}{verdict}"]
     head += _wrap(r.explanation, pad)
     law = law_line(r, lang)
     if law:
@@ -178,4 +179,4 @@ def _alternative(alt: Any, book: Any, test_id: str, lang: str) -> str:
         from creval.engine.ranged import condition_shown
 
         when += ", " + condition_shown(alt, {cid: c.title.get(lang) for cid, c in test.rule.criteria.items()}, lang)
-    return t("short.alternative", lang, when=when, outcome=outcome_shown(outcome, lang))
+    return t("short.alternative", lang, when=when, outcome=outcome_shown(outcome, lang, test))
