@@ -14,6 +14,7 @@ from typing import Any, Callable
 from creval import __version__
 from creval.law.dates import iso
 from creval.engine.derive import Derived, derive
+from creval.engine import conditions
 from creval.engine.engine import Decision, Engine, EngineError
 from creval.output.i18n import State, country_name, messages, placeholder_parts, t, tr
 from creval.output.memo import assumptions, falls_back, scenario_digest, version_assumption
@@ -286,8 +287,8 @@ class Evaluator:
         missing = _missing(test, facts, decision, rank) if row.outcome == "undetermined" else []
         dates = [
             KeyDateResult(event, derived.values[field].isoformat(), _filled(parts, values, lang, enums))
-            for event, field, parts in texts.key_dates
-            if derived.values.get(field) is not None
+            for kd, (event, field, parts) in zip(rule.key_dates, texts.key_dates)
+            if derived.values.get(field) is not None and self._key_date_shown(test, kd, facts, as_of, derived)
         ]
         if test.versions:
             dates += self._law_changes(test, facts, as_of, row.outcome, lang)
@@ -298,7 +299,7 @@ class Evaluator:
         date_fact = rule.date_fact and derived.values.get(rule.date_fact)
         return TestResult(
             test.id, row.outcome, criteria, missing, dates, list(texts.sources) + [str(s) for s in row_sources],
-            [_filled(parts, values, lang, enums) for parts in texts.caveats],
+            [_filled(parts, values, lang, enums) for parts in _caveats(test, texts, derived.values)],
             title=texts.title, explanation=_filled(texts.explanations[rank], values, lang, enums),
             assessed_on=(date_fact or as_of).isoformat(), details=details,
             notes=[_filled(parts, values, lang, enums) for parts in texts.notes],
@@ -307,6 +308,23 @@ class Evaluator:
             assumptions=version_assumption(test, derived.version, lang),
             law_version=_version_shown(test, derived.version, lang),
         )
+
+    def _key_date_shown(self, test: Test, kd: Any, facts: dict[str, Any], as_of: date, derived: Derived) -> bool:
+        """A key date restricted to some versions of the law is not shown under another (it is
+        while the version is unknown); one marked `when_it_changes` only if the engine decides
+        differently on the day before and on the day."""
+        if kd.versions is not None and derived.version is not None and derived.version.id not in kd.versions:
+            return False
+        if not kd.when_it_changes:
+            return True
+        day = derived.values[kd.date]
+        sides = []
+        for when in (day - timedelta(days=1), day):
+            if kd.moves == "as_of":
+                sides.append(self.outcome(test, facts, when))
+            else:
+                sides.append(self.outcome(test, {**facts, kd.moves: when}, as_of))
+        return sides[0] != sides[1]
 
     def _law_changes(self, test: Test, facts: dict[str, Any], as_of: date, outcome: str, lang: str) -> list[KeyDateResult]:
         """Each change of law at which this case's outcome would change: the engine decides the
@@ -326,6 +344,13 @@ class Evaluator:
                 text = fill(test.rule.law_versions.change_text.get(lang), {"version": version.title.get(lang), "fact": title})
                 out.append(KeyDateResult(f"law-change-{version.id}", version.from_.isoformat(), text))
         return out
+
+
+def _caveats(test: Test, texts: "_Texts", values: dict[str, Any]) -> list[list[str]]:
+    """The caveats that apply to this result: all, less those whose `when` the case does not
+    meet. (Which words to print, not a decision: the plain matcher of conditions.py suffices.)"""
+    return [parts for parts, when in zip(texts.caveats, test.caveat_when)
+            if when is None or conditions.matches(when, values)]
 
 
 def _version_shown(test: Test, version: Any, lang: str) -> dict | None:
