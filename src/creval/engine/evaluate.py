@@ -16,6 +16,7 @@ from creval.law.dates import iso
 from creval.engine.derive import Derived, derive
 from creval.engine import conditions
 from creval.engine.engine import Decision, Engine, EngineError
+from creval.render import grammar
 from creval.output.i18n import State, country_name, messages, placeholder_parts, t, tr
 from creval.output.memo import assumptions, falls_back, scenario_digest, version_assumption
 from creval.law.rulebook import LAW_VERSION, RuleBook, Test
@@ -129,23 +130,29 @@ def _words(lang: str) -> dict[Any, str]:
     return words
 
 
-def _shown(value: Any, lang: str = "en", enum: str | None = None, state: bool = False) -> str:
+def _shown(value: Any, lang: str = "en", enum: str | None = None, state: bool = False, form: str = "") -> str:
     """A value as a rule text shows it: ISO dates, words for unknown/none/true/false in `lang`,
     treaty notes and instrument names translated, enumerated codes named in ru/kk, state
     codes by the state's name (`state`)."""
     kind = type(value)
+    if isinstance(value, grammar.DateSpan):
+        return value.words(lang, form)
+    if form and value is not None and not isinstance(value, list):  # {name:form}: render/grammar.py
+        if enum is not None and lang != "en":
+            return grammar.inflect_text(_shown(value, lang, enum), lang, form)
+        return grammar.inflect(value, lang, form, tr, is_state=state, name=country_name)
     if state and kind is str:
         return country_name(value, lang)
     if kind is str and (enum is None or lang == "en"):  # the common case: a plain text
         return value
     if kind is date:
-        return value.isoformat()
+        return value.isoformat() if lang == "en" else grammar.date_words(value, lang)
     if value is None:
         return _words(lang)["unknown"]
     if value is True or value is False:
         return _words(lang)["true" if value else "false"]
     if isinstance(value, date):
-        return value.isoformat()
+        return value.isoformat() if lang == "en" else grammar.date_words(value, lang)
     if isinstance(value, list):
         return ", ".join(tr(v, lang) for v in value) if value else _words(lang)["none"]
     if enum is not None and lang != "en":
@@ -166,15 +173,20 @@ def _filled(parts: list[str], values: dict[str, Any], lang: str, enums: Any) -> 
         return parts[0]
     out = parts[:]
     for i in range(1, len(parts), 2):
-        name = parts[i]
+        name, _, form = parts[i].partition(":")
         kind = enums.get(name) if isinstance(enums, dict) else ("enum" if name in enums else None)
+        value = values.get(name)
         if isinstance(kind, dict):  # the rule file's own words for this fact's values
-            value = values.get(name)
             words = kind.get(value) if isinstance(value, str) and lang != "en" else None  # English shows the code
-            out[i] = words.get(lang) if words is not None else _shown(value, lang, name)
+            if words is None:
+                out[i] = _shown(value, lang, name, False, form)
+            else:  # {name:form}: the word in that grammatical form (render/grammar.py)
+                out[i] = grammar.inflect_text(words.get(lang), lang, form) if form else words.get(lang)
         else:
-            out[i] = _shown(values.get(name), lang, name if kind == "enum" else None, kind == "state")
-    return "".join(out)
+            out[i] = _shown(value, lang, name if kind == "enum" else None, kind == "state", form)
+        if lang == "ru" and isinstance(value, grammar.DateSpan):  # «на в период …»: the span brings its own
+            out[i - 1], out[i] = grammar.joined_span(out[i - 1], out[i])
+    return grammar.joined(out)
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal, Optional, Union
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
@@ -74,10 +74,27 @@ class Source(_Strict):
     ref: Optional[str] = None
     note: Optional[str] = None
     translated: Optional[Cited] = None  # the citation in ru and kk, for text output (JSON keeps English)
+    # or: the act's id in rules/i18n/terms/glossary.yaml and its article numbers ("3", "35, 38"),
+    # from which the ru/kk citation is built with the act's official title
+    act: Optional[str] = None
+    articles: Optional[str] = None
+
+    @model_validator(mode="after")
+    def _known_act(self) -> "Source":
+        if self.act is not None:
+            from creval.law.glossary import acts
+
+            if self.act not in acts():
+                raise ValueError(f"act {self.act!r} is not in the glossary (rules/i18n/terms/glossary.yaml)")
+        return self
 
     def cite(self, lang: str = "en") -> str:
         if lang != "en" and self.translated is not None:
             return getattr(self.translated, lang)
+        if lang != "en" and self.act is not None:
+            from creval.law.glossary import cite
+
+            return cite(self.act, self.articles, lang)
         return f"{self.instrument}, {self.article}"
 
 

@@ -367,11 +367,13 @@ def _stats(request: Request, session: Session) -> dict:
     answered: dict[int, int] = {}
     right: dict[int, int] = {}
     engine = {q.id: q.engine for q in questions}
+    revealed = store.revealed(session.code)
     for trainee_id, _, qid, choice, _ in answers:
         if qid in by_question:
             by_question[qid][choice] = by_question[qid].get(choice, 0) + 1
             answered[trainee_id] = answered.get(trainee_id, 0) + 1
-            right[trainee_id] = right.get(trainee_id, 0) + (choice == engine[qid])
+            # right answers counted on revealed questions only: the page is projected
+            right[trainee_id] = right.get(trainee_id, 0) + (qid in revealed and choice == engine[qid])
     rows = []
     for q in questions:
         counts = by_question[q.id]
@@ -382,7 +384,7 @@ def _stats(request: Request, session: Session) -> dict:
                      "most": max([1, *counts.values()])})
     people = [{"name": tr.name, "answered": answered.get(tr.id, 0), "right": right.get(tr.id, 0)} for tr in trainees]
     return {"stories": stories, "rows": rows, "people": people, "total_questions": len(questions),
-            "revealed": store.revealed(session.code)}
+            "revealed": revealed}
 
 
 @router.get("/{code}/trainer/export.csv")
