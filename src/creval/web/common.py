@@ -16,8 +16,13 @@ from fastapi.templating import Jinja2Templates
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from creval.input.loader import MAX_FILE_BYTES
-from creval.output.i18n import messages, outcome_label, t
+from creval.render.i18n import messages, outcome_label, t
 from creval.web.service import LANGS
+
+__all__ = [
+    "BodyLimit", "CSP", "HERE", "LANG_COOKIE", "MAX_BODY", "SESSION_COOKIE", "SecurityHeaders", "csrf_token",
+    "finish", "form_with_csrf", "lang_of", "render", "session_id", "set_cookie", "templates"
+]
 
 MAX_BODY = MAX_FILE_BYTES  # the loader's bound on a scenario file bounds every request body
 SESSION_COOKIE = "creval_sid"
