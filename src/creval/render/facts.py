@@ -14,7 +14,7 @@ from functools import lru_cache
 from typing import Any
 
 from creval.core.dates import FIRST_DATE, LAST_DATE, DateRange
-from creval.render.i18n import messages, t
+from creval.render.i18n import messages, own_value_word, t
 
 __all__ = ["given", "in_words", "question", "rough_date", "shown", "state_name"]
 
@@ -52,7 +52,7 @@ def in_words(book: Any, facts: dict[str, dict[str, Any]], lang: str) -> list[tup
         for name in sorted(values, key=lambda n: order.index(n) if n in order else len(order)):
             spec = _spec(book, matter, name)
             title = spec.title.get(lang) if spec is not None else name
-            rows.append((_capital(title), shown(values[name], spec.type if spec is not None else None, name, lang)))
+            rows.append((_capital(title), shown(values[name], spec.type if spec is not None else None, name, lang, spec)))
         out.append((heading, rows))
     return out
 
@@ -61,8 +61,8 @@ def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def shown(value: Any, kind: str | None, name: str, lang: str) -> str:
-    """One fact's value as a reader sees it in `lang`."""
+def shown(value: Any, kind: str | None, name: str, lang: str, spec: Any = None) -> str:
+    """One fact's value as a reader sees it in `lang` (`spec`: the fact's rule, for its own words)."""
     if value is True or value is False:
         return t("facts.yes" if value else "facts.no", lang)
     if isinstance(value, date):
@@ -71,6 +71,9 @@ def shown(value: Any, kind: str | None, name: str, lang: str) -> str:
         return rough_date(value, lang)
     if kind == "state" and isinstance(value, str):
         return state_name(value, lang)
+    own = own_value_word(spec, value, lang)
+    if own is not None:
+        return own
     if kind == "enum" or (isinstance(value, str) and f"enum.{name}.{value}" in messages()):
         key = f"enum.{name}.{value}"
         return t(key, lang) if key in messages() else str(value)

@@ -12,7 +12,7 @@ from creval.core.text import LANGUAGES, Msg, State, country_name, messages, plac
 
 __all__ = [
     "LANGUAGES", "Msg", "State", "country_name", "messages", "outcome_label", "outcome_shown", "placeholder_parts",
-    "placeholders", "shown", "t", "tr", "value_word",
+    "own_value_word", "placeholders", "shown", "t", "tr", "value_word",
 ]
 
 
@@ -37,9 +37,19 @@ def outcome_shown(outcome: str, lang: str = "en", test: Any = None) -> str:
     return outcome if label == outcome else f"{outcome} ({label})"
 
 
-def value_word(fact: str, value: Any, kind: str, lang: str = "en") -> str:
-    """An enumerated code or a state code as a reader sees it: the enum's word
-    (`enum.<fact>.<value>`) or the state's name, in `lang`; any other value as text."""
+def own_value_word(spec: Any, value: Any, lang: str) -> str | None:
+    """A value's word in its rule file (the fact's `value_words`), or None."""
+    words = getattr(spec, "value_words", None) or {}
+    return words[value].get(lang) if isinstance(value, str) and value in words else None
+
+
+def value_word(fact: str, value: Any, kind: str, lang: str = "en", spec: Any = None) -> str:
+    """An enumerated code or a state code as a reader sees it: the enum's word (the fact's own,
+    `spec.value_words`, else the catalogue's `enum.<fact>.<value>`) or the state's name, in
+    `lang`; any other value as text."""
+    own = own_value_word(spec, value, lang) if kind == "enum" else None
+    if own is not None:
+        return own
     if kind == "enum" and isinstance(value, str) and f"enum.{fact}.{value}" in messages():
         return t(f"enum.{fact}.{value}", lang)
     if kind == "state" and isinstance(value, str):

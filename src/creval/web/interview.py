@@ -339,7 +339,7 @@ def _in_words(case: CaseInterview, key: Key, value: Any) -> str:
         if spec.type == "state":
             return forms.state_name(str(value), case.lang)
         if spec.type == "enum":
-            return forms.enum_label(key.fact, str(value), case.lang)
+            return forms.enum_label(key.fact, str(value), case.lang, spec)
     return case.shown(key, value)
 
 

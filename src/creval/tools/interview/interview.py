@@ -173,10 +173,10 @@ class Interview:
                 return values[int(raw) - 1], None
             wanted = re.sub(r"[\s-]+", "_", raw.casefold())
             for value in values:  # the code, or its word in any language
-                words = {value_word(fact, value, "enum", l).casefold() for l in LANGUAGES}
+                words = {value_word(fact, value, "enum", l, spec).casefold() for l in LANGUAGES}
                 if value.casefold() == wanted or raw.casefold() in words:
                     return value, None
-            choices = ", ".join(value_word(fact, v, "enum", lang) for v in values)  # each also accepted as typed
+            choices = ", ".join(value_word(fact, v, "enum", lang, spec) for v in values)  # each also accepted as typed
             message = t("ask.bad_choice", lang, value=shown, count=len(values), choices=choices)
             return None, tr(suggest(message, raw, values), lang)
         if spec.type == "date":
@@ -408,7 +408,7 @@ class Interview:
 
 def _choices(fact: str, spec: FactSpec, lang: str) -> str:
     """`1 male, 2 female`: the numbered choices of an enumerated fact, as words in `lang`."""
-    return ", ".join(f"{i} {value_word(fact, v, 'enum', lang)}" for i, v in enumerate(spec.values, 1))
+    return ", ".join(f"{i} {value_word(fact, v, 'enum', lang, spec)}" for i, v in enumerate(spec.values, 1))
 
 
 def _shown_bound(value: int | None) -> str:
