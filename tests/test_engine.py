@@ -40,7 +40,7 @@ def evaluator(engine) -> Evaluator:
 
 
 def conscription_expected(birth: date, sex: str, citizenship: str, as_of: date) -> str:
-    """legal-tests.md s.2, written out independently of the rule file."""
+    """The conscription test (citizens, men, from 18 to 27), written out independently of the rule file."""
     if citizenship != "KZ" or sex != "male":
         return "not-subject"
     if as_of < anniversary(birth, 18):

@@ -20,7 +20,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from creval.engine import oracle
+from creval.engine import conditions, oracle
 from creval.engine.derive import derive
 from creval.engine.engine import Engine, EngineError
 from creval.law.rulebook import Bound
@@ -115,29 +115,67 @@ def facts_strategy(test: LegalTest, keep: float | None = None) -> st.SearchStrat
 
 # ----------------------------------------------------- (a) an age flips on the birthday
 
-# (test, criterion, years, key date event, the fact that carries the date of assessment (None:
-#  as_of), the birth fact, status before the birthday, status from it)
-AGE_CRITERIA = [
-    (HAGUE, "child-under-16", 16, "child-attains-16", None, "child_birth_date", "met", "unmet"),
-    (CONSCRIPTION, "aged-18-or-over", 18, "attains-18", None, "birth_date", "unmet", "met"),
-    (CONSCRIPTION, "under-27", 27, "attains-27", None, "birth_date", "met", "unmet"),
-    (MILITARY, "under-18", 18, "attains-18", "activity_date", "birth_date", "met", "unmet"),
-    (ADOPTION, "child-under-18", 18, "child-attains-18", "decision_date", "child_birth_date", "met", "unmet"),
-    (CHILD_LABOUR, "under-18", 18, "attains-18", "work_date", "birth_date", "met", "unmet"),
-    (PERIODICALS, "under-18", 18, "attains-18", "sale_date", "seller_birth_date", "met", "unmet"),
-]
+def age_criteria(test: LegalTest) -> list[tuple]:
+    """The criteria of a rule file that compare the date of assessment with an anniversary of
+    a birth date, read from the rule file: `{lt|gte: [<on>, {field: <anniversary>}]}` where the
+    anniversary is `add_years: [<birth fact>, <years>]`, possibly a day or days later
+    (`days_after`, an age counted from the day after the birthday).
+
+    Each as (criterion, years, days after the birthday, key date event or None, the fact that
+    carries the date of assessment (None: as_of), the birth fact, status before, status from)."""
+    rule, out = test.rule, []
+    for cid in rule.criteria:
+        cond = test.met[cid]
+        if not (isinstance(cond, conditions.Compare) and cond.op in ("lt", "gte")
+                and isinstance(cond.operand, conditions.FieldRef)):
+            continue
+        anniversary, shift = cond.operand.name, 0
+        spec = rule.derived.get(anniversary, {})
+        if set(spec) == {"days_after"}:
+            args = spec["days_after"]
+            base, days = (args, 1) if isinstance(args, str) else args
+            shift, spec = test.params.get(days, days), rule.derived.get(base, {})
+        if set(spec) != {"add_years"}:
+            continue
+        birth, years = spec["add_years"]
+        years = test.params.get(years, years)
+        if getattr(rule.facts.get(birth), "type", None) != "date" or type(years) is not int:
+            continue
+        on = rule.derived.get(cond.field, {}).get("first_known")
+        if cond.field == "as_of":
+            on_fact = None
+        elif on is not None and len(on) == 2 and on[1] == "as_of" and getattr(rule.facts.get(on[0]), "type", None) == "date":
+            on_fact = on[0]
+        else:
+            continue
+        event = next((kd.event for kd in rule.key_dates if kd.date == cond.operand.name), None)
+        before, after = ("met", "unmet") if cond.op == "lt" else ("unmet", "met")
+        out.append((cid, years, shift, event, on_fact, birth, before, after))
+    return out
+
+
+AGE_CRITERIA = [(t, *c) for t, test in bundled().tests.items() for c in age_criteria(test)]
+
+
+def test_the_age_criteria_are_found_in_the_rule_files():
+    found = {(t, c[0]) for t, *c in AGE_CRITERIA}
+    assert {(HAGUE, "child-under-16"), (CONSCRIPTION, "aged-18-or-over"), (MILITARY, "under-18"),
+            (ADOPTION, "child-under-18"), (CHILD_LABOUR, "under-18"), (PERIODICALS, "under-18")} <= found
+
+
 BIRTHS = st.one_of(st.dates(date(1990, 1, 1), date(2030, 12, 31)), st.sampled_from(LEAP_DAYS))
 
 
 @pytest.mark.parametrize(
-    "test_id, criterion, years, event, on_fact, birth_fact, before, after",
+    "test_id, criterion, years, shift, event, on_fact, birth_fact, before, after",
     [pytest.param(*c, id=f"{c[0]}:{c[1]}") for c in AGE_CRITERIA],
 )
 @SETTINGS
 @given(birth=BIRTHS, far=st.integers(-3000, 3000))
-def test_age_criterion_flips_once_on_the_birthday(runner, test_id, criterion, years, event, on_fact, birth_fact,
+def test_age_criterion_flips_once_on_the_birthday(runner, test_id, criterion, years, shift, event, on_fact, birth_fact,
                                                   before, after, birth, far):
-    birthday = anniversary(birth, years)
+    """On the birthday, or `shift` days after it for an age counted from the day after."""
+    birthday = anniversary(birth, years) + timedelta(days=shift)
     seen = []
     for index, offset in enumerate([*range(-4, 5), far]):
         day = birthday + timedelta(days=offset)
@@ -150,7 +188,8 @@ def test_age_criterion_flips_once_on_the_birthday(runner, test_id, criterion, ye
         assert status == (before if offset < 0 else after), (birth, day, status)
         if index < 9:  # the window of days around the birthday
             seen.append(status)
-        assert {kd.event: kd.date for kd in result.dates}[event] == birthday.isoformat()
+        if event is not None:
+            assert {kd.event: kd.date for kd in result.dates}[event] == birthday.isoformat()
     assert sum(a != b for a, b in zip(seen, seen[1:])) == 1  # exactly one flip in the window
 
 
