@@ -10,6 +10,7 @@ import os
 import subprocess
 import sys
 import time
+from datetime import date
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -133,3 +134,15 @@ def test_three_rough_facts_are_decided_or_refused_within_bounds(birth, removal, 
     else:
         assert "too many combinations" in result.errors[0]
 
+
+
+def test_an_interview_answer_too_wide_to_decide_is_asked_again():
+    from creval.tools.interview_case import CaseInterview
+
+    case = CaseInterview(BOOK, ["hague-abduction-return"], date(2024, 1, 1), "en", evaluator=EV)
+    for fact, answer in (("habitual_residence", "RU"), ("taken_to", "KZ"), ("child_birth_date", "after 1800-01-01")):
+        assert case.give(case.key("abduction", fact), answer) is None
+    refused = case.give(case.key("abduction", "removal_date"), "after 1800-01-01")
+    assert refused is not None and "too many combinations" in refused and "more precisely" in refused
+    assert "removal_date" not in case.answers["abduction"]  # not kept: asked again
+    assert case.give(case.key("abduction", "removal_date"), "2024-06") is None  # narrower: taken
