@@ -151,3 +151,19 @@ def test_a_body_that_does_not_arrive_is_408():
 
     asyncio.run(main())
     assert answers[0]["status"] == 408
+
+
+def test_rough_scenarios_answer_over_http_exactly_as_the_cli(server):
+    """Evaluated in the server's worker process, a rough scenario gives the CLI's object."""
+    folder = REPO / "scenarios" / "ranged"
+    cli = subprocess.run([sys.executable, "-m", "creval", "--rules", str(REPO / "rules"), "check", "--format", "json",
+                          "--lang", "ru", str(folder)], capture_output=True, text=True, timeout=300)
+    expected = {doc["scenario"]: doc for doc in json.loads(cli.stdout)}
+    for path in sorted(folder.glob("*.yaml")):
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
+        conn.request("POST", "/api/v1/check?lang=ru", path.read_bytes(), {"content-type": "application/yaml"})
+        got = json.loads(conn.getresponse().read())
+        conn.close()
+        want = expected[got["scenario"]]
+        got.pop("file"), want.pop("file")
+        assert got == want, path.name
