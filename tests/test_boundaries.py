@@ -402,7 +402,8 @@ class TestParole:
 
     def test_other_offence_not_covered_even_when_served(self, runner):
         r = runner.run(PAROLE, sentence("2010-01-01", 1, offence="other"), "2020-01-01")
-        check(r, "not-covered", {"three-quarters-served": "2010-10-01", "sentence-ends": "2011-01-01"})
+        # three quarters decide nothing for another offence: that key date is not shown
+        check(r, "not-covered", {"three-quarters-served": None, "sentence-ends": "2011-01-01"})
 
 
 # ------------------------------------------------------------ work-with-children ban
@@ -733,6 +734,9 @@ C = {**MALE_CITIZEN, "birth_date": "2000-01-01"}
 A = {**FOREIGN_APPLICANT, "child_birth_date": "2015-01-01", "decision_date": "2023-01-01"}
 P = sentence("2022-01-31", 3, 7)
 W = {**COVERED, "offence_date": "2012-01-01", "sentence_completed": "2020-01-01", "ban_years": 12}
+J = {"birth_date": "2011-02-10", "contract_date": "2026-02-15", "work_kind": "ordinary", "prohibited_work": False,
+     "in_secondary_education": True, "parental_consent": True}
+EMPLOYMENT = "minimum-working-age"
 
 
 def drop(facts, *names):
@@ -742,6 +746,14 @@ def drop(facts, *names):
 # The `missing` list of chosen cases. That every outcome of every test is reached is checked
 # against the scenario packs' answer keys (test_rulefiles.py), not against this list.
 OUTCOME_CASES = [
+    # minimum working age (Labour Code 2015 Art 31, Art 26(1)(2)); born 2011-02-10
+    (EMPLOYMENT, {**J, "contract_date": "2027-02-10"}, "2027-03-01", "permitted", []),  # 16
+    (EMPLOYMENT, J, "2026-03-01", "permitted-with-consent", []),  # 15, a pupil, consent
+    (EMPLOYMENT, {**J, "parental_consent": False}, "2026-03-01", "prohibited", []),
+    (EMPLOYMENT, {**J, "prohibited_work": True}, "2026-03-01", "prohibited", []),
+    (EMPLOYMENT, {**J, "contract_date": "2029-02-10", "prohibited_work": True}, "2029-03-01", "permitted", []),  # 18
+    (EMPLOYMENT, drop(J, "parental_consent"), "2026-03-01", "undetermined", ["parental_consent"]),
+    (EMPLOYMENT, {**drop(J, "parental_consent"), "contract_date": "2027-02-10"}, "2027-03-01", "permitted", []),
     # test, facts, as_of, outcome, missing
     (HAGUE, H, "2016-06-01", "return-forthwith", []),
     (HAGUE, {**H, "taken_to": "KZ"}, "2016-06-01", "not-applicable", []),

@@ -148,7 +148,8 @@ def age_criteria(test: LegalTest) -> list[tuple]:
             on_fact = on[0]
         else:
             continue
-        event = next((kd.event for kd in rule.key_dates if kd.date == cond.operand.name), None)
+        # a key date shown only where it changes the outcome is not asserted here (test_law_round3)
+        event = next((kd.event for kd in rule.key_dates if kd.date == cond.operand.name and not kd.when_it_changes), None)
         before, after = ("met", "unmet") if cond.op == "lt" else ("unmet", "met")
         out.append((cid, years, shift, event, on_fact, birth, before, after))
     return out

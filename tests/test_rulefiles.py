@@ -95,7 +95,7 @@ def test_every_criterion_and_parameter_cites_sources_that_exist(test_id):
     assert cited <= set(rule.sources)
 
 
-_PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")
+_PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)(?::[a-z]+)?\}")  # {name} or {name:form}
 
 
 @pytest.mark.parametrize("test_id", RULE_FILES)

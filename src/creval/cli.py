@@ -552,16 +552,17 @@ def coverage(paths: List[str] = PathsArg,
 
 @app.command()
 def twin(file: str = typer.Argument(..., metavar="FILE", help="One scenario file."),
-         test: str = typer.Option(..., "--test", metavar="ID", help="The test whose key dates the twins sit around."),
+         test: Optional[str] = typer.Option(None, "--test", metavar="ID", help="The test whose key dates the twins sit around (default: the file's only test)."),
          out: Path = typer.Option(Path("."), "--out", metavar="DIR", help="Folder to write the twins in (default: the current folder)."),
          force: bool = typer.Option(False, "--force", help="Overwrite existing files."),
          lang: Lang = LangOpt):
     """Write twin scenarios one day before and on each key date of a test, each with its answer key."""
     from creval.output.i18n import t
-    from creval.tools.twin import TwinError, make_twins, write
+    from creval.tools.twin import TwinError, make_twins, only_test, write
 
     book = _book()
     try:
+        test = test or only_test(book, file, lang.value)
         twins = make_twins(book, file, test, out, lang.value, warn=lambda m: echo(f"creval: {m}", err=True))
         if not twins:
             raise TwinError([t("twin.error.none", lang.value, test=test)])

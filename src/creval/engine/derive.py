@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any
 
 from creval.law import dates
-from creval.law import treaties
+from creval.law import bilateral, treaties
 from creval.output.i18n import Msg
 from creval.law.rulebook import GUARDS, LAW_VERSION, Test
 
@@ -175,6 +175,9 @@ def _treaties_in_force(args, test, out, tables, name):
         return None
     found = {inst: treaties.status(tables[inst], *pair) for inst in args["instruments"]}
     in_force, notes = [], []
+    # Kazakhstan's bilateral treaties (rules/data/bilateral.yaml): one more channel; a pair
+    # nobody checked counts as none, and the note says it was not checked
+    side = bilateral.status(test.bilateral, *pair) if args.get("bilateral") else None
     for inst, st in found.items():
         successor = tables[inst].superseded_by
         if st.value == treaties.IN_FORCE and successor in found and found[successor].value == treaties.IN_FORCE:
@@ -183,12 +186,16 @@ def _treaties_in_force(args, test, out, tables, name):
         if st.value == treaties.IN_FORCE:
             in_force.append(tables[inst].name)
         notes.append(st.note)
+    if side is not None:
+        in_force += side.in_force
+        notes.append(side.note)
     out.lists[name] = in_force
     out.notes[name] = Msg.joined("; ", notes)
-    out.sources[name] = list(dict.fromkeys(s for st in found.values() for s in st.sources))
+    out.sources[name] = list(dict.fromkeys([*(s for st in found.values() for s in st.sources),
+                                            *(side.sources if side else [])]))
     if in_force:
         return treaties.IN_FORCE
-    if all(st.value == treaties.NOT_IN_FORCE for st in found.values()):
+    if all(st.value == treaties.NOT_IN_FORCE for st in found.values()) and (side is None or side.value is not None):
         return treaties.NOT_IN_FORCE
     return None
 

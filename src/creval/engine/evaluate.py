@@ -14,7 +14,9 @@ from typing import Any, Callable
 from creval import __version__
 from creval.law.dates import iso
 from creval.engine.derive import Derived, derive
+from creval.engine import conditions
 from creval.engine.engine import Decision, Engine, EngineError
+from creval.render import grammar
 from creval.output.i18n import State, country_name, messages, placeholder_parts, t, tr
 from creval.output.memo import assumptions, falls_back, scenario_digest, version_assumption
 from creval.law.rulebook import LAW_VERSION, RuleBook, Test
@@ -128,23 +130,29 @@ def _words(lang: str) -> dict[Any, str]:
     return words
 
 
-def _shown(value: Any, lang: str = "en", enum: str | None = None, state: bool = False) -> str:
+def _shown(value: Any, lang: str = "en", enum: str | None = None, state: bool = False, form: str = "") -> str:
     """A value as a rule text shows it: ISO dates, words for unknown/none/true/false in `lang`,
     treaty notes and instrument names translated, enumerated codes named in ru/kk, state
     codes by the state's name (`state`)."""
     kind = type(value)
+    if isinstance(value, grammar.DateSpan):
+        return value.words(lang, form)
+    if form and value is not None and not isinstance(value, list):  # {name:form}: render/grammar.py
+        if enum is not None and lang != "en":
+            return grammar.inflect_text(_shown(value, lang, enum), lang, form)
+        return grammar.inflect(value, lang, form, tr, is_state=state, name=country_name)
     if state and kind is str:
         return country_name(value, lang)
     if kind is str and (enum is None or lang == "en"):  # the common case: a plain text
         return value
     if kind is date:
-        return value.isoformat()
+        return value.isoformat() if lang == "en" else grammar.date_words(value, lang)
     if value is None:
         return _words(lang)["unknown"]
     if value is True or value is False:
         return _words(lang)["true" if value else "false"]
     if isinstance(value, date):
-        return value.isoformat()
+        return value.isoformat() if lang == "en" else grammar.date_words(value, lang)
     if isinstance(value, list):
         return ", ".join(tr(v, lang) for v in value) if value else _words(lang)["none"]
     if enum is not None and lang != "en":
@@ -165,10 +173,13 @@ def _filled(parts: list[str], values: dict[str, Any], lang: str, enums: Any) -> 
         return parts[0]
     out = parts[:]
     for i in range(1, len(parts), 2):
-        name = parts[i]
+        name, _, form = parts[i].partition(":")
         kind = enums.get(name) if isinstance(enums, dict) else ("enum" if name in enums else None)
-        out[i] = _shown(values.get(name), lang, name if kind == "enum" else None, kind == "state")
-    return "".join(out)
+        value = values.get(name)
+        out[i] = _shown(value, lang, name if kind == "enum" else None, kind == "state", form)
+        if lang == "ru" and isinstance(value, grammar.DateSpan):  # «на в период …»: the span brings its own
+            out[i - 1], out[i] = grammar.joined_span(out[i - 1], out[i])
+    return grammar.joined(out)
 
 
 @dataclass(frozen=True)
@@ -281,8 +292,8 @@ class Evaluator:
         missing = _missing(test, facts, decision, rank) if row.outcome == "undetermined" else []
         dates = [
             KeyDateResult(event, derived.values[field].isoformat(), _filled(parts, values, lang, enums))
-            for event, field, parts in texts.key_dates
-            if derived.values.get(field) is not None
+            for kd, (event, field, parts) in zip(rule.key_dates, texts.key_dates)
+            if derived.values.get(field) is not None and self._key_date_shown(test, kd, facts, as_of, derived)
         ]
         if test.versions:
             dates += self._law_changes(test, facts, as_of, row.outcome, lang)
@@ -293,7 +304,7 @@ class Evaluator:
         date_fact = rule.date_fact and derived.values.get(rule.date_fact)
         return TestResult(
             test.id, row.outcome, criteria, missing, dates, list(texts.sources) + [str(s) for s in row_sources],
-            [_filled(parts, values, lang, enums) for parts in texts.caveats],
+            [_filled(parts, values, lang, enums) for parts in _caveats(test, texts, derived.values)],
             title=texts.title, explanation=_filled(texts.explanations[rank], values, lang, enums),
             assessed_on=(date_fact or as_of).isoformat(), details=details,
             notes=[_filled(parts, values, lang, enums) for parts in texts.notes],
@@ -302,6 +313,23 @@ class Evaluator:
             assumptions=version_assumption(test, derived.version, lang),
             law_version=_version_shown(test, derived.version, lang),
         )
+
+    def _key_date_shown(self, test: Test, kd: Any, facts: dict[str, Any], as_of: date, derived: Derived) -> bool:
+        """A key date restricted to some versions of the law is not shown under another (it is
+        while the version is unknown); one marked `when_it_changes` only if the engine decides
+        differently on the day before and on the day."""
+        if kd.versions is not None and derived.version is not None and derived.version.id not in kd.versions:
+            return False
+        if not kd.when_it_changes:
+            return True
+        day = derived.values[kd.date]
+        sides = []
+        for when in (day - timedelta(days=1), day):
+            if kd.moves == "as_of":
+                sides.append(self.outcome(test, facts, when))
+            else:
+                sides.append(self.outcome(test, {**facts, kd.moves: when}, as_of))
+        return sides[0] != sides[1]
 
     def _law_changes(self, test: Test, facts: dict[str, Any], as_of: date, outcome: str, lang: str) -> list[KeyDateResult]:
         """Each change of law at which this case's outcome would change: the engine decides the
@@ -321,6 +349,13 @@ class Evaluator:
                 text = fill(test.rule.law_versions.change_text.get(lang), {"version": version.title.get(lang), "fact": title})
                 out.append(KeyDateResult(f"law-change-{version.id}", version.from_.isoformat(), text))
         return out
+
+
+def _caveats(test: Test, texts: "_Texts", values: dict[str, Any]) -> list[list[str]]:
+    """The caveats that apply to this result: all, less those whose `when` the case does not
+    meet. (Which words to print, not a decision: the plain matcher of conditions.py suffices.)"""
+    return [parts for parts, when in zip(texts.caveats, test.caveat_when)
+            if when is None or conditions.matches(when, values)]
 
 
 def _version_shown(test: Test, version: Any, lang: str) -> dict | None:

@@ -39,11 +39,13 @@ from functools import lru_cache
 from itertools import combinations, product
 from typing import Any
 
+from creval.engine import conditions
 from creval.engine.derive import derive
 from creval.engine.engine import EngineError
 from creval.input.daterange import DateRange
 from creval.law.rulebook import LAW_VERSION, RuleBook, Test
 from creval.output.i18n import outcome_shown, t
+from creval.render.grammar import DateSpan
 
 Box = tuple  # one (lo, hi) per rough fact, in the order of `RoughTest.names`
 
@@ -117,6 +119,8 @@ def law_dates(book: RuleBook) -> list[date]:
 
     for table in book.tables.values():
         walk(table)
+    if getattr(book, "bilateral", None) is not None:
+        walk(book.bilateral)
     for test in book.tests.values():
         for version in test.versions:
             walk([version.from_, version.until])
@@ -373,18 +377,25 @@ def _joined(items: list[tuple[Box, Any]]) -> list[tuple[Box, Any]]:
     return out
 
 
+def _fact_words(test: Test, fact: str, lang: str) -> str:
+    """A fact as a Russian or Kazakh sentence names it: its title, not its code."""
+    spec = test.rule.facts.get(fact)
+    return spec.title.get(lang) if spec is not None else fact
+
+
 def when(names: list[str], box: Box) -> list[dict]:
     return [{"fact": n, "from": lo.isoformat(), "to": hi.isoformat()} for n, (lo, hi) in zip(names, box)]
 
 
-def when_shown(when_list: list[dict], lang: str) -> str:
+def when_shown(when_list: list[dict], lang: str, test: Test | None = None) -> str:
     """`removal_date 2024-06-01 to 2024-06-14` (one day: `removal_date 2024-06-15`), joined."""
     parts = []
     for w in when_list:
+        fact = _fact_words(test, w["fact"], lang) if lang != "en" and test is not None else w["fact"]  # ru/kk: its words
         if w["from"] == w["to"]:
-            parts.append(t("ranged.when_day", lang, fact=w["fact"], day=w["from"]))
+            parts.append(t("ranged.when_day", lang, fact=fact, day=w["from"]))
         else:
-            parts.append(t("ranged.when_range", lang, fact=w["fact"], **{"from": w["from"], "to": w["to"]}))
+            parts.append(t("ranged.when_range", lang, fact=fact, **{"from": w["from"], "to": w["to"]}))
     return "; ".join(parts)
 
 
@@ -398,8 +409,11 @@ def condition_shown(alt: dict, titles: dict[str, str], lang: str) -> str:
 
 def alternative_lines(result: Any, lang: str) -> list[str]:
     """The alternatives of a result as lines: `<when>: <outcome>`."""
+    from creval.law.rulebook import load
+
+    test = load().tests.get(result.test) if lang != "en" else None  # the facts' words come from the rules in use
     titles = {c.id: c.title for c in result.criteria}
-    return [f"{when_shown(a['when'], lang)}"
+    return [f"{when_shown(a['when'], lang, test)}"
             + (f", {condition_shown(a, titles, lang)}" if a.get("if") else "")
             + f": {outcome_shown(a['outcome'], lang)}"
             + (f" [{a['law_version']}]" if a.get("law_version") else "")  # the version of the law that part is under
@@ -440,8 +454,9 @@ def decide_rough(ev: Any, test: Test, facts: dict[str, Any], as_of: date, lang: 
     values = _template_values(test, derived)
     varying = {k for k in low if k in high and low[k] != high[k]}
     for k in varying:
-        values[k] = t("ranged.between", lang, **{"from": low[k].isoformat(), "to": high[k].isoformat()})
-    texts, enums = ev._texts(test, lang), test.enums
+        values[k] = DateSpan(low[k], high[k]) if lang != "en" else t(
+            "ranged.between", lang, **{"from": low[k].isoformat(), "to": high[k].isoformat()})
+    texts, enums = ev._texts(test, lang), test.shown_as  # states by name, as evaluate.test shows them
 
     criteria = []
     for i, (cid, reasons, cited, title) in enumerate(texts.criteria):
@@ -454,7 +469,7 @@ def decide_rough(ev: Any, test: Test, facts: dict[str, Any], as_of: date, lang: 
             changes = t("ranged.criterion_parts", lang, count=len(parts),
                         statuses=", ".join(t(f"status.{s}", lang) for s in dict.fromkeys(statuses)))
         else:
-            changes = "; ".join(f"{when_shown(w, lang)}: {t(f'status.{s}', lang)}" for w, s in parts)
+            changes = "; ".join(f"{when_shown(w, lang, test)}: {t(f'status.{s}', lang)}" for w, s in parts)
         criteria.append(CriterionResult(cid, "unknown", t("ranged.criterion_changes", lang, changes=changes), cited, title))
 
     alternatives = []
@@ -473,17 +488,19 @@ def decide_rough(ev: Any, test: Test, facts: dict[str, Any], as_of: date, lang: 
                 alt["law_version"] = version  # the law may differ between the parts
             alternatives.append(alt)
         split_facts = list(dict.fromkeys(w["fact"] for a in alternatives for w in a["when"]))
-        explanation = t("ranged.undetermined", lang, facts=", ".join(split_facts))
+        shown = split_facts if lang == "en" else [_fact_words(test, f, lang) for f in split_facts]  # ru/kk: words
+        explanation = t("ranged.undetermined", lang, facts=", ".join(shown))
         if len(alternatives) > MAX_ALTERNATIVES:  # a staircase of parts: named by the criteria instead
             alternatives = by_criteria(test, names, split_facts, regions, results) or alternatives
         alternatives, more = readable(alternatives)
         if more:
-            explanation += " " + t("ranged.more_alternatives", lang, count=more, facts=", ".join(split_facts))
+            explanation += " " + t("ranged.more_alternatives", lang, count=more, facts=", ".join(shown))
         missing = _union(test, [split_facts] + [x.missing for x in results])
 
     dates = []
+    shown = {d.event for x in decided.values() for d in x.dates}  # a key date some possible day shows
     for event, field, parts in texts.key_dates:
-        if field not in low:
+        if field not in low or event not in shown:
             continue
         text = _filled(parts, values, lang, enums)
         if field in varying:
@@ -504,7 +521,7 @@ def decide_rough(ev: Any, test: Test, facts: dict[str, Any], as_of: date, lang: 
             details[name] = f"{low[name].isoformat()}/{high[name].isoformat()}"  # an ISO 8601 interval
     ranged = [{"fact": n, "from": rough.rough[n].lo.isoformat(), "to": rough.rough[n].hi.isoformat()} for n in names]
     notes = [_filled(parts, values, lang, enums) for parts in texts.notes]
-    shown = when_shown(ranged, lang)
+    shown = when_shown(ranged, lang, test)
     notes.append(t("ranged.holds_for_all", lang, ranges=shown) if len(outcomes) == 1 else t("ranged.depends", lang, ranges=shown))
     versions = {_version_id(x) for x in results}
     assumptions = list({a["text"]: a for x in decided.values() for a in x.assumptions}.values())
@@ -513,7 +530,8 @@ def decide_rough(ev: Any, test: Test, facts: dict[str, Any], as_of: date, lang: 
 
     result = type(base)(
         test.id, outcome, criteria, missing, dates, list(texts.sources),
-        [_filled(parts, values, lang, enums) for parts in texts.caveats],
+        [_filled(parts, values, lang, enums) for parts, when in zip(texts.caveats, test.caveat_when)
+         if when is None or any(conditions.matches(when, rough._at(_first(r.box))[1]) for r in regions)],
         title=texts.title, explanation=explanation, assessed_on=(assessed or as_of).isoformat(), details=details,
         notes=notes, detail_titles=dict(texts.detail_titles), sources_shown=list(texts.sources_shown),
         assumptions=assumptions, law_version=base.law_version if len(versions) == 1 else None,

@@ -16,7 +16,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal, Optional, Union
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
@@ -24,6 +24,7 @@ from creval.engine import conditions
 from creval.input import yamlcache
 from creval.output.i18n import Msg, placeholders
 from creval.law.treaties import TreatyTable
+from creval.law.bilateral import BilateralTable
 
 from creval.engine.outcome_conditions import STATUSES, Conjunction, when_to_dnf
 LAW_VERSION = "law_version"  # the derived field naming the version of the law that governs the case
@@ -53,6 +54,12 @@ class Text(_Strict):
         return getattr(self, lang, None) or self.en
 
 
+class Caveat(Text):
+    """A caveat; with `when` (a condition on the facts and derived values, conditions.py) it is
+    printed only with results that meet it, e.g. a commencement on the anniversary day."""
+    when: Optional[dict] = None
+
+
 class Cited(_Strict):
     """A citation (instrument, article) in Russian and Kazakh; English is `instrument, article`."""
     ru: str
@@ -67,10 +74,27 @@ class Source(_Strict):
     ref: Optional[str] = None
     note: Optional[str] = None
     translated: Optional[Cited] = None  # the citation in ru and kk, for text output (JSON keeps English)
+    # or: the act's id in rules/i18n/terms/glossary.yaml and its article numbers ("3", "35, 38"),
+    # from which the ru/kk citation is built with the act's official title
+    act: Optional[str] = None
+    articles: Optional[str] = None
+
+    @model_validator(mode="after")
+    def _known_act(self) -> "Source":
+        if self.act is not None:
+            from creval.law.glossary import acts
+
+            if self.act not in acts():
+                raise ValueError(f"act {self.act!r} is not in the glossary (rules/i18n/terms/glossary.yaml)")
+        return self
 
     def cite(self, lang: str = "en") -> str:
         if lang != "en" and self.translated is not None:
             return getattr(self.translated, lang)
+        if lang != "en" and self.act is not None:
+            from creval.law.glossary import cite
+
+            return cite(self.act, self.articles, lang)
         return f"{self.instrument}, {self.article}"
 
 
@@ -145,6 +169,10 @@ class KeyDate(_Strict):
     date: str  # a derived date
     text: Text
     moves: Optional[str] = None  # the date fact (or as_of) whose crossing this date changes things
+    # shown only where it matters: under these versions of the law, and (when_it_changes) only if
+    # the outcome with `moves` on the day before differs from the outcome on the day itself
+    versions: Optional[list[str]] = None
+    when_it_changes: bool = False
 
 
 class LawVersion(_Strict):
@@ -199,15 +227,17 @@ class RuleFile(_Strict):
     law_versions: Optional[LawVersions] = None
     report: list[Report] = Field(default_factory=list)
     notes: list[Text] = Field(default_factory=list)
-    caveats: list[Text] = Field(default_factory=list)
+    caveats: list[Caveat] = Field(default_factory=list)
 
 
 class Test:
     """One legal test: its rule file, checked, with what the compiler and renderer need."""
 
-    def __init__(self, rule: RuleFile, path: Path, tables: dict[str, TreatyTable]):
+    def __init__(self, rule: RuleFile, path: Path, tables: dict[str, TreatyTable],
+                 bilateral: "BilateralTable | None" = None):
         self.rule = rule
         self.path = path
+        self.bilateral = bilateral  # the bilateral treaties, for a treaties_in_force with `bilateral: true`
         self.params = {name: p.resolved() for name, p in rule.parameters.items()}
         self.versions = rule.law_versions.versions if rule.law_versions else []
         self.version_fields = self._check_versions()
@@ -249,6 +279,10 @@ class Test:
                 raise conditions.ConditionError(f"key_dates.{kd.event}: {kd.date!r} is not a date")
             if kd.moves and kd.moves != "as_of" and getattr(rule.facts.get(kd.moves), "type", None) != "date":
                 raise conditions.ConditionError(f"key_dates.{kd.event}.moves: {kd.moves!r} is not a date fact")
+            if kd.versions is not None:
+                self._check_refs(kd.versions, {v.id for v in self.versions}, f"key_dates.{kd.event}.versions", "law version")
+            if kd.when_it_changes and not kd.moves:
+                raise conditions.ConditionError(f"key_dates.{kd.event}.when_it_changes: needs `moves`")
         for rep in rule.report:
             self._check_refs([rep.name], self.field_types, "report", "value")
         self.outcome_dnf: list[list[Conjunction]] = []
@@ -257,6 +291,8 @@ class Test:
                 raise conditions.ConditionError(f"outcome_table[{i}]: {row.outcome!r} is not in outcomes")
             self._check_refs(row.because_unknown or [], rule.criteria, f"outcome_table[{i}].because_unknown", "criterion")
             self.outcome_dnf.append(when_to_dnf(row.when, schema, set(rule.criteria), f"outcome_table[{i}].when"))
+        self.caveat_when = [conditions.parse(c.when, schema, f"caveats[{i}].when") if c.when else None
+                            for i, c in enumerate(rule.caveats)]
         self._check_placeholders()
         for name, spec in rule.facts.items():
             for bound in (spec.min, spec.max):
@@ -423,7 +459,11 @@ class RuleBook:
         for path, data in texts.items():
             digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + data)
         self.digest = "sha256:" + digest.hexdigest()
+        self.bilateral: BilateralTable | None = None  # rules/data/bilateral.yaml: a list of two-state treaties
         for path in data_files:
+            if path.name == "bilateral.yaml":
+                self.bilateral = _load(path, texts[path], yaml, BilateralTable)
+                continue
             table = _load(path, texts[path], yaml, TreatyTable)
             self.tables[table.instrument] = table
         self.tests: dict[str, Test] = {}
@@ -432,7 +472,7 @@ class RuleBook:
             if rule.id != path.stem:
                 raise RuleFileError(f"{path}: id {rule.id!r} differs from the file name")
             try:
-                self.tests[rule.id] = Test(rule, path, self.tables)
+                self.tests[rule.id] = Test(rule, path, self.tables, self.bilateral)
             except (conditions.ConditionError, ValueError, TypeError, KeyError) as exc:
                 raise RuleFileError(f"{path}: {exc}") from None
         if not self.tests:

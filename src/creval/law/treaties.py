@@ -334,7 +334,7 @@ def _thresholds(table: TreatyTable, a: str, b: str) -> list[date]:
     return found
 
 
-def _cite(short: Msg, who: str, source: str, key: str = "treaty.source.row") -> Msg:
+def _cite(short: Msg, who: str | Msg, source: str, key: str = "treaty.source.row") -> Msg:
     return Msg(key, short=short, who=who, source=source)
 
 
@@ -372,7 +372,7 @@ def _status(table: TreatyTable, a: str, b: str, on: date) -> Status:
             used.append(to_come)
     pair = table.pair(a, b)
     if pair is not None:
-        who = f"{pair.states[0]}-{pair.states[1]}"
+        who = Msg("treaty.who.pair", a=State(pair.states[0]), b=State(pair.states[1]))  # by name, not "KZ-RU"
         cited.append(_cite(short, who, pair.source))
         what = Msg("treaty.what.pair", short=short, a=State(pair.states[0]), b=State(pair.states[1]))
         sure = confidence_word(pair.confidence)

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from creval.output.i18n import outcome_label, t
+from creval.output.i18n import shown as in_words
 
 
 @dataclass
@@ -57,7 +58,7 @@ def memo_blocks(result: Any, lang: str, book: Any, given: dict | None, fmt: str 
         out.append(Block("h2", f"{r.title} ({r.test})"))
         out.append(Block("p", r.explanation, strong=f"{t('memo.outcome', lang)}: {_outcome(r.outcome, lang)}."))
         if r.assessed_on and r.assessed_on != result.as_of:
-            out.append(Block("p", f"{t('memo.assessed_on', lang)}: {r.assessed_on}."))
+            out.append(Block("p", f"{t('memo.assessed_on', lang)}: {in_words(r.assessed_on, lang)}.".replace("..", ".")))
         law = law_line(r, lang)
         if law:
             out.append(Block("p", law, strong=f"{t('memo.law', lang)}:"))

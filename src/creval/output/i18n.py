@@ -15,9 +15,11 @@ from pathlib import Path
 from typing import Any
 
 from creval.input import yamlcache
+from creval.render import grammar
 
 LANGUAGES = ("en", "ru", "kk")
-_PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")
+# {name} or {name:form}: the form a sentence needs (render/grammar.py: {state:in}, {date:abl})
+_PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*(?::[a-z]+)?)\}")
 
 
 def catalogue_folder() -> Path:
@@ -68,8 +70,18 @@ def placeholder_parts(text: str) -> list[str]:
 
 
 def placeholders(text: str) -> list[str]:
-    """The names of the {placeholders} in `text`."""
-    return placeholder_parts(text)[1::2]
+    """The names of the {placeholders} in `text` (without their :form)."""
+    return [name.partition(":")[0] for name in placeholder_parts(text)[1::2]]
+
+
+def shown(value: Any, lang: str, form: str = "") -> str:
+    """A value as a sentence in `lang` shows it: in `form` when the template names one (a state
+    declined, a date or number with its case ending); a date in words in Russian and Kazakh."""
+    if form:
+        return grammar.inflect(value, lang, form, tr, is_state=isinstance(value, State), name=country_name)
+    if lang != "en" and grammar.as_date(value) is not None:
+        return grammar.date_words(grammar.as_date(value), lang)
+    return tr(value, lang)
 
 
 def t(key: str, lang: str = "en", **values: Any) -> str:
@@ -77,15 +89,19 @@ def t(key: str, lang: str = "en", **values: Any) -> str:
     entry = messages().get(key)
     if entry is None:
         return key
-    text = entry.get(lang) or entry.get("en") or key
+    return fill_text(entry.get(lang) or entry.get("en") or key, lang, **values)
+
+
+def fill_text(text: str, lang: str = "en", /, **values: Any) -> str:
+    """`text` with its {placeholders} filled as a sentence in `lang` shows the values."""
     parts = placeholder_parts(text)
     if len(parts) == 1:
         return text
     out = parts[:]
     for i in range(1, len(parts), 2):
-        name = parts[i]
-        out[i] = str(values[name]) if name in values else "{" + name + "}"
-    return "".join(out)
+        name, _, form = parts[i].partition(":")
+        out[i] = shown(values[name], lang, form) if name in values else "{" + parts[i] + "}"
+    return grammar.joined(out)
 
 
 def outcome_label(test_id: str, outcome: str, lang: str = "en") -> str:
@@ -148,7 +164,7 @@ def _rebuild(key, en, values):
 
 
 def _render(key: str | None, lang: str, values: dict) -> str:
-    return t(key or "", lang, **{k: tr(v, lang) for k, v in values.items()})
+    return t(key or "", lang, **values)
 
 
 def tr(value: Any, lang: str = "en") -> str:
@@ -174,6 +190,8 @@ def country_name(code: str, lang: str = "en") -> str:
     country = pycountry.countries.get(alpha_2=str(code).upper()) if isinstance(code, str) and len(code) == 2 else None
     if country is None:
         return str(code)
+    if lang != "en" and grammar.state_name(code, lang):  # the name the declined forms are of
+        return grammar.state_name(code, lang)
     name = getattr(country, "common_name", None) if lang == "en" else None
     name = name or country.name
     if lang == "en":

@@ -62,5 +62,7 @@ def marked(d: DateLine, as_of: str, lang: str, with_event: bool = False) -> str:
     (after the rule's event code with `with_event`, as --full shows it)."""
     when = d.when(as_of)
     mark = t(f"short.date.{when}", lang) if when else ""
+    if with_event and not d.last_day_of and lang != "en":  # ru/kk: the words first, the code after them
+        return f"{d.date}  " + (f"({mark}) " if mark else "") + f"{d.text} ({d.event})"
     event = f"{d.event}: " if with_event and not d.last_day_of else ""
     return f"{d.date}  " + (f"({mark}) " if mark else "") + event + d.text

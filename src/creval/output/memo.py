@@ -99,6 +99,8 @@ def assumptions(test: Test, facts: dict[str, Any], given: set[str], as_of: date,
 
     `facts` are the matter's facts after validation (defaults filled in); `given` the names
     the scenario itself set (a default is an assumption unless stated)."""
+    from creval.output.i18n import fill_text
+
     out = []
     catalogue = os.environ.get("CREVAL_RULES")
     for name, kind in treatments(test).items():
@@ -113,9 +115,11 @@ def assumptions(test: Test, facts: dict[str, Any], given: set[str], as_of: date,
             value = as_of
         shown = iso(value)
         explicit = test.rule.facts[name].assumption
+        # ru/kk sentences name the fact in words, never by its code (JSON keeps "fact")
+        title = test.rule.facts[name].title.get(lang) if lang != "en" else name
         out.append({
-            "fact": name, "treated_as": kind, "value": shown,
-            "text": explicit.get(lang).replace("{value}", str(shown)) if explicit else _text(kind, name, shown, lang, catalogue),
+            "fact": name, "fact_title": title, "treated_as": kind, "value": shown,
+            "text": fill_text(explicit.get(lang), lang, value=value) if explicit else _text(kind, title, shown, lang, catalogue),
         })
     return out
 

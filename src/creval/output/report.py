@@ -8,6 +8,7 @@ import textwrap
 
 from creval.engine.evaluate import ScenarioResult, TestResult
 from creval.output.i18n import outcome_shown, t, tr
+from creval.output.i18n import shown as in_words
 from creval.output.keydates import key_dates, marked
 from creval.output.short import scenario_header
 
@@ -166,7 +167,7 @@ def as_markdown(result: ScenarioResult, lang: str | None = None, book=None, give
         shown = f"`{r.outcome}`" + (f" ({label})" if label != r.outcome else "")
         out += ["", f"## {r.title} (`{r.test}`)", "", f"**{t('memo.outcome', lang)}: {shown}.** {r.explanation}", ""]
         if r.assessed_on and r.assessed_on != result.as_of:
-            out += [f"{t('memo.assessed_on', lang)}: {r.assessed_on}.", ""]
+            out += [f"{t('memo.assessed_on', lang)}: {in_words(r.assessed_on, lang)}.".replace("..", "."), ""]
         if alternatives_shown(r, lang):
             out += [f"### {t('memo.alternatives', lang)}", ""] + [f"- {a}" for a in alternatives_shown(r, lang)] + [""]
         law = law_line(r, lang)
@@ -211,6 +212,8 @@ def _date_markdown(d, as_of: str, lang: str) -> str:
     when = d.when(as_of)
     mark = f" ({t(f'short.date.{when}', lang)})" if when else ""
     event = "" if d.last_day_of else f" `{d.event}`"
+    if lang != "en" and event:  # ru/kk: the words first, the event's code after them
+        return f"- **{d.date}**{mark}: {d.text} ({event.strip()})"
     return f"- **{d.date}**{mark}{event}: {d.text}"
 
 

@@ -132,11 +132,12 @@ def _assumptions(assumptions: list[dict], lang: str) -> list[str]:
     out, grouped = [], {}
     for a in assumptions:
         kind = a.get("treated_as")
-        if kind in GROUPED and a.get("text") == t(f"memo.assume.{kind}", lang, fact=a["fact"], value=""):
+        fact = a.get("fact_title") or a["fact"]  # ru/kk: the fact in words
+        if kind in GROUPED and a.get("text") == t(f"memo.assume.{kind}", lang, fact=fact, value=""):
             if kind not in grouped:
                 grouped[kind] = []
                 out.append(kind)  # its place in the list
-            grouped[kind].append(a["fact"])
+            grouped[kind].append(fact)
         else:
             out.append(a.get("text", ""))
     return [t(f"short.assume.{item}", lang, facts=", ".join(grouped[item])) if item in grouped else item for item in out]

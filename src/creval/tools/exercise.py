@@ -363,7 +363,10 @@ def read_sheets(path: Path, cards: list[Card], lang: str = "en") -> tuple[list[S
         errors: list[str] = []
 
         def error(loc: tuple, message: str) -> None:
-            errors.append(str(InputError(name, message, line_of(doc, loc), ".".join(map(str, loc)) or None)))
+            # the field within the sheet: the sheet itself is named by its 1-based number above
+            # the lines ("sheet 2"), not by the list's 0-based index
+            inside = loc[1:] if many else loc
+            errors.append(str(InputError(name, message, line_of(doc, loc), ".".join(map(str, inside)) or None)))
 
         if not isinstance(entry, dict):
             error(at, t("exercise.error.sheet_mapping", lang))

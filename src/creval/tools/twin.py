@@ -138,6 +138,21 @@ def _facts_in_words(book: RuleBook, scenario, lang: str) -> str:
     return "\n".join(lines)
 
 
+def only_test(book: RuleBook, file: str, lang: str = "en") -> str:
+    """The one test a scenario file's matters have (for `twin` without --test); TwinError
+    naming the choices when there are several, or the file's own error."""
+    path = Path(file)
+    if not path.is_file():
+        raise TwinError([t("twin.error.file", lang, file=file)])
+    loaded = load_file(path, book, lang=lang)
+    if loaded.errors:
+        raise TwinError([str(e) for e in loaded.errors])
+    tests = [test.id for matter in sorted(loaded.scenario.facts.model_fields_set) for test in book.matters.get(matter, [])]
+    if len(tests) != 1:
+        raise TwinError([t("twin.error.choose", lang, file=file, tests=", ".join(tests) or "-")])
+    return tests[0]
+
+
 def make_twins(book: RuleBook, file: str, test_id: str, out_dir: Path, lang: str = "en",
                warn: Callable[[str], None] = lambda _: None) -> list[Twin]:
     if test_id not in book.tests:

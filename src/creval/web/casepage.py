@@ -14,13 +14,14 @@ from creval.output import report
 from creval.output.facts import given
 from creval.output.keydates import key_dates
 from creval.output.i18n import t
-from creval.web import forms, interview
+from creval.web import apipage, forms, interview
 from creval.web.common import finish, form_with_csrf, lang_of, render
 from creval.web.service import BadInput
 from creval.web.timeline import Point, svg
 
 router = APIRouter(include_in_schema=False)
 router.include_router(interview.router)  # /ask: the same case, one question per page
+router.include_router(apipage.router)  # /api: the JSON API's index as a page
 FORM_NAME = "<form>"
 
 
@@ -150,6 +151,7 @@ async def case_result(request: Request, token: str):
     tests = [item["test"].id for item in shown]
     return render(request, "case_result.html", {
         "ask_again": "/ask/" + "+".join(tests) + f"?start={token}",
+        "heading": "; ".join(item["r"].title for item in shown),  # a case without a title: its tests' titles
         "token": token, "doc": doc, "result": result, "shown": shown, "test_id": test_id, "extra": extra,
         "timeline": svg(points, t("web.timeline.title", lang)), "points": [p for p in points if p.number]}, lang=lang)
 
@@ -170,7 +172,7 @@ def _timeline(book, doc: dict, result, lang: str) -> list[Point]:
                 points.append(Point(date.fromisoformat(value), spec.title.get(lang), "fact"))
     seen = set()
     for r in result.results:
-        for d in r.dates:
+        for d in key_dates(r.dates, lang):  # with the last days to file
             if (d.event, d.date) not in seen:
                 seen.add((d.event, d.date))
                 points.append(Point(date.fromisoformat(d.date), d.text, "key"))

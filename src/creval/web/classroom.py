@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
+from markupsafe import Markup
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
@@ -302,8 +303,16 @@ async def trainer(request: Request, code: str):
         return _not_found(request)
     if not allowed:
         return render(request, "class_login.html", {"session": session}, 401)
+    join_url = f"{str(request.base_url).rstrip('/')}/class?code={session.code}"
     return render(request, "class_trainer.html", {"session": session, "key": request.cookies.get(_trainer_cookie(session.code)),
-                                                  **_stats(request, session)})
+                                                  "join_url": join_url, "qr": qr_svg(join_url), **_stats(request, session)})
+
+
+def qr_svg(text: str) -> Markup:
+    """A QR code of the join address, as inline SVG (segno), for trainees' phones to scan."""
+    import segno
+
+    return Markup(segno.make(text, error="m").svg_inline(scale=6, border=2, svgclass="qr-code", omitsize=True))
 
 
 @router.post("/{code}/trainer/login")
@@ -358,11 +367,13 @@ def _stats(request: Request, session: Session) -> dict:
     answered: dict[int, int] = {}
     right: dict[int, int] = {}
     engine = {q.id: q.engine for q in questions}
+    revealed = store.revealed(session.code)
     for trainee_id, _, qid, choice, _ in answers:
         if qid in by_question:
             by_question[qid][choice] = by_question[qid].get(choice, 0) + 1
             answered[trainee_id] = answered.get(trainee_id, 0) + 1
-            right[trainee_id] = right.get(trainee_id, 0) + (choice == engine[qid])
+            # right answers counted on revealed questions only: the page is projected
+            right[trainee_id] = right.get(trainee_id, 0) + (qid in revealed and choice == engine[qid])
     rows = []
     for q in questions:
         counts = by_question[q.id]
@@ -373,7 +384,7 @@ def _stats(request: Request, session: Session) -> dict:
                      "most": max([1, *counts.values()])})
     people = [{"name": tr.name, "answered": answered.get(tr.id, 0), "right": right.get(tr.id, 0)} for tr in trainees]
     return {"stories": stories, "rows": rows, "people": people, "total_questions": len(questions),
-            "revealed": store.revealed(session.code)}
+            "revealed": revealed}
 
 
 @router.get("/{code}/trainer/export.csv")

@@ -17,12 +17,14 @@ uploaded again at any step.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Optional
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
+from creval.engine.engine import EngineError
 from creval.input.daterange import DateRange
 from creval.output.i18n import t
 from creval.tools.interview import InterviewError
@@ -33,6 +35,39 @@ from creval.web.service import LANGS, BadInput
 
 router = APIRouter(include_in_schema=False)
 STATE_NAME = "<interview>"
+
+
+@dataclass
+class View:
+    """What a step of the interview shows: a page (template and context) or an error. Built
+    on an evaluation thread; rendered on the event loop."""
+    template: str = ""
+    context: dict = field(default_factory=dict)
+    status: int = 200
+    lang: str = ""  # "": the request's
+
+
+async def _run(request: Request, work, *args) -> View:
+    """An interview step off the event loop, in the lane of slow evaluations (a step may try
+    hundreds of outcomes, and a rough date's every possible day); its errors as pages."""
+    service = request.app.state.service
+    try:
+        return await service.run(_guarded, work, *args, rough=True)
+    except BadInput as exc:
+        return View("error.html", {"message": str(exc) or t("web.ask.bad_state", lang_of(request))}, 422, lang_of(request))
+
+
+def _guarded(work, *args) -> View:
+    try:
+        return work(*args)
+    except InterviewError as exc:
+        return View("error.html", {"message": str(exc)}, 404)  # tests or matters not known
+    except EngineError as exc:  # a rough date too wide or too slow to decide within the time limit
+        return View("error.html", {"message": str(exc)}, 422)
+
+
+def _show(request: Request, view: View) -> Response:
+    return render(request, view.template, view.context, view.status, view.lang or lang_of(request))
 
 
 def _names(names: str) -> list[str]:
@@ -71,11 +106,10 @@ def _restore(request: Request, test_ids: list[str], text: str, lang: str) -> Cas
     return case
 
 
-def _fresh(request: Request, test_ids: list[str], lang: str, as_of: Optional[str], start: Optional[str]) -> CaseInterview:
+def _fresh(request: Request, test_ids: list[str], lang: str, as_of: Optional[str], doc: Optional[dict]) -> CaseInterview:
     service = request.app.state.service
-    found = request.app.state.store.case(start) if start else None
-    if found:  # "change the answers" from a result page: the case's answers, asked again where needed
-        loaded = service.load(found[0], STATE_NAME, None, lang)
+    if doc is not None:  # "change the answers" from a result page: the case's answers, asked again where needed
+        loaded = service.load(doc, STATE_NAME, None, lang)
         return CaseInterview.from_loaded(service.book, loaded, test_ids, None, lang, evaluator=service.evaluator)
     day = date.today()
     if as_of:
@@ -90,7 +124,7 @@ def _fresh(request: Request, test_ids: list[str], lang: str, as_of: Optional[str
 
 
 @router.get("/ask")
-async def ask_index(request: Request, test: Optional[list[str]] = None):
+async def ask_index(request: Request, test: Optional[list[str]] = Query(None)):
     """The choice of tests for one interview (the home page's form); one test: its interview."""
     if test:
         return RedirectResponse("/ask/" + "+".join(test), status_code=303)
@@ -100,14 +134,13 @@ async def ask_index(request: Request, test: Optional[list[str]] = None):
 @router.get("/ask/{names}")
 async def ask_start(request: Request, names: str, as_of: Optional[str] = None, start: Optional[str] = None):
     lang = lang_of(request)
-    try:
+    found = request.app.state.store.case(start) if start else None
+
+    def work() -> View:
         test_ids = resolve(request.app.state.service.book, _names(names), lang)
-        case = _fresh(request, test_ids, lang, as_of, start)
-    except InterviewError as exc:
-        return render(request, "error.html", {"message": str(exc)}, 404)
-    except BadInput as exc:
-        return render(request, "error.html", {"message": str(exc)}, 422)
-    return _next(request, case)
+        return _next(_fresh(request, test_ids, lang, as_of, found[0] if found else None))
+
+    return _show(request, await _run(request, work))
 
 
 @router.post("/ask/resume")
@@ -127,15 +160,22 @@ async def ask_resume(request: Request):
         loaded = service.load(service.parse(data, name, ".json" if name.endswith(".json") else ".yaml", lang), name, None, lang)
     except BadInput as exc:
         return _home_error(request, [str(e) for e in exc.errors])
-    names = [n for n in _names(str(form.get("tests") or ""))]
-    try:
-        test_ids = resolve(service.book, names, lang) if names else None
-        case = CaseInterview.from_loaded(service.book, loaded, test_ids, None, lang, evaluator=service.evaluator)
-    except InterviewError as exc:
-        return _home_error(request, [str(exc)])
-    if not case.tests:
-        return _home_error(request, [t("web.ask.no_tests", lang)])
-    return _next(request, case)
+    names = _names(str(form.get("tests") or ""))
+
+    def work() -> View:
+        try:
+            test_ids = resolve(service.book, names, lang) if names else None
+            case = CaseInterview.from_loaded(service.book, loaded, test_ids, None, lang, evaluator=service.evaluator)
+        except InterviewError as exc:
+            return View(context={"resume_errors": [str(exc)]})
+        if not case.tests:
+            return View(context={"resume_errors": [t("web.ask.no_tests", lang)]})
+        return _next(case)
+
+    view = await _run(request, work)
+    if "resume_errors" in view.context:
+        return _home_error(request, view.context["resume_errors"])
+    return _show(request, view)
 
 
 def _home_error(request: Request, errors: list[str]) -> Response:
@@ -151,7 +191,7 @@ async def ask_download(request: Request, names: str):
     lang = lang_of(request)
     if form is None:
         return render(request, "error.html", {"message": t("web.error.csrf", lang)}, 403)
-    try:
+    try:  # the answers checked by the loader (no evaluation: the Evaluator is only built, never run)
         case = _restore(request, resolve(request.app.state.service.book, _names(names), lang), str(form.get("state") or ""), lang)
     except (InterviewError, BadInput) as exc:
         return render(request, "error.html", {"message": str(exc) or t("web.ask.bad_state", lang)}, 422)
@@ -172,10 +212,27 @@ async def ask_step(request: Request, names: str):
     if form is None:
         return render(request, "error.html", {"message": t("web.error.csrf", lang)}, 403)
     service = request.app.state.service
-    try:
-        case = _restore(request, resolve(service.book, _names(names), lang), str(form.get("state") or ""), lang)
-    except (InterviewError, BadInput) as exc:
-        return render(request, "error.html", {"message": str(exc) or t("web.ask.bad_state", lang)}, 422, lang)
+    fields = {k: form.get(k) for k in form.keys()}
+    if form.get("action") == "result":  # the result: the case page's, evaluated and saved as a case form's is
+        try:
+            case = _restore(request, resolve(service.book, _names(names), lang), str(form.get("state") or ""), lang)
+            loaded = service.load(case.doc(), f"{case.id}.yaml", None, lang)
+            await service.evaluated(loaded, [test.id for test in case.tests], lang)
+        except (InterviewError, BadInput) as exc:
+            return render(request, "error.html", {"message": str(exc) or t("web.ask.bad_state", lang)}, 422, lang)
+        token = request.app.state.store.save_case(forms.canonical(loaded.scenario), ",".join(test.id for test in case.tests))
+        return RedirectResponse(f"/case/r/{token}", status_code=303)
+    view = await _run(request, _step, request, names, fields, lang)
+    response = _show(request, view)
+    if form.get("lang_switch") in LANGS:
+        set_cookie(response, LANG_COOKIE, lang)
+    return response
+
+
+def _step(request: Request, names: str, form: dict, lang: str) -> View:
+    """One step, on an evaluation thread: the interview from the form's state, then what the user did."""
+    service = request.app.state.service
+    case = _restore(request, resolve(service.book, _names(names), lang), str(form.get("state") or ""), lang)
     key = _key(str(form.get("key") or ""))
     if key is not None and not all(m in case.answers for m in key.matters):
         key = None
@@ -184,51 +241,38 @@ async def ask_step(request: Request, names: str):
     change = _key(str(form.get("change") or ""))
 
     if form.get("lang_switch") in LANGS:  # the language changed mid-interview: the same page, in it
-        response = _page_again(request, case, key, changing, lang)
-        set_cookie(response, LANG_COOKIE, lang)
-        return response
+        if form.get("mode") == "review":
+            return _review(case, done=case.next_question() is None)
+        return _question(case, key, changing=changing) if key is not None else _next(case)
     if change is not None and all(m in case.answers for m in change.matters):
-        return _question(request, case, change, changing=True)
-    if action == "result":
-        store = request.app.state.store
-        try:
-            loaded = service.load(case.doc(), f"{case.id}.yaml", None, lang)
-            service.evaluate(loaded, [test.id for test in case.tests], lang)
-        except BadInput as exc:
-            return render(request, "error.html", {"message": str(exc)}, 422)
-        token = store.save_case(forms.canonical(loaded.scenario), ",".join(test.id for test in case.tests))
-        return RedirectResponse(f"/case/r/{token}", status_code=303)
+        return _question(case, change, changing=True)
     if action == "review":
-        return _review(request, case)
+        return _review(case, done=case.next_question() is None)
+    if action == "continue":
+        return _next(case)
     if action == "back":
         if changing:  # back from changing an answer: the review, the answer as it was
-            return _review(request, case)
+            return _review(case, done=case.next_question() is None)
         again = case.back()
         if again is None:
-            return _question(request, case, key, message=t("ask.back.none", lang)) if key else _next(request, case)
-        return _question(request, case, again, value=None)
+            return _question(case, key, message=t("ask.back.none", lang)) if key else _next(case)
+        return _question(case, again, value=None)
     if key is None:
-        return _next(request, case)
+        return _next(case)
     text = "?" if action == "unknown" else _answer_text(case, key, form)
     error = case.give(key, text, remember=not changing)
     if error is not None:
-        return _question(request, case, key, changing=changing, message=error, typed=text, status=422)
-    return _next(request, case)
+        return _question(case, key, changing=changing, message=error, typed=text, status=422)
+    return _next(case)
 
 
-def _page_again(request: Request, case: CaseInterview, key: Optional[Key], changing: bool, lang: str) -> Response:
-    if key is not None:
-        return _question(request, case, key, changing=changing)
-    return _next(request, case)
-
-
-def _next(request: Request, case: CaseInterview) -> Response:
+def _next(case: CaseInterview) -> View:
     """The next question worth asking, or the review when no answer could change an outcome."""
     found = case.next_question()
     if found is None:
-        return _review(request, case)
+        return _review(case)
     test, key = found
-    return _question(request, case, key, test=test)
+    return _question(case, key, test=test)
 
 
 # ---- the question page
@@ -266,8 +310,8 @@ def _shown_value(value: Any, spec) -> str:
     return str(value)
 
 
-def _question(request: Request, case: CaseInterview, key: Key, test=None, changing: bool = False,
-              message: str = "", typed: Optional[str] = None, value: Any = "keep", status: int = 200) -> Response:
+def _question(case: CaseInterview, key: Key, test=None, changing: bool = False,
+              message: str = "", typed: Optional[str] = None, value: Any = "keep", status: int = 200) -> View:
     lang = case.lang
     spec = _spec(case, key)
     question = case.question(key)
@@ -283,7 +327,7 @@ def _question(request: Request, case: CaseInterview, key: Key, test=None, changi
         "number": len(case.history) + 1 if not changing else None, "answered": len(case.answered()),
         "state": _state(case), "path": _path(case), "states": forms.state_choices(lang) if spec.type == "state" else [],
     }
-    return render(request, "ask_question.html", context, status, lang)
+    return View("ask_question.html", context, status, lang)
 
 
 def _in_words(case: CaseInterview, key: Key, value: Any) -> str:
@@ -297,10 +341,11 @@ def _in_words(case: CaseInterview, key: Key, value: Any) -> str:
     return case.shown(key, value)
 
 
-def _review(request: Request, case: CaseInterview) -> Response:
+def _review(case: CaseInterview, done: bool = True) -> View:
+    """Every answer, each with a button to change it; `done`: no question left that could change an outcome."""
     lang = case.lang
     rows = [{"key": _key_text(key), "label": case.label(key), "value": _in_words(case, key, value),
              "unknown": value is None, "fact": key.fact} for key, value in case.answered()]
-    return render(request, "ask_review.html", {"case": case, "rows": rows, "state": _state(case), "path": _path(case),
-                                               "several": len(case.tests) > 1,
+    return View("ask_review.html", {"case": case, "rows": rows, "state": _state(case), "path": _path(case),
+                                               "several": len(case.tests) > 1, "done": done,
                                                "titles": "; ".join(test.rule.title.get(lang) for test in case.tests)}, 200, lang)
