@@ -17,10 +17,12 @@ from fastapi.staticfiles import StaticFiles
 
 from creval import __version__
 from creval.web import api, casepage, classroom
-from creval.output.i18n import t
+from creval.render.i18n import t
 from creval.web.common import HERE, BodyLimit, SecurityHeaders, lang_of, render
 from creval.web.service import TIME_LIMIT, Busy, Service, TimedOut
 from creval.web.store import CLASS_DAYS, MAX_CLASSES, Store, StoreError
+
+__all__ = ["create_app", "default_db"]
 
 
 def default_db() -> Path:

@@ -13,9 +13,11 @@ from functools import lru_cache
 from typing import Any, Optional
 
 from creval.law.rulebook import Bound, Test
-from creval.input.scenario import FIRST_DATE, LAST_DATE
-from creval.output.facts import state_name
-from creval.output.i18n import country_name, messages, t
+from creval.core.dates import FIRST_DATE, LAST_DATE
+from creval.render.facts import state_name
+from creval.render.i18n import country_name, messages, t
+
+__all__ = ["Field", "TERM_PARTS", "as_yaml", "canonical", "enum_label", "fact_values", "fields", "scenario_doc"]
 
 TERM_PARTS = ("years", "months", "days")
 _INT = re.compile(r"-?\d{1,9}")

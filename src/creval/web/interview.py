@@ -25,13 +25,15 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from creval.engine.engine import EngineError
-from creval.input.daterange import DateRange
-from creval.output.i18n import t
+from creval.core.dates import DateRange
+from creval.render.i18n import t
 from creval.tools.interview import InterviewError
-from creval.tools.interview_case import CaseInterview, Key, resolve
+from creval.tools.interview.case import CaseInterview, Key, resolve
 from creval.web import forms
 from creval.web.common import LANG_COOKIE, finish, form_with_csrf, lang_of, render, set_cookie
 from creval.web.service import LANGS, BadInput
+
+__all__ = ["STATE_NAME", "View", "ask_download", "ask_index", "ask_resume", "ask_start", "ask_step", "router"]
 
 router = APIRouter(include_in_schema=False)
 STATE_NAME = "<interview>"

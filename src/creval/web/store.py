@@ -26,6 +26,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
+__all__ = ["CODE_ALPHABET", "CODE_LENGTH", "MAX_CASES", "SCHEMA", "Session", "Store", "Trainee", "check_key", "digest"]
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS cases (token TEXT PRIMARY KEY, test TEXT, doc TEXT NOT NULL, created REAL NOT NULL);
