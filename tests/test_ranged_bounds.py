@@ -138,7 +138,7 @@ def test_three_rough_facts_are_decided_or_refused_within_bounds(birth, removal, 
 
 
 def test_an_interview_answer_too_wide_to_decide_is_asked_again():
-    from creval.tools.interview_case import CaseInterview
+    from creval.tools.interview.case import CaseInterview
 
     case = CaseInterview(BOOK, ["hague-abduction-return"], date(2024, 1, 1), "en", evaluator=EV)
     for fact, answer in (("habitual_residence", "RU"), ("taken_to", "KZ"), ("child_birth_date", "after 1800-01-01")):

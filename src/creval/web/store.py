@@ -26,7 +26,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
-__all__ = ["CODE_ALPHABET", "CODE_LENGTH", "MAX_CASES", "SCHEMA", "Session", "Store", "Trainee", "check_key", "digest"]
+__all__ = ["CLASS_DAYS", "CODE_ALPHABET", "CODE_LENGTH", "MAX_CASES", "MAX_CLASSES", "SCHEMA", "Session", "Store", "StoreBusy",
+           "StoreError", "StoreFull", "StoreLost", "Trainee", "check_key", "digest"]
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
