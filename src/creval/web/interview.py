@@ -262,6 +262,8 @@ def _step(request: Request, names: str, form: dict, lang: str) -> View:
     if key is None:
         return _next(case)
     text = "?" if action == "unknown" else _answer_text(case, key, form)
+    if not text:  # Next with nothing given: unknown is said with its own button, never by accident
+        return _question(case, key, changing=changing, message=t("web.ask.empty", lang), status=422)
     error = case.give(key, text, remember=not changing)
     if error is not None:
         return _question(case, key, changing=changing, message=error, typed=text, status=422)
