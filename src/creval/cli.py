@@ -704,6 +704,10 @@ def serve(host: str = typer.Option("127.0.0.1", "--host", help="Address to liste
           db: Optional[Path] = typer.Option(None, "--db", help="The SQLite file that keeps cases and classroom sessions (default: ~/.local/share/creval/serve.sqlite3)."),
           time_limit: float = typer.Option(5.0, "--time-limit", min=0.1, max=600, metavar="SECONDS",
                                            help="Longest one request may evaluate; past it: 504 (or 422 naming the rough dates to narrow)."),
+          class_days: float = typer.Option(30.0, "--class-days", min=0.001, max=3650, metavar="DAYS",
+                                           help="Remove a classroom, its trainees and answers this many days after it was opened."),
+          max_classes: int = typer.Option(200, "--max-classes", min=1, max=100_000,
+                                          help="Classrooms kept at once; past it, opening one is refused with the reason."),
           lang: Lang = LangOpt):
     """Start the web server: a case page, a classroom and a JSON API under /api/v1 (OpenAPI at /docs)."""
     import socket
@@ -719,7 +723,7 @@ def serve(host: str = typer.Option("127.0.0.1", "--host", help="Address to liste
     db = (db or default_db()).expanduser().resolve()
     _book()  # a bad rule file is reported here, as by every command
     try:
-        web_app = create_app(db, _State.rules, time_limit)
+        web_app = create_app(db, _State.rules, time_limit, class_days, max_classes)
     except (sqlite3.Error, OSError) as exc:
         raise fail(_t("serve.db_error", lang.value, db=str(db), reason=str(exc))) from None
     # bind first, so that the address printed is the one listened on (port 0: the one chosen)
