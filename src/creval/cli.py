@@ -251,7 +251,7 @@ def _render(results, fmt: Format, paths: List[str], lang: Optional[str] = None, 
     elif fmt.value == "docx":
         content = filing.as_docx(results, lang, _book(), stated)
     elif full:
-        content = "\n\n".join(report.as_text(r, lang) for r in results)
+        content = "\n\n".join(report.as_text(r, lang, _book()) for r in results)
     else:
         content = "\n\n".join(short.as_short_text(r, lang, _book()) for r in results)
     _write(content, output, lang or "en", marked=fmt.value == "text")
@@ -320,9 +320,10 @@ def verify(paths: List[str] = PathsArg, as_of: Optional[str] = AsOfOpt,
         for test_id in result.mismatches:
             got = outcomes[test_id]
             echo(_t("cli.mismatch", lang.value, scenario=result.scenario, file=result.file, test=test_id,
-                          expected=outcome_shown(result.expected[test_id], lang.value),
-                          outcome=outcome_shown(got.outcome, lang.value), explanation=got.explanation))
-            details = report.test_text(got, result.expected.get(test_id), lang.value)[1:] if full else \
+                          expected=outcome_shown(result.expected[test_id], lang.value, _book().tests.get(test_id)),
+                          outcome=outcome_shown(got.outcome, lang.value, _book().tests.get(test_id)),
+                          explanation=got.explanation))
+            details = report.test_text(got, result.expected.get(test_id), lang.value, book=_book())[1:] if full else \
                 short.test_lines(got, result.as_of, result.expected.get(test_id), lang.value, _book())
             echo("\n".join("   " + line if line else line for line in details) + "\n", marked_for=lang.value)
     failed += invalid
@@ -705,6 +706,10 @@ def serve(host: str = typer.Option("127.0.0.1", "--host", help="Address to liste
           db: Optional[Path] = typer.Option(None, "--db", help="The SQLite file that keeps cases and classroom sessions (default: ~/.local/share/creval/serve.sqlite3)."),
           time_limit: float = typer.Option(5.0, "--time-limit", min=0.1, max=600, metavar="SECONDS",
                                            help="Longest one request may evaluate; past it: 504 (or 422 naming the rough dates to narrow)."),
+          class_days: float = typer.Option(30.0, "--class-days", min=0.001, max=3650, metavar="DAYS",
+                                           help="Remove a classroom, its trainees and answers this many days after it was opened."),
+          max_classes: int = typer.Option(200, "--max-classes", min=1, max=100_000,
+                                          help="Classrooms kept at once; past it, opening one is refused with the reason."),
           lang: Lang = LangOpt):
     """Start the web server: a case page, a classroom and a JSON API under /api/v1 (OpenAPI at /docs)."""
     import socket
@@ -720,7 +725,7 @@ def serve(host: str = typer.Option("127.0.0.1", "--host", help="Address to liste
     db = (db or default_db()).expanduser().resolve()
     _book()  # a bad rule file is reported here, as by every command
     try:
-        web_app = create_app(db, _State.rules, time_limit)
+        web_app = create_app(db, _State.rules, time_limit, class_days, max_classes)
     except (sqlite3.Error, OSError) as exc:
         raise fail(_t("serve.db_error", lang.value, db=str(db), reason=str(exc))) from None
     # bind first, so that the address printed is the one listened on (port 0: the one chosen)

@@ -11,8 +11,21 @@ themselves and among the law's fixed dates, with the non-date derived values - d
 outcome, and on a box of days (one interval per rough fact) the signature is the same at
 every day once it is the same at the box's corners. The ranges are split into boxes until
 each box is uniform; each uniform box is decided once, through the engine, for one of its
-days; boxes that break an order constraint (proceedings before the removal) are left out.
-tests/test_ranged.py checks the result against every day (short ranges) or sampled days.
+days that keeps the order constraints (no proceedings before the removal).
+
+Order constraints only say which days are possible, so they do not split a box whose
+signature is uniform: a box is kept whole when one of its corners is possible (its outcome
+holds for every possible day in it; its ranges may also span combinations the constraints
+rule out), dropped when a constraint fails even at its most favourable corner (`_empty`),
+and split where possibility changes otherwise. Splitting on them would cut two facts of the
+same year along their whole diagonal. The work is bounded (MAX_POINTS, MAX_REGIONS, and a
+caller's deadline in `limits`): past it, TooWide or TooSlow names the facts to narrow.
+
+The API: `RoughTest(book, test, facts, as_of, constraints).regions()` gives the uniform
+boxes (`Region`: box, signature, a possible `point`, derived values at the corners);
+`decide_rough` turns them into one result; `describe`/`by_criteria`/`readable` put the
+alternatives in what a person reads. tests/test_ranged.py checks the result against every
+day (short ranges) or sampled days.
 """
 
 from __future__ import annotations

@@ -253,8 +253,10 @@ class Test:
         self.outcome_words: dict[str, Text] = dict(rule.outcome_words)
         self.value_words: dict[str, dict[str, Text]] = {n: dict(f.value_words) for n, f in rule.facts.items() if f.value_words}
         self._check_words()
-        # how texts show a value: an enumerated code by its word, a state code by its name
-        self.shown_as = {**{n: "state" for n, k in self.field_types.items() if k == "state"}, **{n: "enum" for n in self.enums}}
+        # how texts show a value: a state code by its name, an enumerated code by its word (the
+        # rule file's own words for the fact's values where it has them, else "enum": the catalogue's)
+        self.shown_as: dict[str, Any] = {n: "state" for n, k in self.field_types.items() if k == "state"}
+        self.shown_as.update((n, self.value_words.get(n) or "enum") for n in self.enums)
         # the values of every enumerated field conditions may read: the facts', and the versions of the law
         self.field_values = {**self.enums, LAW_VERSION: [v.id for v in self.versions]}
         schema = conditions.Schema(self.field_types, self.field_values, self.params)

@@ -68,7 +68,14 @@ def filled(parts: list[str], values: dict[str, Any], lang: str, enums: Any) -> s
         name, _, form = parts[i].partition(":")
         kind = enums.get(name) if isinstance(enums, dict) else ("enum" if name in enums else None)
         value = values.get(name)
-        out[i] = shown(value, lang, name if kind == "enum" else None, kind == "state", form)
+        if isinstance(kind, dict):  # the rule file's own words for this fact's values (Test.shown_as)
+            own = kind.get(value) if isinstance(value, str) and lang != "en" else None  # English shows the code
+            if own is None:
+                out[i] = shown(value, lang, name, False, form)
+            else:  # {name:form}: the word in that grammatical form
+                out[i] = grammar.inflect_text(own.get(lang), lang, form) if form else own.get(lang)
+        else:
+            out[i] = shown(value, lang, name if kind == "enum" else None, kind == "state", form)
         if lang == "ru" and isinstance(value, grammar.DateSpan):  # «на в период …»: the span brings its own
             out[i - 1], out[i] = grammar.joined_span(out[i - 1], out[i])
     return grammar.joined(out)

@@ -48,7 +48,7 @@ def in_words(book: Any, facts: dict[str, dict[str, Any]], lang: str) -> list[tup
         for name in sorted(values, key=lambda n: order.index(n) if n in order else len(order)):
             spec = _spec(book, matter, name)
             title = spec.title.get(lang) if spec is not None else name
-            rows.append((_capital(title), words.value(values[name], lang, spec.type if spec is not None else None, name, with_code=True)))
+            rows.append((_capital(title), words.value(values[name], lang, spec.type if spec is not None else None, name, with_code=True, spec=spec)))
         out.append((heading, rows))
     return out
 

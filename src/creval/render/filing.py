@@ -33,8 +33,8 @@ class Block:
     strong: str = ""  # p: a bold lead-in
 
 
-def _outcome(code: str, lang: str) -> str:
-    label = outcome_label("", code, lang)
+def _outcome(code: str, lang: str, test: Any = None) -> str:
+    label = outcome_label("", code, lang, test)
     return code if label == code else f"{code} ({label})"
 
 
@@ -56,7 +56,7 @@ def memo_blocks(result: Any, lang: str, book: Any, given: dict | None, fmt: str 
                 out.append(Block("p", t("filing.facts.none", lang)))
     for r in result.results:
         out.append(Block("h2", f"{r.title} ({r.test})"))
-        out.append(Block("p", r.explanation, strong=f"{t('memo.outcome', lang)}: {_outcome(r.outcome, lang)}."))
+        out.append(Block("p", r.explanation, strong=f"{t('memo.outcome', lang)}: {_outcome(r.outcome, lang, book.tests.get(r.test) if book is not None else None)}."))
         if r.assessed_on and r.assessed_on != result.as_of:
             out.append(Block("p", f"{t('memo.assessed_on', lang)}: {in_sentence(r.assessed_on, lang)}.".replace("..", ".")))
         law = law_line(r, lang)

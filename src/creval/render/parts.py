@@ -116,4 +116,4 @@ def alternative(alt: Any, book: Any, test_id: str, lang: str) -> str:
     when = "; ".join(conditions) or "-"
     if isinstance(alt, dict) and alt.get("if") and test is not None:  # the criteria that decide within those days
         when += ", " + condition_shown(alt, {cid: c.title.get(lang) for cid, c in test.rule.criteria.items()}, lang)
-    return t("short.alternative", lang, when=when, outcome=outcome_shown(outcome, lang))
+    return t("short.alternative", lang, when=when, outcome=outcome_shown(outcome, lang, test))

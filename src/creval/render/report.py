@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import textwrap
+from typing import Any
 
 from creval.engine.results import ScenarioResult, TestResult
 from creval.render.facts import in_words, question
@@ -30,23 +31,25 @@ def _wrap(text: str, indent: str, width: int = 100) -> list[str]:
     return textwrap.wrap(text, width, initial_indent=indent, subsequent_indent=indent + "  ", break_on_hyphens=False) or [indent]
 
 
-def as_text(result: ScenarioResult, lang: str | None = None) -> str:
+def as_text(result: ScenarioResult, lang: str | None = None, book: Any = None) -> str:
     """The readable report; labels, outcome names and values in `lang` (default: the
-    language the result was evaluated in)."""
+    language the result was evaluated in); `book`, the rule book, names each test's outcomes
+    in its own words."""
     lang = lang or getattr(result, "lang", None) or "en"
     lines = scenario_header(result, lang, f"{t('report.rules', lang)} {result.rules_digest[:19]}")
     for r in result.results:
-        lines.extend(test_text(r, result.expected.get(r.test), lang, result.as_of))
+        lines.extend(test_text(r, result.expected.get(r.test), lang, result.as_of, book))
     return "\n".join(lines)
 
 
-def test_text(r: TestResult, expected: str | None, lang: str = "en", as_of: str = "") -> list[str]:
+def test_text(r: TestResult, expected: str | None, lang: str = "en", as_of: str = "", book: Any = None) -> list[str]:
+    test = book.tests.get(r.test) if book is not None else None
     verdict = ""
     if expected:
         verdict = f"  [{t('report.as_expected', lang)}]" if expected == r.outcome else \
-            f"  [{t('report.mismatch', lang, expected=outcome_shown(expected, lang))}]"
+            f"  [{t('report.mismatch', lang, expected=outcome_shown(expected, lang, test))}]"
     label = t("report.outcome", lang)
-    lines = ["", f"-- {r.test}: {r.title}", f"   {label}  {outcome_shown(r.outcome, lang)}{verdict}"]
+    lines = ["", f"-- {r.test}: {r.title}", f"   {label}  {outcome_shown(r.outcome, lang, test)}{verdict}"]
     lines += _wrap(r.explanation, " " * (5 + len(label)))
     if r.missing:
         lines.append(f"   {t('report.missing', lang)}  {', '.join(r.missing)}")
@@ -113,7 +116,7 @@ def as_markdown(result: ScenarioResult, lang: str | None = None, book=None, give
     if given is not None:
         out += _facts_markdown(book, given, lang)
     for r in result.results:
-        label = outcome_label(r.test, r.outcome, lang) if lang != "en" else r.outcome
+        label = outcome_label(r.test, r.outcome, lang, book.tests.get(r.test)) if lang != "en" else r.outcome
         shown = f"`{r.outcome}`" + (f" ({label})" if label != r.outcome else "")
         out += ["", f"## {r.title} (`{r.test}`)", "", f"**{t('memo.outcome', lang)}: {shown}.** {r.explanation}", ""]
         if r.assessed_on and r.assessed_on != result.as_of:

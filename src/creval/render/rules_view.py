@@ -73,7 +73,7 @@ def describe(test: Test, lang: str = "en") -> str:
     out += ["", t("rules.outcomes", lang)]
     when = t("rules.when", lang)
     for i, row in enumerate(rule.outcome_table, 1):
-        out.append(f"  {i}. {outcome_shown(row.outcome, lang)}: {when} {row.when if row.when == 'always' else _when(row.when)}")
+        out.append(f"  {i}. {outcome_shown(row.outcome, lang, test)}: {when} {row.when if row.when == 'always' else _when(row.when)}")
         out.append(_para(row.text.get(lang), "       "))
     if rule.key_dates:
         out += ["", t("rules.key_dates", lang)] + [f"  {kd.event}: {kd.text.get(lang)}" for kd in rule.key_dates]

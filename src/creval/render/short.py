@@ -50,11 +50,12 @@ def test_lines(r: Any, as_of: str, expected: str | None, lang: str, book: Any) -
                                        "short.alternatives", "report.key_dates")}
     width = max(len(v) for v in labels.values()) + 2
     pad = " " * (3 + width)
+    test = book.tests.get(r.test) if book is not None else None
     verdict = ""
     if expected:
         verdict = f"  [{t('report.as_expected', lang)}]" if expected == r.outcome else \
-            f"  [{t('report.mismatch', lang, expected=outcome_shown(expected, lang))}]"
-    head = [f"-- {r.test}: {r.title}", f"   {labels['report.outcome'].ljust(width)}{outcome_shown(r.outcome, lang)}{verdict}"]
+            f"  [{t('report.mismatch', lang, expected=outcome_shown(expected, lang, test))}]"
+    head = [f"-- {r.test}: {r.title}", f"   {labels['report.outcome'].ljust(width)}{outcome_shown(r.outcome, lang, test)}{verdict}"]
     head += _wrap(r.explanation, pad)
     law = law_line(r, lang)
     if law:
@@ -131,5 +132,3 @@ def _assumptions(assumptions: list[dict], lang: str) -> list[str]:
         else:
             out.append(a.get("text", ""))
     return [t(f"short.assume.{item}", lang, facts=", ".join(grouped[item])) if item in grouped else item for item in out]
-
-

@@ -60,9 +60,12 @@ def term(value: dict, lang: str) -> str:
     return t("value.term", lang, **{part: value.get(part, 0) for part in TERM_PARTS})
 
 
-def enum_word(fact: str, code: str, lang: str, test: Any = None) -> str:
-    """An enumerated fact's value by its word: the rule file's own (`value_words`, when the
-    `test` is known), else the shared catalogue's (`enum.<fact>.<code>`), else the code."""
+def enum_word(fact: str, code: str, lang: str, test: Any = None, spec: Any = None) -> str:
+    """An enumerated fact's value by its word: the rule file's own (`value_words` of the fact's
+    `spec`, or of its `test`), else the shared catalogue's (`enum.<fact>.<code>`), else the code."""
+    own = (spec.value_words or {}).get(code) if spec is not None and getattr(spec, "value_words", None) else None
+    if own is not None:
+        return own.get(lang)
     own = test.value_word(fact, code, lang) if test is not None else None
     if own is not None:
         return own
@@ -75,9 +78,11 @@ def items(values: list, lang: str) -> str:
     return ", ".join(tr(v, lang) for v in values) if values else t("value.none", lang)
 
 
-def value(value: Any, lang: str, kind: str | None = None, fact: str = "", with_code: bool = False, test: Any = None) -> str:
+def value(value: Any, lang: str, kind: str | None = None, fact: str = "", with_code: bool = False, test: Any = None,
+          spec: Any = None) -> str:
     """Any value in words. `kind` is the fact's type (state, enum, term, bool, date, int) when
-    known; `fact` names an enumerated fact, for its words (the rule's own, given its `test`)."""
+    known; `fact` names an enumerated fact, for its words (the rule's own, given its `test` or
+    the fact's `spec`)."""
     if value is None:
         return unknown(lang)
     if value is True or value is False:
@@ -92,7 +97,7 @@ def value(value: Any, lang: str, kind: str | None = None, fact: str = "", with_c
         if kind == "state":
             return state(value, lang, with_code)
         if fact:  # an enumerated value, or a word an int fact takes (a ban for `life`)
-            return enum_word(fact, value, lang, test)
+            return enum_word(fact, value, lang, test, spec)
         return value
     if isinstance(value, dict) and (kind == "term" or set(value) <= set(TERM_PARTS)):
         return term(value, lang)

@@ -104,7 +104,7 @@ def _evaluate_pack(service, docs: list[dict], lang: str) -> list[Story]:
         for r in result.results:
             outcomes = book.tests[r.test].rule.outcomes
             story.questions.append(Question(f"{doc['id']}/{r.test}", doc["id"], r.test, r.title,
-                                            [(o, outcome_label(r.test, o, lang)) for o in outcomes], r.outcome, r.explanation))
+                                            [(o, outcome_label(r.test, o, lang, book.tests[r.test])) for o in outcomes], r.outcome, r.explanation))
         stories.append(story)
     return stories
 

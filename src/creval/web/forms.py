@@ -46,7 +46,7 @@ def fields_of_spec(name: str, spec, test: Test, lang: str, value: Any = None) ->
     """The field of one fact (the case form's, and the interview's one question)."""
     f = Field(name, spec.type, spec.title.get(lang), spec.question.get(lang) if spec.question else spec.title.get(lang))
     if spec.type == "enum":
-        f.choices = [(v, words.enum_word(name, v, lang, test)) for v in spec.values or []]
+        f.choices = [(v, words.enum_word(name, v, lang, spec=spec)) for v in spec.values or []]
     elif spec.type == "bool":
         f.choices = [("true", words.yes_no(True, lang).capitalize()), ("false", words.yes_no(False, lang).capitalize())]
     for bound, attr in ((spec.min, "low"), (spec.max, "high")):

@@ -263,6 +263,8 @@ def _step(request: Request, names: str, form: dict, lang: str) -> View:
     if key is None:
         return _next(case)
     text = "?" if action == "unknown" else _answer_text(case, key, form)
+    if not text:  # Next with nothing given: unknown is said with its own button, never by accident
+        return _question(case, key, changing=changing, message=t("web.ask.empty", lang), status=422)
     error = case.give(key, text, remember=not changing)
     if error is not None:
         return _question(case, key, changing=changing, message=error, typed=text, status=422)
@@ -340,7 +342,7 @@ def _in_words(case: CaseInterview, key: Key, value: Any) -> str:
         if spec.type == "state":
             return words.state(str(value), case.lang, with_code=True)
         if spec.type == "enum":
-            return words.enum_word(key.fact, str(value), case.lang, case.interview_for(key).test)
+            return words.enum_word(key.fact, str(value), case.lang, spec=spec)
     return case.shown(key, value)
 
 

@@ -174,10 +174,10 @@ class Interview:
                 return values[int(raw) - 1], None
             wanted = re.sub(r"[\s-]+", "_", raw.casefold())
             for value in values:  # the code, or its word in any language
-                names = {enum_word(fact, value, l, self.test).casefold() for l in LANGUAGES}
+                names = {enum_word(fact, value, l, spec=spec).casefold() for l in LANGUAGES}
                 if value.casefold() == wanted or raw.casefold() in names:
                     return value, None
-            choices = ", ".join(enum_word(fact, v, lang, self.test) for v in values)  # each also accepted as typed
+            choices = ", ".join(enum_word(fact, v, lang, spec=spec) for v in values)  # each also accepted as typed
             message = t("ask.bad_choice", lang, value=shown, count=len(values), choices=choices)
             return None, tr(suggest(message, raw, values), lang)
         if spec.type == "date":
@@ -409,7 +409,7 @@ class Interview:
 
 def _choices(fact: str, spec: FactSpec, lang: str) -> str:
     """`1 male, 2 female`: the numbered choices of an enumerated fact, as words in `lang`."""
-    return ", ".join(f"{i} {enum_word(fact, v, lang)}" for i, v in enumerate(spec.values, 1))
+    return ", ".join(f"{i} {enum_word(fact, v, lang, spec=spec)}" for i, v in enumerate(spec.values, 1))
 
 
 def _shown_bound(value: int | None) -> str:
