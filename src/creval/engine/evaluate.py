@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from typing import Any, Callable
 
 from creval import __version__
+from creval.law import dates
 from creval.law.dates import iso
 from creval.engine.derive import Derived, derive
 from creval.engine import conditions
@@ -21,7 +22,7 @@ from creval.output.memo import assumptions, falls_back, scenario_digest, version
 from creval.law.rulebook import LAW_VERSION, RuleBook, Test
 from creval.input.scenario import _constraints, in_language, matter_facts
 from creval.engine.ranged import decide_rough, rough_facts
-from creval.input.daterange import DateRange
+from creval.input.daterange import FIRST_DATE, LAST_DATE, DateRange
 
 
 
@@ -216,6 +217,7 @@ class Evaluator:
         self.book = book
         self._decide = decide or Engine(book).decide
         self._static: dict[tuple[str, str], _Texts] = {}
+        self._trying = False  # inside _can_change: the results it computes keep their own `missing`
 
     def _texts(self, test: Test, lang: str) -> _Texts:
         """What a test's result repeats for every scenario, built once per test and language."""
@@ -240,6 +242,8 @@ class Evaluator:
                         result = decide_rough(self, test, facts, as_of, lang, _constraints(self.book, matter))
                     else:
                         result = self.test(test, facts, as_of, lang)
+                        if result.outcome == "undetermined":
+                            result = self._proved(test, facts, as_of, lang, matter) or result
                     result.assumptions[:0] = assumptions(test, facts, given, as_of, lang)
                     _mark_assumed(test, result)
                     results.append(result)
@@ -252,6 +256,66 @@ class Evaluator:
             scenario.id, file, as_of.isoformat(), __version__, self.book.digest, results, expected, mismatches,
             title=in_language(scenario.title, lang), errors=errors, scenario_digest=scenario_digest(scenario, by_matter), lang=lang,
         )
+
+    def _can_change(self, test: Test, facts: dict[str, Any], as_of: date, names: list[str]) -> list[str]:
+        """Of the facts blamed for `undetermined`, those whose value alone can change the
+        outcome (the others as given): a fact that cannot is not asked for. A date is tried over
+        every possible day through engine/ranged.py; other facts over their values. When none
+        can alone (two facts are needed together), all are kept."""
+        if len(names) < 2 or self._trying:
+            return names
+        self._trying = True
+        try:
+            kept = [name for name in names if self._changes(test, facts, as_of, name)]
+        finally:
+            self._trying = False
+        return kept or names
+
+    def _changes(self, test: Test, facts: dict[str, Any], as_of: date, name: str) -> bool:
+        spec = test.rule.facts[name]
+        if spec.type == "date":
+            values = _days_to_try(test, facts, as_of, name, derive(test, facts, as_of, self.book.tables).values)
+        elif spec.type == "bool":
+            values = [True, False]
+        elif spec.type == "enum":
+            values = list(spec.values)
+        elif spec.type == "int":  # its bounds, a few values between, its words (a ban for `life`)
+            bound = [b if isinstance(b, int) or b is None else test.params.get(b.param) for b in (spec.min, spec.max)]
+            low, high = bound[0] or 0, bound[1] if bound[1] is not None else 100_000
+            values = sorted({low, high, *(v for v in (1, 10, 100, 1000, 10_000) if low <= v <= high)}) + list(spec.words or [])
+        else:  # a state, a term: too many values to try; kept
+            return True
+        seen = set()
+        for value in values:
+            seen.add(self.outcome(test, {**facts, name: value}, as_of))
+            if len(seen) > 1:
+                return True
+        return False
+
+    def _proved(self, test: Test, facts: dict[str, Any], as_of: date, lang: str, matter: str) -> TestResult | None:
+        """What the facts prove: an unknown date that an order constraint with `proves` bounds
+        by a known one (an offence on or before the start of its sentence) is a range, decided
+        over every possible day; the result is kept only if every day gives one outcome."""
+        bounded: dict[str, DateRange] = {}
+        why = []
+        for c in test.rule.constraints:
+            later = facts.get(c.later)
+            if c.proves is None or facts.get(c.earlier) is not None or type(later) is not date:
+                continue
+            known = bounded.get(c.earlier)
+            hi = min(later, known.hi) if known else later
+            bounded[c.earlier] = DateRange(FIRST_DATE, hi)
+            why.append(fill(c.proves.get(lang), {"date": later}))
+        if not bounded:
+            return None
+        try:
+            result = decide_rough(self, test, {**facts, **bounded}, as_of, lang, _constraints(self.book, matter))
+        except EngineError:
+            return None
+        if result.outcome == "undetermined":
+            return None
+        result.explanation = " ".join([result.explanation, *why])
+        return result
 
     def _decided(self, test: Test, facts: dict[str, Any], as_of: date) -> tuple[Derived, Decision, int]:
         """Derived values, the engine's decision, and the first outcome line that fired."""
@@ -279,7 +343,8 @@ class Evaluator:
             for cid, reasons, cited, title in texts.criteria
         ]
         row_sources = list(dict.fromkeys(s for found in rows.values() for s in found))
-        missing = _missing(test, facts, decision, rank) if row.outcome == "undetermined" else []
+        missing = self._can_change(test, facts, as_of, _missing(test, facts, decision, rank)) \
+            if row.outcome == "undetermined" else []
         dates = [
             KeyDateResult(event, derived.values[field].isoformat(), _filled(parts, values, lang, enums))
             for kd, (event, field, parts) in zip(rule.key_dates, texts.key_dates)
@@ -346,6 +411,24 @@ def _caveats(test: Test, texts: "_Texts", values: dict[str, Any]) -> list[list[s
     meet. (Which words to print, not a decision: the plain matcher of conditions.py suffices.)"""
     return [parts for parts, when in zip(texts.caveats, test.caveat_when)
             if when is None or conditions.matches(when, values)]
+
+
+def _days_to_try(test: Test, facts: dict[str, Any], as_of: date, name: str, values: dict[str, Any]) -> list[date]:
+    """The days on which an unknown date fact can change an outcome, if any can: the case's
+    own dates and derived dates (anniversaries, ends of terms), the law's change dates, and
+    the assessment date decades back, each with the day before and after, kept where the
+    order constraints allow. The outcome depends only on the order of dates, so these probe
+    every place the unknown date can take among them."""
+    days = {v for v in values.values() if type(v) is date}
+    days |= {v.from_ for v in test.versions if v.from_}
+    days |= {dates.add_years(as_of, -n) for n in (100, 30, 16, 10)} | {dates.add_years(as_of, 1)}
+    days |= {d + timedelta(days=k) for d in list(days) for k in (-1, 1)}
+    for c in test.rule.constraints:
+        if c.earlier == name and type(other := values.get(c.later)) is date:
+            days = {d for d in days if d <= other}
+        if c.later == name and type(other := values.get(c.earlier)) is date:
+            days = {d for d in days if other <= d}
+    return sorted(days)
 
 
 def _version_shown(test: Test, version: Any, lang: str) -> dict | None:
