@@ -92,7 +92,7 @@ def test_back_and_a_changed_answer_at_the_review_in_english(book, tmp_path, term
     assert "  3. the state where the child now is: RU" in listed
     assert "  5. the left-behind parent's right: custody (alone or jointly), access, or none: custody" in listed
     assert "  6. whether those rights were actually exercised at the time: yes" in listed
-    assert listed.rstrip().splitlines()[-1].endswith(": not known")  # the Convention's status, asked and not known
+    assert listed.rstrip().splitlines()[-1].endswith(": unknown")  # the Convention's status, asked and not known
     term.type("4")  # the removal was a year earlier
     term.answer(q(book, "removal_date"), "2024-09-10")
     # more than a year before the proceedings: settlement can now change the outcome, so it is asked
@@ -111,6 +111,33 @@ def test_back_and_a_changed_answer_at_the_review_in_english(book, tmp_path, term
     text = saved.read_text(encoding="utf-8")
     assert 'taken_to: "RU"' in text and "DE" not in text
     assert "removal_date: 2024-09-10" in text and "convention_in_force: null" in text
+
+
+def test_the_prompt_takes_rough_dates_and_a_number_with_unknown_at_the_review_changes_that_answer(book, tmp_path, terminal):
+    saved = tmp_path / "case.yaml"
+    term = terminal(HAGUE, "--as-of", AS_OF, "--save", saved)
+    term.expect(q(book, "child_birth_date"))
+    hint = term.expect("> ")
+    assert "2026-01" in hint and "before 2024-06-01" in hint  # the rough answers taken are named
+    term.send("2015-04-02")
+    term.answer(q(book, "habitual_residence"), "KZ")
+    term.answer(q(book, "taken_to"), "RU")
+    term.answer(q(book, "removal_date"), "2025-09-10")
+    for fact, typed in [("left_behind_right", "custody"), ("rights_exercised", "y"), ("proceedings_date", "2026-01-15"),
+                        ("consent_or_acquiescence", "n"), ("grave_risk", "n"), ("child_objects", "n"),
+                        ("convention_in_force", "")]:
+        term.answer(q(book, fact), typed)
+    term.expect("Your answers:")
+    assert "(for example: 1 unknown)" in term.expect("> ")
+    term.send("6 unknown")  # whether the rights were exercised: changed to not known at once
+    term.expect("Your answers:")
+    listed = term.expect("> ")
+    assert "  6. whether those rights were actually exercised at the time: unknown" in listed
+    term.send("")
+    code, screen = term.finish()
+    assert code == 0, screen
+    assert check_json(saved)["results"][0]["outcome"] == "undetermined"
+    assert "rights_exercised: null" in saved.read_text(encoding="utf-8")
 
 
 def test_back_at_the_first_question_and_a_review_in_russian(book, tmp_path, terminal):
@@ -247,7 +274,7 @@ def test_a_fact_two_matters_declare_alike_is_asked_once(book, tmp_path):
 
 
 def test_facts_alike_by_name_only_are_asked_for_each_matter(book):
-    from creval.tools.interview_case import CaseInterview
+    from creval.tools.interview.case import CaseInterview
 
     case = CaseInterview(book, ["child-military-involvement", "work-with-children-ban", "conscription"], date(2026, 3, 1))
     # the date of the activity means another thing in each rule: asked for each matter

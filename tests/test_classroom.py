@@ -69,7 +69,8 @@ def test_every_readable_sheet_is_graded_and_bad_ones_are_named_by_trainee(run, p
     assert "Cholpan" not in out
     # the bad ones are named by trainee, with file, line and field
     assert "creval: not graded: Cholpan:" in err
-    assert f"class.yaml:12: 2.answers.{FORTHWITH}.{HAGUE}: returned is not an outcome of this test: give the number of a choice (1-6)" in err
+    # the field named within the sheet; the sheet by its trainee, or its 1-based number (not the list index)
+    assert f"class.yaml:12: answers.{FORTHWITH}.{HAGUE}: returned is not an outcome of this test: give the number of a choice (1-6)" in err
     assert "creval: not graded: sheet 4 (no name):" in err
     assert "2 of 5 answer sheets not graded: Cholpan, sheet 4 (no name)" in err
     # the wrong answers chosen, per question, most chosen first
@@ -89,7 +90,7 @@ def test_a_second_sheet_for_the_same_trainee_is_set_aside(run, pack, tmp_path):
     sheets = write(tmp_path, "twice.yaml", f"- trainee: A\n  answers: {{{ACCESS}: {{{HAGUE}: 3}}}}\n- trainee: A\n")
     result = run("exercise", pack, "--answers", sheets)
     assert result.exit_code == 2
-    assert "twice.yaml:3: 1.trainee: a second sheet for A: only the first is graded" in result.stderr
+    assert "twice.yaml:3: trainee: a second sheet for A: only the first is graded" in result.stderr
     assert "Total: 1 of 3 right (33%)" in result.stdout
 
 

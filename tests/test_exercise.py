@@ -271,6 +271,6 @@ def test_russian_and_kazakh_sessions(run, pack):
     ru = run("exercise", pack, "--lang", "ru", input="5\n1\n")
     assert "Ваш ответ (1-6): " in ru.stdout and "ВЕРНО: return-forthwith." in ru.stdout
     assert "НЕВЕРНО: ваш ответ not-applicable" in ru.stdout
-    assert "Дата оценки: 2025-09-01" in ru.stdout
+    assert "Дата оценки: 1 сентября 2025\u00a0г." in ru.stdout
     kk = run("exercise", pack, "--lang", "kk", input="5\n")
     assert "Сіздің жауабыңыз (1-6): " in kk.stdout and "ДҰРЫС: return-forthwith." in kk.stdout

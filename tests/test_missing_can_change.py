@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 
 from creval.engine.evaluate import Evaluator
-from creval.input.daterange import DateRange
+from creval.core.dates import DateRange
 from creval.input.loader import load_file
-from creval.input.scenario import matter_facts
+from creval.core.facts import matter_facts
 from helpers import REPO, bundled
 
 PACKS = sorted((REPO / "scenarios").rglob("*.yaml"))

@@ -1,4 +1,4 @@
-"""Dates known only roughly (input/daterange.py, engine/ranged.py).
+"""Dates known only roughly (core/dates.py, engine/ranged.py).
 
 The property: the result over a range of days is exactly what the exact scenarios say, one
 per choice of days - the same outcome when they all agree, else `undetermined` whose
@@ -20,9 +20,11 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from creval.engine.evaluate import Evaluator
-from creval.input.daterange import DateRange
+from creval.core.dates import DateRange
 from creval.input.loader import load_file
-from creval.input.scenario import _constraints, matter_facts, scenario_model
+from creval.input.scenario import matter_facts, scenario_model
+from creval.law.rulebook import order_constraints
+from creval.render.explain import explain
 from helpers import REPO, bundled
 
 BOOK = bundled()
@@ -51,7 +53,7 @@ BASES = _bases()
 
 
 def _possible(matter: str, facts: dict, as_of: date) -> bool:
-    for c in _constraints(BOOK, matter):
+    for c in order_constraints(BOOK, matter):
         earlier = as_of if c.earlier == "as_of" else facts.get(c.earlier)
         later = as_of if c.later == "as_of" else facts.get(c.later)
         if earlier is not None and later is not None and later < earlier:
@@ -82,7 +84,11 @@ def check(data: dict, matter: str, ranges: dict[str, tuple[date, date]], sample:
         return
     facts = matter_facts(scenario)[matter]
     for test in BOOK.matters[matter]:
-        result = next(r for r in EV.scenario(scenario, tests=[test.id]).results)
+        evaluated = EV.scenario(scenario, tests=[test.id])
+        if evaluated.errors:  # refused as too wide to decide exactly (engine/ranged.py MAX_POINTS): nothing to compare
+            assert "too many combinations" in str(evaluated.errors[0]), evaluated.errors
+            continue
+        result = next(r for r in explain(evaluated, "en").results)
         exact = [EV.outcome(test, {**facts, **p}, as_of) for p in possible]
         alternatives = result.alternatives or []
         if alternatives:
@@ -155,7 +161,7 @@ def test_long_ranges_sampled_days(index, shift, width, data):
 
 
 def test_ranges_parse_and_narrow():
-    from creval.input.daterange import parse_date_fact
+    from creval.core.dates import parse_date_fact
     from creval.input.scenario import FIRST_DATE, LAST_DATE, parse_iso_date
 
     def parse(v):
@@ -219,17 +225,22 @@ def test_one_outcome_for_every_day_says_so():
     assert any("removal_date from 2025-02-01 to 2025-02-28" in n and "same on every possible day" in n for n in r["notes"])
 
 
-@pytest.mark.parametrize("lang, heading, when", [
-    ("en", "ALTERNATIVES", "child_birth_date from 2009-07-01 to 2009-12-31"),
-    ("ru", "ВАРИАНТЫ", "child_birth_date с 2009-07-01 по 2009-12-31"),
-    ("kk", "НҰСҚАЛАР", "child_birth_date 2009-07-01 бастап 2009-12-31 дейін"),
+@pytest.mark.parametrize("lang, heading, when, edges", [
+    ("en", "ALTERNATIVES", "child_birth_date from 2009-07-01 to 2009-12-31", ("2009-06-30", "2009-07-01")),
+    # ru/kk: the fact in words, the dates in words with their case endings
+    ("ru", "ВАРИАНТЫ", "дата рождения ребёнка с 1 июля 2009 г. по 31 декабря 2009 г.", ("1 января 2009", "30 июня 2009")),
+    ("kk", "НҰСҚАЛАР", "баланың туған күні 2009 жылғы 1 шілдеден бастап 2009 жылғы 31 желтоқсанға дейін",
+     ("2009 жылғы 1 қаңтар", "2009 жылғы 30 маусым")),
 ])
-def test_text_and_memo_show_the_alternatives_in_the_language(lang, heading, when):
-    text = cli("check", "--full", "--lang", lang, BORN_2009).stdout
+def test_text_and_memo_show_the_alternatives_in_the_language(lang, heading, when, edges):
+    def flat(out: str) -> str:  # words as read, whatever the line breaks and no-break spaces
+        return " ".join(out.split())
+
+    text = flat(cli("check", "--full", "--lang", lang, BORN_2009).stdout)
     assert heading in text and when in text
-    short = cli("check", "--lang", lang, BORN_2009).stdout  # the short answer names both parts too
-    assert "2009-06-30" in short and "2009-07-01" in short
-    memo = cli("check", "--format", "markdown", "--lang", lang, BORN_2009).stdout
+    short = flat(cli("check", "--lang", lang, BORN_2009).stdout)  # the short answer names both parts too
+    assert all(edge in short for edge in edges)
+    memo = flat(cli("check", "--format", "markdown", "--lang", lang, BORN_2009).stdout)
     assert when in memo
 
 

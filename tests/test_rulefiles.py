@@ -95,7 +95,7 @@ def test_every_criterion_and_parameter_cites_sources_that_exist(test_id):
     assert cited <= set(rule.sources)
 
 
-_PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")
+_PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)(?::[a-z]+)?\}")  # {name} or {name:form}
 
 
 @pytest.mark.parametrize("test_id", RULE_FILES)
@@ -403,7 +403,7 @@ def test_law_versions_are_checked_at_load(tmp_path, old, new, message):
 
 
 def test_rules_show_lists_the_versions_of_the_law():
-    from creval.law.rules_view import describe
+    from creval.render.rules_view import describe
 
     shown = describe(bundled().tests[PAROLE])
     assert "Versions of the law (selected by the first known of: offence_date):" in shown

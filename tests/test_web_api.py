@@ -293,7 +293,7 @@ def test_an_uploaded_pack_is_refused_whole_when_one_file_is_bad(client):
 
 
 def test_fields_added_to_results_later_are_shown_as_they_are(client, monkeypatch):
-    from creval.engine.evaluate import TestResult
+    from creval.render.explain import TestText as TestResult
 
     plain = TestResult.to_json
     version = {"id": "v2025", "title": "As amended in 2025", "from": "2025-07-01", "until": None, "confidence": "LIKELY", "sources": ["Law X, Art 1"]}
@@ -301,7 +301,7 @@ def test_fields_added_to_results_later_are_shown_as_they_are(client, monkeypatch
     token = csrf(client.get("/case/conscription?lang=ru").text)
     page = client.post("/case/conscription", data={"csrf": token, "id": "c2", "as_of": "2026-01-01", "f.sex": "female"})
     assert page.status_code == 200
-    assert "Применённая редакция закона" in page.text and "с 2025-07-01 по …" in page.text and "Law X, Art 1" in page.text
+    assert "Применённая редакция закона" in page.text and "с 1 июля 2025\u00a0г. по …" in page.text and "Law X, Art 1" in page.text
     assert "novel_field" in page.text and "[1, 2]" in page.text and "<dt>empty</dt>" not in page.text
 
 

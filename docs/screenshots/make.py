@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Make the README's screenshots of `creval serve`: the case page and the trainer's page.
+"""Make the README's screenshots of `creval serve`: the case page, the interview on a phone
+and the trainer's page.
 
     docs/screenshots/make.py          # writes docs/screenshots/*.png (needs /usr/bin/chromium)
 
@@ -47,6 +48,18 @@ def case_page(browser, url: str, lang: str, out: Path) -> None:
     page.close()
 
 
+def interview_page(browser, url: str, out: Path) -> None:
+    """The interview in Russian at a phone's width, at its third question."""
+    page = browser.new_page(viewport={"width": 390, "height": 760})
+    page.goto(f"{url}/ask/hague-abduction-return?lang=ru&as_of=2026-05-19")
+    for answer in ("2010-05", "Российская Федерация (RU)"):
+        page.fill("#answer", answer)
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+    page.screenshot(path=str(out))
+    page.close()
+
+
 def trainer_page(browser, url: str, out: Path) -> None:
     trainer = browser.new_context(viewport=VIEW).new_page()
     trainer.goto(f"{url}/class?lang=en")
@@ -80,11 +93,12 @@ def main() -> None:
                 browser = launch(p)
                 case_page(browser, server.url, "ru", HERE / "case-page-ru.png")
                 case_page(browser, server.url, "en", HERE / "case-page.png")
+                interview_page(browser, server.url, HERE / "interview-ru-phone.png")
                 trainer_page(browser, server.url, HERE / "trainer-page.png")
                 browser.close()
         finally:
             server.stop()
-    for name in ("case-page.png", "case-page-ru.png", "trainer-page.png"):
+    for name in ("case-page.png", "case-page-ru.png", "interview-ru-phone.png", "trainer-page.png"):
         print(HERE / name)
 
 

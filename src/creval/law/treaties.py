@@ -19,7 +19,12 @@ from typing import Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
-from creval.output.i18n import Msg, State
+from creval.core.text import Msg, State
+
+__all__ = [
+    "AcceptanceRow", "Confidence", "End", "IN_FORCE", "NOT_IN_FORCE", "PairRow", "StateRow", "Status",
+    "TreatyTable", "confidence_word", "relations_of", "status", "timeline"
+]
 
 IN_FORCE = "in-force"
 NOT_IN_FORCE = "not-in-force"
@@ -334,7 +339,7 @@ def _thresholds(table: TreatyTable, a: str, b: str) -> list[date]:
     return found
 
 
-def _cite(short: Msg, who: str, source: str, key: str = "treaty.source.row") -> Msg:
+def _cite(short: Msg, who: str | Msg, source: str, key: str = "treaty.source.row") -> Msg:
     return Msg(key, short=short, who=who, source=source)
 
 
@@ -372,7 +377,7 @@ def _status(table: TreatyTable, a: str, b: str, on: date) -> Status:
             used.append(to_come)
     pair = table.pair(a, b)
     if pair is not None:
-        who = f"{pair.states[0]}-{pair.states[1]}"
+        who = Msg("treaty.who.pair", a=State(pair.states[0]), b=State(pair.states[1]))  # by name, not "KZ-RU"
         cited.append(_cite(short, who, pair.source))
         what = Msg("treaty.what.pair", short=short, a=State(pair.states[0]), b=State(pair.states[1]))
         sure = confidence_word(pair.confidence)

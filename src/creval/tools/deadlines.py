@@ -27,8 +27,13 @@ from pathlib import Path
 from typing import Any
 
 from creval import __version__
-from creval.output.i18n import messages, t
-from creval.output.keydates import last_day_key
+from creval.render.i18n import messages, t
+from creval.render.keydates import last_day_key
+
+__all__ = [
+    "COLUMNS", "Deadline", "REMINDER_DAYS", "as_json", "as_markdown", "as_text", "calendar_entry", "collect",
+    "to_ical", "write_ical"
+]
 
 REMINDER_DAYS = 7  # each calendar event reminds this many days before it
 
@@ -56,8 +61,9 @@ def collect(book, paths: list[str], as_of: date | None = None, tests: list[str] 
     from creval.engine.evaluate import Evaluator
     from creval.input.loader import load_paths, unexpected
     from creval.input.scenario import matter_facts
+    from creval.render.explain import explain
 
-    from creval.tools import selection
+    from creval.app import selection
 
     evaluator = Evaluator(book)
     found: list[Deadline] = []
@@ -75,7 +81,7 @@ def collect(book, paths: list[str], as_of: date | None = None, tests: list[str] 
             continue
         ran += 1
         try:
-            result = evaluator.scenario(loaded.scenario, loaded.file, tests, lang)
+            result = explain(evaluator.scenario(loaded.scenario, loaded.file, tests), lang)
         except Exception as exc:  # a bug met on one scenario: it gets its line, the others their dates
             errors.append(str(unexpected(loaded.file, exc, lang)))
             continue

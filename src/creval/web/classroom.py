@@ -23,14 +23,19 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from creval.input.loader import SCENARIO_SUFFIXES, InputError, load_paths
 from creval.input.scenario import in_language
-from creval.input.daterange import DateRange
-from creval.tools.gradebook import safe_cell
-from creval.output.facts import rough_date
-from creval.output.i18n import outcome_label, t, value_word
+from creval.render import words
+from creval.render.i18n import outcome_label, t
+from creval.tools.exercise.gradebook import safe_cell
 from creval.web import forms
 from creval.web.common import finish, form_with_csrf, lang_of, render, set_cookie
 from creval.web.service import BadInput
 from creval.web.store import Session, check_key
+
+__all__ = [
+    "MAX_NAME", "MAX_PACK_FILES", "MAX_TRAINEES", "Question", "Story", "answer", "bundled_packs", "export",
+    "home", "join", "open_session", "pack_sizes", "packs_folder", "play", "reveal", "router", "state", "trainer",
+    "trainer_login", "trainer_panel"
+]
 
 router = APIRouter(prefix="/class", include_in_schema=False)
 MAX_NAME = 60
@@ -94,26 +99,14 @@ def _evaluate_pack(service, docs: list[dict], lang: str) -> list[Story]:
         for matter, values in doc["facts"].items():
             specs = {n: s for test in book.matters[matter] for n, s in test.rule.facts.items()}
             for name, value in values.items():
-                facts.append((specs[name].title.get(lang), _value(name, value, specs[name].type, lang)))
+                facts.append((specs[name].title.get(lang), words.value(value, lang, specs[name].type, name)))
         story = Story(doc["id"], in_language(doc.get("title"), lang) or doc["id"], result.as_of, in_language(doc.get("narrative"), lang), facts)
         for r in result.results:
             outcomes = book.tests[r.test].rule.outcomes
             story.questions.append(Question(f"{doc['id']}/{r.test}", doc["id"], r.test, r.title,
-                                            [(o, outcome_label(r.test, o, lang)) for o in outcomes], r.outcome, r.explanation))
+                                            [(o, outcome_label(r.test, o, lang, book.tests[r.test])) for o in outcomes], r.outcome, r.explanation))
         stories.append(story)
     return stories
-
-
-def _value(name: str, value, kind: str, lang: str) -> str:
-    if kind == "bool":
-        return t("value.true" if value else "value.false", lang)
-    if kind == "enum":
-        return forms.enum_label(name, value, lang)
-    if isinstance(value, DateRange):
-        return rough_date(value, lang)
-    if kind == "term":
-        return t("web.term.shown", lang, **{p: value.get(p, 0) for p in forms.TERM_PARTS})
-    return value_word(name, value, kind, lang)  # a state by its name
 
 
 def _questions(stories: list[Story]) -> list[Question]:
@@ -367,11 +360,13 @@ def _stats(request: Request, session: Session) -> dict:
     answered: dict[int, int] = {}
     right: dict[int, int] = {}
     engine = {q.id: q.engine for q in questions}
+    revealed = store.revealed(session.code)
     for trainee_id, _, qid, choice, _ in answers:
         if qid in by_question:
             by_question[qid][choice] = by_question[qid].get(choice, 0) + 1
             answered[trainee_id] = answered.get(trainee_id, 0) + 1
-            right[trainee_id] = right.get(trainee_id, 0) + (choice == engine[qid])
+            # right answers counted on revealed questions only: the page is projected
+            right[trainee_id] = right.get(trainee_id, 0) + (qid in revealed and choice == engine[qid])
     rows = []
     for q in questions:
         counts = by_question[q.id]
@@ -382,7 +377,7 @@ def _stats(request: Request, session: Session) -> dict:
                      "most": max([1, *counts.values()])})
     people = [{"name": tr.name, "answered": answered.get(tr.id, 0), "right": right.get(tr.id, 0)} for tr in trainees]
     return {"stories": stories, "rows": rows, "people": people, "total_questions": len(questions),
-            "revealed": store.revealed(session.code)}
+            "revealed": revealed}
 
 
 @router.get("/{code}/trainer/export.csv")

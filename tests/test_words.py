@@ -1,0 +1,285 @@
+"""Every word right in Russian and Kazakh: declined names, dates and numbers in words, official terms.
+
+Three parts: the grammar (core/grammar.py) on known forms; the glossary (rules/i18n/terms/
+glossary.yaml) against every Russian and Kazakh text that ships; and every bundled scenario's
+short answer, full text, memo and deadlines in ru and kk, read for what a caseworker must never
+see inside a sentence: an ISO date, a state code, a fact's code, a variant the glossary rules out.
+The outputs are rendered in-process, once per language and format (CI runs this twice, on 2 cores).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+from ruamel.yaml import YAML
+from typer.testing import CliRunner
+
+from creval.cli import app
+from creval.law import glossary
+from creval.law.rulebook import load
+from creval.core import grammar
+
+REPO = Path(__file__).resolve().parents[1]
+RULES = REPO / "rules"
+SCENARIOS = REPO / "scenarios"
+
+
+def _name(code: str, lang: str) -> str:
+    from creval.core.text import country_name
+
+    return {"XX": "Сент-Китс и Невис", "XY": "ЦАР"}.get(code) or country_name(code, lang)
+
+
+# --- the grammar ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("code, form, words", [
+    ("KZ", "in", "в Казахстане"), ("DE", "in", "в Германии"), ("AE", "in", "в ОАЭ"), ("FR", "in", "во Франции"),
+    ("RU", "in", "в Российской Федерации"), ("KZ", "ins", "Казахстаном"), ("DE", "ins", "Германией"),
+    ("KZ", "gen", "Казахстана"), ("TR", "from", "из Турции"), ("DE", "to", "в Германию"),
+    ("US", "in", "в США"), ("MD", "in", "в Республике Молдова"),
+    ("XX", "in", "в государстве Сент-Китс и Невис"),  # a state without a table row: its name stays undeclined
+    # no table row, declined by rule: -ия, -а, a consonant, an adjective and a noun, an indeclinable name
+    ("HU", "in", "в Венгрии"), ("AR", "ins", "Аргентиной"), ("CY", "in", "на Кипре"),
+    ("NZ", "ins", "Новой Зеландией"), ("PE", "in", "в Перу"), ("CL", "ins", "Чили"),
+])
+def test_russian_states_take_the_case_and_preposition(code, form, words):
+    assert grammar.inflect_state(code, "ru", form, _name) == words
+
+
+@pytest.mark.parametrize("code, form, words", [
+    ("KZ", "loc", "Қазақстанда"), ("KZ", "abl", "Қазақстаннан"), ("KZ", "dat", "Қазақстанға"), ("KZ", "gen", "Қазақстанның"),
+    ("DE", "loc", "Германияда"), ("DE", "abl", "Германиядан"), ("DE", "dat", "Германияға"),
+    ("RU", "loc", "Ресейде"), ("RU", "abl", "Ресейден"), ("RU", "gen", "Ресейдің"),
+    ("KZ", "and", "Қазақстан мен"), ("US", "and", "АҚШ пен"), ("US", "loc", "АҚШ-та"), ("AE", "abl", "БАӘ-ден"),
+    ("TR", "loc", "Түркияда"), ("BY", "loc", "Беларусьте"),
+    ("XY", "loc", "ЦАР мемлекетінде"),  # an abbreviation without a table row
+    ("HU", "loc", "Венгрияда"), ("NZ", "abl", "Жаңа Зеландиядан"), ("DO", "loc", "Доминикан Республикасында"),
+])
+def test_kazakh_states_take_their_ending_by_final_sound_and_vowel_harmony(code, form, words):
+    assert grammar.inflect_state(code, "kk", form, _name) == words
+
+
+@pytest.mark.parametrize("n, abl, dat", [
+    (1, "1-ден", "1-ге"), (2, "2-ден", "2-ге"), (3, "3-тен", "3-ке"), (4, "4-тен", "4-ке"), (5, "5-тен", "5-ке"),
+    (6, "6-дан", "6-ға"), (7, "7-ден", "7-ге"), (8, "8-ден", "8-ге"), (9, "9-дан", "9-ға"), (10, "10-нан", "10-ға"),
+    (20, "20-дан", "20-ға"), (30, "30-дан", "30-ға"), (40, "40-тан", "40-қа"), (60, "60-тан", "60-қа"),
+    (90, "90-нан", "90-ға"), (100, "100-ден", "100-ге"), (1000, "1000-нан", "1000-ға"), (26, "26-дан", "26-ға"),
+])
+def test_kazakh_endings_after_numbers_follow_how_the_number_is_read(n, abl, dat):
+    assert grammar.kk_number(n, "abl") == abl and grammar.kk_number(n, "dat") == dat
+
+
+@pytest.mark.parametrize("day, lang, form, words", [
+    (date(2025, 11, 23), "ru", "words", "23 ноября 2025\u00a0г."),
+    (date(2025, 11, 23), "kk", "words", "2025 жылғы 23 қараша"),
+    (date(2025, 11, 23), "kk", "loc", "2025 жылғы 23 қарашада"),
+    (date(2013, 9, 1), "kk", "abl", "2013 жылғы 1 қыркүйектен"),
+    (date(2014, 12, 31), "kk", "dat", "2014 жылғы 31 желтоқсанға"),
+    (date(2023, 9, 5), "kk", "attr", "2023 жылғы 5 қыркүйектегі"),
+    (date(2005, 6, 15), "kk", "abl", "2005 жылғы 15 маусымнан"),
+    (date(2024, 2, 1), "kk", "loc", "2024 жылғы 1 ақпанда"),
+    (date(2025, 11, 23), "en", "words", "2025-11-23"),
+])
+def test_dates_in_words_with_the_kazakh_ending_on_the_month(day, lang, form, words):
+    assert grammar.date_words(day, lang, form) == words
+
+
+def test_plurals_follow_cldr():
+    assert [grammar.count(n, "years", "ru") for n in (1, 2, 5, 11, 21, 22, 25)] == [
+        "1 год", "2 года", "5 лет", "11 лет", "21 год", "22 года", "25 лет"]
+    assert grammar.count(5, "years", "kk") == "5 жыл" and grammar.count(1, "years", "en") == "1 year"
+
+
+def test_a_date_span_brings_its_own_words_and_drops_the_template_preposition():
+    span = grammar.DateSpan(date(2004, 6, 1), date(2004, 6, 30))
+    assert span.words("kk", "loc") == "2004 жылғы 1 маусым мен 2004 жылғы 30 маусым аралығында"
+    before, words = grammar.joined_span("На ", span.words("ru"))
+    assert before + words == "В период с 1 июня 2004\u00a0г. по 30 июня 2004\u00a0г."
+
+
+def test_a_template_names_the_form_and_a_value_without_a_form_keeps_its_text():
+    from creval.core.text import State, fill_text
+
+    assert fill_text("Ребёнок проживает {a:in}, должник — {b:in}.", "ru", a=State("KZ"), b=State("TR")) == \
+        "Ребёнок проживает в Казахстане, должник — в Турции."
+    assert fill_text("{a:and} {b} арасында {d:loc}.", "kk", a=State("KZ"), b=State("DE"), d=date(2025, 3, 1)) == \
+        "Қазақстан мен Германия арасында 2025 жылғы 1 наурызда."
+    assert fill_text("{low:abl} {high:dat} дейін", "kk", low=3, high="40") == "3-тен 40-қа дейін"
+    assert fill_text("… {d}.", "ru", d="2025-11-23") == "… 23 ноября 2025\u00a0г."  # one full stop
+    assert fill_text("on {d}", "en", d="2025-11-23") == "on 2025-11-23"
+
+
+# --- the glossary --------------------------------------------------------------------------
+
+def _yaml(path: Path):
+    with open(path, encoding="utf-8") as f:
+        return YAML(typ="safe", pure=True).load(f)
+
+
+def _texts(node, lang: str, where: str):
+    """Every string under a `lang` key, with where it is."""
+    if isinstance(node, dict):
+        for k, v in node.items():
+            if k == lang and isinstance(v, str):
+                yield f"{where}.{k}", v
+            else:
+                yield from _texts(v, lang, f"{where}.{k}")
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            yield from _texts(v, lang, f"{where}[{i}]")
+
+
+def _shipped_texts(lang: str):
+    files = sorted(RULES.glob("*.yaml")) + sorted((RULES / "i18n").glob("*.yaml")) + sorted(SCENARIOS.rglob("*.yaml"))
+    for path in files:
+        yield from _texts(_yaml(path), lang, str(path.relative_to(REPO)))
+
+
+def _wrong_in(text: str, lang: str) -> list[str]:
+    return [f"{variant!r} (glossary: {entry})" for variant, entry in glossary.wrong_variants()[lang]
+            if re.search(r"(?<!\w)" + re.escape(variant) + r"(?!\w)", text, re.IGNORECASE)]
+
+
+def test_every_glossary_entry_has_three_languages_and_a_source():
+    g = glossary.glossary()
+    for section in ("acts", "terms"):
+        for entry_id, entry in g[section].items():
+            assert all(entry.get(lang) for lang in ("en", "ru", "kk")), entry_id
+            assert entry.get("source") and isinstance(entry.get("confirmed"), bool), entry_id
+            for lang, variants in (entry.get("wrong") or {}).items():
+                right = entry[lang]
+                assert not any(v.lower() in right.lower() for v in variants), f"{entry_id}: a wrong variant is in its own title"
+
+
+@pytest.mark.parametrize("lang", ["ru", "kk"])
+def test_no_shipped_text_holds_a_variant_the_glossary_rules_out(lang):
+    found = [f"{where}: {w}" for where, text in _shipped_texts(lang) for w in _wrong_in(text, lang)]
+    assert not found, "\n".join(found[:30])
+
+
+def test_a_source_named_by_act_is_cited_with_the_official_title():
+    book = load(RULES)
+    by_act = [(s, t) for t in book.tests.values() for s in t.rule.sources.values() if s.act]
+    assert len(by_act) >= 10
+    for source, _ in by_act:
+        for lang in ("ru", "kk"):
+            assert source.cite(lang).startswith(glossary.act_title(source.act, lang))
+    art = book.tests["hague-abduction-return"].rule.sources["art35-38"]
+    assert art.cite("kk") == "Балаларды халықаралық ұрлаудың азаматтық-құқықтық аспектілері туралы 1980 жылғы конвенция, 35, 38-баптар"
+    assert art.cite("ru").endswith("1980 года, ст. 35, 38") and art.cite() == "Hague Child Abduction Convention 1980, Arts 35, 38"
+
+
+def test_an_unknown_act_is_a_rule_file_error():
+    from creval.law.rulebook import Source
+
+    with pytest.raises(ValueError, match="not in the glossary"):
+        Source(instrument="X", article="Art 1", quote="q", confidence="LIKELY", act="no-such-act")
+
+
+def test_the_glossary_guard_is_not_blind():
+    assert _wrong_in("Балаларды халықаралық ұрлап әкетудің азаматтық-құқықтық аспектілері", "kk")
+    assert _wrong_in("призыв на военную службу", "ru") and _wrong_in("мәртебе кестесі (HCCH)", "kk")
+    assert not _wrong_in("призыв на воинскую службу", "ru")
+
+
+# --- every bundled scenario, every text output, in ru and kk -------------------------------
+
+OUTPUTS = {"short": ["check"], "full": ["check", "--full"], "memo": ["check", "--format", "markdown"],
+           "deadlines": ["deadlines"]}
+
+
+@pytest.fixture(scope="module")
+def outputs() -> dict[tuple[str, str], str]:
+    runner = CliRunner()
+    out = {}
+    for lang in ("ru", "kk"):
+        for kind, args in OUTPUTS.items():
+            result = runner.invoke(app, [*args, str(SCENARIOS), "--lang", lang])
+            assert result.exit_code == 0, (lang, kind, result.stderr)
+            out[(lang, kind)] = result.stdout
+    return out
+
+
+_ISO = re.compile(r"\b\d{4}-\d\d-\d\d\b")
+_TABLE_DATE = re.compile(r"^\s*(?:[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ ]{4,}\s+)?\d{4}-\d\d-\d\d\s")  # a key-date row: the date is a column
+_STATES = "KZ RU DE GB TR US KG UA TM MD BY AM UZ CN AE AZ GE TJ MN HK".split()
+_STATE_CODE = re.compile(r"(?<![\w(-])(?:" + "|".join(_STATES) + r")(?![\w)-])")
+
+
+def _prose(line: str) -> str:
+    """A line as a reader reads it as a sentence: without the columns and codes a table shows
+    (key-date dates, scenario ids in headings, the file line, commands to reproduce, `code`
+    and «quotes» of sources written in English, which are marked as such)."""
+    s = line.strip()
+    if not s or s.startswith(("==", "#", "```", "creval ", "$ ")) or re.match(r"^(файл|file)\b", s):
+        return ""
+    if re.match(r"^\|?\s*[-:| ]+\|?$", s):  # a Markdown table's rule
+        return ""
+    s = _TABLE_DATE.sub(" ", s)
+    s = re.sub(r"^\|\s*\d{4}-\d\d-\d\d\s*\|", "|", s)
+    s = re.sub(r"^-\s*\*\*\d{4}-\d\d-\d\d\*\*", "-", s)  # a memo's key date: the date is the item's label
+    s = re.sub(r"^(-\s*)?[^:]{2,200}:(\*\*)?\s*\d{4}-\d\d-\d\d\s*$", "", s)  # a field and its value, as the file has it
+    s = re.sub(r"^(НЕ ХВАТАЕТ|ЖЕТІСПЕЙДІ|MISSING)\s+[a-z0-9_, ]+$", "", s)  # --full: the codes of the facts still needed
+    s = re.sub(r"\((?:допущение|болжам): [a-z0-9_, ]+\)", "", s)  # --full: the assumptions a criterion relied on
+    s = re.sub(r"`[^`]*`", "", s)
+    s = re.sub(r"«[^«»]*(?:«[^«»]*»[^«»]*)*»", "«»", s)  # quoted citations stay as written
+    s = re.sub(r"\b(?=[a-z0-9:-]*[a-z])[a-z0-9]+(?:[-:][a-z0-9]+)+\b", "", s)  # outcome, criterion and scenario ids
+    s = re.sub(r"\((?:--full|[a-z_, ]+)\)", "", s)  # an id after its words, in parentheses
+    return s
+
+
+def _fact_codes() -> set[str]:
+    return {f for t in load(RULES).tests.values() for f in t.rule.facts if "_" in f}
+
+
+@pytest.mark.parametrize("lang", ["ru", "kk"])
+@pytest.mark.parametrize("kind", list(OUTPUTS))
+def test_no_iso_date_state_code_fact_code_or_wrong_term_inside_a_sentence(outputs, lang, kind):
+    text = outputs[(lang, kind)]
+    assert text.strip()
+    facts = _fact_codes()
+    found = []
+    text = re.sub(r"«[^«»]*»", "«»", text)  # quoted titles and sources, also where a line wraps inside them
+    # a fact's code may follow its words in parentheses (--full, memo): «(… гражданства ребёнка, child_citizenship)»
+    text = re.sub(r"\(([^()]*)\)", lambda m: "(" + re.sub(r"\b[a-z]+(?:_[a-z0-9]+)+\b", "", m.group(1)) + ")", text)
+    for n, line in enumerate(text.splitlines(), 1):
+        prose = _prose(line)
+        if not prose:
+            continue
+        found += [f"{n}: ISO date: {line.strip()}" for _ in _ISO.findall(prose)]
+        found += [f"{n}: state code: {line.strip()}" for _ in _STATE_CODE.findall(prose)]
+        found += [f"{n}: fact code {w}: {line.strip()}" for w in re.findall(r"\b[a-z]+(?:_[a-z0-9]+)+\b", prose) if w in facts]
+        found += [f"{n}: {w}: {line.strip()}" for w in _wrong_in(prose, lang)]
+    assert not found, f"{lang} {kind}:\n" + "\n".join(found[:40])
+
+
+def test_the_scan_is_not_blind():
+    assert _ISO.findall(_prose("Ребёнку исполняется 16 лет 2025-11-23."))
+    assert _STATE_CODE.findall(_prose("Ребёнок проживает в KZ."))
+    assert not _STATE_CODE.findall(_prose("Гражданство ребёнка: Казахстан (KZ)"))
+    assert not _ISO.findall(_prose("   КЛЮЧЕВЫЕ ДАТЫ  2026-04-15  Исполняется 18 лет"))
+    assert re.findall(r"\b[a-z]+(?:_[a-z0-9]+)+\b", _prose("`grave_risk` не указан, а treaty_in_force решает")) == ["treaty_in_force"]
+
+
+# --- the web and the classroom ---------------------------------------------------------------
+
+@pytest.mark.parametrize("lang", ["ru", "kk"])
+def test_web_and_classroom_strings_hold_no_wrong_term_no_iso_date_and_no_fixed_kazakh_ending(lang):
+    from creval.core.text import messages
+
+    # input hints show the form to type (ГГГГ-ММ-ДД, 2026-01): ISO there is the point
+    keys = {k: v for k, v in messages().items() if k.startswith(("web.", "classroom.", "exercise.", "ask."))}
+    typed = {k for k in keys if "hint" in k}
+    assert len(keys) > 50
+    found = []
+    for key, entry in keys.items():
+        text = entry.get(lang) or ""
+        found += [f"{key}: {w}" for w in _wrong_in(text, lang)]
+        if _ISO.search(text) and key not in typed:
+            found.append(f"{key}: ISO date {text!r}")
+        if lang == "kk" and re.search(r"\}-(?:ден|дан|тен|тан|нен|нан|ге|ға|ке|қа)\b", text):
+            found.append(f"{key}: a fixed ending after a number {text!r}")
+    assert not found, "\n".join(found)
