@@ -396,9 +396,10 @@ def condition_shown(alt: dict, titles: dict[str, str], lang: str) -> str:
 
 def alternative_lines(result: Any, lang: str) -> list[str]:
     """The alternatives of a result as lines: `<when>: <outcome>`."""
-    from creval.law.rulebook import load
+    from creval.law.rulebook import loaded
 
-    test = load().tests.get(result.test) if lang != "en" else None  # the facts' words come from the rules in use
+    book = loaded() if lang != "en" else None  # the facts' words, from the rules in use (codes if none is loaded)
+    test = book.tests.get(result.test) if book is not None else None
     titles = {c.id: c.title for c in result.criteria}
     return [f"{when_shown(a['when'], lang, test)}"
             + (f", {condition_shown(a, titles, lang)}" if a.get("if") else "")
