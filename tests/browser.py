@@ -27,8 +27,8 @@ def free_port() -> int:
 class Server:
     """`creval serve` in a subprocess; `restart()` stops it and starts it again on the same port and file."""
 
-    def __init__(self, db: Path, port: int | None = None, rules: Path = REPO / "rules"):
-        self.db, self.port, self.rules = db, port or free_port(), rules
+    def __init__(self, db: Path, port: int | None = None, rules: Path = REPO / "rules", options: tuple = ()):
+        self.db, self.port, self.rules, self.options = db, port or free_port(), rules, tuple(options)
         self.process: subprocess.Popen | None = None
 
     @property
@@ -39,7 +39,8 @@ class Server:
         log = self.db.with_suffix(".log")
         with log.open("a") as errors:  # a file, not a pipe: nobody drains it while the tests run
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "creval", "--rules", str(self.rules), "serve", "--port", str(self.port), "--db", str(self.db)],
+                [sys.executable, "-m", "creval", "--rules", str(self.rules), "serve", "--port", str(self.port), "--db", str(self.db),
+                 *self.options],
                 stdout=subprocess.PIPE, stderr=errors, text=True)
         first = self.process.stdout.readline()
         assert f"{self.url}/" in first, first + log.read_text()

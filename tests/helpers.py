@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 
-from creval.engine.derive import derive
+from creval.law.derive import derive
 from creval.engine.evaluate import Evaluator, TestResult
 from creval.law.rulebook import RuleBook, load
 
@@ -43,7 +43,7 @@ def d(text: str) -> date:
 
 
 def anniversary(birth: date, years: int) -> date:
-    """The N-th anniversary, computed independently of creval.law.dates: 29 Feb -> 28 Feb."""
+    """The N-th anniversary, computed independently of creval.core.dates: 29 Feb -> 28 Feb."""
     try:
         return birth.replace(year=birth.year + years)
     except ValueError:  # 29 February in a common year

@@ -226,7 +226,7 @@ def test_usage_errors_are_one_line_exit_2(args, message):
 ])
 def test_interview_agrees_with_check_on_the_scenario_pack(name, pinned_rules):
     """Answering from a scenario file (absent facts: unknown) gives the outcome `check` gives."""
-    from creval.law.dates import iso
+    from creval.core.dates import iso
     from creval.tools.interview import Interview
     from creval.input.loader import load_file
     from creval.law.rulebook import load
@@ -256,13 +256,13 @@ def test_interview_agrees_with_check_on_the_scenario_pack(name, pinned_rules):
     ("0y 0m 45d", {"years": 0, "months": 0, "days": 45}),
 ])
 def test_term_answers(text, term):
-    from creval.tools.interview import _parse_term
+    from creval.tools.interview.interview import _parse_term
 
     assert _parse_term(text) == term
 
 
 @pytest.mark.parametrize("text", ["8", "0y", "3 weeks", "1y 2y", "y", "3y and then some"])
 def test_bad_term_answers(text):
-    from creval.tools.interview import _parse_term
+    from creval.tools.interview.interview import _parse_term
 
     assert _parse_term(text) is None

@@ -274,7 +274,7 @@ def test_a_fact_two_matters_declare_alike_is_asked_once(book, tmp_path):
 
 
 def test_facts_alike_by_name_only_are_asked_for_each_matter(book):
-    from creval.tools.interview_case import CaseInterview
+    from creval.tools.interview.case import CaseInterview
 
     case = CaseInterview(book, ["child-military-involvement", "work-with-children-ban", "conscription"], date(2026, 3, 1))
     # the date of the activity means another thing in each rule: asked for each matter

@@ -21,7 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from creval.tools import batch, batch_pool
+from creval.tools import batch
+from creval.tools.batch import pool as batch_pool
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "bench"))
@@ -188,13 +189,13 @@ POISON = {7, 8, 23}
 def _die_on_poison(lines):
     if any(number in POISON for number, _, _ in lines):
         os._exit(70)  # a worker dies, as on a crash in the C engine
-    return batch._run_chunk(lines)
+    return batch.run_chunk(lines)
 
 
 def _hang_on_line_5(lines):
     if any(number == 5 for number, _, _ in lines):
         time.sleep(600)
-    return batch._run_chunk(lines)
+    return batch.run_chunk(lines)
 
 
 def _die_at_start(options):

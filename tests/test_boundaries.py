@@ -2,7 +2,7 @@
 
 Twin cases sit on the day before and on the day of each threshold (birthdays, the one-year
 period, entry into force, three quarters of a term, the end of a ban). The expected dates
-are worked out by hand from the legal tests, not computed with creval.law.dates.
+are worked out by hand from the legal tests, not computed with creval.core.dates.
 The last part reaches every outcome of every test from a direct fact dict and checks the
 `missing` list.
 """
@@ -718,7 +718,7 @@ class TestTreatyTables:
     @pytest.mark.parametrize("lang, word", [("en", "(likely)"), ("ru", "(вероятно)"), ("kk", "(ықтимал)")])
     def test_notes_are_sentences_with_the_confidence_word_translated(self, lang, word):
         from creval.law.treaties import status
-        from creval.output.i18n import tr
+        from creval.render.i18n import tr
 
         found = status(bundled().tables["hague-1980"], "KZ", "RU", d("2016-03-31"))
         text = tr(found.note, lang)

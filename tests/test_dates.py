@@ -1,4 +1,4 @@
-"""Calendar arithmetic for legal periods (creval.law.dates), against the catalogue's rules:
+"""Calendar arithmetic for legal periods (creval.core.dates), against the catalogue's rules:
 a period in years or months ends on the corresponding day, 29 February and other missing
 month-ends falling on the month's last day; three quarters of a term are counted in
 calendar months plus days at 30 a month, rounded up, in exact fractions."""
@@ -13,8 +13,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from creval.law import dates
-from creval.engine.derive import derive
+from creval.core import dates
+from creval.law.derive import derive
 from helpers import PAROLE, bundled, d
 
 THREE_QUARTERS = Fraction(3, 4)

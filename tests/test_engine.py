@@ -20,7 +20,7 @@ import pytest
 import creval.engine.engine as creval_engine
 from creval.engine import oracle
 from creval.engine.compiler import compile_test
-from creval.engine.derive import derive
+from creval.law.derive import derive
 from creval.engine.engine import Engine, EngineError
 from creval.engine.evaluate import Evaluator
 from creval.input.loader import validate
@@ -125,7 +125,7 @@ _EXHAUST = textwrap.dedent(
     from datetime import date
     from pathlib import Path
     import durable_rules_engine as E
-    from creval.engine.derive import derive
+    from creval.law.derive import derive
     from creval.engine.engine import Engine, EngineError
     from creval.law.rulebook import load
 
@@ -227,7 +227,7 @@ _FAIL_BEFORE_AGENDA = textwrap.dedent(
     from datetime import date
     from pathlib import Path
     import durable_rules_engine as E
-    from creval.engine.derive import derive
+    from creval.law.derive import derive
     from creval.engine.engine import Engine, EngineError
     from creval.law.rulebook import load
 

@@ -112,7 +112,7 @@ def test_a_session_waits_for_the_lock_then_adds_itself(pack, env, tmp_path):
 
 
 def test_a_lock_held_too_long_saves_the_session_beside_the_record(run, pack, tmp_path, monkeypatch):
-    from creval.tools import exercise
+    from creval.tools.exercise import exercise
 
     monkeypatch.setattr(exercise, "RECORD_LOCK_WAIT", 0.3)
     record = write(tmp_path, "record.json", json.dumps({"format": "creval-exercise-record", "version": 1,

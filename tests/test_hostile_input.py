@@ -386,6 +386,8 @@ def test_terminal_escapes_are_shown_not_obeyed(rules, tmp_path):
         if fmt == "json":
             (result,) = json.loads(done.stdout)  # still valid JSON, with the title as written
             assert result["title"] == TITLE
+        elif fmt == "markdown":  # and Markdown's own characters escaped: the title is text, not markup
+            assert "\\u001b\\]0;PWNED\\u0007\\u001b\\[2J\\u009b31m\\u202eevil" in done.stdout
         else:
             assert "\\u001b]0;PWNED\\u0007\\u001b[2J\\u009b31m\\u202eevil" in done.stdout
     done = creval(rules, "deadlines", str(folder))

@@ -21,7 +21,7 @@ from ruamel.yaml import YAML
 from typer.testing import CliRunner
 
 from creval.cli import app
-from creval.output.i18n import LANGUAGES, Msg, messages, outcome_shown, t, tr
+from creval.render.i18n import LANGUAGES, Msg, messages, outcome_shown, t, tr
 
 REPO = Path(__file__).resolve().parents[1]
 RULES = REPO / "rules"

@@ -2,7 +2,7 @@
 
 Cadets, deferments, minors' parole before 2015, courts' bans, the minimum working age, the
 bilateral treaties and the conditional caveats (the anniversary day, the KZ-RU pair). Expected
-dates are worked out by hand from the statutes, not computed with creval.law.dates.
+dates are worked out by hand from the statutes, not computed with creval.core.dates.
 """
 
 from __future__ import annotations

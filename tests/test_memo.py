@@ -193,7 +193,7 @@ facts:
 def test_the_digest_from_the_scenario_facts_equals_the_canonical_json_for_every_bundled_scenario():
     """Evaluator.scenario passes the facts it already holds; the digest must not change."""
     from creval.input.loader import find_files, load_file
-    from creval.output.memo import scenario_digest
+    from creval.core.facts import scenario_digest
     from creval.input.scenario import matter_facts
     from helpers import bundled
 

@@ -20,11 +20,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from creval.engine import conditions, oracle
-from creval.engine.derive import derive
+from creval.engine import oracle
+from creval.law import conditions
+from creval.law.derive import derive
 from creval.engine.engine import Engine, EngineError
 from creval.law.rulebook import Bound
-from creval.output.memo import AS_OF, DEFAULT, NOT_ESTABLISHED, TABLES, falls_back, treatments
+from creval.law.absent import AS_OF, DEFAULT, NOT_ESTABLISHED, TABLES, falls_back, treatments
 from creval.law.rulebook import Test as LegalTest
 from helpers import (
     ADOPTION,

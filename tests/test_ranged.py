@@ -1,4 +1,4 @@
-"""Dates known only roughly (input/daterange.py, engine/ranged.py).
+"""Dates known only roughly (core/dates.py, engine/ranged.py).
 
 The property: the result over a range of days is exactly what the exact scenarios say, one
 per choice of days - the same outcome when they all agree, else `undetermined` whose
@@ -20,9 +20,10 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from creval.engine.evaluate import Evaluator
-from creval.input.daterange import DateRange
+from creval.core.dates import DateRange
 from creval.input.loader import load_file
-from creval.input.scenario import _constraints, matter_facts, scenario_model
+from creval.input.scenario import matter_facts, scenario_model
+from creval.law.rulebook import order_constraints
 from helpers import REPO, bundled
 
 BOOK = bundled()
@@ -51,7 +52,7 @@ BASES = _bases()
 
 
 def _possible(matter: str, facts: dict, as_of: date) -> bool:
-    for c in _constraints(BOOK, matter):
+    for c in order_constraints(BOOK, matter):
         earlier = as_of if c.earlier == "as_of" else facts.get(c.earlier)
         later = as_of if c.later == "as_of" else facts.get(c.later)
         if earlier is not None and later is not None and later < earlier:
@@ -155,7 +156,7 @@ def test_long_ranges_sampled_days(index, shift, width, data):
 
 
 def test_ranges_parse_and_narrow():
-    from creval.input.daterange import parse_date_fact
+    from creval.core.dates import parse_date_fact
     from creval.input.scenario import FIRST_DATE, LAST_DATE, parse_iso_date
 
     def parse(v):

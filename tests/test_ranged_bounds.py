@@ -10,6 +10,7 @@ import os
 import subprocess
 import sys
 import time
+from datetime import date
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -23,10 +24,11 @@ from creval.input.scenario import scenario_model
 BOOK = bundled()
 EV = Evaluator(BOOK)
 ENV = {**os.environ, "CREVAL_RULES": str(RULES), "CREVAL_LANG": "en"}
-# Runs `creval`, and at its exit reports its peak memory (kB) on the last line of stderr.
-PEAK = ("import atexit, resource, sys; from creval.cli import main; "
-        "atexit.register(lambda: print('peak', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)); "
-        "sys.argv = ['creval'] + sys.argv[1:]; main()")
+# Runs `creval`, and at its exit reports its peak memory (kB) on the last line of stderr: the
+# high-water mark of its own memory (VmHWM; ru_maxrss would count the forking pytest's too).
+PEAK = ("import atexit, re, sys; from creval.cli import main; "
+        "atexit.register(lambda: print('peak', re.search(r'VmHWM:\\s*(\\d+)', open('/proc/self/status').read()).group(1), "
+        "file=sys.stderr)); sys.argv = ['creval'] + sys.argv[1:]; main()")
 
 
 def run(*args) -> tuple[subprocess.CompletedProcess, float, int]:
@@ -133,3 +135,15 @@ def test_three_rough_facts_are_decided_or_refused_within_bounds(birth, removal, 
     else:
         assert "too many combinations" in result.errors[0]
 
+
+
+def test_an_interview_answer_too_wide_to_decide_is_asked_again():
+    from creval.tools.interview.case import CaseInterview
+
+    case = CaseInterview(BOOK, ["hague-abduction-return"], date(2024, 1, 1), "en", evaluator=EV)
+    for fact, answer in (("habitual_residence", "RU"), ("taken_to", "KZ"), ("child_birth_date", "after 1800-01-01")):
+        assert case.give(case.key("abduction", fact), answer) is None
+    refused = case.give(case.key("abduction", "removal_date"), "after 1800-01-01")
+    assert refused is not None and "too many combinations" in refused and "more precisely" in refused
+    assert "removal_date" not in case.answers["abduction"]  # not kept: asked again
+    assert case.give(case.key("abduction", "removal_date"), "2024-06") is None  # narrower: taken

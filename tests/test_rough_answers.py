@@ -14,9 +14,9 @@ from datetime import date
 import pytest
 from helpers import REPO, RULES
 
-from creval.input.daterange import DateRange, as_saved, parse_date_fact
+from creval.core.dates import DateRange, as_saved, parse_date_fact
 from creval.input.scenario import FIRST_DATE, LAST_DATE, parse_iso_date
-from creval.output.facts import rough_date
+from creval.render.facts import rough_date
 
 HAGUE = "hague-abduction-return"
 MONTH_SCENARIO = REPO / "scenarios" / "ranged" / "removal-month-near-one-year.yaml"

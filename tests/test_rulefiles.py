@@ -403,7 +403,7 @@ def test_law_versions_are_checked_at_load(tmp_path, old, new, message):
 
 
 def test_rules_show_lists_the_versions_of_the_law():
-    from creval.law.rules_view import describe
+    from creval.render.rules_view import describe
 
     shown = describe(bundled().tests[PAROLE])
     assert "Versions of the law (selected by the first known of: offence_date):" in shown

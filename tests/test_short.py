@@ -129,7 +129,7 @@ def test_missing_facts_are_asked_as_the_rule_files_questions(lang, passed, label
 def test_law_version_and_its_assumption_are_in_the_short_answer(lang):
     from creval.engine.evaluate import Evaluator
     from creval.input.loader import load_paths
-    from creval.output.report import law_line
+    from creval.render.parts import law_line
 
     path = SCENARIOS / "parole" / "month-end-start.yaml"
     out = " ".join(run("check", "--lang", lang, path).stdout.split())
@@ -168,7 +168,7 @@ def test_a_long_list_is_cut_with_a_count_and_alternatives_are_shown():
     """A result with more to say than 15 lines: the longest list is cut and says how many
     more --full shows; `alternatives` (ranged dates) are rendered whatever their source."""
     from creval.engine.evaluate import KeyDateResult, TestResult
-    from creval.output.short import test_lines
+    from creval.render.short import test_lines
 
     r = TestResult("hague-abduction-return", "undetermined", [], ["child_birth_date", "removal_date", "taken_to"],
                    [KeyDateResult(f"e{i}", f"20{30 + i}-01-01", f"Event {i}: something happens.") for i in range(12)],

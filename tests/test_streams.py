@@ -263,7 +263,7 @@ def test_batch_workers_warn_in_one_line_too(tmp_path):
         "from creval.tools import batch\n"
         "def task(lines):\n"
         "    warnings.warn('from a library\\n  on two lines', RuntimeWarning)\n"
-        "    return batch._run_chunk(lines)\n")
+        "    return batch.run_chunk(lines)\n")
     script = (
         "import io, sys, warner\n"
         "from creval.tools import batch\n"

@@ -26,7 +26,7 @@ import urllib.request
 import pytest
 
 from browser import CHROMIUM, REPO, Server, axe_script, axe_violations, launch, overflows, screenshot
-from creval.output.i18n import outcome_label, t
+from creval.render.i18n import outcome_label, t
 
 playwright_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed (pip install '.[test]')")
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason=f"no Chromium at {CHROMIUM}: apt-get install chromium (or set CREVAL_CHROMIUM)")

@@ -1,6 +1,6 @@
 """Every word right in Russian and Kazakh: declined names, dates and numbers in words, official terms.
 
-Three parts: the grammar (render/grammar.py) on known forms; the glossary (rules/i18n/terms/
+Three parts: the grammar (core/grammar.py) on known forms; the glossary (rules/i18n/terms/
 glossary.yaml) against every Russian and Kazakh text that ships; and every bundled scenario's
 short answer, full text, memo and deadlines in ru and kk, read for what a caseworker must never
 see inside a sentence: an ISO date, a state code, a fact's code, a variant the glossary rules out.
@@ -20,7 +20,7 @@ from typer.testing import CliRunner
 from creval.cli import app
 from creval.law import glossary
 from creval.law.rulebook import load
-from creval.render import grammar
+from creval.core import grammar
 
 REPO = Path(__file__).resolve().parents[1]
 RULES = REPO / "rules"
@@ -28,7 +28,7 @@ SCENARIOS = REPO / "scenarios"
 
 
 def _name(code: str, lang: str) -> str:
-    from creval.output.i18n import country_name
+    from creval.core.text import country_name
 
     return {"XX": "Сент-Китс и Невис", "XY": "ЦАР"}.get(code) or country_name(code, lang)
 
@@ -101,7 +101,7 @@ def test_a_date_span_brings_its_own_words_and_drops_the_template_preposition():
 
 
 def test_a_template_names_the_form_and_a_value_without_a_form_keeps_its_text():
-    from creval.output.i18n import State, fill_text
+    from creval.core.text import State, fill_text
 
     assert fill_text("Ребёнок проживает {a:in}, должник — {b:in}.", "ru", a=State("KZ"), b=State("TR")) == \
         "Ребёнок проживает в Казахстане, должник — в Турции."
@@ -268,7 +268,7 @@ def test_the_scan_is_not_blind():
 
 @pytest.mark.parametrize("lang", ["ru", "kk"])
 def test_web_and_classroom_strings_hold_no_wrong_term_no_iso_date_and_no_fixed_kazakh_ending(lang):
-    from creval.output.i18n import messages
+    from creval.core.text import messages
 
     # input hints show the form to type (ГГГГ-ММ-ДД, 2026-01): ISO there is the point
     keys = {k: v for k, v in messages().items() if k.startswith(("web.", "classroom.", "exercise.", "ask."))}

@@ -14,7 +14,7 @@ from enum import Enum
 from pathlib import Path
 from typing import List, Optional
 
-from creval.output import colour
+from creval.render import colour
 
 if not colour.allowed():
     # typer's help draws bold and dim text with rich even when colour is off (no-color.org
@@ -88,9 +88,9 @@ class _State:
 
 def echo(text="", err: bool = False, nl: bool = True, marked_for: str | None = None) -> None:
     """Print a line; characters a terminal would obey (escape sequences from a title or a
-    field name) are shown as escapes (output/terminal.py). Everything creval prints passes here.
+    field name) are shown as escapes (render/terminal.py). Everything creval prints passes here.
     `marked_for` (a language) colours UNMET and MISSING afterwards, on a terminal only."""
-    from creval.output.terminal import safe
+    from creval.render.terminal import safe
 
     text = safe(str(text))
     if marked_for is not None:
@@ -103,8 +103,11 @@ def fail(message: str) -> typer.Exit:
     return typer.Exit(EXIT_INVALID)
 
 
+__all__ = ["app", "main"]
+
+
 def _t(key: str, lang: str = "en", **values) -> str:
-    from creval.output.i18n import t
+    from creval.render.i18n import t
 
     return t(key, lang, **values)
 
@@ -189,7 +192,7 @@ def _evaluate_paths(paths, as_of, test, lang, scenarios: Optional[list] = None):
     `scenarios`, when given, receives each result's validated scenario (for the memo)."""
     from creval.engine.evaluate import Evaluator
     from creval.input.loader import load_paths, unexpected
-    from creval.tools import selection
+    from creval.app import selection
 
     book = _book()
     tests = _tests(book, test, lang.value)
@@ -230,8 +233,8 @@ def _evaluate_paths(paths, as_of, test, lang, scenarios: Optional[list] = None):
 
 def _render(results, fmt: Format, paths: List[str], lang: Optional[str] = None, full: bool = False,
             scenarios: Optional[list] = None, output: Optional[Path] = None) -> None:
-    from creval.output import report
-    from creval.output.facts import given
+    from creval.render import filing, report, short
+    from creval.render.facts import given
 
     if not results:
         return
@@ -243,13 +246,13 @@ def _render(results, fmt: Format, paths: List[str], lang: Optional[str] = None, 
     elif fmt.value == "markdown":
         content = "\n".join(report.as_markdown(r, lang, _book(), stated[i] if stated else None) for i, r in enumerate(results))
     elif fmt.value == "html":
-        content = report.as_html(results, lang, _book(), stated)
+        content = filing.as_html(results, lang, _book(), stated)
     elif fmt.value == "docx":
-        content = report.as_docx(results, lang, _book(), stated)
+        content = filing.as_docx(results, lang, _book(), stated)
     elif full:
-        content = "\n\n".join(report.as_text(r, lang) for r in results)
+        content = "\n\n".join(report.as_text(r, lang, _book()) for r in results)
     else:
-        content = "\n\n".join(report.as_short_text(r, lang, _book()) for r in results)
+        content = "\n\n".join(short.as_short_text(r, lang, _book()) for r in results)
     _write(content, output, lang or "en", marked=fmt.value == "text")
 
 
@@ -257,7 +260,7 @@ def _write(content, output: Optional[Path], lang: str, marked: bool = False) -> 
     """Results to `output` when given, else to standard output; a binary document (docx)
     is never written to a terminal."""
     if output is not None:
-        from creval.output.terminal import safe
+        from creval.render.terminal import safe
 
         try:
             if isinstance(content, bytes):
@@ -299,8 +302,8 @@ def check(paths: List[str] = PathsArg,
 def verify(paths: List[str] = PathsArg, as_of: Optional[str] = AsOfOpt,
            test: Optional[List[str]] = TestOpt, lang: Lang = LangOpt, full: bool = FullOpt):
     """Evaluate scenarios and compare each outcome with its answer key (`expected`); each mismatch is followed by the test's short answer (--full: every section)."""
-    from creval.output import report, short
-    from creval.output.i18n import outcome_shown
+    from creval.render import report, short
+    from creval.render.i18n import outcome_shown
 
     results, invalid = _evaluate_paths(paths, as_of, test, lang)
     passed = failed = skipped = 0
@@ -316,9 +319,10 @@ def verify(paths: List[str] = PathsArg, as_of: Optional[str] = AsOfOpt,
         for test_id in result.mismatches:
             got = outcomes[test_id]
             echo(_t("cli.mismatch", lang.value, scenario=result.scenario, file=result.file, test=test_id,
-                          expected=outcome_shown(result.expected[test_id], lang.value),
-                          outcome=outcome_shown(got.outcome, lang.value), explanation=got.explanation))
-            details = report._test_text(got, result.expected.get(test_id), lang.value)[1:] if full else \
+                          expected=outcome_shown(result.expected[test_id], lang.value, _book().tests.get(test_id)),
+                          outcome=outcome_shown(got.outcome, lang.value, _book().tests.get(test_id)),
+                          explanation=got.explanation))
+            details = report.test_text(got, result.expected.get(test_id), lang.value, book=_book())[1:] if full else \
                 short.test_lines(got, result.as_of, result.expected.get(test_id), lang.value, _book())
             echo("\n".join("   " + line if line else line for line in details) + "\n", marked_for=lang.value)
     failed += invalid
@@ -345,7 +349,7 @@ def rules_list(ctx: typer.Context, lang: Lang = LangOpt):
 def rules_show(test_id: str = typer.Argument(..., metavar="ID", help="A test id, as listed by `creval rules`."),
                lang: Optional[Lang] = typer.Option(None, "--lang", envvar="CREVAL_LANG", show_envvar=True, case_sensitive=False, help="Language of the titles and texts: en, ru or kk (any case).")):
     """Print one test: criteria, parameters, outcomes, key dates, sources, notes, caveats."""
-    from creval.law.rules_view import describe
+    from creval.render.rules_view import describe
 
     lang = lang or _State.lang
     book = _book()
@@ -409,7 +413,7 @@ def batch(file: Optional[str] = typer.Argument(None, metavar="FILE", help="A JSO
     try:
         with stream:
             stats = batch_mod.run(stream, emit, options, workers or batch_mod.default_workers())
-    except RuntimeError as exc:  # batch_pool.BatchAborted among them
+    except RuntimeError as exc:  # batch.pool.BatchAborted among them
         raise fail(f"{file or '<stdin>'}: {exc}") from None
     except BrokenPipeError:
         sys.stderr.close()  # the reader went away (| head): stop quietly
@@ -464,7 +468,7 @@ def treaties(args: Optional[List[str]] = typer.Argument(None, metavar="[INSTRUME
     acceptances; or a pair's status on every stretch of dates, with the rows' sources."""
     import json
 
-    from creval.law import treaty_view
+    from creval.render import treaty_view
 
     book = _book()
     args = args or []
@@ -557,7 +561,7 @@ def twin(file: str = typer.Argument(..., metavar="FILE", help="One scenario file
          force: bool = typer.Option(False, "--force", help="Overwrite existing files."),
          lang: Lang = LangOpt):
     """Write twin scenarios one day before and on each key date of a test, each with its answer key."""
-    from creval.output.i18n import t
+    from creval.render.i18n import t
     from creval.tools.twin import TwinError, make_twins, only_test, write
 
     book = _book()
@@ -586,9 +590,9 @@ def ask(names: Optional[List[str]] = typer.Argument(None, metavar="TEST|MATTER",
     """
     import re
 
-    from creval.output import report
-    from creval.output.i18n import t
-    from creval.tools.conversation import converse
+    from creval.render import report
+    from creval.render.i18n import t
+    from creval.tools.interview.conversation import converse
     from creval.tools.interview import InterviewError, keep_interrupted, save as save_answers
     from creval.input.scenario import ID_PATTERN
 
@@ -631,9 +635,9 @@ def ask(names: Optional[List[str]] = typer.Argument(None, metavar="TEST|MATTER",
 
 def _case(book, names: List[str], from_file: Optional[Path], when: Optional[date], lang: str, scenario_id: Optional[str]):
     """The interview `ask` runs: for the tests named, or resumed from a file (--from)."""
-    from creval.output.i18n import t
+    from creval.render.i18n import t
     from creval.tools.interview import InterviewError
-    from creval.tools.interview_case import CaseInterview, resolve
+    from creval.tools.interview.case import CaseInterview, resolve
 
     tests = resolve(book, names, lang)
     if from_file is not None:
@@ -653,7 +657,7 @@ def deadlines(paths: List[str] = PathsArg,
     Columns: date, scenario, test, event, what changes. A key date is left out when the date fact it moves is already stated and not in the future (proceedings already commenced).
     """
     from creval.tools import deadlines as dl
-    from creval.output.i18n import t
+    from creval.render.i18n import t
 
     book = _book()
     found, errors = dl.collect(book, paths, _as_of(as_of), _tests(book, test), lang.value)
@@ -700,6 +704,10 @@ def serve(host: str = typer.Option("127.0.0.1", "--host", help="Address to liste
           db: Optional[Path] = typer.Option(None, "--db", help="The SQLite file that keeps cases and classroom sessions (default: ~/.local/share/creval/serve.sqlite3)."),
           time_limit: float = typer.Option(5.0, "--time-limit", min=0.1, max=600, metavar="SECONDS",
                                            help="Longest one request may evaluate; past it: 504 (or 422 naming the rough dates to narrow)."),
+          class_days: float = typer.Option(30.0, "--class-days", min=0.001, max=3650, metavar="DAYS",
+                                           help="Remove a classroom, its trainees and answers this many days after it was opened."),
+          max_classes: int = typer.Option(200, "--max-classes", min=1, max=100_000,
+                                          help="Classrooms kept at once; past it, opening one is refused with the reason."),
           lang: Lang = LangOpt):
     """Start the web server: a case page, a classroom and a JSON API under /api/v1 (OpenAPI at /docs)."""
     import socket
@@ -715,7 +723,7 @@ def serve(host: str = typer.Option("127.0.0.1", "--host", help="Address to liste
     db = (db or default_db()).expanduser().resolve()
     _book()  # a bad rule file is reported here, as by every command
     try:
-        web_app = create_app(db, _State.rules, time_limit)
+        web_app = create_app(db, _State.rules, time_limit, class_days, max_classes)
     except (sqlite3.Error, OSError) as exc:
         raise fail(_t("serve.db_error", lang.value, db=str(db), reason=str(exc))) from None
     # bind first, so that the address printed is the one listened on (port 0: the one chosen)
@@ -744,7 +752,7 @@ def main() -> None:
 
         completion_init()
 
-    from creval.output.streams import OutputLost, guard_stdout, one_line_warnings
+    from creval.render.streams import OutputLost, guard_stdout, one_line_warnings
 
     one_line_warnings()
     if not guard_stdout():
@@ -801,7 +809,7 @@ def _exit(code) -> None:
         sys.exit(code)
     import atexit
 
-    from creval.output.streams import OutputLost
+    from creval.render.streams import OutputLost
 
     atexit._run_exitfuncs()
     for stream in (sys.stdout, sys.stderr):

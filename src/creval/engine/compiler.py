@@ -12,9 +12,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from creval.engine import conditions
-from creval.engine.outcome_conditions import CritAtom
+from creval.law import conditions
+from creval.law.outcome_conditions import CritAtom
 from creval.law.rulebook import Test
+
+__all__ = ["CRIT_KIND", "Compiled", "Effect", "compile_test"]
 
 CRIT_KIND = "crit"
 

@@ -24,9 +24,11 @@ import durable_rules_engine as E
 import orjson
 from durable import engine as durable_engine
 
-from creval.engine import conditions
+from creval.law import conditions
 from creval.engine.compiler import CRIT_KIND, Compiled, compile_test
 from creval.law.rulebook import RuleBook
+
+__all__ = ["Decision", "Engine", "EngineError", "FIRING_BUDGET", "OUTCOME_MEMO_SIZE", "engine_fact"]
 
 FIRING_BUDGET = 10_000  # per evaluation; far above what any rule file needs
 OUTCOME_MEMO_SIZE = 4_096  # second-pass results kept per test; cleared when full

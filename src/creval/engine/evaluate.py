@@ -7,231 +7,36 @@ then fill in the explanation: reasons, missing facts, key dates, sources, notes,
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, Callable
 
 from creval import __version__
-from creval.law.dates import iso
-from creval.engine.derive import Derived, derive
-from creval.engine import conditions
+from creval.core.dates import DateRange, iso
+from creval.core.facts import matter_facts, scenario_digest
+from creval.core.text import State, in_language, t, tr
 from creval.engine.engine import Decision, Engine, EngineError
-from creval.render import grammar
-from creval.output.i18n import State, country_name, messages, placeholder_parts, t, tr
-from creval.output.memo import assumptions, falls_back, scenario_digest, version_assumption
-from creval.law.rulebook import LAW_VERSION, RuleBook, Test
-from creval.input.scenario import _constraints, in_language, matter_facts
 from creval.engine.ranged import decide_rough, rough_facts
-from creval.input.daterange import DateRange
+from creval.engine.results import CriterionResult, KeyDateResult, ScenarioResult, TestResult
+from creval.engine.texts import Texts, fill, filled, template_values
+from creval.law import conditions
+from creval.law.absent import assumptions, falls_back, version_assumption
+from creval.law.derive import Derived, derive
+from creval.law.rulebook import LAW_VERSION, RuleBook, Test, order_constraints
 
-
-
-@dataclass
-class CriterionResult:
-    id: str
-    status: str
-    reason: str
-    source: str
-    title: str
-    assumed: list[str] = field(default_factory=list)  # facts it reads that the rule assumed (see `assumptions`)
-
-
-@dataclass
-class KeyDateResult:
-    event: str
-    date: str  # the earliest possible day when a fact it is computed from is known only roughly
-    text: str
-    until: str | None = None  # the latest possible day then (engine/ranged.py); else not in JSON
-
-
-@dataclass
-class TestResult:
-    test: str
-    outcome: str
-    criteria: list[CriterionResult]
-    missing: list[str]
-    dates: list[KeyDateResult]
-    sources: list[str]
-    caveats: list[str]
-    title: str = ""
-    explanation: str = ""
-    assessed_on: str = ""
-    details: dict[str, Any] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)
-    assumptions: list[dict] = field(default_factory=list)  # absent facts and how they were treated (memo.py)
-    law_version: dict | None = None  # the version of the law applied: id, title, period, sources, confidence
-    detail_titles: dict[str, str] = field(default_factory=dict)  # details' names in the result's language; not in JSON
-    sources_shown: list[str] = field(default_factory=list)  # `sources` cited in the result's language; not in JSON
-    # dates known only roughly (engine/ranged.py): the ranges, and the outcome on each part of
-    # them where they do not agree; None (and not in JSON) when every date is exact
-    ranged: list[dict] | None = None
-    alternatives: list[dict] | None = None
-    alternatives_more: int = 0  # alternatives left out of `alternatives` (at most a dozen are listed); in JSON when not 0
-
-    def to_json(self) -> dict:
-        out = dict(self.__dict__)
-        out.pop("detail_titles", None)
-        out.pop("sources_shown", None)
-        if self.ranged is None:
-            out.pop("ranged", None)
-            out.pop("alternatives", None)
-        if not self.alternatives_more:
-            out.pop("alternatives_more", None)
-        out["criteria"] = [dict(c.__dict__) for c in self.criteria]
-        out["dates"] = [_date_json(d) for d in self.dates]
-        for name in ("missing", "sources", "caveats", "notes"):
-            out[name] = list(out[name])
-        out["details"] = {k: list(v) if isinstance(v, list) else v for k, v in self.details.items()}
-        return out
-
-
-def _date_json(d: KeyDateResult) -> dict:
-    out = dict(d.__dict__)
-    if out["until"] is None:
-        out.pop("until")
-    return out
-
-
-@dataclass
-class ScenarioResult:
-    scenario: str
-    file: str
-    as_of: str
-    creval: str
-    rules_digest: str
-    results: list[TestResult]
-    expected: dict[str, str]
-    mismatches: list[str]
-    title: str = ""
-    errors: list[str] = field(default_factory=list)
-    scenario_digest: str = ""  # sha256 of the validated scenario's canonical JSON (memo.py)
-    lang: str = "en"  # the language of the texts
-
-    def to_json(self) -> dict:
-        """The same as `dataclasses.asdict(self)`, written out: asdict deep-copies every
-        value and was a third of the time of `creval batch`."""
-        out = dict(self.__dict__)
-        out["results"] = [r.to_json() for r in self.results]
-        out["expected"] = dict(self.expected)
-        out["mismatches"] = list(self.mismatches)
-        out["errors"] = list(self.errors)
-        return out
-
-
-
-
-_WORDS: dict[str, dict[Any, str]] = {}  # lang -> the words for unknown, none, true, false
-
-
-def _words(lang: str) -> dict[Any, str]:
-    words = _WORDS.get(lang)
-    if words is None:
-        words = _WORDS[lang] = {w: t(f"value.{w}", lang) for w in ("unknown", "none", "true", "false")}
-    return words
-
-
-def _shown(value: Any, lang: str = "en", enum: str | None = None, state: bool = False, form: str = "") -> str:
-    """A value as a rule text shows it: ISO dates, words for unknown/none/true/false in `lang`,
-    treaty notes and instrument names translated, enumerated codes named in ru/kk, state
-    codes by the state's name (`state`)."""
-    kind = type(value)
-    if isinstance(value, grammar.DateSpan):
-        return value.words(lang, form)
-    if form and value is not None and not isinstance(value, list):  # {name:form}: render/grammar.py
-        if enum is not None and lang != "en":
-            return grammar.inflect_text(_shown(value, lang, enum), lang, form)
-        return grammar.inflect(value, lang, form, tr, is_state=state, name=country_name)
-    if state and kind is str:
-        return country_name(value, lang)
-    if kind is str and (enum is None or lang == "en"):  # the common case: a plain text
-        return value
-    if kind is date:
-        return value.isoformat() if lang == "en" else grammar.date_words(value, lang)
-    if value is None:
-        return _words(lang)["unknown"]
-    if value is True or value is False:
-        return _words(lang)["true" if value else "false"]
-    if isinstance(value, date):
-        return value.isoformat() if lang == "en" else grammar.date_words(value, lang)
-    if isinstance(value, list):
-        return ", ".join(tr(v, lang) for v in value) if value else _words(lang)["none"]
-    if enum is not None and lang != "en":
-        return t(f"enum.{enum}.{value}", lang) if f"enum.{enum}.{value}" in messages() else str(value)
-    return tr(value, lang)
-
-
-def fill(template: str, values: dict[str, Any], lang: str = "en", enums: Any = ()) -> str:
-    """Replace {name} placeholders; no format mini-language, so templates cannot reach objects.
-    Values are shown in `lang`; `enums` names the placeholders that are enumerated facts, or
-    maps them to "enum" or "state" (a test's `shown_as`)."""
-    return _filled(placeholder_parts(template), values, lang, enums)
-
-
-def _filled(parts: list[str], values: dict[str, Any], lang: str, enums: Any) -> str:
-    """`fill` of a template already split by `placeholder_parts`."""
-    if len(parts) == 1:
-        return parts[0]
-    out = parts[:]
-    for i in range(1, len(parts), 2):
-        name, _, form = parts[i].partition(":")
-        kind = enums.get(name) if isinstance(enums, dict) else ("enum" if name in enums else None)
-        value = values.get(name)
-        out[i] = _shown(value, lang, name if kind == "enum" else None, kind == "state", form)
-        if lang == "ru" and isinstance(value, grammar.DateSpan):  # «на в период …»: the span brings its own
-            out[i - 1], out[i] = grammar.joined_span(out[i - 1], out[i])
-    return grammar.joined(out)
-
-
-@dataclass(frozen=True)
-class _Texts:
-    """A test's texts in one language, split at their placeholders once: every result fills them."""
-    criteria: list[tuple[str, dict[str, list[str]], str, str]]  # id, reason parts by status, cited sources, title
-    key_dates: list[tuple[str, str, list[str]]]  # event, date field, text parts
-    caveats: list[list[str]]
-    notes: list[list[str]]
-    explanations: list[list[str]]  # by line of the outcome table
-    sources: list[str]
-    title: str
-    detail_titles: dict[str, str]
-    sources_shown: list[str]
-    treaty_notes: dict[str, list[str]]  # criterion -> derived values whose treaty note its reasons show
-
-    @classmethod
-    def of(cls, test: Test, lang: str) -> "_Texts":
-        rule = test.rule
-
-        def parts(text) -> list[str]:
-            return placeholder_parts(text.get(lang))
-
-        return cls(
-            criteria=[(cid, {status: parts(text) for status, text in crit.reason.items()},
-                       "; ".join(rule.sources[s].cite() for s in crit.sources), crit.title.get(lang))
-                      for cid, crit in rule.criteria.items()],
-            key_dates=[(kd.event, kd.date, parts(kd.text)) for kd in rule.key_dates],
-            caveats=[parts(c) for c in rule.caveats],
-            notes=[parts(n) for n in rule.notes],
-            explanations=[parts(row.text) for row in rule.outcome_table],
-            sources=test.sources_cited(),
-            title=rule.title.get(lang),
-            detail_titles={rep.name: rep.title.get(lang) for rep in rule.report},
-            sources_shown=[s.cite(lang) for s in rule.sources.values()],
-            treaty_notes={cid: [name for name in rule.derived
-                                if any(f"{{{name}_note}}" in text.en for text in crit.reason.values())]
-                          for cid, crit in rule.criteria.items()},
-        )
+__all__ = ["CriterionResult", "Evaluator", "KeyDateResult", "ScenarioResult", "TestResult", "fill"]
 
 
 class Evaluator:
     def __init__(self, book: RuleBook, decide: Callable[[str, dict], Decision] | None = None):
         self.book = book
         self._decide = decide or Engine(book).decide
-        self._static: dict[tuple[str, str], _Texts] = {}
+        self._static: dict[tuple[str, str], Texts] = {}
 
-    def _texts(self, test: Test, lang: str) -> _Texts:
+    def texts(self, test: Test, lang: str) -> Texts:
         """What a test's result repeats for every scenario, built once per test and language."""
         found = self._static.get((test.id, lang))
         if found is None:
-            found = self._static[(test.id, lang)] = _Texts.of(test, lang)
+            found = self._static[(test.id, lang)] = Texts.of(test, lang)
         return found
 
     def scenario(self, scenario, file: str = "", tests: list[str] | None = None, lang: str = "en") -> ScenarioResult:
@@ -247,7 +52,7 @@ class Evaluator:
                     continue
                 try:
                     if rough and rough_facts(test, facts):  # decided over every possible day (engine/ranged.py)
-                        result = decide_rough(self, test, facts, as_of, lang, _constraints(self.book, matter))
+                        result = decide_rough(self, test, facts, as_of, lang, order_constraints(self.book, matter))
                     else:
                         result = self.test(test, facts, as_of, lang)
                     result.assumptions[:0] = assumptions(test, facts, given, as_of, lang)
@@ -263,7 +68,7 @@ class Evaluator:
             title=in_language(scenario.title, lang), errors=errors, scenario_digest=scenario_digest(scenario, by_matter), lang=lang,
         )
 
-    def _decided(self, test: Test, facts: dict[str, Any], as_of: date) -> tuple[Derived, Decision, int]:
+    def decided(self, test: Test, facts: dict[str, Any], as_of: date) -> tuple[Derived, Decision, int]:
         """Derived values, the engine's decision, and the first outcome line that fired."""
         derived = derive(test, facts, as_of, self.book.tables)
         decision = self._decide(test.id, derived.values)
@@ -273,17 +78,17 @@ class Evaluator:
 
     def outcome(self, test: Test, facts: dict[str, Any], as_of: date) -> str:
         """Only the outcome code: the cheap path for callers that try many fact values."""
-        return test.rule.outcome_table[self._decided(test, facts, as_of)[2]].outcome
+        return test.rule.outcome_table[self.decided(test, facts, as_of)[2]].outcome
 
     def test(self, test: Test, facts: dict[str, Any], as_of: date, lang: str = "en") -> TestResult:
-        derived, decision, rank = self._decided(test, facts, as_of)
+        derived, decision, rank = self.decided(test, facts, as_of)
         row = test.rule.outcome_table[rank]
-        values = _template_values(test, derived)
-        rule, texts, enums = test.rule, self._texts(test, lang), test.shown_as
+        values = template_values(test, derived)
+        rule, texts, enums = test.rule, self.texts(test, lang), test.shown_as
         statuses = decision.statuses
         rows = derived.sources  # the treaty-table rows behind a derived value: cited as sources
         criteria = [
-            CriterionResult(cid, statuses[cid], _filled(reasons[statuses[cid]], values, lang, enums),
+            CriterionResult(cid, statuses[cid], filled(reasons[statuses[cid]], values, lang, enums),
                             "; ".join([cited, *(str(s) for name in texts.treaty_notes[cid] for s in rows.get(name, ()))]),
                             title)
             for cid, reasons, cited, title in texts.criteria
@@ -291,7 +96,7 @@ class Evaluator:
         row_sources = list(dict.fromkeys(s for found in rows.values() for s in found))
         missing = _missing(test, facts, decision, rank) if row.outcome == "undetermined" else []
         dates = [
-            KeyDateResult(event, derived.values[field].isoformat(), _filled(parts, values, lang, enums))
+            KeyDateResult(event, derived.values[field].isoformat(), filled(parts, values, lang, enums))
             for kd, (event, field, parts) in zip(rule.key_dates, texts.key_dates)
             if derived.values.get(field) is not None and self._key_date_shown(test, kd, facts, as_of, derived)
         ]
@@ -304,10 +109,10 @@ class Evaluator:
         date_fact = rule.date_fact and derived.values.get(rule.date_fact)
         return TestResult(
             test.id, row.outcome, criteria, missing, dates, list(texts.sources) + [str(s) for s in row_sources],
-            [_filled(parts, values, lang, enums) for parts in _caveats(test, texts, derived.values)],
-            title=texts.title, explanation=_filled(texts.explanations[rank], values, lang, enums),
+            [filled(parts, values, lang, enums) for parts in _caveats(test, texts, derived.values)],
+            title=texts.title, explanation=filled(texts.explanations[rank], values, lang, enums),
             assessed_on=(date_fact or as_of).isoformat(), details=details,
-            notes=[_filled(parts, values, lang, enums) for parts in texts.notes],
+            notes=[filled(parts, values, lang, enums) for parts in texts.notes],
             detail_titles=dict(texts.detail_titles),
             sources_shown=list(texts.sources_shown) + [_row_source(s, lang) for s in row_sources],
             assumptions=version_assumption(test, derived.version, lang),
@@ -351,7 +156,7 @@ class Evaluator:
         return out
 
 
-def _caveats(test: Test, texts: "_Texts", values: dict[str, Any]) -> list[list[str]]:
+def _caveats(test: Test, texts: "Texts", values: dict[str, Any]) -> list[list[str]]:
     """The caveats that apply to this result: all, less those whose `when` the case does not
     meet. (Which words to print, not a decision: the plain matcher of conditions.py suffices.)"""
     return [parts for parts, when in zip(texts.caveats, test.caveat_when)
@@ -392,13 +197,6 @@ def _row_source(source: Any, lang: str) -> str:
         if len(_ROW_SOURCES) < 10_000:
             _ROW_SOURCES[key] = found
     return found
-
-
-def _template_values(test: Test, derived: Derived) -> dict[str, Any]:
-    values = {**test.params, **derived.values}
-    values.update({f"{k}_note": v for k, v in derived.notes.items()})
-    values.update({f"{k}_list": v for k, v in derived.lists.items()})
-    return values
 
 
 def _missing(test: Test, facts: dict[str, Any], decision: Decision, rank: int) -> list[str]:

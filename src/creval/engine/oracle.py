@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from creval.engine.conditions import matches
+from creval.law.conditions import matches
 from creval.engine.engine import Decision, engine_fact
-from creval.engine.outcome_conditions import Conjunction
+from creval.law.outcome_conditions import Conjunction
 from creval.law.rulebook import Test
+
+__all__ = ["decide"]
 
 
 def decide(test: Test, values: dict[str, Any]) -> Decision:

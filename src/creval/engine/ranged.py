@@ -11,8 +11,21 @@ themselves and among the law's fixed dates, with the non-date derived values - d
 outcome, and on a box of days (one interval per rough fact) the signature is the same at
 every day once it is the same at the box's corners. The ranges are split into boxes until
 each box is uniform; each uniform box is decided once, through the engine, for one of its
-days; boxes that break an order constraint (proceedings before the removal) are left out.
-tests/test_ranged.py checks the result against every day (short ranges) or sampled days.
+days that keeps the order constraints (no proceedings before the removal).
+
+Order constraints only say which days are possible, so they do not split a box whose
+signature is uniform: a box is kept whole when one of its corners is possible (its outcome
+holds for every possible day in it; its ranges may also span combinations the constraints
+rule out), dropped when a constraint fails even at its most favourable corner (`_empty`),
+and split where possibility changes otherwise. Splitting on them would cut two facts of the
+same year along their whole diagonal. The work is bounded (MAX_POINTS, MAX_REGIONS, and a
+caller's deadline in `limits`): past it, TooWide or TooSlow names the facts to narrow.
+
+The API: `RoughTest(book, test, facts, as_of, constraints).regions()` gives the uniform
+boxes (`Region`: box, signature, a possible `point`, derived values at the corners);
+`decide_rough` turns them into one result; `describe`/`by_criteria`/`readable` put the
+alternatives in what a person reads. tests/test_ranged.py checks the result against every
+day (short ranges) or sampled days.
 """
 
 from __future__ import annotations
@@ -26,13 +39,20 @@ from functools import lru_cache
 from itertools import combinations, product
 from typing import Any
 
-from creval.engine import conditions
-from creval.engine.derive import derive
+from creval.core.dates import DateRange
+from creval.core.grammar import DateSpan
+from creval.core.text import t
 from creval.engine.engine import EngineError
-from creval.input.daterange import DateRange
+from creval.engine.results import CriterionResult, KeyDateResult
+from creval.engine.texts import fact_words, filled, template_values, when_shown
+from creval.law import conditions
+from creval.law.derive import derive
 from creval.law.rulebook import LAW_VERSION, RuleBook, Test
-from creval.output.i18n import outcome_shown, t
-from creval.render.grammar import DateSpan
+
+__all__ = [
+    "MAX_ALTERNATIVES", "MAX_PAIRWISE", "MAX_POINTS", "MAX_REGIONS", "RoughTest", "TooSlow", "TooWide", "by_criteria",
+    "decide_rough", "describe", "law_dates", "limits", "readable", "rough_facts", "when",
+]
 
 Box = tuple  # one (lo, hi) per rough fact, in the order of `RoughTest.names`
 
@@ -364,56 +384,13 @@ def _joined(items: list[tuple[Box, Any]]) -> list[tuple[Box, Any]]:
     return out
 
 
-def _fact_words(test: Test, fact: str, lang: str) -> str:
-    """A fact as a Russian or Kazakh sentence names it: its title, not its code."""
-    spec = test.rule.facts.get(fact)
-    return spec.title.get(lang) if spec is not None else fact
-
-
 def when(names: list[str], box: Box) -> list[dict]:
     return [{"fact": n, "from": lo.isoformat(), "to": hi.isoformat()} for n, (lo, hi) in zip(names, box)]
-
-
-def when_shown(when_list: list[dict], lang: str, test: Test | None = None) -> str:
-    """`removal_date 2024-06-01 to 2024-06-14` (one day: `removal_date 2024-06-15`), joined."""
-    parts = []
-    for w in when_list:
-        fact = _fact_words(test, w["fact"], lang) if lang != "en" and test is not None else w["fact"]  # ru/kk: its words
-        if w["from"] == w["to"]:
-            parts.append(t("ranged.when_day", lang, fact=fact, day=w["from"]))
-        else:
-            parts.append(t("ranged.when_range", lang, fact=fact, **{"from": w["from"], "to": w["to"]}))
-    return "; ".join(parts)
-
-
-def condition_shown(alt: dict, titles: dict[str, str], lang: str) -> str:
-    """An alternative's `if` in words (`where <criterion> is <status>`); '' when it has none.
-    `titles`: the criteria's titles in `lang`, by id."""
-    conditions = alt.get("if") or []
-    return "; ".join(t("ranged.if_criterion", lang, criterion=titles.get(c["criterion"], c["criterion"]),
-                       status=t(f"status.{c['status']}", lang)) for c in conditions)
-
-
-def alternative_lines(result: Any, lang: str) -> list[str]:
-    """The alternatives of a result as lines: `<when>: <outcome>`."""
-    from creval.law.rulebook import loaded
-
-    book = loaded() if lang != "en" else None  # the facts' words, from the rules in use (codes if none is loaded)
-    test = book.tests.get(result.test) if book is not None else None
-    titles = {c.id: c.title for c in result.criteria}
-    return [f"{when_shown(a['when'], lang, test)}"
-            + (f", {condition_shown(a, titles, lang)}" if a.get("if") else "")
-            + f": {outcome_shown(a['outcome'], lang)}"
-            + (f" [{a['law_version']}]" if a.get("law_version") else "")  # the version of the law that part is under
-            for a in result.alternatives]
 
 
 def decide_rough(ev: Any, test: Test, facts: dict[str, Any], as_of: date, lang: str, constraints: tuple) -> Any:
     """The TestResult of `test` over every possible day of the rough facts (see the module
     docstring): one outcome if all days agree, else `undetermined` with the alternatives."""
-    from creval.engine.evaluate import KeyDateResult, CriterionResult, _filled, _template_values
-    from creval.engine.engine import EngineError
-
     rough = RoughTest(ev.book, test, facts, as_of, constraints, lang)
     regions = rough.regions()
     if not regions:
@@ -439,18 +416,18 @@ def decide_rough(ev: Any, test: Test, facts: dict[str, Any], as_of: date, lang: 
                 high[k] = v
     rep_facts = rough.facts_at(regions[0].point)
     derived = derive(test, rep_facts, as_of, ev.book.tables)
-    values = _template_values(test, derived)
+    values = template_values(test, derived)
     varying = {k for k in low if k in high and low[k] != high[k]}
     for k in varying:
         values[k] = DateSpan(low[k], high[k]) if lang != "en" else t(
             "ranged.between", lang, **{"from": low[k].isoformat(), "to": high[k].isoformat()})
-    texts, enums = ev._texts(test, lang), test.shown_as  # states by name, as evaluate.test shows them
+    texts, enums = ev.texts(test, lang), test.shown_as  # states by name, as evaluate.test shows them
 
     criteria = []
     for i, (cid, reasons, cited, title) in enumerate(texts.criteria):
         statuses = [x.criteria[i].status for x in results]
         if len(set(statuses)) == 1:
-            criteria.append(CriterionResult(cid, statuses[0], _filled(reasons[statuses[0]], values, lang, enums), cited, title))
+            criteria.append(CriterionResult(cid, statuses[0], filled(reasons[statuses[0]], values, lang, enums), cited, title))
             continue
         parts = describe(names, [(r.box, s) for r, s in zip(regions, statuses)])
         if len(parts) > MAX_ALTERNATIVES:  # along a diagonal: the statuses, not hundreds of parts
@@ -464,8 +441,8 @@ def decide_rough(ev: Any, test: Test, facts: dict[str, Any], as_of: date, lang: 
     split_facts: list[str] = []
     if len(outcomes) == 1:
         outcome = outcomes[0]
-        rank = ev._decided(test, rep_facts, as_of)[2]
-        explanation = _filled(texts.explanations[rank], values, lang, enums)
+        rank = ev.decided(test, rep_facts, as_of)[2]
+        explanation = filled(texts.explanations[rank], values, lang, enums)
         missing = _union(test, [x.missing for x in results])
     else:
         outcome = "undetermined"
@@ -476,7 +453,7 @@ def decide_rough(ev: Any, test: Test, facts: dict[str, Any], as_of: date, lang: 
                 alt["law_version"] = version  # the law may differ between the parts
             alternatives.append(alt)
         split_facts = list(dict.fromkeys(w["fact"] for a in alternatives for w in a["when"]))
-        shown = split_facts if lang == "en" else [_fact_words(test, f, lang) for f in split_facts]  # ru/kk: words
+        shown = split_facts if lang == "en" else [fact_words(test, f, lang) for f in split_facts]  # ru/kk: words
         explanation = t("ranged.undetermined", lang, facts=", ".join(shown))
         if len(alternatives) > MAX_ALTERNATIVES:  # a staircase of parts: named by the criteria instead
             alternatives = by_criteria(test, names, split_facts, regions, results) or alternatives
@@ -490,7 +467,7 @@ def decide_rough(ev: Any, test: Test, facts: dict[str, Any], as_of: date, lang: 
     for event, field, parts in texts.key_dates:
         if field not in low or event not in shown:
             continue
-        text = _filled(parts, values, lang, enums)
+        text = filled(parts, values, lang, enums)
         if field in varying:
             text = t("ranged.key_date", lang, text=text, **{"from": low[field].isoformat(), "to": high[field].isoformat()})
             dates.append(KeyDateResult(event, low[field].isoformat(), text, until=high[field].isoformat()))
@@ -508,7 +485,7 @@ def decide_rough(ev: Any, test: Test, facts: dict[str, Any], as_of: date, lang: 
         if name in varying:
             details[name] = f"{low[name].isoformat()}/{high[name].isoformat()}"  # an ISO 8601 interval
     ranged = [{"fact": n, "from": rough.rough[n].lo.isoformat(), "to": rough.rough[n].hi.isoformat()} for n in names]
-    notes = [_filled(parts, values, lang, enums) for parts in texts.notes]
+    notes = [filled(parts, values, lang, enums) for parts in texts.notes]
     shown = when_shown(ranged, lang, test)
     notes.append(t("ranged.holds_for_all", lang, ranges=shown) if len(outcomes) == 1 else t("ranged.depends", lang, ranges=shown))
     versions = {_version_id(x) for x in results}
@@ -518,7 +495,7 @@ def decide_rough(ev: Any, test: Test, facts: dict[str, Any], as_of: date, lang: 
 
     result = type(base)(
         test.id, outcome, criteria, missing, dates, list(texts.sources),
-        [_filled(parts, values, lang, enums) for parts, when in zip(texts.caveats, test.caveat_when)
+        [filled(parts, values, lang, enums) for parts, when in zip(texts.caveats, test.caveat_when)
          if when is None or any(conditions.matches(when, rough._at(_first(r.box))[1]) for r in regions)],
         title=texts.title, explanation=explanation, assessed_on=(assessed or as_of).isoformat(), details=details,
         notes=notes, detail_titles=dict(texts.detail_titles), sources_shown=list(texts.sources_shown),

@@ -13,7 +13,12 @@ import re
 from datetime import date
 from typing import Any, Iterable
 
-from creval.output.i18n import Msg
+from creval.core.text import LANGUAGES, Msg, messages
+
+__all__ = [
+    "MAX_NAME", "bool_word", "close_matches", "date_hint", "date_readings", "either", "one_of", "state_code",
+    "state_meant", "suggest", "words"
+]
 
 MAX_NAME = 200  # longer text is compared with no name
 
@@ -121,7 +126,6 @@ def date_hint(text: Any) -> Msg | None:
 
 def words(key: str) -> set[str]:
     """The words of an `ask.words.*` key in every language (answers are accepted in any)."""
-    from creval.output.i18n import LANGUAGES, messages
 
     entry = messages().get(key) or {}
     return {w.strip().casefold() for lang in LANGUAGES for w in (entry.get(lang) or "").split(",") if w.strip()}

@@ -35,9 +35,16 @@ from ruamel.yaml.parser import RoundTripParser
 from ruamel.yaml.resolver import VersionedResolver
 
 from creval.law.rulebook import RuleBook
-from creval.output.i18n import Msg, messages, tr
+from creval.core.text import Msg, messages, tr
 from creval.input.forgiving import bool_word, close_matches, either, suggest
 from creval.input.scenario import FieldError, scenario_model, short_repr
+
+__all__ = [
+    "InputError", "Loaded", "MAX_DEPTH", "MAX_ERRORS", "MAX_FIELD_SHOWN", "MAX_FILE_BYTES", "MAX_NODES",
+    "Refused", "SCENARIO_SUFFIXES", "StopOnInput", "decode_utf8", "find_files", "in_language", "line_of",
+    "load_file", "load_paths", "parse_document", "parse_json", "parse_yaml", "read_document", "unexpected",
+    "validate"
+]
 
 MAX_FILE_BYTES = 1_000_000  # a scenario is a page of facts; anything larger is refused unread
 MAX_DEPTH = 20  # nesting of mappings and lists

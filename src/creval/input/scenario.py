@@ -29,10 +29,17 @@ from pydantic import (
     model_validator,
 )
 
+from creval.core.dates import DATE_FACT_SCHEMA, FIRST_DATE, LAST_DATE, DateRange, parse_date_fact
+from creval.core.facts import matter_facts  # noqa: F401  (exported: a scenario's facts by matter)
+from creval.core.text import Msg, in_language, t, tr  # noqa: F401  (in_language: exported)
 from creval.input.forgiving import date_hint, one_of, state_code, state_meant, suggest
-from creval.output.i18n import Msg, t, tr
-from creval.law.rulebook import Bound, FactSpec, RuleBook
-from creval.input.daterange import DATE_FACT_SCHEMA, FIRST_DATE, LAST_DATE, DateRange, parse_date_fact  # noqa: F401 (FIRST_DATE, LAST_DATE: imported from here)
+from creval.law.rulebook import Bound, FactSpec, RuleBook, order_constraints
+
+__all__ = [
+    "DateFact", "FIRST_DATE", "FieldError", "ID_PATTERN", "INT64_MAX", "INT64_MIN", "InLanguages", "IsoDate",
+    "LAST_DATE", "LanguageKey", "MAX_TERM_YEARS", "State", "Term", "in_language", "is_state", "matter_facts",
+    "parse_as_of", "parse_iso_date", "scenario_model", "short_repr"
+]
 
 ID_PATTERN = r"^[A-Za-z0-9._-]+$"
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -43,14 +50,6 @@ INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1  # integers the engine takes (docs/li
 # A title or story: plain text, or the same text by language ({en: ..., ru: ..., kk: ...}).
 LanguageKey = Literal["en", "ru", "kk"]
 InLanguages = Union[str, Annotated[dict[LanguageKey, str], Field(min_length=1)]]
-
-
-def in_language(value: Any, lang: str) -> str:
-    """A scenario's title or story in `lang`: plain text as it is; from a mapping by language
-    the text in `lang`, else English, else any language given."""
-    if isinstance(value, dict):
-        return value.get(lang) or value.get("en") or next((v for v in value.values() if v), "")
-    return value or ""
 
 
 def short_repr(value: Any, limit: int = 60) -> str:
@@ -117,7 +116,7 @@ def _is_state(code: str) -> bool:
 
 
 IsoDate = Annotated[date, BeforeValidator(parse_iso_date)]
-# A date fact: exact, or known only roughly (a year, a month, a range: input/daterange.py)
+# A date fact: exact, or known only roughly (a year, a month, a range: core/dates.py)
 DateFact = Annotated[
     Any,
     BeforeValidator(partial(parse_date_fact, exact=parse_iso_date, first=FIRST_DATE, last=LAST_DATE)),
@@ -261,20 +260,11 @@ def parse_as_of(value: str, lang: str = "en") -> date:
         raise ValueError(message if hint is None else f"{message}; {tr(hint, lang)}") from None
 
 
-def _constraints(book: RuleBook, matter: str) -> tuple:
-    """The order constraints of a matter's tests, each once (tests of one matter share facts)."""
-    found = {}
-    for test in book.matters[matter]:
-        for c in test.rule.constraints:
-            found.setdefault((c.earlier, c.later), c)
-    return tuple(found.values())
-
-
 def _check_order(book: RuleBook, matter: str, facts: BaseModel, as_of: date) -> None:
     values = facts.__dict__  # the fields as validated (iterating a model is slow)
     if any(type(v) is DateRange for v in values.values()):
         _narrow_ranges(book, matter, values, as_of)
-    for c in _constraints(book, matter):
+    for c in order_constraints(book, matter):
         earlier = as_of if c.earlier == "as_of" else values.get(c.earlier)
         later = as_of if c.later == "as_of" else values.get(c.later)
         if earlier is not None and later is not None and type(earlier) is not DateRange and type(later) is not DateRange \
@@ -297,7 +287,7 @@ def _narrow_ranges(book: RuleBook, matter: str, values: dict, as_of: date) -> No
     changed = True
     while changed:
         changed = False
-        for c in _constraints(book, matter):
+        for c in order_constraints(book, matter):
             earlier, later = ends(c.earlier), ends(c.later)
             if earlier is None or later is None:
                 continue
@@ -313,18 +303,3 @@ def _narrow_ranges(book: RuleBook, matter: str, values: dict, as_of: date) -> No
     for name, value in values.items():  # a range narrowed to one day leaves the exact date
         if type(value) is DateRange and value.lo == value.hi:
             values[name] = value.lo
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, BaseModel):
-        return value.model_dump()
-    return value
-
-
-def matter_facts(scenario: BaseModel) -> dict[str, dict[str, Any]]:
-    """The matters a scenario names, each with its facts (None for unknown)."""
-    out = {}
-    for matter in scenario.facts.model_fields_set:
-        facts = getattr(scenario.facts, matter)
-        out[matter] = {k: _plain(v) for k, v in facts.__dict__.items()}
-    return out

@@ -18,7 +18,9 @@ from typing import Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
-from creval.output.i18n import Msg, State
+from creval.core.text import Msg, State
+
+__all__ = ["BilateralTable", "BilateralTreaty", "Found", "IN_FORCE", "NOT_CHECKED", "NOT_IN_FORCE", "Title", "status"]
 
 IN_FORCE = "in-force"
 NOT_IN_FORCE = "not-in-force"

@@ -13,9 +13,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+__all__ = ["act_title", "acts", "articles", "cite", "glossary", "glossary_file", "wrong_variants"]
+
 
 def glossary_file(rules_folder: Path | None = None) -> Path:
-    from creval.law.rulebook import bundled_rules_folder
+    from creval.core.folders import bundled_rules_folder
 
     path = (rules_folder or bundled_rules_folder()) / "i18n" / "terms" / "glossary.yaml"
     return path if path.is_file() else bundled_rules_folder() / "i18n" / "terms" / "glossary.yaml"

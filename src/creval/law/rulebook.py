@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import re
-import os
 from datetime import date, timedelta
 from fractions import Fraction
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, Literal, Optional, Union
 
@@ -20,13 +19,19 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
-from creval.engine import conditions
-from creval.input import yamlcache
-from creval.output.i18n import Msg, placeholders
+from creval.core import yamlsafe
+from creval.core.text import Msg, bundled_rules_folder, default_rules_folder, placeholders
+from creval.law import conditions
+from creval.law.outcome_conditions import STATUSES, Conjunction, when_to_dnf
 from creval.law.treaties import TreatyTable
 from creval.law.bilateral import BilateralTable
 
-from creval.engine.outcome_conditions import STATUSES, Conjunction, when_to_dnf
+__all__ = [
+    "DERIVATIONS", "ENGINE_INT_LIMIT", "FACT_TYPES", "GUARDS", "LAW_VERSION", "Bound", "Constraint", "Criterion",
+    "FactSpec", "KeyDate", "LawVersion", "RuleBook", "RuleFile", "RuleFileError", "Test", "Text",
+    "bundled_rules_folder", "default_rules_folder", "load", "order_constraints",
+]
+
 LAW_VERSION = "law_version"  # the derived field naming the version of the law that governs the case
 FACT_TYPES = ("date", "state", "bool", "enum", "int", "term")
 GUARDS = ("unless_known", "unless_true")  # a derivation is skipped when that fact is known / true
@@ -248,8 +253,10 @@ class Test:
         self.outcome_words: dict[str, Text] = dict(rule.outcome_words)
         self.value_words: dict[str, dict[str, Text]] = {n: dict(f.value_words) for n, f in rule.facts.items() if f.value_words}
         self._check_words()
-        # how texts show a value: an enumerated code by its word, a state code by its name
-        self.shown_as = {**{n: "state" for n, k in self.field_types.items() if k == "state"}, **{n: "enum" for n in self.enums}}
+        # how texts show a value: a state code by its name, an enumerated code by its word (the
+        # rule file's own words for the fact's values where it has them, else "enum": the catalogue's)
+        self.shown_as: dict[str, Any] = {n: "state" for n, k in self.field_types.items() if k == "state"}
+        self.shown_as.update((n, self.value_words.get(n) or "enum") for n in self.enums)
         # the values of every enumerated field conditions may read: the facts', and the versions of the law
         self.field_values = {**self.enums, LAW_VERSION: [v.id for v in self.versions]}
         schema = conditions.Schema(self.field_types, self.field_values, self.params)
@@ -488,8 +495,8 @@ class RuleBook:
 
 def _read(path: Path) -> bytes:
     try:
-        return yamlcache.read_source(path)
-    except yamlcache.LimitError as exc:
+        return yamlsafe.read_source(path)
+    except yamlsafe.LimitError as exc:
         raise RuleFileError(f"{path}: {Msg(exc.key, **exc.values)}") from None
     except OSError as exc:
         raise RuleFileError(f"{path}: {Msg('rulefile.cannot_read', reason=exc.strerror or str(exc))}") from None
@@ -497,10 +504,10 @@ def _read(path: Path) -> bytes:
 
 def _load(path: Path, data: bytes, yaml: YAML, model: type[BaseModel]):
     try:
-        raw = yamlcache.safe_load(path, yaml, data)  # parsed once per file version, then cached
+        raw = yamlsafe.safe_load(path, yaml, data)  # parsed once per file version, then cached
     except (YAMLError, UnicodeDecodeError) as exc:
         raise RuleFileError(f"{path}: not valid YAML: {str(exc).splitlines()[0]}") from None
-    except yamlcache.LimitError as exc:
+    except yamlsafe.LimitError as exc:
         raise RuleFileError(f"{path}: {Msg(exc.key, **exc.values)}") from None
     except ValueError as exc:  # an integer of more than 4,300 digits, which Python will not read
         raise RuleFileError(f"{path}: not valid YAML: {str(exc).splitlines()[0]}") from None
@@ -541,19 +548,14 @@ def _wide_integer(value: Any, where: tuple) -> tuple[tuple, int] | None:
     return None
 
 
-def bundled_rules_folder() -> Path:
-    """The rules shipped in the package, else (in a source checkout) the repository's."""
-    packaged = Path(__file__).parents[1] / "rules"
-    if packaged.is_dir():
-        return packaged
-    return Path(__file__).resolve().parents[3] / "rules"
-
-
-def default_rules_folder() -> Path:
-    """CREVAL_RULES, else the bundled rules."""
-    if os.environ.get("CREVAL_RULES"):
-        return Path(os.environ["CREVAL_RULES"])
-    return bundled_rules_folder()
+@lru_cache(maxsize=64)
+def order_constraints(book: RuleBook, matter: str) -> tuple:
+    """The order constraints of a matter's tests, each once (tests of one matter share facts)."""
+    found = {}
+    for test in book.matters[matter]:
+        for c in test.rule.constraints:
+            found.setdefault((c.earlier, c.later), c)
+    return tuple(found.values())
 
 
 _BOOKS: dict[Path, RuleBook] = {}

@@ -19,7 +19,12 @@ from typing import Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
-from creval.output.i18n import Msg, State
+from creval.core.text import Msg, State
+
+__all__ = [
+    "AcceptanceRow", "Confidence", "End", "IN_FORCE", "NOT_IN_FORCE", "PairRow", "StateRow", "Status",
+    "TreatyTable", "confidence_word", "relations_of", "status", "timeline"
+]
 
 IN_FORCE = "in-force"
 NOT_IN_FORCE = "not-in-force"

@@ -16,7 +16,12 @@ from dataclasses import asdict, dataclass, field
 from creval.engine.evaluate import Evaluator, ScenarioResult, TestResult
 from creval.input.loader import load_paths
 from creval.law.rulebook import RuleBook
-from creval.output.i18n import outcome_shown, t
+from creval.render.i18n import outcome_shown, t
+
+__all__ = [
+    "Comparison", "CriterionChange", "ScenarioChange", "TestChange", "as_json", "as_markdown", "as_text",
+    "compare"
+]
 
 
 @dataclass

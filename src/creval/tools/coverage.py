@@ -15,12 +15,14 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Optional
 
-from creval.engine import conditions
-from creval.engine.conditions import Compare, FieldRef, Junction, Member
+from creval.law import conditions
+from creval.law.conditions import Compare, FieldRef, Junction, Member
 
 from creval.engine.evaluate import ScenarioResult
-from creval.output.i18n import t
+from creval.render.i18n import t
 from creval.law.rulebook import RuleBook
+
+__all__ = ["MAX_CASES", "STATES", "TestCoverage", "as_json", "as_text", "coverage", "possible_states"]
 
 STATES = ("met", "unmet", "unknown")
 MAX_CASES = 200_000  # past this many combinations a criterion is assumed to reach every state

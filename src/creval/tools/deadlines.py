@@ -27,8 +27,13 @@ from pathlib import Path
 from typing import Any
 
 from creval import __version__
-from creval.output.i18n import messages, t
-from creval.output.keydates import last_day_key
+from creval.render.i18n import messages, t
+from creval.render.keydates import last_day_key
+
+__all__ = [
+    "COLUMNS", "Deadline", "REMINDER_DAYS", "as_json", "as_markdown", "as_text", "calendar_entry", "collect",
+    "to_ical", "write_ical"
+]
 
 REMINDER_DAYS = 7  # each calendar event reminds this many days before it
 
@@ -57,7 +62,7 @@ def collect(book, paths: list[str], as_of: date | None = None, tests: list[str] 
     from creval.input.loader import load_paths, unexpected
     from creval.input.scenario import matter_facts
 
-    from creval.tools import selection
+    from creval.app import selection
 
     evaluator = Evaluator(book)
     found: list[Deadline] = []

@@ -23,10 +23,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Iterator
 
-from creval.engine import conditions
+from creval.law import conditions
 from creval.law.rulebook import GUARDS, LAW_VERSION, RuleBook, Test, Text
-from creval.output.i18n import LANGUAGES, Msg, messages, placeholders, tr
-from creval.output.memo import UNKNOWN, treatments
+from creval.law.absent import UNKNOWN, treatments
+from creval.render.i18n import LANGUAGES, Msg, messages, placeholders, tr
+
+__all__ = ["Finding", "check_book", "check_test", "depends_on", "texts"]
+
 
 @dataclass(frozen=True)
 class Finding:

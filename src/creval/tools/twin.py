@@ -31,12 +31,14 @@ from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.scalarstring import LiteralScalarString
 
 from creval.engine.evaluate import Evaluator
-from creval.output.i18n import t
+from creval.render.i18n import t
 from creval.input.loader import StopOnInput, load_file, validate
 from creval.input.scenario import matter_facts
-from creval.input.daterange import DateRange
-from creval.output.facts import rough_date
+from creval.core.dates import DateRange
+from creval.render.facts import rough_date
 from creval.law.rulebook import RuleBook
+
+__all__ = ["SIDES", "Twin", "TwinError", "WIDTH", "dump", "make_twins", "only_test", "teaching_note", "write"]
 
 SIDES = ("before", "on")
 WIDTH = 96

@@ -16,9 +16,11 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 
 from creval.input.scenario import parse_as_of, scenario_model
-from creval.output.i18n import t
+from creval.render.i18n import t
 from creval.tools import batch as batch_mod
 from creval.web.service import LANGS, BadInput, Busy, TimedOut
+
+__all__ = ["BODY_NAME", "LangQ", "batch", "check", "router", "rule", "rules", "schema"]
 
 router = APIRouter(prefix="/api/v1", tags=["api"])
 
@@ -119,7 +121,7 @@ async def batch(request: Request):
                                                     tests=tuple(tests) if tests else None, lang=lang, name=BODY_NAME))
 
     async def lines():
-        chunks = batch_mod._chunks(batch_mod.Source(io.BytesIO(data)), 50)
+        chunks = batch_mod.chunks(batch_mod.Source(io.BytesIO(data)), 50)
         for chunk in chunks:  # each chunk on an evaluation thread, sent as it is done
             try:
                 out, _ = await service.run(worker.chunk, chunk, rough=True)  # bulk work: not in the quick lane

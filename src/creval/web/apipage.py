@@ -9,6 +9,8 @@ from fastapi.routing import APIRoute
 
 from creval.web.common import render
 
+__all__ = ["api_index", "router"]
+
 router = APIRouter(include_in_schema=False)
 
 

@@ -10,14 +10,18 @@ from typing import Optional
 from fastapi import APIRouter, Request
 from fastapi.responses import PlainTextResponse, RedirectResponse, Response
 
-from creval.output import report
-from creval.output.facts import given
-from creval.output.keydates import key_dates
-from creval.output.i18n import t
+from creval.render import report
+from creval.render.facts import given
+from creval.render.keydates import key_dates
+from creval.render.i18n import t
 from creval.web import apipage, forms, interview
 from creval.web.common import finish, form_with_csrf, lang_of, render
 from creval.web.service import BadInput
 from creval.web.timeline import Point, svg
+
+__all__ = [
+    "FORM_NAME", "case_form", "case_memo", "case_result", "case_submit", "case_yaml", "index", "router", "upload"
+]
 
 router = APIRouter(include_in_schema=False)
 router.include_router(interview.router)  # /ask: the same case, one question per page

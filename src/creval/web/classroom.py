@@ -23,14 +23,20 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from creval.input.loader import SCENARIO_SUFFIXES, InputError, load_paths
 from creval.input.scenario import in_language
-from creval.input.daterange import DateRange
-from creval.tools.gradebook import safe_cell
-from creval.output.facts import rough_date
-from creval.output.i18n import outcome_label, t, value_word
+from creval.core.dates import DateRange
+from creval.render.facts import rough_date
+from creval.render.i18n import outcome_label, t, value_word
+from creval.tools.exercise.gradebook import safe_cell
 from creval.web import forms
 from creval.web.common import finish, form_with_csrf, lang_of, render, set_cookie
 from creval.web.service import BadInput
 from creval.web.store import Session, check_key
+
+__all__ = [
+    "MAX_NAME", "MAX_PACK_FILES", "MAX_TRAINEES", "Question", "Story", "answer", "bundled_packs", "export",
+    "home", "join", "open_session", "pack_sizes", "packs_folder", "play", "reveal", "router", "state", "trainer",
+    "trainer_login", "trainer_panel"
+]
 
 router = APIRouter(prefix="/class", include_in_schema=False)
 MAX_NAME = 60
@@ -99,7 +105,7 @@ def _evaluate_pack(service, docs: list[dict], lang: str) -> list[Story]:
         for r in result.results:
             outcomes = book.tests[r.test].rule.outcomes
             story.questions.append(Question(f"{doc['id']}/{r.test}", doc["id"], r.test, r.title,
-                                            [(o, outcome_label(r.test, o, lang)) for o in outcomes], r.outcome, r.explanation))
+                                            [(o, outcome_label(r.test, o, lang, book.tests[r.test])) for o in outcomes], r.outcome, r.explanation))
         stories.append(story)
     return stories
 

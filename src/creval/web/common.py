@@ -16,8 +16,13 @@ from fastapi.templating import Jinja2Templates
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from creval.input.loader import MAX_FILE_BYTES
-from creval.output.i18n import messages, outcome_label, t
+from creval.render.i18n import messages, outcome_label, t
 from creval.web.service import LANGS
+
+__all__ = [
+    "BodyLimit", "CSP", "HERE", "LANG_COOKIE", "MAX_BODY", "SESSION_COOKIE", "SecurityHeaders", "csrf_token",
+    "finish", "form_with_csrf", "lang_of", "render", "session_id", "set_cookie", "templates"
+]
 
 MAX_BODY = MAX_FILE_BYTES  # the loader's bound on a scenario file bounds every request body
 SESSION_COOKIE = "creval_sid"
@@ -80,12 +85,19 @@ def set_cookie(response, name: str, value: str, path: str = "/", max_age: int = 
     response.set_cookie(name, value, max_age=max_age, path=path, httponly=True, samesite="lax")
 
 
+def _test(request: Request, test_id: str) -> Any:
+    """The rule book's test of that id, for its own outcome words (None when not known)."""
+    service = getattr(request.app.state, "service", None)
+    return service.book.tests.get(test_id) if service is not None and test_id else None
+
+
 def render(request: Request, name: str, context: dict[str, Any], status: int = 200, lang: Optional[str] = None) -> HTMLResponse:
     lang = lang or lang_of(request)
     context = {
         "request": request, "lang": lang, "langs": LANGS, "csrf": csrf_token(request),
         "_": lambda key, **values: t(key, lang, **values),
-        "outcome_label": lambda code: outcome_label("", code, lang),
+        # an outcome by its test's own words (pass the test id), else the shared catalogue's
+        "outcome_label": lambda code, test="": outcome_label(test, code, lang, _test(request, test)),
         "field_label": lambda name: t(f"web.field.{name}", lang) if f"web.field.{name}" in messages() else name,
         **context,
     }

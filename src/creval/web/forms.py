@@ -13,9 +13,11 @@ from functools import lru_cache
 from typing import Any, Optional
 
 from creval.law.rulebook import Bound, Test
-from creval.input.scenario import FIRST_DATE, LAST_DATE
-from creval.output.facts import state_name
-from creval.output.i18n import country_name, messages, t
+from creval.core.dates import FIRST_DATE, LAST_DATE
+from creval.render.facts import state_name
+from creval.render.i18n import country_name, messages, own_value_word, t
+
+__all__ = ["Field", "TERM_PARTS", "as_yaml", "canonical", "enum_label", "fact_values", "fields", "scenario_doc"]
 
 TERM_PARTS = ("years", "months", "days")
 _INT = re.compile(r"-?\d{1,9}")
@@ -35,7 +37,11 @@ class Field:
     error: str = ""
 
 
-def enum_label(fact: str, value: str, lang: str) -> str:
+def enum_label(fact: str, value: str, lang: str, spec: Any = None) -> str:
+    """A choice's label: the fact's own word (`spec.value_words`), else the catalogue's, else the code."""
+    own = own_value_word(spec, value, lang)
+    if own is not None:
+        return own
     key = f"enum.{fact}.{value}"
     return t(key, lang) if key in messages() else value
 
@@ -49,7 +55,7 @@ def fields_of_spec(name: str, spec, test: Test, lang: str, value: Any = None) ->
     """The field of one fact (the case form's, and the interview's one question)."""
     f = Field(name, spec.type, spec.title.get(lang), spec.question.get(lang) if spec.question else spec.title.get(lang))
     if spec.type == "enum":
-        f.choices = [(v, enum_label(name, v, lang)) for v in spec.values or []]
+        f.choices = [(v, enum_label(name, v, lang, spec)) for v in spec.values or []]
     elif spec.type == "bool":
         f.choices = [("true", t("web.form.yes", lang)), ("false", t("web.form.no", lang))]
     for bound, attr in ((spec.min, "low"), (spec.max, "high")):

@@ -16,6 +16,11 @@ from typing import Callable
 import uvicorn
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
+__all__ = [
+    "GRACEFUL_SHUTDOWN", "GuardedH11", "HEADER_TIMEOUT", "KEEP_ALIVE", "MAX_CONNECTIONS", "Server", "config",
+    "more_files"
+]
+
 HEADER_TIMEOUT = 10.0  # seconds from a connection's first byte (or its last answer) to complete headers
 KEEP_ALIVE = 5  # seconds an idle keep-alive connection stays open
 MAX_CONNECTIONS = 4000  # open at once; beyond, a new connection is closed at once (lowered to fit the files allowed)

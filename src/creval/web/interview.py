@@ -25,13 +25,15 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from creval.engine.engine import EngineError
-from creval.input.daterange import DateRange
-from creval.output.i18n import t
+from creval.core.dates import DateRange
+from creval.render.i18n import t
 from creval.tools.interview import InterviewError
-from creval.tools.interview_case import CaseInterview, Key, resolve
+from creval.tools.interview.case import CaseInterview, Key, resolve
 from creval.web import forms
 from creval.web.common import LANG_COOKIE, finish, form_with_csrf, lang_of, render, set_cookie
 from creval.web.service import LANGS, BadInput
+
+__all__ = ["STATE_NAME", "View", "ask_download", "ask_index", "ask_resume", "ask_start", "ask_step", "router"]
 
 router = APIRouter(include_in_schema=False)
 STATE_NAME = "<interview>"
@@ -260,6 +262,8 @@ def _step(request: Request, names: str, form: dict, lang: str) -> View:
     if key is None:
         return _next(case)
     text = "?" if action == "unknown" else _answer_text(case, key, form)
+    if not text:  # Next with nothing given: unknown is said with its own button, never by accident
+        return _question(case, key, changing=changing, message=t("web.ask.empty", lang), status=422)
     error = case.give(key, text, remember=not changing)
     if error is not None:
         return _question(case, key, changing=changing, message=error, typed=text, status=422)
@@ -337,7 +341,7 @@ def _in_words(case: CaseInterview, key: Key, value: Any) -> str:
         if spec.type == "state":
             return forms.state_name(str(value), case.lang)
         if spec.type == "enum":
-            return forms.enum_label(key.fact, str(value), case.lang)
+            return forms.enum_label(key.fact, str(value), case.lang, spec)
     return case.shown(key, value)
 
 

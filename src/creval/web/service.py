@@ -27,10 +27,14 @@ from typing import Any, Callable, Optional
 
 from creval.engine import ranged
 from creval.engine.evaluate import Evaluator, ScenarioResult
-from creval.input.daterange import DateRange
+from creval.core.dates import DateRange
 from creval.input.loader import InputError, Loaded, Refused, parse_document, validate
 from creval.law import rulebook
-from creval.output.i18n import tr
+from creval.render.i18n import tr
+
+__all__ = [
+    "BadInput", "Busy", "LANGS", "Service", "TIME_LIMIT", "TimedOut"
+]
 
 LANGS = ("en", "ru", "kk")
 

@@ -15,6 +15,8 @@ from datetime import date
 
 from markupsafe import Markup, escape
 
+__all__ = ["AXIS", "BREAK", "HEIGHT", "LEFT", "LONG_GAP", "Point", "RIGHT", "WIDTH", "svg"]
+
 WIDTH, HEIGHT, LEFT, RIGHT, AXIS = 900, 170, 40, 40, 85
 LONG_GAP = 400  # days: a longer gap between two dates shown is drawn as a break
 BREAK = 60  # days: the length a break is drawn as

@@ -1,0 +1,216 @@
+"""Derived quantities: the only legal arithmetic done in Python.
+
+A rule file's `derived:` section names each quantity and the function that computes it from
+facts and parameters (anniversaries, parts of a term, treaty status on a date). Python never
+decides a criterion: it only fills in these values, which the engine then compares. A value
+that cannot be computed (a fact it needs is unknown) is left out, so the comparisons that
+read it stay unknown.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from creval.core import dates
+from creval.core.text import Msg
+from creval.law import bilateral, treaties
+from creval.law.rulebook import GUARDS, LAW_VERSION, Test
+
+__all__ = ["Derived", "derive"]
+
+
+@dataclass
+class Derived:
+    values: dict[str, Any]  # facts, as_of and derived values; unknown ones absent
+    notes: dict[str, str] = field(default_factory=dict)  # why a treaty value is what it is
+    lists: dict[str, list[str]] = field(default_factory=dict)  # e.g. instruments in force
+    version: Any = None  # the rule's LawVersion that governs the case; None if none or unknown
+    sources: dict[str, list[str]] = field(default_factory=dict)  # the treaty-table rows a value rests on
+
+
+def derive(test: Test, facts: dict[str, Any], as_of: date, tables: dict[str, treaties.TreatyTable]) -> Derived:
+    values = {k: v for k, v in facts.items() if v is not None}
+    values["as_of"] = as_of
+    out = Derived(values)
+    if test.versions:
+        _select_version(test, out)
+    for name, spec in test.rule.derived.items():
+        if spec.get("unless_known") and values.get(spec["unless_known"]) is not None:
+            continue
+        if spec.get("unless_true") and values.get(spec["unless_true"]) is True:
+            continue
+        fn = next(k for k in spec if k not in GUARDS)
+        value = _COMPUTE[fn](spec[fn], test, out, tables, name)
+        if value is not None:
+            values[name] = value
+    return out
+
+
+def _select_version(test: Test, out: Derived) -> None:
+    """The version whose period holds the selecting date (the rule file's data says which);
+    with that date unknown, none: conditions on the version then stay unknown."""
+    day = next((out.values[f] for f in test.rule.law_versions.selected_by if out.values.get(f) is not None), None)
+    version = test.version_on(day) if day is not None else None
+    if version is not None:
+        out.version = version
+        out.values[LAW_VERSION] = version.id
+        out.values.update((k, v) for k, v in version.parameters.items() if v is not None)
+
+
+def _is_word(args, test, out, tables, name):
+    value = out.values.get(args[0])
+    return None if value is None else value == args[1]
+
+
+def _arg(name: Any, test: Test, values: dict) -> Any:
+    """A fact or derived value by name, else a parameter by name, else a literal number."""
+    if isinstance(name, str):
+        return values[name] if name in values else test.params.get(name)
+    return name
+
+
+def _first_known(args, test, out, tables, name):
+    return next((out.values[a] for a in args if out.values.get(a) is not None), None)
+
+
+def _copy(arg, test, out, tables, name):
+    return out.values.get(arg)
+
+
+def _add_years(args, test, out, tables, name):
+    start, years = (_arg(a, test, out.values) for a in args)
+    if start is None or not isinstance(years, int):  # unknown, or a word such as `life`
+        return None
+    return dates.add_years(start, years)
+
+
+def _days(args, test, out, sign: int):
+    """`date` alone: the day after (before) it; `[date, days]`: that many days after (before)."""
+    day, count = (args, 1) if isinstance(args, str) else args
+    start, count = out.values.get(day), _arg(count, test, out.values)
+    return None if start is None else dates.add_days(start, sign * count)
+
+
+def _days_after(args, test, out, tables, name):
+    return _days(args, test, out, 1)
+
+
+def _days_before(args, test, out, tables, name):
+    return _days(args, test, out, -1)
+
+
+def _term(args, out):
+    term = out.values.get(args["term"])
+    start = out.values.get(args["start"])
+    credited = out.values.get(args["credited"]) if "credited" in args else 0
+    if term is None or start is None or credited is None:  # credited days named but unknown: no date
+        return None, None, 0
+    return start, term, credited
+
+
+def _part_of_term(args, test, out, tables, name):
+    start, term, credited = _term(args, out)
+    if start is None:
+        return None
+    months, days = dates.part_of_term(
+        term["years"], term["months"], term["days"], test.params[args["fraction"]], test.params[args["days_per_month"]]
+    )
+    return dates.add_period(start, months=months, days=days - credited)
+
+
+def _end_of_term(args, test, out, tables, name):
+    start, term, credited = _term(args, out)
+    if start is None:
+        return None
+    return dates.add_period(start, term["years"], term["months"], term["days"] - credited)
+
+
+def _pair(args, test, out, name):
+    """The two states and the date to look up; None when one is unknown, or when both states
+    are one (then no treaty between states is in question, and the note says so)."""
+    a, b = (_arg(s, test, out.values) for s in args["states"])
+    on = out.values.get(args["on"])
+    if a is not None and a == b:
+        out.notes[name] = Msg("treaty.same_state", state=a)
+        return None
+    return (a, b, on) if None not in (a, b, on) else None
+
+
+def _stated(args, out, name) -> bool:
+    """Whether the caseworker stated the answer (the `override` fact): the tables are then
+    not consulted, and the note says so."""
+    stated = out.values.get(args.get("override"))
+    if stated is None:
+        return False
+    out.notes[name] = Msg("treaty.stated", fact=args["override"], value=Msg(f"value.{str(stated).lower()}"))
+    return True
+
+
+def _treaty_status(args, test, out, tables, name):
+    if _stated(args, out, name):
+        return None
+    pair = _pair(args, test, out, name)
+    if pair is None:
+        return treaties.NOT_IN_FORCE if name in out.notes else None
+    found = treaties.status(tables[args["instrument"]], *pair)
+    out.notes[name] = found.note
+    out.sources[name] = list(found.sources)
+    return found.value
+
+
+def _treaties_in_force(args, test, out, tables, name):
+    """In force if any listed instrument is; not in force if none can be; else unknown.
+
+    An instrument replaced between two states by its successor (Minsk 1993 by Chisinau
+    2002) is not counted while the successor is in force between them.
+    """
+    if _stated(args, out, name):
+        out.lists[name] = [Msg("treaty.stated_any")] if out.values[args["override"]] else []
+        return None
+    pair = _pair(args, test, out, name)
+    if pair is None:
+        if name in out.notes:
+            out.lists[name] = []
+            return treaties.NOT_IN_FORCE
+        return None
+    found = {inst: treaties.status(tables[inst], *pair) for inst in args["instruments"]}
+    in_force, notes = [], []
+    # Kazakhstan's bilateral treaties (rules/data/bilateral.yaml): one more channel; a pair
+    # nobody checked counts as none, and the note says it was not checked
+    side = bilateral.status(test.bilateral, *pair) if args.get("bilateral") else None
+    for inst, st in found.items():
+        successor = tables[inst].superseded_by
+        if st.value == treaties.IN_FORCE and successor in found and found[successor].value == treaties.IN_FORCE:
+            notes.append(Msg("treaty.replaced", short=tables[inst].name, successor=tables[successor].name))
+            continue
+        if st.value == treaties.IN_FORCE:
+            in_force.append(tables[inst].name)
+        notes.append(st.note)
+    if side is not None:
+        in_force += side.in_force
+        notes.append(side.note)
+    out.lists[name] = in_force
+    out.notes[name] = Msg.joined("; ", notes)
+    out.sources[name] = list(dict.fromkeys([*(s for st in found.values() for s in st.sources),
+                                            *(side.sources if side else [])]))
+    if in_force:
+        return treaties.IN_FORCE
+    if all(st.value == treaties.NOT_IN_FORCE for st in found.values()) and (side is None or side.value is not None):
+        return treaties.NOT_IN_FORCE
+    return None
+
+
+_COMPUTE = {
+    "is_word": _is_word,
+    "first_known": _first_known,
+    "copy": _copy,
+    "add_years": _add_years,
+    "days_after": _days_after,
+    "days_before": _days_before,
+    "part_of_term": _part_of_term,
+    "end_of_term": _end_of_term,
+    "treaty_status": _treaty_status,
+    "treaties_in_force": _treaties_in_force,
+}

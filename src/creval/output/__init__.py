@@ -1,1 +1,0 @@
-"""Showing results: text, JSON and Markdown reports, the memo's assumptions, translations."""
