@@ -561,11 +561,6 @@ def order_constraints(book: RuleBook, matter: str) -> tuple:
 _BOOKS: dict[Path, RuleBook] = {}
 
 
-def loaded(folder: Path | None = None) -> RuleBook | None:
-    """The rule book of a folder if this process has already loaded it; None, never loading."""
-    return _BOOKS.get((folder or default_rules_folder()).resolve())
-
-
 def load(folder: Path | None = None) -> RuleBook:
     """The rule book of a folder, loaded once per process."""
     folder = (folder or default_rules_folder()).resolve()
