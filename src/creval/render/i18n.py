@@ -6,13 +6,14 @@ layer raises messages with. This module adds what only rendering needs.
 
 from __future__ import annotations
 
+
 from typing import Any
 
 from creval.core.text import LANGUAGES, Msg, State, country_name, messages, placeholder_parts, placeholders, shown, t, tr
 
 __all__ = [
     "LANGUAGES", "Msg", "State", "country_name", "messages", "outcome_label", "outcome_shown", "placeholder_parts",
-    "own_value_word", "placeholders", "shown", "t", "tr", "value_word",
+    "placeholders", "shown", "t", "tr",
 ]
 
 
@@ -35,23 +36,3 @@ def outcome_shown(outcome: str, lang: str = "en", test: Any = None) -> str:
         return outcome
     label = outcome_label("", outcome, lang, test)
     return outcome if label == outcome else f"{outcome} ({label})"
-
-
-def own_value_word(spec: Any, value: Any, lang: str) -> str | None:
-    """A value's word in its rule file (the fact's `value_words`), or None."""
-    words = getattr(spec, "value_words", None) or {}
-    return words[value].get(lang) if isinstance(value, str) and value in words else None
-
-
-def value_word(fact: str, value: Any, kind: str, lang: str = "en", spec: Any = None) -> str:
-    """An enumerated code or a state code as a reader sees it: the enum's word (the fact's own,
-    `spec.value_words`, else the catalogue's `enum.<fact>.<value>`) or the state's name, in
-    `lang`; any other value as text."""
-    own = own_value_word(spec, value, lang) if kind == "enum" else None
-    if own is not None:
-        return own
-    if kind == "enum" and isinstance(value, str) and f"enum.{fact}.{value}" in messages():
-        return t(f"enum.{fact}.{value}", lang)
-    if kind == "state" and isinstance(value, str):
-        return country_name(value, lang)
-    return str(value)
