@@ -61,7 +61,7 @@ class ScenarioFile(pytest.File):
         """The scenario evaluated once, whichever of its keys asks first."""
         if not hasattr(self, "_result"):
             _, evaluator = _Evaluation.get()
-            self._result = evaluator.scenario(self.loaded.scenario, self.loaded.file, None, "en")
+            self._result = evaluator.scenario(self.loaded.scenario, self.loaded.file, None)
         return self._result
 
 

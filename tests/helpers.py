@@ -16,7 +16,8 @@ from typing import Any
 
 
 from creval.law.derive import derive
-from creval.engine.evaluate import Evaluator, TestResult
+from creval.engine.evaluate import Evaluator
+from creval.render.explain import TestText as TestResult, explain_test
 from creval.law.rulebook import RuleBook, load
 
 REPO = Path(__file__).resolve().parents[1]
@@ -63,7 +64,7 @@ def statuses(result: TestResult) -> dict[str, str]:
 
 
 class Runner:
-    """One Evaluator on one rule book; `run` returns the TestResult of one test."""
+    """One Evaluator on one rule book; `run` returns the result of one test, in English words."""
 
     def __init__(self, book: RuleBook):
         self.book = book
@@ -72,7 +73,7 @@ class Runner:
     def run(self, test_id: str, facts: dict[str, Any], as_of: date | str) -> TestResult:
         as_of = d(as_of) if isinstance(as_of, str) else as_of
         facts = {k: (d(v) if isinstance(v, str) and len(v) == 10 and v[4] == "-" else v) for k, v in facts.items()}
-        return self.evaluator.test(self.book.tests[test_id], facts, as_of)
+        return explain_test(self.evaluator.test(self.book.tests[test_id], facts, as_of), "en")
 
     def values(self, test_id: str, facts: dict[str, Any], as_of: date) -> dict[str, Any]:
         return derive(self.book.tests[test_id], facts, as_of, self.book.tables).values

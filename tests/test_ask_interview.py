@@ -92,7 +92,7 @@ def test_back_and_a_changed_answer_at_the_review_in_english(book, tmp_path, term
     assert "  3. the state where the child now is: RU" in listed
     assert "  5. the left-behind parent's right: custody (alone or jointly), access, or none: custody" in listed
     assert "  6. whether those rights were actually exercised at the time: yes" in listed
-    assert listed.rstrip().splitlines()[-1].endswith(": not known")  # the Convention's status, asked and not known
+    assert listed.rstrip().splitlines()[-1].endswith(": unknown")  # the Convention's status, asked and not known
     term.type("4")  # the removal was a year earlier
     term.answer(q(book, "removal_date"), "2024-09-10")
     # more than a year before the proceedings: settlement can now change the outcome, so it is asked
@@ -132,7 +132,7 @@ def test_the_prompt_takes_rough_dates_and_a_number_with_unknown_at_the_review_ch
     term.send("6 unknown")  # whether the rights were exercised: changed to not known at once
     term.expect("Your answers:")
     listed = term.expect("> ")
-    assert "  6. whether those rights were actually exercised at the time: not known" in listed
+    assert "  6. whether those rights were actually exercised at the time: unknown" in listed
     term.send("")
     code, screen = term.finish()
     assert code == 0, screen

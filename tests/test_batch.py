@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from creval.render.explain import explain
 from creval.tools import batch
 from creval.engine import engine
 
@@ -189,10 +190,10 @@ def test_to_json_is_asdict(rules, pool):
 
     for line in gen.lines(200, 0, 3, pool):
         loaded = validate(parse_json(line), "x", worker.book)
-        result = worker.evaluator.scenario(loaded.scenario, "x")
+        result = explain(worker.evaluator.scenario(loaded.scenario, "x"), "en")
         expected = dataclasses.asdict(result)
         for r in expected["results"]:
-            for key in ("detail_titles", "sources_shown"):  # left out of the JSON on purpose (evaluate.TestResult)
+            for key in ("detail_titles", "sources_shown"):  # left out of the JSON on purpose (explain.TestText)
                 r.pop(key, None)
             for key in ("ranged", "alternatives"):  # only for dates known roughly (engine/ranged.py)
                 if r[key] is None:

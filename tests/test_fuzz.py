@@ -24,6 +24,7 @@ from typing import Any
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from creval.render.explain import explain
 from creval.tools import batch
 from creval.engine import oracle
 from creval.law import rulebook
@@ -184,7 +185,8 @@ def check_result(result) -> None:
     for error in result.errors:
         one_line(error)
     assert result.errors == [], result.errors
-    json.dumps(result.to_json(), ensure_ascii=False).encode("utf-8")
+    for lang in ("en", "ru", "kk"):
+        json.dumps(explain(result, lang).to_json(), ensure_ascii=False).encode("utf-8")
 
 
 @fuzz(400)

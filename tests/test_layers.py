@@ -188,3 +188,15 @@ def test_no_import_cycle():
         if m not in state:
             cycle = visit(m)
             assert cycle is None, "import cycle: " + " -> ".join(cycle)
+
+
+WORDING = {"t", "tr", "country_name", "messages", "in_language", "placeholder_parts"}  # the catalogue's words
+
+
+@pytest.mark.parametrize("module", sorted(m for m in MODULES if layer(m) in ("engine", "law")))
+def test_the_engine_and_the_law_write_no_text(module):
+    """The engine decides and the law describes; neither puts anything into words (render
+    does): a result holds codes and values, and a message is a `Msg` rendered later."""
+    wrong = [f"line {line}: {target}.{name}" for line, target, names in imports(module)
+             if names and target == "creval.core.text" for name in names if name in WORDING]
+    assert not wrong, f"{module} words text itself:\n" + "\n".join(wrong)

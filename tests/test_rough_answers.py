@@ -16,7 +16,7 @@ from helpers import REPO, RULES
 
 from creval.core.dates import DateRange, as_saved, parse_date_fact
 from creval.input.scenario import FIRST_DATE, LAST_DATE, parse_iso_date
-from creval.render.facts import rough_date
+from creval.render.words import date_range as rough_date
 
 HAGUE = "hague-abduction-return"
 MONTH_SCENARIO = REPO / "scenarios" / "ranged" / "removal-month-near-one-year.yaml"

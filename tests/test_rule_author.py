@@ -87,6 +87,8 @@ def test_check_shows_the_tests_own_words(author, lang, outcome, value):
     assert done.returncode == 0, done.stderr
     assert f"liable ({outcome})" in done.stdout
     assert value in done.stdout  # the enum value in the reason, by the rule file's own word
+    memo = creval(author, "check", "--format", "markdown", "--lang", lang, scenario)
+    assert memo.returncode == 0 and value in memo.stdout and outcome in memo.stdout  # the facts as given, the outcome
     undetermined = creval(author, "check", "--lang", lang, "scenarios/criminal/birth-date-unknown.yaml").stdout
     own = {"ru": "возраст ответственности не установлен", "kk": "жауаптылық жасы анықталмаған"}[lang]
     assert own in undetermined  # its own word, not the shared catalogue's `undetermined`

@@ -128,13 +128,14 @@ def test_missing_facts_are_asked_as_the_rule_files_questions(lang, passed, label
 @pytest.mark.parametrize("lang", LANGS)
 def test_law_version_and_its_assumption_are_in_the_short_answer(lang):
     from creval.engine.evaluate import Evaluator
+    from creval.render.explain import explain
     from creval.input.loader import load_paths
     from creval.render.parts import law_line
 
     path = SCENARIOS / "parole" / "month-end-start.yaml"
     out = " ".join(run("check", "--lang", lang, path).stdout.split())
     (loaded,) = load_paths([str(path)], book(), None, lang)
-    (r,) = Evaluator(book()).scenario(loaded.scenario, str(path), None, lang).results
+    (r,) = explain(Evaluator(book()).scenario(loaded.scenario, str(path), None), lang).results
     assert r.law_version is not None
     assert " ".join(law_line(r, lang).split()) in out
     for a in r.assumptions:
@@ -167,7 +168,7 @@ def test_verify_shows_the_short_answer_of_a_mismatch(tmp_path):
 def test_a_long_list_is_cut_with_a_count_and_alternatives_are_shown():
     """A result with more to say than 15 lines: the longest list is cut and says how many
     more --full shows; `alternatives` (ranged dates) are rendered whatever their source."""
-    from creval.engine.evaluate import KeyDateResult, TestResult
+    from creval.render.explain import KeyDateText as KeyDateResult, TestText as TestResult
     from creval.render.short import test_lines
 
     r = TestResult("hague-abduction-return", "undetermined", [], ["child_birth_date", "removal_date", "taken_to"],

@@ -293,7 +293,7 @@ def test_an_uploaded_pack_is_refused_whole_when_one_file_is_bad(client):
 
 
 def test_fields_added_to_results_later_are_shown_as_they_are(client, monkeypatch):
-    from creval.engine.evaluate import TestResult
+    from creval.render.explain import TestText as TestResult
 
     plain = TestResult.to_json
     version = {"id": "v2025", "title": "As amended in 2025", "from": "2025-07-01", "until": None, "confidence": "LIKELY", "sources": ["Law X, Art 1"]}

@@ -190,9 +190,10 @@ LangOpt = typer.Option(Lang.en, "--lang", envvar="CREVAL_LANG", show_envvar=True
 def _evaluate_paths(paths, as_of, test, lang, scenarios: Optional[list] = None):
     """Load and evaluate every scenario; invalid ones are reported on stderr and counted.
     `scenarios`, when given, receives each result's validated scenario (for the memo)."""
+    from creval.app import selection
     from creval.engine.evaluate import Evaluator
     from creval.input.loader import load_paths, unexpected
-    from creval.app import selection
+    from creval.render.explain import explain
 
     book = _book()
     tests = _tests(book, test, lang.value)
@@ -214,7 +215,7 @@ def _evaluate_paths(paths, as_of, test, lang, scenarios: Optional[list] = None):
                 skipped += 1
             continue
         try:
-            result = evaluator.scenario(loaded.scenario, loaded.file, tests, lang.value)
+            result = explain(evaluator.scenario(loaded.scenario, loaded.file, tests), lang.value)
         except Exception as exc:  # a bug met on one scenario: it gets its line, the others their results
             invalid += 1
             echo(str(unexpected(loaded.file, exc, lang.value)), err=True)
@@ -591,6 +592,7 @@ def ask(names: Optional[List[str]] = typer.Argument(None, metavar="TEST|MATTER",
     import re
 
     from creval.render import report
+    from creval.render.explain import explain
     from creval.render.i18n import t
     from creval.tools.interview.conversation import converse
     from creval.tools.interview import InterviewError, keep_interrupted, save as save_answers
@@ -611,7 +613,7 @@ def ask(names: Optional[List[str]] = typer.Argument(None, metavar="TEST|MATTER",
     try:
         asked = converse(case, sys.stdin.readline, lambda text, nl: echo(text, err=True, nl=nl),
                          echo_answers=not sys.stdin.isatty())
-        result = case.scenario_result()
+        result = explain(case.scenario_result(), lang.value)
     except InterviewError as exc:
         raise fail(str(exc)) from None
     except KeyboardInterrupt:  # Ctrl-C: the answers given so far are kept, never discarded

@@ -40,18 +40,16 @@ from itertools import combinations, product
 from typing import Any
 
 from creval.core.dates import DateRange
-from creval.core.grammar import DateSpan
-from creval.core.text import t
+from creval.core.text import Msg
 from creval.engine.engine import EngineError
-from creval.engine.results import CriterionResult, KeyDateResult
-from creval.engine.texts import fact_words, filled, template_values, when_shown
+from creval.engine.results import CriterionResult, KeyDateResult, TestResult
 from creval.law import conditions
-from creval.law.derive import derive
+from creval.law.derive import derive, template_values
 from creval.law.rulebook import LAW_VERSION, RuleBook, Test
 
 __all__ = [
     "MAX_ALTERNATIVES", "MAX_PAIRWISE", "MAX_POINTS", "MAX_REGIONS", "RoughTest", "TooSlow", "TooWide", "by_criteria",
-    "decide_rough", "describe", "law_dates", "limits", "readable", "rough_facts", "when",
+    "caveats_applying", "decide_rough", "describe", "law_dates", "limits", "readable", "rough_facts", "when",
 ]
 
 Box = tuple  # one (lo, hi) per rough fact, in the order of `RoughTest.names`
@@ -84,19 +82,19 @@ limits = _Limits()
 class TooSlow(EngineError):
     """The rough facts of one test took longer than the caller's time limit."""
 
-    def __init__(self, rough: dict[str, DateRange], lang: str):
+    def __init__(self, rough: dict[str, DateRange]):
         widest = sorted(rough, key=lambda n: -rough[n].days)
-        super().__init__(t("ranged.too_slow", lang, facts=", ".join(widest), fact=widest[0]))
+        super().__init__(Msg("ranged.too_slow", facts=", ".join(widest), fact=widest[0]))
         self.facts = widest
 
 
 class TooWide(EngineError):
     """The rough facts of one test leave too many combinations of days to decide exactly."""
 
-    def __init__(self, rough: dict[str, DateRange], lang: str):
+    def __init__(self, rough: dict[str, DateRange]):
         widest = sorted(rough, key=lambda n: -rough[n].days)
-        shown = ", ".join(f"{n} ({t('ranged.days', lang, days=rough[n].days)})" for n in widest)
-        super().__init__(t("ranged.too_wide", lang, facts=shown, fact=widest[0]))
+        shown = Msg.joined(", ", [Msg.joined("", [f"{n} (", Msg("ranged.days", days=rough[n].days), ")"]) for n in widest])
+        super().__init__(Msg("ranged.too_wide", facts=shown, fact=widest[0]))
         self.facts = widest
 
 
@@ -192,9 +190,8 @@ class Region:
 class RoughTest:
     """One test over the rough facts of one scenario: its uniform boxes, then its regions."""
 
-    def __init__(self, book: RuleBook, test: Test, facts: dict[str, Any], as_of: date, constraints: tuple,
-                 lang: str = "en"):
-        self.book, self.test, self.as_of, self.lang = book, test, as_of, lang
+    def __init__(self, book: RuleBook, test: Test, facts: dict[str, Any], as_of: date, constraints: tuple):
+        self.book, self.test, self.as_of = book, test, as_of
         self.rough = rough_facts(test, facts)
         self.names = list(self.rough)
         self.facts = facts
@@ -216,9 +213,9 @@ class RoughTest:
         found = self._seen.get(point)
         if found is None:
             if len(self._seen) >= MAX_POINTS:
-                raise TooWide(self.rough, self.lang)
+                raise TooWide(self.rough)
             if not len(self._seen) % 64 and limits.passed():
-                raise TooSlow(self.rough, self.lang)
+                raise TooSlow(self.rough)
             values = derive(self.test, self.facts_at(point), self.as_of, self.book.tables).values
             keys = tuple(k for k, v in values.items() if type(v) is date)
             days = [values[k] for k in keys]
@@ -244,7 +241,7 @@ class RoughTest:
                 if possible:  # the signature decides the outcome: any possible day of the box will do
                     out.append(Region(box, signatures.pop(), self._at(lo)[1], self._at(hi)[1], possible[0]))
                     if len(out) > MAX_REGIONS:
-                        raise TooWide(self.rough, self.lang)
+                        raise TooWide(self.rough)
                     continue
                 if self._empty(box):
                     continue
@@ -388,17 +385,17 @@ def when(names: list[str], box: Box) -> list[dict]:
     return [{"fact": n, "from": lo.isoformat(), "to": hi.isoformat()} for n, (lo, hi) in zip(names, box)]
 
 
-def decide_rough(ev: Any, test: Test, facts: dict[str, Any], as_of: date, lang: str, constraints: tuple) -> Any:
+def decide_rough(ev: Any, test: Test, facts: dict[str, Any], as_of: date, constraints: tuple) -> TestResult:
     """The TestResult of `test` over every possible day of the rough facts (see the module
     docstring): one outcome if all days agree, else `undetermined` with the alternatives."""
-    rough = RoughTest(ev.book, test, facts, as_of, constraints, lang)
+    rough = RoughTest(ev.book, test, facts, as_of, constraints)
     regions = rough.regions()
     if not regions:
-        raise EngineError(t("ranged.no_day", lang, facts=", ".join(rough.names)))
-    decided: dict[tuple, Any] = {}
+        raise EngineError(Msg("ranged.no_day", facts=", ".join(rough.names)))
+    decided: dict[tuple, TestResult] = {}
     for r in regions:
         if r.signature not in decided:
-            decided[r.signature] = ev.test(test, rough.facts_at(r.point), as_of, lang)
+            decided[r.signature] = ev.test(test, rough.facts_at(r.point), as_of)
     results = [decided[r.signature] for r in regions]
     base = results[0]
     outcomes = list(dict.fromkeys(x.outcome for x in results))
@@ -415,64 +412,48 @@ def decide_rough(ev: Any, test: Test, facts: dict[str, Any], as_of: date, lang: 
             if type(v) is date and (k not in high or v > high[k]):
                 high[k] = v
     rep_facts = rough.facts_at(regions[0].point)
-    derived = derive(test, rep_facts, as_of, ev.book.tables)
-    values = template_values(test, derived)
-    varying = {k for k in low if k in high and low[k] != high[k]}
-    for k in varying:
-        values[k] = DateSpan(low[k], high[k]) if lang != "en" else t(
-            "ranged.between", lang, **{"from": low[k].isoformat(), "to": high[k].isoformat()})
-    texts, enums = ev.texts(test, lang), test.shown_as  # states by name, as evaluate.test shows them
+    values = template_values(test, derive(test, rep_facts, as_of, ev.book.tables))
+    varying = {k: (low[k], high[k]) for k in low if k in high and low[k] != high[k]}
 
     criteria = []
-    for i, (cid, reasons, cited, title) in enumerate(texts.criteria):
+    for i, cid in enumerate(test.rule.criteria):
         statuses = [x.criteria[i].status for x in results]
         if len(set(statuses)) == 1:
-            criteria.append(CriterionResult(cid, statuses[0], filled(reasons[statuses[0]], values, lang, enums), cited, title))
+            criteria.append(CriterionResult(cid, statuses[0]))
             continue
         parts = describe(names, [(r.box, s) for r, s in zip(regions, statuses)])
         if len(parts) > MAX_ALTERNATIVES:  # along a diagonal: the statuses, not hundreds of parts
-            changes = t("ranged.criterion_parts", lang, count=len(parts),
-                        statuses=", ".join(t(f"status.{s}", lang) for s in dict.fromkeys(statuses)))
+            criteria.append(CriterionResult(cid, "unknown", parts=len(parts), statuses=list(dict.fromkeys(statuses))))
         else:
-            changes = "; ".join(f"{when_shown(w, lang, test)}: {t(f'status.{s}', lang)}" for w, s in parts)
-        criteria.append(CriterionResult(cid, "unknown", t("ranged.criterion_changes", lang, changes=changes), cited, title))
+            criteria.append(CriterionResult(cid, "unknown", changes=parts))
 
     alternatives = []
     split_facts: list[str] = []
+    more = 0
     if len(outcomes) == 1:
         outcome = outcomes[0]
         rank = ev.decided(test, rep_facts, as_of)[2]
-        explanation = filled(texts.explanations[rank], values, lang, enums)
         missing = _union(test, [x.missing for x in results])
     else:
-        outcome = "undetermined"
-        keyed = [(r.box, (x.outcome, _version_id(x))) for r, x in zip(regions, results)]
+        outcome, rank = "undetermined", None
+        keyed = [(r.box, (x.outcome, x.law_version)) for r, x in zip(regions, results)]
         for w, (out, version) in describe(names, keyed):
             alt = {"when": w, "outcome": out}
             if test.versions:
                 alt["law_version"] = version  # the law may differ between the parts
             alternatives.append(alt)
         split_facts = list(dict.fromkeys(w["fact"] for a in alternatives for w in a["when"]))
-        shown = split_facts if lang == "en" else [fact_words(test, f, lang) for f in split_facts]  # ru/kk: words
-        explanation = t("ranged.undetermined", lang, facts=", ".join(shown))
         if len(alternatives) > MAX_ALTERNATIVES:  # a staircase of parts: named by the criteria instead
             alternatives = by_criteria(test, names, split_facts, regions, results) or alternatives
         alternatives, more = readable(alternatives)
-        if more:
-            explanation += " " + t("ranged.more_alternatives", lang, count=more, facts=", ".join(shown))
         missing = _union(test, [split_facts] + [x.missing for x in results])
 
     dates = []
     shown = {d.event for x in decided.values() for d in x.dates}  # a key date some possible day shows
-    for event, field, parts in texts.key_dates:
-        if field not in low or event not in shown:
-            continue
-        text = filled(parts, values, lang, enums)
-        if field in varying:
-            text = t("ranged.key_date", lang, text=text, **{"from": low[field].isoformat(), "to": high[field].isoformat()})
-            dates.append(KeyDateResult(event, low[field].isoformat(), text, until=high[field].isoformat()))
-        else:
-            dates.append(KeyDateResult(event, low[field].isoformat(), text))
+    for kd in test.rule.key_dates:
+        if kd.date in low and kd.event in shown:
+            until = high[kd.date].isoformat() if kd.date in varying else None
+            dates.append(KeyDateResult(kd.event, low[kd.date].isoformat(), until=until))
     seen = {d.event for d in dates}
     for x in decided.values():  # changes of law, as the days of each box see them
         for d in x.dates:
@@ -485,26 +466,17 @@ def decide_rough(ev: Any, test: Test, facts: dict[str, Any], as_of: date, lang: 
         if name in varying:
             details[name] = f"{low[name].isoformat()}/{high[name].isoformat()}"  # an ISO 8601 interval
     ranged = [{"fact": n, "from": rough.rough[n].lo.isoformat(), "to": rough.rough[n].hi.isoformat()} for n in names]
-    notes = [filled(parts, values, lang, enums) for parts in texts.notes]
-    shown = when_shown(ranged, lang, test)
-    notes.append(t("ranged.holds_for_all", lang, ranges=shown) if len(outcomes) == 1 else t("ranged.depends", lang, ranges=shown))
-    versions = {_version_id(x) for x in results}
-    assumptions = list({a["text"]: a for x in decided.values() for a in x.assumptions}.values())
+    versions = {x.law_version for x in results}
+    assumptions = list({(a["fact"], a["treated_as"], a["value"]): a for x in decided.values() for a in x.assumptions}.values())
     date_fact = test.rule.date_fact
     assessed = low.get(date_fact) if date_fact and date_fact in low else None
-
-    result = type(base)(
-        test.id, outcome, criteria, missing, dates, list(texts.sources),
-        [filled(parts, values, lang, enums) for parts, when in zip(texts.caveats, test.caveat_when)
-         if when is None or any(conditions.matches(when, rough._at(_first(r.box))[1]) for r in regions)],
-        title=texts.title, explanation=explanation, assessed_on=(assessed or as_of).isoformat(), details=details,
-        notes=notes, detail_titles=dict(texts.detail_titles), sources_shown=list(texts.sources_shown),
-        assumptions=assumptions, law_version=base.law_version if len(versions) == 1 else None,
+    return TestResult(
+        test.id, outcome, criteria, missing, dates, assessed_on=(assessed or as_of).isoformat(), details=details,
+        values=values, rank=rank, assumptions=assumptions, law_version=base.law_version if len(versions) == 1 else None,
+        caveats=caveats_applying(test, [r.lo for r in regions]),  # the values at each part's first day
+        ranged=ranged, alternatives=alternatives, alternatives_more=more, split_facts=split_facts, varying=varying,
+        rule=test,
     )
-    result.alternatives = alternatives
-    result.alternatives_more = more if len(outcomes) > 1 else 0
-    result.ranged = ranged
-    return result
 
 
 def by_criteria(test: Test, names: list[str], split: list[str], regions: list[Region], results: list) -> list[dict] | None:
@@ -517,7 +489,7 @@ def by_criteria(test: Test, names: list[str], split: list[str], regions: list[Re
     varying = [i for i in range(len(results[0].criteria)) if len({x.criteria[i].status for x in results}) > 1]
     groups: dict[tuple, list] = {}
     for r, x in zip(regions, results):
-        key = (x.outcome, _version_id(x), tuple(x.criteria[i].status for i in varying))
+        key = (x.outcome, x.law_version, tuple(x.criteria[i].status for i in varying))
         groups.setdefault(key, []).append(r.box)
     if len(groups) > MAX_ALTERNATIVES:
         return None
@@ -558,12 +530,16 @@ def readable(alternatives: list[dict]) -> tuple[list[dict], int]:
     return [alternatives[i] for i in sorted(kept)], len(alternatives) - len(kept)
 
 
+def caveats_applying(test: Test, cases: list[dict[str, Any]]) -> list[int]:
+    """The rule's caveats that apply, by place: all, less those whose `when` no case meets
+    (`cases`: the derived values of each case; a rough date gives several). Which words to
+    print, not a decision: the plain matcher of law/conditions.py suffices."""
+    return [i for i, when in enumerate(test.caveat_when)
+            if when is None or any(conditions.matches(when, values) for values in cases)]
+
+
 def _first(box: Box) -> tuple:
     return tuple(lo for lo, _ in box)
-
-
-def _version_id(result: Any) -> str | None:
-    return result.law_version["id"] if result.law_version else None
 
 
 def _union(test: Test, lists: list[list[str]]) -> list[str]:

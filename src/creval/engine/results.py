@@ -1,12 +1,16 @@
-"""What the engine decides about a scenario: one result per test, and the scenario's result.
+"""What the engine decides about a scenario: codes and values, no text.
 
-Today a result still carries the texts of the language it was evaluated in (reasons,
-explanations, key-date texts); JSON drops the fields marked "not in JSON".
+A result says which outcome, which status each criterion has, which facts are missing, which
+key dates fall when, which version of the law applies, which assumptions were made, and the
+values the rule's texts name. It is the same in every language: render/explain.py turns it
+into words, in any language, as often as asked (a page's language switch, a memo in two
+languages) without deciding again.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 __all__ = ["CriterionResult", "KeyDateResult", "ScenarioResult", "TestResult"]
@@ -15,19 +19,24 @@ __all__ = ["CriterionResult", "KeyDateResult", "ScenarioResult", "TestResult"]
 @dataclass
 class CriterionResult:
     id: str
-    status: str
-    reason: str
-    source: str
-    title: str
-    assumed: list[str] = field(default_factory=list)  # facts it reads that the rule assumed (see `assumptions`)
+    status: str  # met, unmet, unknown
+    assumed: list[str] = field(default_factory=list)  # facts it reads that the rule assumed (law/absent.py)
+    rows: list = field(default_factory=list)  # treaty-table rows behind its treaty notes: cited beside its sources
+    # dates known only roughly (engine/ranged.py): the status on each part of the possible days,
+    # [(when, status)], where they do not agree (the status is then `unknown`); past a dozen
+    # parts (along a diagonal) only their count and the statuses met
+    changes: list | None = None
+    parts: int = 0
+    statuses: list[str] = field(default_factory=list)
 
 
 @dataclass
 class KeyDateResult:
     event: str
     date: str  # the earliest possible day when a fact it is computed from is known only roughly
-    text: str
-    until: str | None = None  # the latest possible day then (engine/ranged.py); else not in JSON
+    until: str | None = None  # the latest possible day then (engine/ranged.py)
+    version: str | None = None  # a change of law (event `law-change-<id>`): the version that begins
+    fact: str | None = None  # ... and the date fact (or `as_of`) that selects the version
 
 
 @dataclass
@@ -37,45 +46,23 @@ class TestResult:
     criteria: list[CriterionResult]
     missing: list[str]
     dates: list[KeyDateResult]
-    sources: list[str]
-    caveats: list[str]
-    title: str = ""
-    explanation: str = ""
     assessed_on: str = ""
-    details: dict[str, Any] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)
-    assumptions: list[dict] = field(default_factory=list)  # absent facts and how they were treated (law/absent.py)
-    law_version: dict | None = None  # the version of the law applied: id, title, period, sources, confidence
-    detail_titles: dict[str, str] = field(default_factory=dict)  # details' names in the result's language; not in JSON
-    sources_shown: list[str] = field(default_factory=list)  # `sources` cited in the result's language; not in JSON
-    # dates known only roughly (engine/ranged.py): the ranges, and the outcome on each part of
-    # them where they do not agree; None (and not in JSON) when every date is exact
+    details: dict[str, Any] = field(default_factory=dict)  # the rule's `report` values: codes, ISO dates, lists
+    values: dict[str, Any] = field(default_factory=dict)  # what the rule's texts name: parameters, derived values, notes
+    rank: int | None = None  # the line of the outcome table that decided; None when rough dates split the outcome
+    row_sources: list = field(default_factory=list)  # treaty-table rows cited as sources of the whole result
+    caveats: list[int] = field(default_factory=list)  # the rule's caveats that apply to this case, by place
+    assumptions: list[dict] = field(default_factory=list)  # {fact, treated_as, value}: absent facts and how they were treated
+    law_version: str | None = None  # the id of the version of the law applied
+    # dates known only roughly (engine/ranged.py): the ranges, the outcome on each part of them
+    # where they do not agree, the facts that split it, and the derived values known only as a
+    # range of days; None (and not in JSON) when every date is exact
     ranged: list[dict] | None = None
     alternatives: list[dict] | None = None
-    alternatives_more: int = 0  # alternatives left out of `alternatives` (at most a dozen are listed); in JSON when not 0
-
-    def to_json(self) -> dict:
-        out = dict(self.__dict__)
-        out.pop("detail_titles", None)
-        out.pop("sources_shown", None)
-        if self.ranged is None:
-            out.pop("ranged", None)
-            out.pop("alternatives", None)
-        if not self.alternatives_more:
-            out.pop("alternatives_more", None)
-        out["criteria"] = [dict(c.__dict__) for c in self.criteria]
-        out["dates"] = [_date_json(d) for d in self.dates]
-        for name in ("missing", "sources", "caveats", "notes"):
-            out[name] = list(out[name])
-        out["details"] = {k: list(v) if isinstance(v, list) else v for k, v in self.details.items()}
-        return out
-
-
-def _date_json(d: KeyDateResult) -> dict:
-    out = dict(d.__dict__)
-    if out["until"] is None:
-        out.pop("until")
-    return out
+    alternatives_more: int = 0  # alternatives left out of `alternatives` (at most a dozen are listed)
+    split_facts: list[str] = field(default_factory=list)
+    varying: dict[str, tuple[date, date]] = field(default_factory=dict)
+    rule: Any = field(default=None, repr=False, compare=False)  # the law.rulebook.Test decided: its texts explain this
 
 
 @dataclass
@@ -88,17 +75,6 @@ class ScenarioResult:
     results: list[TestResult]
     expected: dict[str, str]
     mismatches: list[str]
-    title: str = ""
-    errors: list[str] = field(default_factory=list)
+    title: Any = None  # as the scenario gives it: text, or a mapping by language
+    errors: list[str] = field(default_factory=list)  # messages (core.text.Msg where they have a key)
     scenario_digest: str = ""  # sha256 of the validated scenario's canonical JSON (core/facts.py)
-    lang: str = "en"  # the language of the texts
-
-    def to_json(self) -> dict:
-        """The same as `dataclasses.asdict(self)`, written out: asdict deep-copies every
-        value and was a third of the time of `creval batch`."""
-        out = dict(self.__dict__)
-        out["results"] = [r.to_json() for r in self.results]
-        out["expected"] = dict(self.expected)
-        out["mismatches"] = list(self.mismatches)
-        out["errors"] = list(self.errors)
-        return out

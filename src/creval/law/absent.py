@@ -13,13 +13,11 @@ treated its absence. The treatment is read from the rule file, not hard-coded pe
 
 from __future__ import annotations
 
-import os
 from datetime import date
 from functools import lru_cache
 from typing import Any
 
 from creval.core.dates import iso
-from creval.core.text import t
 from creval.law import conditions
 from creval.law.rulebook import LAW_VERSION, Test
 
@@ -69,15 +67,13 @@ def treatments(test: Test) -> dict[str, str]:
     return out
 
 
-def assumptions(test: Test, facts: dict[str, Any], given: set[str], as_of: date, lang: str = "en") -> list[dict]:
-    """One entry per fact of the test that the scenario does not state.
+def assumptions(test: Test, facts: dict[str, Any], given: set[str], as_of: date) -> list[dict]:
+    """One entry per fact of the test that the scenario does not state: {fact, treated_as,
+    value} (render/explain.py words it).
 
     `facts` are the matter's facts after validation (defaults filled in); `given` the names
     the scenario itself set (a default is an assumption unless stated)."""
-    from creval.core.text import fill_text
-
     out = []
-    catalogue = os.environ.get("CREVAL_RULES")
     for name, kind in treatments(test).items():
         value = facts.get(name)
         if kind == UNKNOWN or (value is not None and (kind != DEFAULT or name in given)):
@@ -88,14 +84,7 @@ def assumptions(test: Test, facts: dict[str, Any], given: set[str], as_of: date,
             value = test.rule.facts[name].default
         elif kind == AS_OF:
             value = as_of
-        shown = iso(value)
-        explicit = test.rule.facts[name].assumption
-        # ru/kk sentences name the fact in words, never by its code (JSON keeps "fact")
-        title = test.rule.facts[name].title.get(lang) if lang != "en" else name
-        out.append({
-            "fact": name, "fact_title": title, "treated_as": kind, "value": shown,
-            "text": fill_text(explicit.get(lang), lang, value=value) if explicit else _text(kind, title, shown, lang, catalogue),
-        })
+        out.append({"fact": name, "treated_as": kind, "value": iso(value)})
     return out
 
 
@@ -121,14 +110,8 @@ def falls_back(test: Test, name: str, facts: dict[str, Any]) -> bool:
     return not any(facts.get(g) is True for g in _guarded(test).get(name, ()))
 
 
-def version_assumption(test: Test, version: Any, lang: str) -> list[dict]:
+def version_assumption(test: Test, version: Any) -> list[dict]:
     """The assumption a law version makes where its content could not be verified."""
     if version is None or version.assumption is None:
         return []
-    return [{"fact": LAW_VERSION, "treated_as": LAW_VERSION, "value": version.id, "text": version.assumption.get(lang)}]
-
-
-@lru_cache(maxsize=4096)  # the same few sentences again and again: a dated one per assessment date
-def _text(kind: str, name: str, shown: Any, lang: str, catalogue: str | None) -> str:
-    """`catalogue` (CREVAL_RULES) is in the key because the messages come from the rules folder."""
-    return t(f"memo.assume.{kind}", lang, fact=name, value="" if shown is None else shown)
+    return [{"fact": LAW_VERSION, "treated_as": LAW_VERSION, "value": version.id}]

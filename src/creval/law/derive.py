@@ -18,7 +18,7 @@ from creval.core.text import Msg
 from creval.law import bilateral, treaties
 from creval.law.rulebook import GUARDS, LAW_VERSION, Test
 
-__all__ = ["Derived", "derive"]
+__all__ = ["Derived", "derive", "template_values"]
 
 
 @dataclass
@@ -144,7 +144,7 @@ def _stated(args, out, name) -> bool:
     stated = out.values.get(args.get("override"))
     if stated is None:
         return False
-    out.notes[name] = Msg("treaty.stated", fact=args["override"], value=Msg(f"value.{str(stated).lower()}"))
+    out.notes[name] = Msg("treaty.stated", fact=args["override"], value=Msg("value.yes" if stated else "value.no"))
     return True
 
 
@@ -214,3 +214,11 @@ _COMPUTE = {
     "treaty_status": _treaty_status,
     "treaties_in_force": _treaties_in_force,
 }
+
+
+def template_values(test: Test, derived: Derived) -> dict[str, Any]:
+    """The values a test's texts can name: its parameters, derived values, treaty notes and lists."""
+    values = {**test.params, **derived.values}
+    values.update({f"{k}_note": v for k, v in derived.notes.items()})
+    values.update({f"{k}_list": v for k, v in derived.lists.items()})
+    return values

@@ -6,13 +6,14 @@ layer raises messages with. This module adds what only rendering needs.
 
 from __future__ import annotations
 
+
 from typing import Any
 
 from creval.core.text import LANGUAGES, Msg, State, country_name, messages, placeholder_parts, placeholders, shown, t, tr
 
 __all__ = [
     "LANGUAGES", "Msg", "State", "country_name", "messages", "outcome_label", "outcome_shown", "placeholder_parts",
-    "placeholders", "shown", "t", "tr", "value_word",
+    "placeholders", "shown", "t", "tr",
 ]
 
 
@@ -35,13 +36,3 @@ def outcome_shown(outcome: str, lang: str = "en", test: Any = None) -> str:
         return outcome
     label = outcome_label("", outcome, lang, test)
     return outcome if label == outcome else f"{outcome} ({label})"
-
-
-def value_word(fact: str, value: Any, kind: str, lang: str = "en") -> str:
-    """An enumerated code or a state code as a reader sees it: the enum's word
-    (`enum.<fact>.<value>`) or the state's name, in `lang`; any other value as text."""
-    if kind == "enum" and isinstance(value, str) and f"enum.{fact}.{value}" in messages():
-        return t(f"enum.{fact}.{value}", lang)
-    if kind == "state" and isinstance(value, str):
-        return country_name(value, lang)
-    return str(value)

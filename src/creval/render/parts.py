@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from creval.engine.texts import condition_shown, when_shown
 from creval.law.rulebook import load
+from creval.render.explain import condition_shown, when_shown
 from creval.render.i18n import outcome_shown, t, tr
 from creval.render.keydates import key_dates, marked
 

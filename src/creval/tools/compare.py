@@ -13,9 +13,10 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 
-from creval.engine.evaluate import Evaluator, ScenarioResult, TestResult
+from creval.engine.evaluate import Evaluator
 from creval.input.loader import load_paths
 from creval.law.rulebook import RuleBook
+from creval.render.explain import ScenarioText as ScenarioResult, TestText as TestResult, explain
 from creval.render.i18n import outcome_shown, t
 
 __all__ = [
@@ -72,7 +73,7 @@ def _evaluate(paths: list[str], book: RuleBook, lang: str) -> dict[str, tuple[Sc
         if loaded.errors:
             out[loaded.file] = (None, [str(e) for e in loaded.errors], "")
             continue
-        result = evaluator.scenario(loaded.scenario, loaded.file, None, lang)
+        result = explain(evaluator.scenario(loaded.scenario, loaded.file, None), lang)
         out[loaded.file] = (result, list(result.errors), loaded.scenario.id)
     return out
 

@@ -61,6 +61,7 @@ def collect(book, paths: list[str], as_of: date | None = None, tests: list[str] 
     from creval.engine.evaluate import Evaluator
     from creval.input.loader import load_paths, unexpected
     from creval.input.scenario import matter_facts
+    from creval.render.explain import explain
 
     from creval.app import selection
 
@@ -80,7 +81,7 @@ def collect(book, paths: list[str], as_of: date | None = None, tests: list[str] 
             continue
         ran += 1
         try:
-            result = evaluator.scenario(loaded.scenario, loaded.file, tests, lang)
+            result = explain(evaluator.scenario(loaded.scenario, loaded.file, tests), lang)
         except Exception as exc:  # a bug met on one scenario: it gets its line, the others their dates
             errors.append(str(unexpected(loaded.file, exc, lang)))
             continue

@@ -31,11 +31,11 @@ from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.scalarstring import LiteralScalarString
 
 from creval.engine.evaluate import Evaluator
-from creval.render.i18n import t
+from creval.render.i18n import t, tr
 from creval.input.loader import StopOnInput, load_file, validate
 from creval.input.scenario import matter_facts
 from creval.core.dates import DateRange
-from creval.render.facts import rough_date
+from creval.render import words
 from creval.law.rulebook import RuleBook
 
 __all__ = ["SIDES", "Twin", "TwinError", "WIDTH", "dump", "make_twins", "only_test", "teaching_note", "write"]
@@ -111,23 +111,6 @@ def _story(narrative: Any, moved_from: Any, facts_in_words: Callable[[], str]) -
     return LiteralScalarString(_wrapped(facts_in_words()))
 
 
-def _value_in_words(value: Any, lang: str) -> str:
-    if value is None:
-        return t("exercise.value.unknown", lang)
-    if value is True:
-        return t("exercise.value.true", lang)
-    if value is False:
-        return t("exercise.value.false", lang)
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, DateRange):
-        return rough_date(value, lang)
-    if isinstance(value, dict):  # a term
-        return t("exercise.value.term", lang, years=value.get("years", 0), months=value.get("months", 0),
-                 days=value.get("days", 0))
-    return str(value)
-
-
 def _facts_in_words(book: RuleBook, scenario, lang: str) -> str:
     """A neutral story: the assessment date and every fact given, by its title, in `lang`."""
     lines = [t("twin.story.as_of", lang, date=scenario.as_of.isoformat()), t("twin.story.facts", lang)]
@@ -136,7 +119,7 @@ def _facts_in_words(book: RuleBook, scenario, lang: str) -> str:
         specs = {n: s for test in book.matters[matter] for n, s in test.rule.facts.items()}
         shown = getattr(scenario.facts, matter).model_fields_set
         for name in [n for n in specs if n in shown]:
-            lines.append(f"- {specs[name].title.get(lang)}: {_value_in_words(given[matter][name], lang)}")
+            lines.append(f"- {specs[name].title.get(lang)}: {words.value(given[matter][name], lang, specs[name].type, name)}")
     return "\n".join(lines)
 
 
@@ -170,9 +153,9 @@ def make_twins(book: RuleBook, file: str, test_id: str, out_dir: Path, lang: str
     if test.matter not in scenario.facts.model_fields_set:
         raise TwinError([t("twin.error.matter", lang, file=file, test=test_id, matter=test.matter)])
     evaluator = Evaluator(book)
-    original = evaluator.scenario(scenario, loaded.file, [test_id], lang)
+    original = evaluator.scenario(scenario, loaded.file, [test_id])
     if original.errors:
-        raise TwinError([f"{loaded.file}: {e}" for e in original.errors])
+        raise TwinError([f"{loaded.file}: {tr(e, lang)}" for e in original.errors])
     computed = {d.event: date.fromisoformat(d.date) for d in original.results[0].dates}
     base = _base_doc(scenario)
     twins: list[Twin] = []
@@ -207,9 +190,9 @@ def make_twins(book: RuleBook, file: str, test_id: str, out_dir: Path, lang: str
                    field=checked.errors[0].field or "-"))
             continue
         doc["narrative"] = _story(scenario.narrative, moved_from, lambda: _facts_in_words(book, checked.scenario, lang))
-        result = evaluator.scenario(checked.scenario, str(target), None, lang)
+        result = evaluator.scenario(checked.scenario, str(target), None)
         if result.errors:
-            warn(t("twin.warn.invalid", lang, id=f"{scenario.id} ({kd.event}, {side})", reason="; ".join(result.errors), field="-"))
+            warn(t("twin.warn.invalid", lang, id=f"{scenario.id} ({kd.event}, {side})", reason="; ".join(tr(e, lang) for e in result.errors), field="-"))
             continue
         doc["expected"] = {r.test: r.outcome for r in result.results}
         twin = Twin(twin_id, target, doc, kd.event, side, key, kd.moves, value, doc["expected"][test_id])

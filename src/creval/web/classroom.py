@@ -23,9 +23,8 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from creval.input.loader import SCENARIO_SUFFIXES, InputError, load_paths
 from creval.input.scenario import in_language
-from creval.core.dates import DateRange
-from creval.render.facts import rough_date
-from creval.render.i18n import outcome_label, t, value_word
+from creval.render import words
+from creval.render.i18n import outcome_label, t
 from creval.tools.exercise.gradebook import safe_cell
 from creval.web import forms
 from creval.web.common import finish, form_with_csrf, lang_of, render, set_cookie
@@ -100,7 +99,7 @@ def _evaluate_pack(service, docs: list[dict], lang: str) -> list[Story]:
         for matter, values in doc["facts"].items():
             specs = {n: s for test in book.matters[matter] for n, s in test.rule.facts.items()}
             for name, value in values.items():
-                facts.append((specs[name].title.get(lang), _value(name, value, specs[name].type, lang)))
+                facts.append((specs[name].title.get(lang), words.value(value, lang, specs[name].type, name)))
         story = Story(doc["id"], in_language(doc.get("title"), lang) or doc["id"], result.as_of, in_language(doc.get("narrative"), lang), facts)
         for r in result.results:
             outcomes = book.tests[r.test].rule.outcomes
@@ -108,18 +107,6 @@ def _evaluate_pack(service, docs: list[dict], lang: str) -> list[Story]:
                                             [(o, outcome_label(r.test, o, lang, book.tests[r.test])) for o in outcomes], r.outcome, r.explanation))
         stories.append(story)
     return stories
-
-
-def _value(name: str, value, kind: str, lang: str) -> str:
-    if kind == "bool":
-        return t("value.true" if value else "value.false", lang)
-    if kind == "enum":
-        return forms.enum_label(name, value, lang)
-    if isinstance(value, DateRange):
-        return rough_date(value, lang)
-    if kind == "term":
-        return t("web.term.shown", lang, **{p: value.get(p, 0) for p in forms.TERM_PARTS})
-    return value_word(name, value, kind, lang)  # a state by its name
 
 
 def _questions(stories: list[Story]) -> list[Question]:

@@ -14,10 +14,10 @@ from typing import Any, Optional
 
 from creval.law.rulebook import Bound, Test
 from creval.core.dates import FIRST_DATE, LAST_DATE
-from creval.render.facts import state_name
-from creval.render.i18n import country_name, messages, t
+from creval.render import words
+from creval.render.i18n import country_name
 
-__all__ = ["Field", "TERM_PARTS", "as_yaml", "canonical", "enum_label", "fact_values", "fields", "scenario_doc"]
+__all__ = ["Field", "TERM_PARTS", "as_yaml", "canonical", "fact_values", "fields", "scenario_doc"]
 
 TERM_PARTS = ("years", "months", "days")
 _INT = re.compile(r"-?\d{1,9}")
@@ -37,11 +37,6 @@ class Field:
     error: str = ""
 
 
-def enum_label(fact: str, value: str, lang: str) -> str:
-    key = f"enum.{fact}.{value}"
-    return t(key, lang) if key in messages() else value
-
-
 def fields(test: Test, lang: str, values: Optional[dict] = None) -> list[Field]:
     """One field per fact of the test, in the rule file's order, filled with `values`."""
     return [fields_of_spec(name, spec, test, lang, (values or {}).get(name)) for name, spec in test.rule.facts.items()]
@@ -51,9 +46,9 @@ def fields_of_spec(name: str, spec, test: Test, lang: str, value: Any = None) ->
     """The field of one fact (the case form's, and the interview's one question)."""
     f = Field(name, spec.type, spec.title.get(lang), spec.question.get(lang) if spec.question else spec.title.get(lang))
     if spec.type == "enum":
-        f.choices = [(v, enum_label(name, v, lang)) for v in spec.values or []]
+        f.choices = [(v, words.enum_word(name, v, lang, spec=spec)) for v in spec.values or []]
     elif spec.type == "bool":
-        f.choices = [("true", t("web.form.yes", lang)), ("false", t("web.form.no", lang))]
+        f.choices = [("true", words.yes_no(True, lang).capitalize()), ("false", words.yes_no(False, lang).capitalize())]
     for bound, attr in ((spec.min, "low"), (spec.max, "high")):
         setattr(f, attr, test.params[bound.param] if isinstance(bound, Bound) else bound)
     if isinstance(value, bool):
@@ -61,7 +56,7 @@ def fields_of_spec(name: str, spec, test: Test, lang: str, value: Any = None) ->
     elif isinstance(value, dict) and set(value) <= {"from", "to"}:  # a date known roughly, as the form shows it
         value = rough_text(value)
     elif spec.type == "state" and isinstance(value, str) and len(value) == 2:
-        value = state_name(value.upper(), lang) if state_name(value.upper(), lang) != value.upper() else value
+        value = words.state(value.upper(), lang, with_code=True)
     f.value = value
     return f
 
@@ -94,7 +89,7 @@ def state_choices(lang: str) -> list[str]:
     """Every state as `Name (XX)` in `lang`, sorted by name: the list a state's input offers."""
     import pycountry
 
-    return sorted((state_name(c.alpha_2, lang) for c in pycountry.countries), key=str.casefold)
+    return sorted((words.state(c.alpha_2, lang, with_code=True) for c in pycountry.countries), key=str.casefold)
 
 
 @lru_cache(maxsize=1)

@@ -29,6 +29,7 @@ from creval.core.dates import DateRange
 from creval.render.i18n import t
 from creval.tools.interview import InterviewError
 from creval.tools.interview.case import CaseInterview, Key, resolve
+from creval.render import words
 from creval.web import forms
 from creval.web.common import LANG_COOKIE, finish, form_with_csrf, lang_of, render, set_cookie
 from creval.web.service import LANGS, BadInput
@@ -339,9 +340,9 @@ def _in_words(case: CaseInterview, key: Key, value: Any) -> str:
     spec = _spec(case, key)
     if spec is not None and value is not None:
         if spec.type == "state":
-            return forms.state_name(str(value), case.lang)
+            return words.state(str(value), case.lang, with_code=True)
         if spec.type == "enum":
-            return forms.enum_label(key.fact, str(value), case.lang)
+            return words.enum_word(key.fact, str(value), case.lang, spec=spec)
     return case.shown(key, value)
 
 

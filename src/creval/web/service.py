@@ -26,10 +26,11 @@ from pathlib import Path
 from typing import Any, Callable, Optional
 
 from creval.engine import ranged
-from creval.engine.evaluate import Evaluator, ScenarioResult
+from creval.engine.evaluate import Evaluator
 from creval.core.dates import DateRange
 from creval.input.loader import InputError, Loaded, Refused, parse_document, validate
 from creval.law import rulebook
+from creval.render.explain import ScenarioText, explain
 from creval.render.i18n import tr
 
 __all__ = [
@@ -161,18 +162,18 @@ class Service:
             raise BadInput(loaded.errors)
         return loaded
 
-    def evaluate(self, loaded: Loaded, tests: Optional[list[str]] = None, lang: str = "en") -> ScenarioResult:
-        result = self.evaluator.scenario(loaded.scenario, loaded.file, tests, lang)
+    def evaluate(self, loaded: Loaded, tests: Optional[list[str]] = None, lang: str = "en") -> ScenarioText:
+        result = explain(self.evaluator.scenario(loaded.scenario, loaded.file, tests), lang)
         if result.errors:  # the engine failed on a test: the CLI reports it and exits 2
             raise BadInput([InputError(loaded.file, e) for e in result.errors])
         return result
 
     def check(self, data: bytes, name: str, suffix: str, as_of: Optional[date] = None,
-              tests: Optional[list[str]] = None, lang: str = "en") -> ScenarioResult:
+              tests: Optional[list[str]] = None, lang: str = "en") -> ScenarioText:
         """Bytes in, a result out: what `creval check FILE` does for one file."""
         return self.evaluate(self.load(self.parse(data, name, suffix, lang), name, as_of, lang), tests, lang)
 
-    async def evaluated(self, loaded: Loaded, tests: Optional[list[str]] = None, lang: str = "en") -> ScenarioResult:
+    async def evaluated(self, loaded: Loaded, tests: Optional[list[str]] = None, lang: str = "en") -> ScenarioText:
         """`evaluate` off the event loop, in the lane its dates call for."""
         if not is_rough(loaded):
             return await self.run(self.evaluate, loaded, tests, lang)
@@ -185,7 +186,7 @@ class Service:
         return result
 
     async def checked(self, data: bytes, name: str, suffix: str, as_of: Optional[date] = None,
-                      tests: Optional[list[str]] = None, lang: str = "en") -> ScenarioResult:
+                      tests: Optional[list[str]] = None, lang: str = "en") -> ScenarioText:
         """`check` off the event loop: read and validated in the quick lane, evaluated in its own."""
         loaded = await self.run(lambda: self.load(self.parse(data, name, suffix, lang), name, as_of, lang))
         return await self.evaluated(loaded, tests, lang)
@@ -212,13 +213,13 @@ def _start_rough_worker(rules: str) -> None:
     _worker = (book, Evaluator(book))
 
 
-def _evaluate_rough(deadline: float, doc: dict, name: str, tests: Optional[list[str]], lang: str) -> ScenarioResult:
+def _evaluate_rough(deadline: float, doc: dict, name: str, tests: Optional[list[str]], lang: str) -> ScenarioText:
     book, evaluator = _worker
     ranged.limits.deadline = deadline
     try:
         loaded = validate(doc, name, book, None, lang)
         if loaded.errors:  # validated once already: only a rule file changed meanwhile could do this
             raise ValueError(str(loaded.errors[0]))
-        return evaluator.scenario(loaded.scenario, name, tests, lang)
+        return explain(evaluator.scenario(loaded.scenario, name, tests), lang)  # words travel back, not the rule book
     finally:
         ranged.limits.deadline = None

@@ -26,6 +26,7 @@ from creval.engine import oracle
 from creval.engine.evaluate import Evaluator
 from creval.input.loader import Refused, decode_utf8, parse_json, validate
 from creval.law import rulebook
+from creval.render.explain import explain
 from creval.render.streams import one_line_warnings
 from creval.tools.batch.lines import (CHUNK_LINES, IN_FLIGHT, Line, Options, Source, Stats, chunks, encode, error_line,
                                       one_line_each)
@@ -74,7 +75,7 @@ class Worker:
         loaded = validate(doc, name, self.book, self.options.as_of, self.options.lang)
         if loaded.errors:
             return "; ".join(f"{e.field}: {e.message}" if e.field else e.message for e in loaded.errors), None
-        result = self.evaluator.scenario(loaded.scenario, name, self.tests, self.options.lang)
+        result = explain(self.evaluator.scenario(loaded.scenario, name, self.tests), self.options.lang)
         if result.errors:
             return "; ".join(result.errors), None
         return None, result.to_json()

@@ -45,6 +45,7 @@ from creval.engine.evaluate import Evaluator, ScenarioResult, TestResult
 from creval.input.loader import InputError, Refused, StopOnInput, line_of, load_paths, read_document, unexpected
 from creval.input.scenario import in_language
 from creval.law.rulebook import RuleBook
+from creval.render.explain import explain
 from creval.render.i18n import t
 from creval.render.report import as_text
 from creval.tools.exercise import gradebook
@@ -128,7 +129,7 @@ def load_pack(book: RuleBook, paths: list[str], lang: str = "en") -> list[Card]:
             errors.extend(str(e) for e in loaded.errors)
             continue
         try:
-            result = evaluator.scenario(loaded.scenario, loaded.file, None, lang)
+            result = explain(evaluator.scenario(loaded.scenario, loaded.file, None), lang)
         except Exception as exc:  # a bug met on one scenario: named with the others' errors
             errors.append(str(unexpected(loaded.file, exc, lang)))
             continue

@@ -10,15 +10,13 @@ Every text from a scenario file is escaped.
 
 from __future__ import annotations
 
-from datetime import date
 from html import escape
 from typing import Any
 
-from creval.core.dates import DateRange
 from creval.law.rulebook import RuleBook
-from creval.render.facts import rough_date
+from creval.render import words
 from creval.input.scenario import in_language, matter_facts
-from creval.render.i18n import outcome_shown, t, value_word
+from creval.render.i18n import outcome_shown, t
 
 __all__ = ["STYLE", "facts_shown", "handout"]
 
@@ -41,22 +39,6 @@ section.page:last-child { page-break-after: auto; break-after: auto; }
 """
 
 
-def _value(value: Any, lang: str, name: str = "", kind: str = "") -> str:
-    if value is None:
-        return t("exercise.value.unknown", lang)
-    if value is True:
-        return t("exercise.value.true", lang)
-    if value is False:
-        return t("exercise.value.false", lang)
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, DateRange):
-        return rough_date(value, lang)
-    if isinstance(value, dict):  # a term
-        return t("exercise.value.term", lang, years=value.get("years", 0), months=value.get("months", 0), days=value.get("days", 0))
-    return value_word(name, value, kind, lang)  # an enum's word, a state's name
-
-
 def facts_shown(card: Any, book: RuleBook, lang: str) -> list[tuple[str, list[tuple[str, str, str]]]]:
     """The facts a scenario states, by matter: (name, title in `lang`, value in words)."""
     scenario = card.scenario
@@ -65,7 +47,7 @@ def facts_shown(card: Any, book: RuleBook, lang: str) -> list[tuple[str, list[tu
     for matter in sorted(given):
         specs = {n: s for test in book.matters[matter] for n, s in test.rule.facts.items()}
         model = getattr(scenario.facts, matter)
-        out.append((matter, [(name, specs[name].title.get(lang), _value(given[matter][name], lang, name, specs[name].type))
+        out.append((matter, [(name, specs[name].title.get(lang), words.value(given[matter][name], lang, specs[name].type, name))
                              for name in specs if name in model.model_fields_set]))
     return out
 

@@ -27,8 +27,8 @@ from creval.input.loader import load_file, validate
 from creval.input.scenario import matter_facts
 from creval.core import dates
 from creval.law.rulebook import FactSpec, RuleBook, Test
-from creval.render.facts import rough_date
-from creval.render.i18n import messages, t, tr
+from creval.render import words
+from creval.render.i18n import t, tr
 from creval.tools.interview import Interview, InterviewError, Question
 
 __all__ = ["CaseInterview", "KEPT_FIELDS", "Key", "resolve"]
@@ -177,7 +177,7 @@ class CaseInterview:
                         interview.result()
             except TooWide as exc:
                 self._restore(before)
-                return t("ask.rejected", self.lang, message=str(exc))
+                return t("ask.rejected", self.lang, message=tr(exc.args[0], self.lang))
         if remember:
             self.history.append(key)
         return None
@@ -217,17 +217,11 @@ class CaseInterview:
     def shown(self, key: Key, value: Any) -> str:
         """An answer as the review shows it."""
         lang = self.lang
-        if value is None:
-            return t("ask.review.unknown", lang)
-        if value is True or value is False:
-            return t("ask.review.yes" if value else "ask.review.no", lang)
-        if isinstance(value, dict):
-            return t("ask.review.term", lang, **value)
-        if isinstance(value, DateRange):
-            return rough_date(value, lang)  # "some day in January 2026", not the Python object
-        label = f"enum.{key.fact}.{value}"
-        if lang != "en" and isinstance(value, str) and label in messages():
-            return f"{value} ({t(label, lang)})"  # the code, as typed, and its name
+        if value is None or value is True or value is False or isinstance(value, (dict, DateRange)):
+            return words.value(value, lang)  # a rough date as "some day in January 2026", not the Python object
+        word = words.enum_word(key.fact, value, lang) if isinstance(value, str) else value
+        if lang != "en" and word != value:
+            return f"{value} ({word})"  # the code, as typed, and its name
         return str(dates.iso(value))
 
     def label(self, key: Key) -> str:
@@ -257,7 +251,7 @@ class CaseInterview:
         return loaded.scenario
 
     def scenario_result(self) -> ScenarioResult:
-        return self.evaluator.scenario(self.validated(), "", [test.id for test in self.tests], self.lang)
+        return self.evaluator.scenario(self.validated(), "", [test.id for test in self.tests])
 
     def outcomes(self, result: ScenarioResult) -> str:
         from creval.render.i18n import outcome_shown

@@ -46,7 +46,8 @@ from creval.law.derive import derive
 from creval.engine.engine import EngineError
 from creval.engine.evaluate import Evaluator, ScenarioResult, TestResult
 from creval.input.forgiving import date_hint, state_meant, suggest, words
-from creval.render.i18n import LANGUAGES, t, tr, value_word
+from creval.render.words import enum_word
+from creval.render.i18n import LANGUAGES, t, tr
 from creval.input.loader import validate
 from creval.core.dates import FIRST_DATE, LAST_DATE, DateRange, as_saved, parse_date_fact
 from creval.input.scenario import parse_iso_date
@@ -124,11 +125,11 @@ class Interview:
     def result(self, facts: dict[str, Any] | None = None) -> TestResult:
         facts = self.facts() if facts is None else facts
         if rough_facts(self.test, facts):  # a date answered roughly: every possible day (engine/ranged.py)
-            return decide_rough(self.evaluator, self.test, facts, self.as_of, self.lang, order_constraints(self.book, self.test.matter))
-        return self.evaluator.test(self.test, facts, self.as_of, self.lang)
+            return decide_rough(self.evaluator, self.test, facts, self.as_of, order_constraints(self.book, self.test.matter))
+        return self.evaluator.test(self.test, facts, self.as_of)
 
     def scenario_result(self) -> ScenarioResult:
-        return self.evaluator.scenario(self.validated(), "", [self.test.id], self.lang)
+        return self.evaluator.scenario(self.validated(), "", [self.test.id])
 
     # ---- questions and answers
 
@@ -173,10 +174,10 @@ class Interview:
                 return values[int(raw) - 1], None
             wanted = re.sub(r"[\s-]+", "_", raw.casefold())
             for value in values:  # the code, or its word in any language
-                words = {value_word(fact, value, "enum", l).casefold() for l in LANGUAGES}
-                if value.casefold() == wanted or raw.casefold() in words:
+                names = {enum_word(fact, value, l, spec=spec).casefold() for l in LANGUAGES}
+                if value.casefold() == wanted or raw.casefold() in names:
                     return value, None
-            choices = ", ".join(value_word(fact, v, "enum", lang) for v in values)  # each also accepted as typed
+            choices = ", ".join(enum_word(fact, v, lang, spec=spec) for v in values)  # each also accepted as typed
             message = t("ask.bad_choice", lang, value=shown, count=len(values), choices=choices)
             return None, tr(suggest(message, raw, values), lang)
         if spec.type == "date":
@@ -408,7 +409,7 @@ class Interview:
 
 def _choices(fact: str, spec: FactSpec, lang: str) -> str:
     """`1 male, 2 female`: the numbered choices of an enumerated fact, as words in `lang`."""
-    return ", ".join(f"{i} {value_word(fact, v, 'enum', lang)}" for i, v in enumerate(spec.values, 1))
+    return ", ".join(f"{i} {enum_word(fact, v, lang, spec=spec)}" for i, v in enumerate(spec.values, 1))
 
 
 def _shown_bound(value: int | None) -> str:

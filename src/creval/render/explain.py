@@ -1,0 +1,354 @@
+"""A decided result put into words, in any language: the rule's texts filled from its values.
+
+The engine returns codes and values (engine/results.py); `explain(result, lang)` writes what a
+reader sees: each criterion's reason, the outcome's sentence, key dates, notes, caveats,
+assumptions, the law applied and the sources, in `lang`. A result is explained as often as
+asked, in as many languages, without deciding again. The explained result keeps the shape
+of the JSON contract (`to_json`).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from datetime import date
+
+from creval.core import grammar
+from creval.core.dates import iso
+from creval.core.text import country_name, fill_text, in_language, placeholder_parts, t, tr
+from creval.engine.results import ScenarioResult, TestResult
+from creval.law.rulebook import LAW_VERSION, Test
+from creval.render import words
+
+__all__ = [
+    "CriterionText", "KeyDateText", "ScenarioText", "TestText", "condition_shown", "explain", "explain_test", "fact_words",
+    "fill", "shown", "when_shown",
+]
+
+
+def shown(value: Any, lang: str = "en", enum: str | None = None, state: bool = False, form: str = "") -> str:
+    """A value as a rule text shows it (render/words.py): ISO dates in English and in words in
+    Russian and Kazakh, words for unknown, none, yes and no, treaty notes and instrument names
+    translated, enumerated codes named in ru/kk (English rule texts are written around the
+    codes), states by name (`state`); in the `form` a template names ({taken_to:in})."""
+    kind = type(value)
+    if isinstance(value, grammar.DateSpan):
+        return value.words(lang, form)
+    if form and value is not None and not isinstance(value, list):  # {name:form}: core/grammar.py
+        if enum is not None and lang != "en":
+            return grammar.inflect_text(shown(value, lang, enum), lang, form)
+        return grammar.inflect(value, lang, form, tr, is_state=state, name=country_name)
+    if state and kind is str:
+        return words.state(value, lang)
+    if kind is str and (enum is None or lang == "en"):  # the common case: a plain text
+        return value
+    if isinstance(value, date):
+        return value.isoformat() if lang == "en" else grammar.date_words(value, lang)
+    if enum is not None and kind is str:
+        return words.enum_word(enum, value, lang)
+    return words.value(value, lang)
+
+
+def fill(template: str, values: dict[str, Any], lang: str = "en", enums: Any = ()) -> str:
+    """Replace {name} placeholders; no format mini-language, so templates cannot reach objects.
+    Values are shown in `lang`; `enums` names the placeholders that are enumerated facts, or
+    maps them to "enum" or "state" (a test's `shown_as`)."""
+    return filled(placeholder_parts(template), values, lang, enums)
+
+
+def filled(parts: list[str], values: dict[str, Any], lang: str, enums: Any) -> str:
+    """`fill` of a template already split by `placeholder_parts`."""
+    if len(parts) == 1:
+        return parts[0]
+    out = parts[:]
+    for i in range(1, len(parts), 2):
+        name, _, form = parts[i].partition(":")
+        kind = enums.get(name) if isinstance(enums, dict) else ("enum" if name in enums else None)
+        value = values.get(name)
+        if isinstance(kind, dict):  # the rule file's own words for this fact's values (Test.shown_as)
+            own = kind.get(value) if isinstance(value, str) and lang != "en" else None  # English shows the code
+            if own is None:
+                out[i] = shown(value, lang, name, False, form)
+            else:  # {name:form}: the word in that grammatical form
+                out[i] = grammar.inflect_text(own.get(lang), lang, form) if form else own.get(lang)
+        else:
+            out[i] = shown(value, lang, name if kind == "enum" else None, kind == "state", form)
+        if lang == "ru" and isinstance(value, grammar.DateSpan):  # «на в период …»: the span brings its own
+            out[i - 1], out[i] = grammar.joined_span(out[i - 1], out[i])
+    return grammar.joined(out)
+
+
+@dataclass(frozen=True)
+class _Texts:
+    """A test's texts in one language, split at their placeholders once: every result fills them."""
+    criteria: list[tuple[str, dict[str, list[str]], str, str]]  # id, reason parts by status, cited sources, title
+    key_dates: dict[str, list[str]]  # event -> text parts
+    caveats: list[list[str]]
+    notes: list[list[str]]
+    explanations: list[list[str]]  # by line of the outcome table
+    sources: list[str]
+    title: str
+    detail_titles: dict[str, str]
+    sources_shown: list[str]
+
+    @classmethod
+    def of(cls, test: Test, lang: str) -> "_Texts":
+        rule = test.rule
+
+        def parts(text) -> list[str]:
+            return placeholder_parts(text.get(lang))
+
+        return cls(
+            criteria=[(cid, {status: parts(text) for status, text in crit.reason.items()},
+                       "; ".join(rule.sources[s].cite() for s in crit.sources), crit.title.get(lang))
+                      for cid, crit in rule.criteria.items()],
+            key_dates={kd.event: parts(kd.text) for kd in rule.key_dates},
+            caveats=[parts(c) for c in rule.caveats],
+            notes=[parts(n) for n in rule.notes],
+            explanations=[parts(row.text) for row in rule.outcome_table],
+            sources=test.sources_cited(),
+            title=rule.title.get(lang),
+            detail_titles={rep.name: rep.title.get(lang) for rep in rule.report},
+            sources_shown=[s.cite(lang) for s in rule.sources.values()],
+        )
+
+
+def fact_words(test: Test, fact: str, lang: str) -> str:
+    """A fact as a Russian or Kazakh sentence names it: its title, not its code."""
+    spec = test.rule.facts.get(fact)
+    return spec.title.get(lang) if spec is not None else fact
+
+
+def when_shown(when_list: list[dict], lang: str, test: Test | None = None) -> str:
+    """`removal_date 2024-06-01 to 2024-06-14` (one day: `removal_date 2024-06-15`), joined."""
+    parts = []
+    for w in when_list:
+        fact = fact_words(test, w["fact"], lang) if lang != "en" and test is not None else w["fact"]  # ru/kk: its words
+        if w["from"] == w["to"]:
+            parts.append(t("ranged.when_day", lang, fact=fact, day=w["from"]))
+        else:
+            parts.append(t("ranged.when_range", lang, fact=fact, **{"from": w["from"], "to": w["to"]}))
+    return "; ".join(parts)
+
+
+def condition_shown(alt: dict, titles: dict[str, str], lang: str) -> str:
+    """An alternative's `if` in words (`where <criterion> is <status>`); '' when it has none.
+    `titles`: the criteria's titles in `lang`, by id."""
+    conditions = alt.get("if") or []
+    return "; ".join(t("ranged.if_criterion", lang, criterion=titles.get(c["criterion"], c["criterion"]),
+                       status=t(f"status.{c['status']}", lang)) for c in conditions)
+
+
+@lru_cache(maxsize=256)
+def _texts(test: Test, lang: str) -> _Texts:
+    """What every result of a test repeats, built once per test and language."""
+    return _Texts.of(test, lang)
+
+
+# --- The result in words: the shape of the JSON contract ---------------------------------
+
+@dataclass
+class CriterionText:
+    id: str
+    status: str
+    reason: str
+    source: str
+    title: str
+    assumed: list[str] = field(default_factory=list)
+
+
+@dataclass
+class KeyDateText:
+    event: str
+    date: str
+    text: str
+    until: str | None = None  # dates known only roughly: the latest possible day; else not in JSON
+
+    def to_json(self) -> dict:
+        out = dict(self.__dict__)
+        if out["until"] is None:
+            out.pop("until")
+        return out
+
+
+@dataclass
+class TestText:
+    test: str
+    outcome: str
+    criteria: list[CriterionText]
+    missing: list[str]
+    dates: list[KeyDateText]
+    sources: list[str]
+    caveats: list[str]
+    title: str = ""
+    explanation: str = ""
+    assessed_on: str = ""
+    details: dict[str, Any] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    assumptions: list[dict] = field(default_factory=list)  # {fact, treated_as, value, text}
+    law_version: dict | None = None  # the version of the law applied: id, title, period, sources, confidence
+    detail_titles: dict[str, str] = field(default_factory=dict)  # details' names in the result's language; not in JSON
+    sources_shown: list[str] = field(default_factory=list)  # `sources` cited in the result's language; not in JSON
+    ranged: list[dict] | None = None  # dates known only roughly; None (and not in JSON) when every date is exact
+    alternatives: list[dict] | None = None
+    alternatives_more: int = 0  # alternatives left out of `alternatives` (at most a dozen are listed); in JSON when not 0
+
+    def to_json(self) -> dict:
+        out = dict(self.__dict__)
+        out.pop("detail_titles", None)
+        out.pop("sources_shown", None)
+        if self.ranged is None:
+            out.pop("ranged", None)
+            out.pop("alternatives", None)
+        if not self.alternatives_more:
+            out.pop("alternatives_more", None)
+        out["criteria"] = [dict(c.__dict__) for c in self.criteria]
+        out["dates"] = [d.to_json() for d in self.dates]
+        for name in ("missing", "sources", "caveats", "notes"):
+            out[name] = list(out[name])
+        out["details"] = {k: list(v) if isinstance(v, list) else v for k, v in self.details.items()}
+        return out
+
+
+@dataclass
+class ScenarioText:
+    scenario: str
+    file: str
+    as_of: str
+    creval: str
+    rules_digest: str
+    results: list[TestText]
+    expected: dict[str, str]
+    mismatches: list[str]
+    title: str = ""
+    errors: list[str] = field(default_factory=list)
+    scenario_digest: str = ""
+    lang: str = "en"  # the language of the texts
+
+    def to_json(self) -> dict:
+        """The same as `dataclasses.asdict(self)`, written out: asdict deep-copies every
+        value and was a third of the time of `creval batch`."""
+        out = dict(self.__dict__)
+        out["results"] = [r.to_json() for r in self.results]
+        out["expected"] = dict(self.expected)
+        out["mismatches"] = list(self.mismatches)
+        out["errors"] = list(self.errors)
+        return out
+
+
+def explain(result: ScenarioResult, lang: str = "en") -> ScenarioText:
+    """A scenario's result in words, in `lang`."""
+    return ScenarioText(
+        result.scenario, result.file, result.as_of, result.creval, result.rules_digest,
+        [explain_test(r, lang) for r in result.results], dict(result.expected), list(result.mismatches),
+        title=in_language(result.title, lang), errors=[tr(e, lang) for e in result.errors],
+        scenario_digest=result.scenario_digest, lang=lang,
+    )
+
+
+def explain_test(r: TestResult, lang: str = "en") -> TestText:
+    """One test's result in words, in `lang`: its rule's texts filled from the result's values."""
+    test = r.rule
+    texts, enums = _texts(test, lang), test.shown_as
+    values = r.values
+    if r.varying:  # a value known only as a range of days reads as one
+        values = {**values, **{k: grammar.DateSpan(lo, hi) if lang != "en" else words.days_between(lo, hi, lang)
+                               for k, (lo, hi) in r.varying.items()}}
+    criteria = []
+    for c, (cid, reasons, cited, title) in zip(r.criteria, texts.criteria):
+        if c.parts:  # along a diagonal: the statuses, not hundreds of parts
+            changes = t("ranged.criterion_parts", lang, count=c.parts, statuses=", ".join(t(f"status.{s}", lang) for s in c.statuses))
+            reason = t("ranged.criterion_changes", lang, changes=changes)
+        elif c.changes is not None:
+            changes = "; ".join(f"{when_shown(w, lang, test)}: {t(f'status.{s}', lang)}" for w, s in c.changes)
+            reason = t("ranged.criterion_changes", lang, changes=changes)
+        else:
+            reason = filled(reasons[c.status], values, lang, enums)
+        source = "; ".join([cited, *(str(s) for s in c.rows)]) if c.rows else cited
+        criteria.append(CriterionText(cid, c.status, reason, source, title, list(c.assumed)))
+    if r.rank is not None:
+        explanation = filled(texts.explanations[r.rank], values, lang, enums)
+    else:
+        split = r.split_facts if lang == "en" else [fact_words(test, f, lang) for f in r.split_facts]  # ru/kk: words
+        explanation = t("ranged.undetermined", lang, facts=", ".join(split))
+        if r.alternatives_more:
+            explanation += " " + t("ranged.more_alternatives", lang, count=r.alternatives_more, facts=", ".join(split))
+    notes = [filled(parts, values, lang, enums) for parts in texts.notes]
+    if r.ranged is not None:
+        ranges = when_shown(r.ranged, lang, test)
+        notes.append(t("ranged.depends" if r.rank is None else "ranged.holds_for_all", lang, ranges=ranges))
+    return TestText(
+        r.test, r.outcome, criteria, list(r.missing), [_key_date(d, test, texts, values, lang) for d in r.dates],
+        list(texts.sources) + [str(s) for s in r.row_sources],
+        [filled(texts.caveats[i], values, lang, enums) for i in r.caveats],
+        title=texts.title, explanation=explanation, assessed_on=r.assessed_on, details=dict(r.details), notes=notes,
+        assumptions=[_assumption(a, test, lang) for a in r.assumptions],
+        law_version=_law_version(test, r.law_version, lang),
+        detail_titles=dict(texts.detail_titles),
+        sources_shown=list(texts.sources_shown) + [_row_source(s, lang) for s in r.row_sources],
+        ranged=r.ranged, alternatives=r.alternatives, alternatives_more=r.alternatives_more,
+    )
+
+
+def _key_date(d: Any, test: Test, texts: _Texts, values: dict, lang: str) -> KeyDateText:
+    if d.version is not None:  # a change of law
+        version = next(v for v in test.versions if v.id == d.version)
+        facts = test.rule.facts
+        fact = facts[d.fact].title.get(lang) if d.fact in facts else t("value.as_of", lang)
+        text = fill(test.rule.law_versions.change_text.get(lang), {"version": version.title.get(lang), "fact": fact})
+    else:
+        text = filled(texts.key_dates[d.event], values, lang, test.shown_as)
+    if d.until is not None:
+        text = t("ranged.key_date", lang, text=text, **{"from": d.date, "to": d.until})
+    return KeyDateText(d.event, d.date, text, d.until)
+
+
+def _assumption(a: dict, test: Test, lang: str) -> dict:
+    """An assumption in words: the rule's own text where it has one, else the catalogue's; in
+    Russian and Kazakh the fact is named by its title, never its code (JSON keeps `fact`)."""
+    kind, name, value = a["treated_as"], a["fact"], a["value"]
+    if kind == LAW_VERSION:
+        version = next(v for v in test.versions if v.id == value)
+        return {**a, "text": version.assumption.get(lang)}
+    spec = test.rule.facts[name]
+    title = spec.title.get(lang) if lang != "en" else name
+    if spec.assumption:
+        text = fill_text(spec.assumption.get(lang), lang, value=value)
+    else:
+        text = _assumed(kind, title, value, lang, os.environ.get("CREVAL_RULES"))
+    return {"fact": name, "fact_title": title, "treated_as": kind, "value": value, "text": text}
+
+
+@lru_cache(maxsize=4096)  # the same few sentences again and again: a dated one per assessment date
+def _assumed(kind: str, name: str, value: Any, lang: str, catalogue: str | None) -> str:
+    """`catalogue` (CREVAL_RULES) is in the key because the messages come from the rules folder."""
+    return t(f"memo.assume.{kind}", lang, fact=name, value="" if value is None else value)
+
+
+def _law_version(test: Test, version_id: str | None, lang: str) -> dict | None:
+    if version_id is None:
+        return None
+    version = next(v for v in test.versions if v.id == version_id)
+    sources = test.rule.sources
+    return {
+        "id": version.id, "title": version.title.get(lang),
+        "from": iso(version.from_), "until": iso(version.until), "confidence": version.confidence,
+        "sources": [sources[s].cite() for s in version.sources],  # codes: English in every language, as `sources`
+    }
+
+
+_ROW_SOURCES: dict[tuple[str, str], str] = {}
+
+
+def _row_source(source: Any, lang: str) -> str:
+    """A treaty row's citation in `lang`, rendered once: the same rows recur in every result."""
+    key = (str(source), lang)
+    found = _ROW_SOURCES.get(key)
+    if found is None:
+        found = tr(source, lang)
+        if len(_ROW_SOURCES) < 10_000:
+            _ROW_SOURCES[key] = found
+    return found
