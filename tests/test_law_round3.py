@@ -203,3 +203,46 @@ def test_the_media_laws_switch_date_is_said_to_have_no_source(runner):
                    "2024-07-01")
     assert "not found" in r.law_version["title"]
     assert any("has no source" in a["text"] for a in r.assumptions)
+
+
+# ----------------------------------------------------------------- what the facts prove
+
+def scenario_result(tmp_path, matter, facts, as_of):
+    """Through the scenario path (Evaluator.scenario), where an order constraint can prove a date."""
+    from creval.engine.evaluate import Evaluator
+    from creval.input.loader import load_file
+
+    lines = [f"id: proof", f"as_of: {as_of}", "facts:", f"  {matter}:"]
+    for k, v in facts.items():
+        lines.append(f"    {k}: {v}")
+    path = tmp_path / "s.yaml"
+    path.write_text("\n".join(lines) + "\n")
+    loaded = load_file(path, bundled())
+    assert not loaded.errors, loaded.errors
+    (result,) = Evaluator(bundled()).scenario(loaded.scenario).results
+    return result
+
+
+@pytest.mark.parametrize("start, outcome, version", [
+    ("2014-12-31", "eligible", "cc-1997"),  # the offence preceded it: before 2015, whatever the day
+    ("2015-01-01", "undetermined", None),  # the offence may be on 1 January 2015 or before
+])
+def test_an_offence_before_a_sentence_that_began_in_2014_is_under_the_1997_code(tmp_path, start, outcome, version):
+    facts = {"offence": "sexual_offence_against_minor", "offender_was_minor": "false", "sentence_start": start,
+             "term": "{years: 8}", "credited_days": 0}
+    r = scenario_result(tmp_path, "parole", facts, "2021-06-01")
+    assert r.outcome == outcome
+    if version:
+        assert r.law_version == version and r.missing == []
+        # the offence date is the range the constraint proves: on or before the sentence's start
+        assert r.ranged == [{"fact": "offence_date", "from": "1800-01-01", "to": start}]
+    else:
+        assert r.missing == ["offence_date"]
+
+
+def test_an_adults_2016_offence_is_excluded_whatever_the_credited_days(runner):
+    facts = {"offence": "sexual_offence_against_minor", "offender_was_minor": False, "offence_date": "2016-05-01",
+             "sentence_start": "2017-01-01", "term": {"years": 8, "months": 0, "days": 0}}
+    r = runner.run(PAROLE, facts, "2023-06-01")
+    assert r.outcome == "excluded" and r.missing == []
+    assert "three-quarters-served-at-latest" not in key_dates(r)  # the 1997 rule's date does not apply

@@ -235,7 +235,10 @@ ALLOWED = {
     # unknown, a sentence already served is still served.
     (PAROLE, "offence"): {("not-covered", "sentence-served")},
     # and an offence by a minor under the 2014 Code is not-covered once the sentence is not known to be served
-    **{(PAROLE, f): {("sentence-served", "not-covered")} for f in ("sentence_start", "term", "credited_days")},
+    # and an adult's offence under the 2014 Code is excluded, served or not, once the sentence
+    # is not known to be served
+    **{(PAROLE, f): {("sentence-served", "not-covered"), ("sentence-served", "excluded")}
+       for f in ("sentence_start", "term", "credited_days")},
     # work ban, offences before 2015: an unknown term is bounded by the article's 10-20 years (an
     # assumption the result prints); a stated term outside it (5 years, life) governs instead.
     # A ban the court set decides (and then needs its dates); without it the article's scope

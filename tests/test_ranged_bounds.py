@@ -17,9 +17,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from helpers import RULES, bundled
 
-from creval.render.explain import explain
 from creval.engine import ranged
 from creval.engine.evaluate import Evaluator
+from creval.render.i18n import tr
 from creval.input.scenario import scenario_model
 
 BOOK = bundled()
@@ -109,9 +109,10 @@ def test_more_than_a_dozen_parts_are_summarised():
 def test_the_point_budget_refuses_rather_than_runs(monkeypatch):
     monkeypatch.setattr(ranged, "MAX_POINTS", 5)
     doc = {"id": "x", "as_of": "2024-01-01", "facts": {"abduction": {**HAGUE_2010, "removal_date": "2010-05"}}}
-    result = explain(EV.scenario(scenario_model(BOOK).model_validate(doc)), "ru")  # the refusal, in Russian
+    result = EV.scenario(scenario_model(BOOK).model_validate(doc))
     assert not result.results
-    assert "уточните" in result.errors[0] and "child_birth_date" in result.errors[0]
+    refused = tr(result.errors[0], "ru")  # the reason, put into words in any language
+    assert "уточните" in refused and "child_birth_date" in refused
 
 
 years = st.integers(2000, 2024)

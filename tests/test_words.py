@@ -179,6 +179,14 @@ def test_an_unknown_act_is_a_rule_file_error():
         Source(instrument="X", article="Art 1", quote="q", confidence="LIKELY", act="no-such-act")
 
 
+def test_a_count_keeps_its_noun_in_kazakh():
+    # «{days} күннен кейін» is «30 күннен кейін»; a case form on the count would drop the noun («30-дан кейін»)
+    from creval.core.text import messages
+
+    wrong = [k for k, e in messages().items() if re.search(r"\{(?:days|months|years)(?::\w+)\}", e.get("kk") or "")]
+    assert not wrong, wrong
+
+
 def test_the_glossary_guard_is_not_blind():
     assert _wrong_in("Балаларды халықаралық ұрлап әкетудің азаматтық-құқықтық аспектілері", "kk")
     assert _wrong_in("призыв на военную службу", "ru") and _wrong_in("мәртебе кестесі (HCCH)", "kk")

@@ -745,6 +745,7 @@ def serve(host: str = typer.Option("127.0.0.1", "--host", help="Address to liste
     guard.more_files()
     # header, body and keep-alive deadlines; SIGTERM stops evaluations, then the server (web/guard.py)
     guard.Server(guard.config(web_app), on_exit=web_app.state.service.close).run(sockets=[sock])
+    web_app.state.service.end_workers()  # one that started while the server stopped
 
 
 def main() -> None:

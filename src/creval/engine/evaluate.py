@@ -14,7 +14,7 @@ from functools import lru_cache
 from typing import Any, Callable
 
 from creval import __version__
-from creval.core.dates import DateRange, iso
+from creval.core.dates import FIRST_DATE, DateRange, iso
 from creval.core.facts import matter_facts, scenario_digest
 from creval.core.text import Msg, State
 from creval.engine.engine import Decision, Engine, EngineError
@@ -48,6 +48,8 @@ class Evaluator:
                         result = decide_rough(self, test, facts, as_of, order_constraints(self.book, matter))
                     else:
                         result = self.test(test, facts, as_of)
+                        if result.outcome == "undetermined":  # what the facts prove (law/rulebook Constraint.proves)
+                            result = self._proved(test, facts, as_of, matter) or result
                     result.assumptions[:0] = assumptions(test, facts, given, as_of)
                     _mark_assumed(test, result)
                     results.append(result)
@@ -83,7 +85,8 @@ class Evaluator:
             CriterionResult(cid, statuses[cid], rows=[s for name in notes[cid] for s in rows.get(name, ())] if rows else [])
             for cid in rule.criteria
         ]
-        missing = _missing(test, facts, decision, rank) if row.outcome == "undetermined" else []
+        missing = self._can_change(test, facts, as_of, _missing(test, facts, decision, rank)) \
+            if row.outcome == "undetermined" else []
         dates = [KeyDateResult(kd.event, derived.values[kd.date].isoformat())
                  for kd in rule.key_dates
                  if derived.values.get(kd.date) is not None and self._key_date_shown(test, kd, facts, as_of, derived)]
@@ -102,6 +105,60 @@ class Evaluator:
             assumptions=version_assumption(test, derived.version),  # a new list: the facts' assumptions join it
             law_version=derived.version.id if derived.version is not None else None, rule=test,
         )
+
+    def _proved(self, test: Test, facts: dict[str, Any], as_of: date, matter: str) -> TestResult | None:
+        """What the facts prove: an unknown date that an order constraint with `proves` bounds
+        by a known one (an offence on or before the start of its sentence) is a range, decided
+        over every possible day; the result is kept only if every day gives one outcome (its
+        `ranged` then names the range, its notes say every day agrees)."""
+        bounded: dict[str, DateRange] = {}
+        for c in test.rule.constraints:
+            later = facts.get(c.later)
+            if c.proves is None or facts.get(c.earlier) is not None or type(later) is not date:
+                continue
+            known = bounded.get(c.earlier)
+            bounded[c.earlier] = DateRange(FIRST_DATE, min(later, known.hi) if known else later)
+        if not bounded:
+            return None
+        try:
+            result = decide_rough(self, test, {**facts, **bounded}, as_of, order_constraints(self.book, matter))
+        except Exception:  # no possible day, too many combinations, a time limit: not proved
+            return None
+        return None if result.outcome == "undetermined" else result
+
+    def _can_change(self, test: Test, facts: dict[str, Any], as_of: date, names: list[str]) -> list[str]:
+        """Of the facts blamed for `undetermined`, those whose value alone can change the
+        outcome (the others as given): a fact that cannot is not asked for. When none can alone
+        (two facts are needed together), all are kept."""
+        if len(names) < 2 or getattr(self, "_trying", False):
+            return names
+        self._trying = True
+        try:
+            kept = [name for name in names if self._changes(test, facts, as_of, name)]
+        finally:
+            self._trying = False
+        return kept or names
+
+    def _changes(self, test: Test, facts: dict[str, Any], as_of: date, name: str) -> bool:
+        spec = test.rule.facts[name]
+        if spec.type == "date":
+            values = _days_to_try(test, facts, as_of, name, derive(test, facts, as_of, self.book.tables).values)
+        elif spec.type == "bool":
+            values = [True, False]
+        elif spec.type == "enum":
+            values = list(spec.values)
+        elif spec.type == "int":  # its bounds, a few values between, its words (a ban for `life`)
+            bound = [b if isinstance(b, int) or b is None else test.params.get(b.param) for b in (spec.min, spec.max)]
+            low, high = bound[0] or 0, bound[1] if bound[1] is not None else 100_000
+            values = sorted({low, high, *(v for v in (1, 10, 100, 1000, 10_000) if low <= v <= high)}) + list(spec.words or [])
+        else:  # a state, a term: too many values to try; kept
+            return True
+        seen = set()
+        for value in values:
+            seen.add(self.outcome(test, {**facts, name: value}, as_of))
+            if len(seen) > 1:
+                return True
+        return False
 
     def _key_date_shown(self, test: Test, kd: Any, facts: dict[str, Any], as_of: date, derived: Derived) -> bool:
         """A key date restricted to some versions of the law is not shown under another (it is
@@ -156,6 +213,30 @@ def _mark_assumed(test: Test, result: TestResult) -> None:
         crit.assumed = [f for f in test.reads[crit.id] if f in assumed]
         if LAW_VERSION in assumed and crit.id in test.reads_version:
             crit.assumed.append(LAW_VERSION)
+
+
+def _days_to_try(test: Test, facts: dict[str, Any], as_of: date, name: str, values: dict[str, Any]) -> list[date]:
+    """The days on which an unknown date fact can change an outcome, if any can: the case's
+    own and derived dates, the law's change dates and the assessment date decades back, each
+    with the day before and after, where the order constraints allow. The outcome depends on
+    the order of dates only, so these probe every place the unknown date can take."""
+    days = {v for v in values.values() if type(v) is date}
+    days |= {v.from_ for v in test.versions if v.from_}
+    days |= {_years(as_of, -n) for n in (100, 30, 16, 10)} | {_years(as_of, 1)}
+    days |= {d + timedelta(days=k) for d in list(days) for k in (-1, 1)}
+    for c in test.rule.constraints:
+        if c.earlier == name and type(other := values.get(c.later)) is date:
+            days = {d for d in days if d <= other}
+        if c.later == name and type(other := values.get(c.earlier)) is date:
+            days = {d for d in days if other <= d}
+    return sorted(days)
+
+
+def _years(day: date, n: int) -> date:
+    try:
+        return day.replace(year=day.year + n)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + n, day=28)
 
 
 def _missing(test: Test, facts: dict[str, Any], decision: Decision, rank: int) -> list[str]:

@@ -138,6 +138,10 @@ class Constraint(_Strict):
     earlier: str
     later: str
     message: Text  # the input error, in the three languages (a plain string is English)
+    # What the order proves when `earlier` is unknown and `later` known: the earlier date is a
+    # range ending on the later one, decided over every possible day (engine/ranged.py); when
+    # all agree the outcome is decided and this text ({date}: the later date) says why.
+    proves: Optional[Text] = None
 
     @field_validator("message", mode="before")
     @classmethod

@@ -99,8 +99,8 @@ class Service:
         self._waiting += 1
         try:
             deadline = time.monotonic() + self.time_limit  # the monotonic clock is the machine's: also in a worker process
-            if rough == "process":
-                future = self._process_pool().submit(_evaluate_rough, deadline, *args)
+            if rough == "process":  # the first submit starts the worker process: seconds, off the event loop
+                future = await asyncio.to_thread(self._process_pool().submit, _evaluate_rough, deadline, *args)
             else:
                 future = (self._rough_pool if rough else self._pool).submit(self._limited, deadline, self._stop, fn, *args)
             try:
@@ -139,9 +139,14 @@ class Service:
         for pool in (self._pool, self._rough_pool):
             pool.shutdown(wait=False, cancel_futures=True)
         if self._processes is not None:
-            for process in list(getattr(self._processes, "_processes", {}).values()):
-                process.terminate()
             self._processes.shutdown(wait=False, cancel_futures=True)
+        self.end_workers()
+
+    @staticmethod
+    def end_workers() -> None:
+        """Kill the worker processes, one still starting included: exiting would wait for them."""
+        for process in multiprocessing.active_children():
+            process.kill()
 
     def parse(self, data: bytes, name: str, suffix: str, lang: str = "en") -> Any:
         """Bytes of a YAML or JSON document, parsed by the loader; BadInput names the line and field."""
