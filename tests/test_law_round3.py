@@ -236,6 +236,11 @@ def test_an_offence_before_a_sentence_that_began_in_2014_is_under_the_1997_code(
         assert r.law_version == version and r.missing == []
         # the offence date is the range the constraint proves: on or before the sentence's start
         assert r.ranged == [{"fact": "offence_date", "from": "1800-01-01", "to": start}]
+        # and it says why, in the rule's words, with the sentence's start as a person writes it
+        from creval.render.explain import explain_test
+        assert f"the offence preceded the sentence that began on {start}" in " ".join(explain_test(r, "en").notes)
+        assert "преступление предшествовало наказанию, срок которого начался 31 декабря 2014" in " ".join(
+            explain_test(r, "ru").notes)
     else:
         assert r.missing == ["offence_date"]
 

@@ -112,19 +112,24 @@ class Evaluator:
         over every possible day; the result is kept only if every day gives one outcome (its
         `ranged` then names the range, its notes say every day agrees)."""
         bounded: dict[str, DateRange] = {}
-        for c in test.rule.constraints:
+        proved: list[tuple[int, date]] = []
+        for place, c in enumerate(test.rule.constraints):
             later = facts.get(c.later)
             if c.proves is None or facts.get(c.earlier) is not None or type(later) is not date:
                 continue
             known = bounded.get(c.earlier)
             bounded[c.earlier] = DateRange(FIRST_DATE, min(later, known.hi) if known else later)
+            proved.append((place, later))
         if not bounded:
             return None
         try:
             result = decide_rough(self, test, {**facts, **bounded}, as_of, order_constraints(self.book, matter))
         except Exception:  # no possible day, too many combinations, a time limit: not proved
             return None
-        return None if result.outcome == "undetermined" else result
+        if result.outcome == "undetermined":
+            return None
+        result.proved = proved
+        return result
 
     def _can_change(self, test: Test, facts: dict[str, Any], as_of: date, names: list[str]) -> list[str]:
         """Of the facts blamed for `undetermined`, those whose value alone can change the

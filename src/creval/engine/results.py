@@ -62,6 +62,8 @@ class TestResult:
     alternatives_more: int = 0  # alternatives left out of `alternatives` (at most a dozen are listed)
     split_facts: list[str] = field(default_factory=list)
     varying: dict[str, tuple[date, date]] = field(default_factory=dict)
+    # what the facts proved (law/rulebook Constraint.proves): (place of the constraint, the known later date)
+    proved: list[tuple[int, date]] = field(default_factory=list)
     rule: Any = field(default=None, repr=False, compare=False)  # the law.rulebook.Test decided: its texts explain this
 
 

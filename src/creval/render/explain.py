@@ -277,7 +277,11 @@ def explain_test(r: TestResult, lang: str = "en") -> TestText:
         if r.alternatives_more:
             explanation += " " + t("ranged.more_alternatives", lang, count=r.alternatives_more, facts=", ".join(split))
     notes = [filled(parts, values, lang, enums) for parts in texts.notes]
-    if r.ranged is not None:
+    if r.proved:  # an unknown date the known ones bound: say what the facts prove, in the rule's words
+        constraints = test.rule.constraints
+        notes += [filled(placeholder_parts(constraints[place].proves.get(lang)), {"date": later}, lang, ())
+                  for place, later in r.proved]
+    elif r.ranged is not None:
         ranges = when_shown(r.ranged, lang, test)
         notes.append(t("ranged.depends" if r.rank is None else "ranged.holds_for_all", lang, ranges=ranges))
     return TestText(
