@@ -44,12 +44,7 @@ class Evaluator:
                 if tests and test.id not in tests:
                     continue
                 try:
-                    if rough and rough_facts(test, facts):  # decided over every possible day (engine/ranged.py)
-                        result = decide_rough(self, test, facts, as_of, order_constraints(self.book, matter))
-                    else:
-                        result = self.test(test, facts, as_of)
-                        if result.outcome == "undetermined":  # what the facts prove (law/rulebook Constraint.proves)
-                            result = self._proved(test, facts, as_of, matter) or result
+                    result = self.result(test, facts, as_of, matter, rough)
                     result.assumptions[:0] = assumptions(test, facts, given, as_of)
                     _mark_assumed(test, result)
                     results.append(result)
@@ -62,6 +57,17 @@ class Evaluator:
             scenario.id, file, as_of.isoformat(), __version__, self.book.digest, results, expected, mismatches,
             title=scenario.title, errors=errors, scenario_digest=scenario_digest(scenario, by_matter),
         )
+
+    def result(self, test: Test, facts: dict[str, Any], as_of: date, matter: str, rough: bool = True) -> TestResult:
+        """The result of one test on one matter's facts: over every possible day of the dates known
+        only roughly, and with what the known dates prove about unknown ones. `rough`: false when
+        no date is rough (skips the look)."""
+        if rough and rough_facts(test, facts):  # decided over every possible day (engine/ranged.py)
+            return decide_rough(self, test, facts, as_of, order_constraints(self.book, matter))
+        result = self.test(test, facts, as_of)
+        if result.outcome == "undetermined":  # what the facts prove (law/rulebook Constraint.proves)
+            result = self._proved(test, facts, as_of, matter) or result
+        return result
 
     def decided(self, test: Test, facts: dict[str, Any], as_of: date) -> tuple[Derived, Decision, int]:
         """Derived values, the engine's decision, and the first outcome line that fired."""
