@@ -66,7 +66,7 @@ class Evaluator:
             return decide_rough(self, test, facts, as_of, order_constraints(self.book, matter))
         result = self.test(test, facts, as_of)
         if result.outcome == "undetermined":  # what the facts prove (law/rulebook Constraint.proves)
-            result = self._proved(test, facts, as_of, matter) or result
+            result = self._proved(test, facts, as_of, matter, result.missing) or result
         return result
 
     def decided(self, test: Test, facts: dict[str, Any], as_of: date) -> tuple[Derived, Decision, int]:
@@ -112,7 +112,8 @@ class Evaluator:
             law_version=derived.version.id if derived.version is not None else None, rule=test,
         )
 
-    def _proved(self, test: Test, facts: dict[str, Any], as_of: date, matter: str) -> TestResult | None:
+    def _proved(self, test: Test, facts: dict[str, Any], as_of: date, matter: str,
+                missing: list[str]) -> TestResult | None:
         """What the facts prove: an unknown date that an order constraint with `proves` bounds
         by a known one (an offence on or before the start of its sentence) is a range, decided
         over every possible day; the result is kept only if every day gives one outcome (its
@@ -126,7 +127,9 @@ class Evaluator:
             known = bounded.get(c.earlier)
             bounded[c.earlier] = DateRange(FIRST_DATE, min(later, known.hi) if known else later)
             proved.append((place, later))
-        if not bounded:
+        # only worth the search (every possible day, bounded but costly) when the bounded dates are
+        # all that is missing: another missing fact leaves the outcome open whatever they prove
+        if not bounded or not set(missing) <= set(bounded):
             return None
         try:
             result = decide_rough(self, test, {**facts, **bounded}, as_of, order_constraints(self.book, matter))
