@@ -18,13 +18,18 @@ from creval.core.dates import FIRST_DATE, DateRange, iso
 from creval.core.facts import matter_facts, scenario_digest
 from creval.core.text import Msg, State
 from creval.engine.engine import Decision, Engine, EngineError
-from creval.engine.ranged import caveats_applying, decide_rough, rough_facts
+from creval.engine.ranged import MAX_POINTS, RoughTest, caveats_applying, decide_rough, rough_facts
 from creval.engine.results import CriterionResult, KeyDateResult, ScenarioResult, TestResult
 from creval.law.absent import assumptions, falls_back, version_assumption
 from creval.law.derive import Derived, derive, template_values
 from creval.law.rulebook import LAW_VERSION, RuleBook, Test, order_constraints
 
 __all__ = ["CriterionResult", "Evaluator", "KeyDateResult", "ScenarioResult", "TestResult"]
+
+
+# choices of days that a look for what the facts prove may cost (engine/ranged.py MAX_POINTS for
+# a rough date the user gave): past it the date stays unknown, and the outcome undetermined
+PROOF_POINTS = MAX_POINTS
 
 
 class Evaluator:
@@ -131,8 +136,16 @@ class Evaluator:
         # all that is missing: another missing fact leaves the outcome open whatever they prove
         if not bounded or not set(missing) <= set(bounded):
             return None
-        try:
-            result = decide_rough(self, test, {**facts, **bounded}, as_of, order_constraints(self.book, matter))
+        constraints = order_constraints(self.book, matter)
+        try:  # a cheap look first: the outcome at one day of each uniform part, stopping at a second outcome
+            rough = RoughTest(self.book, test, {**facts, **bounded}, as_of, constraints)
+            rough.max_points = PROOF_POINTS
+            outcomes = set()
+            for region in rough.regions():
+                outcomes.add(self.outcome(test, rough.facts_at(region.point), as_of))
+                if len(outcomes) > 1 or "undetermined" in outcomes:
+                    return None
+            result = decide_rough(self, test, {**facts, **bounded}, as_of, constraints)
         except Exception:  # no possible day, too many combinations, a time limit: not proved
             return None
         if result.outcome == "undetermined":
