@@ -48,7 +48,7 @@ from creval.law.rulebook import RuleBook
 from creval.render.explain import explain
 from creval.render.i18n import t
 from creval.render.report import as_text
-from creval.tools.exercise import gradebook
+import creval.tools.exercise.gradebook as gradebook
 from creval.tools.exercise.handout import facts_shown, handout as handout_page
 
 __all__ = [
