@@ -228,15 +228,25 @@ def _type_answer(page, text: str) -> None:
     _key(page, "Enter")
 
 
+def _focus_settled(page) -> None:
+    """Wait until the page's autofocus has taken effect: browsers apply `autofocus` at a later
+    rendering step, which may come after the load event, and keys pressed before then go to the
+    page body (CI's chromium lost a Space that way)."""
+    page.wait_for_function(
+        "() => { const a = document.querySelector('[autofocus]'); return !a || document.activeElement === a; }")
+
+
 def _key(page, key: str) -> None:
-    """Press a key that submits the page's form, and wait for the next page."""
+    """Press a key that submits the page's form, and wait for the next page and its focus."""
     with page.expect_navigation():
         page.keyboard.press(key)
+    _focus_settled(page)
 
 
 def _click(page, selector: str) -> None:
     with page.expect_navigation():
         page.locator(selector).click()
+    _focus_settled(page)
 
 
 def _asked(page) -> str:
@@ -250,6 +260,7 @@ def test_interview_by_keyboard_in_russian_with_back_unknown_review_and_resume(se
     page.click('a[data-ask="hague-abduction-return"]')  # from the home page
     page.wait_for_url(re.compile(r"/ask/hague-abduction-return$"))
     page.goto(server.url + "/ask/hague-abduction-return?as_of=2026-05-19")  # the assessment date fixed, for the test
+    _focus_settled(page)
     assert _asked(page) == "child_birth_date"
     assert page.locator("legend .text").inner_text() == "Когда родился ребёнок?"
     assert "2026-01" in page.locator("#answer-hint").inner_text()  # rough dates are taken, and said so
