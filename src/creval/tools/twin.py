@@ -33,9 +33,8 @@ from ruamel.yaml.scalarstring import LiteralScalarString
 from creval.engine.evaluate import Evaluator
 from creval.render.i18n import t, tr
 from creval.input.loader import StopOnInput, load_file, validate
-from creval.input.scenario import matter_facts
 from creval.core.dates import DateRange
-from creval.render import words
+from creval.render import facts
 from creval.law.rulebook import RuleBook
 
 __all__ = ["SIDES", "Twin", "TwinError", "WIDTH", "dump", "make_twins", "only_test", "teaching_note", "write"]
@@ -114,12 +113,9 @@ def _story(narrative: Any, moved_from: Any, facts_in_words: Callable[[], str]) -
 def _facts_in_words(book: RuleBook, scenario, lang: str) -> str:
     """A neutral story: the assessment date and every fact given, by its title, in `lang`."""
     lines = [t("twin.story.as_of", lang, date=scenario.as_of.isoformat()), t("twin.story.facts", lang)]
-    given = matter_facts(scenario)
+    given = facts.given(scenario, unknown=True)
     for matter in sorted(given):
-        specs = {n: s for test in book.matters[matter] for n, s in test.rule.facts.items()}
-        shown = getattr(scenario.facts, matter).model_fields_set
-        for name in [n for n in specs if n in shown]:
-            lines.append(f"- {specs[name].title.get(lang)}: {words.value(given[matter][name], lang, specs[name].type, name)}")
+        lines += [f"- {title}: {value}" for _, title, value in facts.rows(book, matter, given[matter], lang)]
     return "\n".join(lines)
 
 
