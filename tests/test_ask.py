@@ -279,6 +279,6 @@ def test_a_number_fact_takes_its_word_as_typed_or_in_words(lang, typed):
     from creval.law.rulebook import load
     from creval.tools.interview import Interview
 
-    interview = Interview(load(), "work-with-children-ban", date(2040, 1, 1), lang)
+    interview = Interview(load(Path(__file__).resolve().parents[1] / "rules"), "work-with-children-ban", date(2040, 1, 1), lang)
     assert interview.parse("ban_years", typed) == ("life", None)
     assert interview.parse("ban_years", "21")[0] is None  # the range still holds
