@@ -269,8 +269,10 @@ def test_blank_sheet_filled_in_grades(run, pack, tmp_path):
 
 def test_russian_and_kazakh_sessions(run, pack):
     ru = run("exercise", pack, "--lang", "ru", input="5\n1\n")
-    assert "Ваш ответ (1-6): " in ru.stdout and "ВЕРНО: return-forthwith." in ru.stdout
-    assert "НЕВЕРНО: ваш ответ not-applicable" in ru.stdout
+    # an outcome as every ru/kk output names it: the code, then its words
+    assert "Ваш ответ (1-6): " in ru.stdout and "ВЕРНО: return-forthwith (вернуть незамедлительно)." in ru.stdout
+    assert "НЕВЕРНО: ваш ответ not-applicable (не применяется)" in ru.stdout
+    assert "  1. not-applicable (не применяется)" in ru.stdout
     assert "Дата оценки: 1 сентября 2025\u00a0г." in ru.stdout
     kk = run("exercise", pack, "--lang", "kk", input="5\n")
-    assert "Сіздің жауабыңыз (1-6): " in kk.stdout and "ДҰРЫС: return-forthwith." in kk.stdout
+    assert "Сіздің жауабыңыз (1-6): " in kk.stdout and "ДҰРЫС: return-forthwith (дереу қайтару)." in kk.stdout

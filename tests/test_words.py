@@ -354,3 +354,17 @@ def test_a_fact_value_takes_its_words_from_its_rule_file(lang, words):
     assert {name: rows[name] for name in words} == words
     assert rows["birth_date"] == "2006-10-12"  # a list of facts is a table: the date as the file has it
     assert rows["exemption"] == {"ru": "неизвестно", "kk": "белгісіз"}[lang]
+
+
+@pytest.mark.parametrize("lang, word", [("ru", "permitted (разрешено)"), ("kk", "permitted (рұқсат етілген)")])
+def test_an_outcome_reads_with_its_rule_files_own_word_in_the_exercise_and_its_handout(lang, word):
+    """minimum-working-age names `permitted` in its own words («разрешено», not the shared
+    catalogue's «допускается»): the exercise's choices and feedback and the handout's choices and
+    answer grid say the same as the check's output."""
+    case = str(SCENARIOS / "employment" / "child-actor-aged-10.yaml")
+    runner = CliRunner()
+    handout = runner.invoke(app, ["exercise", "--handout", "--lang", lang, case]).stdout
+    session = runner.invoke(app, ["exercise", "--lang", lang, case], input="1\n").stdout
+    assert handout.count(word) >= 2  # the question's choices and the answer grid
+    assert f"1. {word}" in session
+    assert "(допускается)" not in handout + session  # the shared catalogue's word

@@ -46,7 +46,7 @@ from creval.input.loader import InputError, Refused, StopOnInput, line_of, load_
 from creval.input.scenario import in_language
 from creval.law.rulebook import RuleBook
 from creval.render.explain import explain
-from creval.render.i18n import t
+from creval.render.i18n import outcome_shown, t
 from creval.render.report import as_text
 import creval.tools.exercise.gradebook as gradebook
 from creval.tools.exercise.handout import facts_shown, handout as handout_page
@@ -217,20 +217,28 @@ def show_scenario(card: Card, number: int, count: int, book: RuleBook, lang: str
     return "\n".join(lines)
 
 
-def show_question(question: Question, number: int, count: int, lang: str) -> str:
+def show_question(question: Question, number: int, count: int, lang: str, book: Optional[RuleBook] = None) -> str:
+    """The question and its numbered choices: each outcome as the handout and the answers name
+    it (in ru/kk its words after the code, the rule file's own when `book` has the test)."""
+    test = book.tests.get(question.test) if book is not None else None
     lines = ["", t("exercise.question", lang, n=number, count=count, test=question.test, title=question.title)]
-    lines += [f"  {i}. {choice}" for i, choice in enumerate(question.choices, 1)]
+    lines += [f"  {i}. {outcome_shown(choice, lang, test)}" for i, choice in enumerate(question.choices, 1)]
     return "\n".join(lines)
 
 
-def show_feedback(question: Question, card: Card, answer: Answer, lang: str) -> str:
+def show_feedback(question: Question, card: Card, answer: Answer, lang: str, book: Optional[RuleBook] = None) -> str:
+    test = book.tests.get(question.test) if book is not None else None
+
+    def named(outcome: Optional[str]) -> str:
+        return outcome_shown(outcome, lang, test) if outcome else str(outcome)
+
     if answer.correct:
-        lines = [t("exercise.right", lang, outcome=question.engine)]
+        lines = [t("exercise.right", lang, outcome=named(question.engine))]
     else:
-        lines = [t("exercise.wrong", lang, answer=answer.answer, outcome=question.engine)]
-    lines.append(t("exercise.engine_outcome", lang, outcome=question.engine))
+        lines = [t("exercise.wrong", lang, answer=named(answer.answer), outcome=named(question.engine))]
+    lines.append(t("exercise.engine_outcome", lang, outcome=named(question.engine)))
     if question.key_disagrees:
-        lines.append(t("exercise.key_disagrees", lang, answer_key=question.key, outcome=question.engine))
+        lines.append(t("exercise.key_disagrees", lang, answer_key=named(question.key), outcome=named(question.engine)))
     one = replace(card.result, results=[question.result], mismatches=[m for m in card.result.mismatches if m == question.test])
     lines += ["", as_text(one)]
     return "\n".join(lines)
@@ -569,7 +577,7 @@ def ask_all(cards: list[Card], book: RuleBook, lang: str, out: Callable[..., Non
         out(show_scenario(card, n, len(cards), book, lang))
         for question in card.questions:
             number += 1
-            out(show_question(question, number, count, lang))
+            out(show_question(question, number, count, lang, book))
             while True:
                 try:
                     text = ask(t("exercise.prompt", lang, count=len(question.choices)))
@@ -584,7 +592,7 @@ def ask_all(cards: list[Card], book: RuleBook, lang: str, out: Callable[..., Non
                 out(t("exercise.invalid", lang, count=len(question.choices)))
             answer = grade(question, choice)
             answers.append(answer)
-            out(show_feedback(question, card, answer, lang))
+            out(show_feedback(question, card, answer, lang, book))
     return answers, True
 
 

@@ -67,12 +67,12 @@ def _scenario_page(card, number: int, count: int, book: RuleBook, lang: str) -> 
                      f"{rows}</table>")
     for q in card.questions:
         parts.append(f"<h2>{escape(t('handout.question', lang, test=q.test, title=q.title))}</h2>")
-        parts.append('<ol class="choices">' + "".join(f"<li>{escape(outcome_shown(c, lang))}</li>" for c in q.choices) + "</ol>")
+        parts.append('<ol class="choices">' + "".join(f"<li>{escape(outcome_shown(c, lang, book.tests.get(q.test)))}</li>" for c in q.choices) + "</ol>")
     parts.append("</section>")
     return "\n".join(parts)
 
 
-def _grid(cards, lang: str) -> str:
+def _grid(cards, book: RuleBook, lang: str) -> str:
     """The answer grid: one row per question, the numbered choices, a box for the answer."""
     head = "".join(f"<th>{escape(t(k, lang))}</th>" for k in
                    ("handout.grid.number", "handout.grid.scenario", "handout.grid.test", "handout.grid.choices",
@@ -81,7 +81,7 @@ def _grid(cards, lang: str) -> str:
     for number, card in enumerate(cards, 1):
         for q in card.questions:
             n += 1
-            choices = "<br>".join(f"{i}&nbsp;{escape(outcome_shown(c, lang))}" for i, c in enumerate(q.choices, 1))
+            choices = "<br>".join(f"{i}&nbsp;{escape(outcome_shown(c, lang, book.tests.get(q.test)))}" for i, c in enumerate(q.choices, 1))
             # by number and title: an id often names the point a scenario teaches
             rows.append(f"<tr><td>{n}</td><td>{number}. {escape(in_language(card.scenario.title, lang))}</td>"
                         f"<td>{escape(q.title)}</td><td>{choices}</td><td class=\"answer\"></td></tr>")
@@ -106,6 +106,6 @@ def handout(cards, paths: list[str], book: RuleBook, lang: str) -> str:
         f"<style>{STYLE}</style></head>",
         "<body>",
         *pages,
-        _grid(cards, lang),
+        _grid(cards, book, lang),
         "</body></html>",
     ])
