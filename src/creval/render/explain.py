@@ -14,42 +14,18 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from datetime import date
-
 from creval.core import grammar
 from creval.core.dates import iso
-from creval.core.text import country_name, fill_text, in_language, placeholder_parts, t, tr
+from creval.core.text import fill_text, in_language, placeholder_parts, t, tr
 from creval.engine.results import ScenarioResult, TestResult
 from creval.law.rulebook import LAW_VERSION, Test
 from creval.render import words
+from creval.render.words import in_text as shown  # a value inside a rule's sentence
 
 __all__ = [
     "CriterionText", "KeyDateText", "ScenarioText", "TestText", "condition_shown", "explain", "explain_test", "fact_words",
-    "fill", "shown", "when_shown",
+    "fill", "when_shown",
 ]
-
-
-def shown(value: Any, lang: str = "en", enum: str | None = None, state: bool = False, form: str = "") -> str:
-    """A value as a rule text shows it (render/words.py): ISO dates in English and in words in
-    Russian and Kazakh, words for unknown, none, yes and no, treaty notes and instrument names
-    translated, enumerated codes named in ru/kk (English rule texts are written around the
-    codes), states by name (`state`); in the `form` a template names ({taken_to:in})."""
-    kind = type(value)
-    if isinstance(value, grammar.DateSpan):
-        return value.words(lang, form)
-    if form and value is not None and not isinstance(value, list):  # {name:form}: core/grammar.py
-        if enum is not None and lang != "en":
-            return grammar.inflect_text(shown(value, lang, enum), lang, form)
-        return grammar.inflect(value, lang, form, tr, is_state=state, name=country_name)
-    if state and kind is str:
-        return words.state(value, lang)
-    if kind is str and (enum is None or lang == "en"):  # the common case: a plain text
-        return value
-    if isinstance(value, date):
-        return value.isoformat() if lang == "en" else grammar.date_words(value, lang)
-    if enum is not None and kind is str:
-        return words.enum_word(enum, value, lang)
-    return words.value(value, lang)
 
 
 def fill(template: str, values: dict[str, Any], lang: str = "en", enums: Any = ()) -> str:

@@ -15,7 +15,8 @@ from datetime import date
 from creval.law.treaties import (IN_FORCE, NOT_IN_FORCE, AcceptanceRow, PairRow, StateRow, TreatyTable,
                                  confidence_word, relations_of, status, timeline)
 from creval.render.rules_view import row_dates
-from creval.render.i18n import country_name, t, tr
+from creval.render import words
+from creval.render.i18n import t, tr
 
 __all__ = ["VALUE_CODE", "VALUE_KEY", "as_data", "describe_pair", "describe_state", "describe_table", "list_tables"]
 
@@ -28,7 +29,7 @@ def _para(text: str, indent: str) -> str:
 
 
 def _named(code: str, lang: str) -> str:
-    return f"{country_name(code, lang)} ({code})"
+    return words.state(code, lang, with_code=True)
 
 
 def _row_lines(who: str, row: StateRow | PairRow | AcceptanceRow, lang: str, indent: str = "  ") -> list[str]:
@@ -83,7 +84,7 @@ def describe_table(table: TreatyTable, lang: str) -> str:
         out.append("  " + t(f"treaty.cli.rule.{model.rule}", lang, article=model.article, date=model.convention_in_force))
     out.append(_para(table.source, "  "))
     out += ["", t("treaty.cli.states", lang)]
-    for code, row in sorted(table.states.items(), key=lambda item: country_name(item[0], lang)):
+    for code, row in sorted(table.states.items(), key=lambda item: words.state(item[0], lang)):
         out.append(f"  {_named(code, lang)}: {row_dates(row, lang)} [{tr(confidence_word(row.confidence), lang)}]")
     if table.acceptances or table.pairs:
         out += ["", t("treaty.cli.relations", lang)]
@@ -96,7 +97,7 @@ def describe_state(table: TreatyTable, code: str, lang: str) -> str:
     out = [f"{tr(table.name, lang)}: {_named(code, lang)}"]
     row = table.states.get(code)
     if row is None:
-        out.append("  " + t("treaty.not_listed", lang, short=tr(table.name, lang), state=country_name(code, lang)))
+        out.append("  " + t("treaty.not_listed", lang, short=tr(table.name, lang), state=words.state(code, lang)))
         return "\n".join(out)
     out += _row_lines(code, row, lang)
     relations = relations_of(table, code)
@@ -105,7 +106,7 @@ def describe_state(table: TreatyTable, code: str, lang: str) -> str:
         for rel in relations:
             out += _row_lines(_relation_label(rel, lang), rel, lang)
     if table.accession_model == "opt-in" and table.needs_acceptance(code):
-        out += ["", _para(t("treaty.cli.needs_acceptance", lang, state=country_name(code, lang)), "")]
+        out += ["", _para(t("treaty.cli.needs_acceptance", lang, state=words.state(code, lang)), "")]
     return "\n".join(out)
 
 
@@ -114,7 +115,7 @@ def describe_pair(table: TreatyTable, a: str, b: str, lang: str, on: date | None
     for code in (a, b):
         row = table.states.get(code)
         if row is None:
-            out.append("  " + t("treaty.not_listed", lang, short=tr(table.name, lang), state=country_name(code, lang)))
+            out.append("  " + t("treaty.not_listed", lang, short=tr(table.name, lang), state=words.state(code, lang)))
         else:
             out += _row_lines(code, row, lang)
     relation = table.pair(a, b)
@@ -140,12 +141,12 @@ def as_data(table: TreatyTable, states: list[str], lang: str, on: date | None = 
     """The same answers as data: codes, ISO dates, notes in `lang`, rows as in the table."""
     data: dict = {"instrument": table.instrument, "title": table.title, "accession_model": table.accession_model}
     if not states:
-        data["states"] = {code: _row_data(row) | {"name": country_name(code, lang)} for code, row in table.states.items()}
+        data["states"] = {code: _row_data(row) | {"name": words.state(code, lang)} for code, row in table.states.items()}
         data["acceptances"] = [_row_data(row) for row in table.acceptances]
         data["pairs"] = [_row_data(row) for row in table.pairs]
         return data
-    data["states"] = {code: (_row_data(table.states[code]) | {"name": country_name(code, lang)} if code in table.states
-                             else {"name": country_name(code, lang), "listed": False}) for code in states}
+    data["states"] = {code: (_row_data(table.states[code]) | {"name": words.state(code, lang)} if code in table.states
+                             else {"name": words.state(code, lang), "listed": False}) for code in states}
     if len(states) == 1:
         data["relations"] = [_row_data(row) for row in relations_of(table, states[0])]
         return data

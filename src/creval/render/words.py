@@ -5,8 +5,9 @@ form, an exercise card, a twin's story: all are put into words here, so that a w
 state's name, a term, a rough date) reads the same everywhere and is fixed in one place.
 `fact` is a given fact's value in every list of facts (the memo, the exercise and its handout,
 a twin's story, the classroom, the interview's review). A list of facts is a table: its exact
-dates stay ISO (YYYY-MM-DD) in every language; a sentence puts them in words (core/grammar.py,
-through the {placeholders} of core/text.py).
+dates stay ISO (YYYY-MM-DD) in every language. `in_text` is a value inside a rule's sentence
+(render/explain.py): there a date is in words in Russian and Kazakh, and a template may name
+the grammatical form it needs (core/grammar.py declines).
 """
 
 from __future__ import annotations
@@ -15,9 +16,10 @@ from datetime import date
 from typing import Any
 
 from creval.core.dates import FIRST_DATE, LAST_DATE, DateRange
+from creval.core import grammar
 from creval.core.text import country_name, messages, t, tr
 
-__all__ = ["TERM_PARTS", "date_range", "days_between", "enum_word", "fact", "items", "state", "term", "unknown", "value", "yes_no"]
+__all__ = ["TERM_PARTS", "date_range", "days_between", "enum_word", "fact", "in_text", "items", "state", "term", "unknown", "value", "yes_no"]
 
 TERM_PARTS = ("years", "months", "days")
 
@@ -114,3 +116,26 @@ def value(value: Any, lang: str, kind: str | None = None, fact: str = "", with_c
     if isinstance(value, dict) and (kind == "term" or set(value) <= set(TERM_PARTS)):
         return term(value, lang)
     return tr(value, lang)  # a message, a rule text, a State: in `lang`
+
+
+def in_text(given: Any, lang: str = "en", enum: str | None = None, is_state: bool = False, form: str = "") -> str:
+    """A value inside a rule's sentence: ISO dates in English and in words in Russian and
+    Kazakh, words for unknown, none, yes and no, treaty notes and instrument names translated,
+    enumerated codes named in ru/kk (English rule texts are written around the codes), states
+    by name (`is_state`); in the `form` a template names ({taken_to:in}: core/grammar.py)."""
+    kind = type(given)
+    if isinstance(given, grammar.DateSpan):
+        return given.words(lang, form)
+    if form and given is not None and not isinstance(given, list):
+        if enum is not None and lang != "en":
+            return grammar.inflect_text(in_text(given, lang, enum), lang, form)
+        return grammar.inflect(given, lang, form, tr, is_state=is_state, name=country_name)
+    if is_state and kind is str:
+        return state(given, lang)
+    if kind is str and (enum is None or lang == "en"):  # the common case: a plain text
+        return given
+    if isinstance(given, date):
+        return given.isoformat() if lang == "en" else grammar.date_words(given, lang)
+    if enum is not None and kind is str:
+        return enum_word(enum, given, lang)
+    return value(given, lang)
