@@ -188,47 +188,23 @@ LangOpt = typer.Option(Lang.en, "--lang", envvar="CREVAL_LANG", show_envvar=True
 
 
 def _evaluate_paths(paths, as_of, test, lang, scenarios: Optional[list] = None):
-    """Load and evaluate every scenario; invalid ones are reported on stderr and counted.
-    `scenarios`, when given, receives each result's validated scenario (for the memo)."""
-    from creval.app import selection
-    from creval.engine.evaluate import Evaluator
-    from creval.input.loader import load_paths, unexpected
+    """Every scenario evaluated on the one evaluation path (app/evaluation.py), in words;
+    errors are reported on stderr and counted. `scenarios`, when given, receives each
+    result's validated scenario (for the memo)."""
+    from creval.app.evaluation import evaluate_paths
     from creval.render.explain import explain
 
     book = _book()
     tests = _tests(book, test, lang.value)
-    when = _as_of(as_of, lang.value)
-    evaluator = Evaluator(book)
-    named = selection.named_files(paths)
-    results, invalid, skipped = [], 0, 0
-    for loaded in load_paths(paths, book, when, lang.value):
-        if loaded.errors:
-            invalid += 1
-            for err in loaded.errors:
-                echo(str(err), err=True)
-            continue
-        if not selection.applies(book, tests, loaded.scenario):
-            if str(Path(loaded.file)) in named:
-                invalid += 1
-                echo(selection.no_matter(book, tests, loaded.file, loaded.scenario, lang.value), err=True)
-            else:
-                skipped += 1
-            continue
-        try:
-            result = explain(evaluator.scenario(loaded.scenario, loaded.file, tests), lang.value)
-        except Exception as exc:  # a bug met on one scenario: it gets its line, the others their results
-            invalid += 1
-            echo(str(unexpected(loaded.file, exc, lang.value)), err=True)
-            continue
-        for error in result.errors:
-            echo(f"{loaded.file}: {error}", err=True)
-        invalid += bool(result.errors)
-        results.append(result)
-        if scenarios is not None:
-            scenarios.append(loaded.scenario)
-    if skipped and not results and not invalid:
-        invalid += 1
-        echo("creval: " + selection.none_found(tests, paths, lang.value), err=True)
+    results, invalid = [], 0
+    for evaluated in evaluate_paths(book, paths, _as_of(as_of, lang.value), tests):
+        for line in evaluated.lines(lang.value):
+            echo(line, err=True)
+        invalid += bool(evaluated.errors)
+        if evaluated.result is not None:
+            results.append(explain(evaluated.result, lang.value))
+            if scenarios is not None:
+                scenarios.append(evaluated.scenario)
     return results, invalid
 
 
