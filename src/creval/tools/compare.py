@@ -19,7 +19,7 @@ from creval.render.explain import ScenarioText as ScenarioResult, TestText as Te
 from creval.render.i18n import outcome_shown, t
 
 __all__ = [
-    "Comparison", "CriterionChange", "ScenarioChange", "TestChange", "as_json", "as_markdown", "as_text",
+    "FORMATS", "Comparison", "CriterionChange", "ScenarioChange", "TestChange", "as_json", "as_markdown", "as_text",
     "compare"
 ]
 
@@ -181,5 +181,10 @@ def as_markdown(cmp: Comparison, lang: str = "en") -> str:
     return "\n".join(out)
 
 
-def as_json(cmp: Comparison) -> str:
+def as_json(cmp: Comparison, lang: str = "en") -> str:
+    """JSON: codes and the texts already in the language asked (`lang` is the other formats')."""
     return json.dumps(asdict(cmp), ensure_ascii=False, indent=2)
+
+
+# --format NAME -> the renderer (document, lang): one table, as render/formats.py is for results
+FORMATS = {"text": as_text, "json": as_json, "markdown": as_markdown}

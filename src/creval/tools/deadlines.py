@@ -34,7 +34,7 @@ from creval.render.i18n import messages, t
 from creval.render.keydates import last_day_key
 
 __all__ = [
-    "COLUMNS", "Deadline", "REMINDER_DAYS", "as_json", "as_markdown", "as_text", "calendar_entry", "collect",
+    "FORMATS", "COLUMNS", "Deadline", "REMINDER_DAYS", "as_json", "as_markdown", "as_text", "calendar_entry", "collect",
     "to_ical", "write_ical"
 ]
 
@@ -130,7 +130,8 @@ def as_text(deadlines: list[Deadline], lang: str = "en") -> str:
     return "\n".join(lines)
 
 
-def as_json(deadlines: list[Deadline]) -> str:
+def as_json(deadlines: list[Deadline], lang: str = "en") -> str:
+    """JSON: codes and the texts already in the language asked (`lang` is the other formats')."""
     return json.dumps([asdict(d) for d in deadlines], ensure_ascii=False, indent=2)
 
 
@@ -192,3 +193,7 @@ def calendar_entry(d: Deadline, lang: str = "en") -> tuple[date, str]:
 
 def write_ical(deadlines: list[Deadline], path: Path, lang: str = "en") -> None:
     path.write_bytes(to_ical(deadlines, lang))
+
+
+# --format NAME -> the renderer (document, lang): one table, as render/formats.py is for results
+FORMATS = {"text": as_text, "json": as_json, "markdown": as_markdown}

@@ -1,8 +1,9 @@
-"""The one evaluation path of the web app: the CLI's loader, evaluator and reports.
+"""The web app's door to the one evaluation path (app/evaluation.py) that `creval check` uses.
 
 Every page and API call that reads a scenario goes through `Service.load` (the hardened
 loader: size, depth, aliases, duplicate keys, UTF-8, then the scenario model) and
-`Service.evaluate` (the Evaluator on the rule book `creval check` uses).
+`Service.evaluate` (app.evaluation.evaluate with this thread's Evaluator, on the rule book
+`creval check` uses).
 
 Evaluations run off the event loop, in small pools of threads (`Service.run`), each thread
 with its own Evaluator (durable_rules' state is per engine, so no engine is entered by two
