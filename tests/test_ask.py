@@ -268,3 +268,17 @@ def test_bad_term_answers(text):
     from creval.tools.interview.interview import _parse_term
 
     assert _parse_term(text) is None
+
+
+@pytest.mark.parametrize("lang, typed", [("en", "life"), ("ru", "Пожизненно"), ("kk", "өмір бойы")])
+def test_a_number_fact_takes_its_word_as_typed_or_in_words(lang, typed):
+    """A ban for life is the only term that can still change a late activity's outcome, so the
+    interview asks for it (tools/interview/probes.py tries the word too) and must take it."""
+    from datetime import date
+
+    from creval.law.rulebook import load
+    from creval.tools.interview import Interview
+
+    interview = Interview(load(Path(__file__).resolve().parents[1] / "rules"), "work-with-children-ban", date(2040, 1, 1), lang)
+    assert interview.parse("ban_years", typed) == ("life", None)
+    assert interview.parse("ban_years", "21")[0] is None  # the range still holds

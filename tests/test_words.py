@@ -291,3 +291,66 @@ def test_web_and_classroom_strings_hold_no_wrong_term_no_iso_date_and_no_fixed_k
         if lang == "kk" and re.search(r"\}-(?:ден|дан|тен|тан|нен|нан|ге|ға|ке|қа)\b", text):
             found.append(f"{key}: a fixed ending after a number {text!r}")
     assert not found, "\n".join(found)
+
+
+# --- a fact's value in every list of facts ---------------------------------------------------
+
+# A case whose facts name a state, a value with words only in its rule file (no catalogue entry),
+# a rough date and a yes/no; each output lists them, and each must read them the same way.
+LISTED = SCENARIOS / "ranged" / "adoption-applicant-chose-child-child-birth-date.yaml"
+LISTED_WORDS = {
+    "en": ["Germany (DE)", "the applicant", "some day in February 2021", "yes"],
+    "ru": ["Германия (DE)", "заявитель", "в феврале 2021 г.", "да"],
+    "kk": ["Германия (DE)", "өтініш беруші", "2021 жылғы ақпанда", "иә"],
+}
+
+
+def _lists_of_facts(lang: str) -> dict[str, str]:
+    """The facts of LISTED as each output lists them, in `lang`."""
+    from creval.input.loader import load_file
+    from creval.tools import twin
+    from creval.tools.interview.case import CaseInterview
+    from creval.web.classroom import _evaluate_pack
+    from creval.web.service import Service
+
+    book = load(RULES)
+    runner = CliRunner()
+    out = {kind: runner.invoke(app, [*args, str(LISTED), "--lang", lang]).stdout for kind, args in
+           {"memo": ["check", "--format", "markdown"], "exercise": ["exercise"], "handout": ["exercise", "--handout"]}.items()}
+    loaded = load_file(LISTED, book)
+    out["twin"] = twin._facts_in_words(book, loaded.scenario, lang)
+    case = CaseInterview.from_loaded(book, loaded, None, None, lang)
+    out["review"] = "\n".join(case.shown(key, value) for key, value in case.answered())
+    doc = YAML(typ="safe", pure=True).load(LISTED.read_text(encoding="utf-8"))
+    service = Service(processes=0)
+    out["classroom"] = "\n".join(value for story in _evaluate_pack(service, [doc], lang) for _, value in story.facts)
+    return out
+
+
+@pytest.mark.parametrize("lang", ["en", "ru", "kk"])
+def test_a_fact_reads_the_same_in_every_list_of_facts(lang):
+    """The memo, the exercise and its handout, a twin's story, the interview's review and the
+    classroom: a state by name and code, the rule file's own word for a value, a rough date
+    and yes/no in words, each from render/words.py."""
+    found = _lists_of_facts(lang)
+    for kind, text in found.items():
+        assert text.strip(), kind
+        for word in LISTED_WORDS[lang]:
+            assert word in text, (lang, kind, word)
+        if lang != "en":
+            assert not re.search(r"(?<![-_])\bapplicant\b(?![-_])", text), (lang, kind)  # the word, never the code
+
+
+@pytest.mark.parametrize("lang, words", [
+    ("ru", {"deferment": "продолжение образования", "citizenship": "Казахстан (KZ)", "sex": "мужской"}),
+    ("kk", {"deferment": "білім алуды жалғастыру", "citizenship": "Қазақстан (KZ)", "sex": "ер"}),
+])
+def test_a_fact_value_takes_its_words_from_its_rule_file(lang, words):
+    from creval.render import facts
+
+    book = load(RULES)
+    given = {"birth_date": date(2006, 10, 12), "sex": "male", "citizenship": "KZ", "deferment": "study", "exemption": None}
+    rows = {name: value for name, _, value in facts.rows(book, "conscription", given, lang)}
+    assert {name: rows[name] for name in words} == words
+    assert rows["birth_date"] == "2006-10-12"  # a list of facts is a table: the date as the file has it
+    assert rows["exemption"] == {"ru": "неизвестно", "kk": "белгісіз"}[lang]

@@ -27,7 +27,7 @@ from creval.core.folders import bundled_rules_folder
 __all__ = [
     "DateSpan", "FORMS", "KK_CASES", "KK_FORMS", "RU_CASES", "RU_FORMS", "as_date", "count", "date_words",
     "inflect", "inflect_state", "inflect_text", "joined", "joined_span", "kk_case", "kk_ending", "kk_number",
-    "kk_number_word", "plural", "plural_category", "ru_declined", "state_forms", "state_name"
+    "kk_number_word", "kk_possessive", "plural", "plural_category", "ru_declined", "state_forms", "state_name"
 ]
 
 RU_CASES = ("nom", "gen", "dat", "acc", "ins", "prep")
@@ -84,20 +84,18 @@ def _final(word: str) -> str:
     return "vowel"
 
 
-# ending by case and final sound, back / front
+# The ending of each case after each class of final sound (_final), back / front vowels.
+_FINALS = ("vowel", "nasal", "sonorant", "z", "voiceless")
 _KK_ENDINGS: dict[str, dict[str, tuple[str, str]]] = {
-    "loc": {"vowel": ("да", "де"), "nasal": ("да", "де"), "sonorant": ("да", "де"), "z": ("да", "де"),
-            "voiceless": ("та", "те")},
-    "abl": {"vowel": ("дан", "ден"), "nasal": ("нан", "нен"), "sonorant": ("дан", "ден"), "z": ("дан", "ден"),
-            "voiceless": ("тан", "тен")},
-    "dat": {"vowel": ("ға", "ге"), "nasal": ("ға", "ге"), "sonorant": ("ға", "ге"), "z": ("ға", "ге"),
-            "voiceless": ("қа", "ке")},
-    "gen": {"vowel": ("ның", "нің"), "nasal": ("ның", "нің"), "sonorant": ("дың", "дің"), "z": ("дың", "дің"),
-            "voiceless": ("тың", "тің")},
-    "acc": {"vowel": ("ны", "ні"), "nasal": ("ды", "ді"), "sonorant": ("ды", "ді"), "z": ("ды", "ді"),
-            "voiceless": ("ты", "ті")},
-    "ins": {"vowel": ("мен", "мен"), "nasal": ("мен", "мен"), "sonorant": ("мен", "мен"), "z": ("бен", "бен"),
-            "voiceless": ("пен", "пен")},
+    case: dict(zip(_FINALS, (tuple(pair.split("/")) for pair in row.split()))) for case, row in {
+        #       vowel    nasal    sonorant z        voiceless
+        "loc": "да/де    да/де    да/де    да/де    та/те",
+        "abl": "дан/ден  нан/нен  дан/ден  дан/ден  тан/тен",
+        "dat": "ға/ге    ға/ге    ға/ге    ға/ге    қа/ке",
+        "gen": "ның/нің  ның/нің  дың/дің  дың/дің  тың/тің",
+        "acc": "ны/ні    ды/ді    ды/ді    ды/ді    ты/ті",
+        "ins": "мен/мен  мен/мен  мен/мен  бен/бен  пен/пен",
+    }.items()
 }
 
 
@@ -119,13 +117,19 @@ def kk_case(word: str, case: str) -> str:
     if case == "attr":
         loc = kk_case(word, "loc")
         return loc + ("гі" if _front(word) else "ғы")
-    if " " in word.strip() and word.endswith(("сы", "сі")):  # «… Республикасы»: the possessive takes -н-
-        front = word.endswith("сі")
-        possessive = {"loc": "нде" if front else "нда", "abl": "нен" if front else "нан", "dat": "не" if front else "на",
-                      "gen": "нің" if front else "ның", "acc": "н", "ins": "мен"}
-        if case in possessive:
-            return word + possessive[case]
+    if " " in word.strip() and word.endswith(("сы", "сі")) and case in _KK_POSSESSIVE:  # «… Республикасы»
+        return kk_possessive(word, case)
     return word + kk_ending(word, case)
+
+
+# After a possessive ending (Республикасы, мемлекеті) a case ending takes -н-, back / front.
+_KK_POSSESSIVE = {"loc": ("нда", "нде"), "abl": ("нан", "нен"), "dat": ("на", "не"), "gen": ("ның", "нің"),
+                  "acc": ("н", "н"), "ins": ("мен", "мен")}
+
+
+def kk_possessive(word: str, case: str) -> str:
+    """`word`, which ends in a possessive, with the ending of `case`: Республикасында, мемлекетінен."""
+    return word + _KK_POSSESSIVE[case][_front(word)] if case in _KK_POSSESSIVE else word
 
 
 # How a number is read aloud decides its Kazakh ending: only the last word counts.
@@ -320,11 +324,10 @@ def _kk_state(code: str, form: str, fallback: str) -> str:
     forms = state_forms(code, "kk")
     if forms is None and re.search(r"[а-яәіңғүұқөһё]$", fallback):  # a Kazakh noun declines by rule: Венгрияда
         return kk_case(fallback, form)
-    if forms is None:  # an abbreviation or a code: «X мемлекетінде» (the possessive takes -н- before an ending)
-        return {"gen": f"{fallback} мемлекетінің", "dat": f"{fallback} мемлекетіне",
-                "acc": f"{fallback} мемлекетін", "loc": f"{fallback} мемлекетінде",
-                "abl": f"{fallback} мемлекетінен", "ins": f"{fallback} мемлекетімен",
-                "and": f"{fallback} мемлекеті мен"}.get(form, fallback)
+    if forms is None:  # an abbreviation or a code: «X мемлекетінде»
+        if form == "and":
+            return kk_case(f"{fallback} мемлекеті", "and")
+        return kk_possessive(f"{fallback} мемлекеті", form) if form in _KK_POSSESSIVE else fallback
     return forms.get(form) or kk_case(forms["nom"], form)
 
 

@@ -3,7 +3,10 @@
 A fact's value, a derived value in a rule text, a detail of a result, a field of the web
 form, an exercise card, a twin's story: all are put into words here, so that a word (yes, a
 state's name, a term, a rough date) reads the same everywhere and is fixed in one place.
-Dates stay ISO (YYYY-MM-DD) in every language.
+`fact` is a given fact's value in every list of facts (the memo, the exercise and its handout,
+a twin's story, the classroom, the interview's review). A list of facts is a table: its exact
+dates stay ISO (YYYY-MM-DD) in every language; a sentence puts them in words (core/grammar.py,
+through the {placeholders} of core/text.py).
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from typing import Any
 from creval.core.dates import FIRST_DATE, LAST_DATE, DateRange
 from creval.core.text import country_name, messages, t, tr
 
-__all__ = ["TERM_PARTS", "date_range", "days_between", "enum_word", "items", "state", "term", "unknown", "value", "yes_no"]
+__all__ = ["TERM_PARTS", "date_range", "days_between", "enum_word", "fact", "items", "state", "term", "unknown", "value", "yes_no"]
 
 TERM_PARTS = ("years", "months", "days")
 
@@ -78,11 +81,20 @@ def items(values: list, lang: str) -> str:
     return ", ".join(tr(v, lang) for v in values) if values else t("value.none", lang)
 
 
+def fact(name: str, given: Any, lang: str, spec: Any = None) -> str:
+    """A given fact's value as every list of facts shows it: `spec` (the rule file's FactSpec)
+    gives its type and its own value words; a state by its name and code, as it is typed
+    («Российская Федерация (RU)»)."""
+    return value(given, lang, None, name, with_code=True, spec=spec)
+
+
 def value(value: Any, lang: str, kind: str | None = None, fact: str = "", with_code: bool = False, test: Any = None,
           spec: Any = None) -> str:
     """Any value in words. `kind` is the fact's type (state, enum, term, bool, date, int) when
-    known; `fact` names an enumerated fact, for its words (the rule's own, given its `test` or
-    the fact's `spec`)."""
+    known, else the `spec`'s; `fact` names an enumerated fact, for its words (the rule's own,
+    given its `test` or the fact's `spec`)."""
+    if kind is None and spec is not None:
+        kind = spec.type
     if value is None:
         return unknown(lang)
     if value is True or value is False:

@@ -33,9 +33,8 @@ from ruamel.yaml.scalarstring import LiteralScalarString
 from creval.engine.evaluate import Evaluator
 from creval.render.i18n import t, tr
 from creval.input.loader import StopOnInput, load_file, validate
-from creval.input.scenario import matter_facts
 from creval.core.dates import DateRange
-from creval.render import words
+from creval.render import facts
 from creval.law.rulebook import RuleBook
 
 __all__ = ["SIDES", "Twin", "TwinError", "WIDTH", "dump", "make_twins", "only_test", "teaching_note", "write"]
@@ -114,24 +113,27 @@ def _story(narrative: Any, moved_from: Any, facts_in_words: Callable[[], str]) -
 def _facts_in_words(book: RuleBook, scenario, lang: str) -> str:
     """A neutral story: the assessment date and every fact given, by its title, in `lang`."""
     lines = [t("twin.story.as_of", lang, date=scenario.as_of.isoformat()), t("twin.story.facts", lang)]
-    given = matter_facts(scenario)
+    given = facts.given(scenario, unknown=True)
     for matter in sorted(given):
-        specs = {n: s for test in book.matters[matter] for n, s in test.rule.facts.items()}
-        shown = getattr(scenario.facts, matter).model_fields_set
-        for name in [n for n in specs if n in shown]:
-            lines.append(f"- {specs[name].title.get(lang)}: {words.value(given[matter][name], lang, specs[name].type, name)}")
+        lines += [f"- {title}: {value}" for _, title, value in facts.rows(book, matter, given[matter], lang)]
     return "\n".join(lines)
 
 
-def only_test(book: RuleBook, file: str, lang: str = "en") -> str:
-    """The one test a scenario file's matters have (for `twin` without --test); TwinError
-    naming the choices when there are several, or the file's own error."""
+def _loaded(book: RuleBook, file: str, lang: str):
+    """The scenario file, validated; TwinError naming the file or its errors."""
     path = Path(file)
     if not path.is_file():
         raise TwinError([t("twin.error.file", lang, file=file)])
     loaded = load_file(path, book, lang=lang)
     if loaded.errors:
         raise TwinError([str(e) for e in loaded.errors])
+    return loaded
+
+
+def only_test(book: RuleBook, file: str, lang: str = "en") -> str:
+    """The one test a scenario file's matters have (for `twin` without --test); TwinError
+    naming the choices when there are several, or the file's own error."""
+    loaded = _loaded(book, file, lang)
     tests = [test.id for matter in sorted(loaded.scenario.facts.model_fields_set) for test in book.matters.get(matter, [])]
     if len(tests) != 1:
         raise TwinError([t("twin.error.choose", lang, file=file, tests=", ".join(tests) or "-")])
@@ -143,12 +145,7 @@ def make_twins(book: RuleBook, file: str, test_id: str, out_dir: Path, lang: str
     if test_id not in book.tests:
         raise TwinError([t("twin.error.test", lang, test=test_id, tests=", ".join(book.tests))])
     test = book.tests[test_id]
-    path = Path(file)
-    if not path.is_file():
-        raise TwinError([t("twin.error.file", lang, file=file)])
-    loaded = load_file(path, book, lang=lang)
-    if loaded.errors:
-        raise TwinError([str(e) for e in loaded.errors])
+    loaded = _loaded(book, file, lang)
     scenario = loaded.scenario
     if test.matter not in scenario.facts.model_fields_set:
         raise TwinError([t("twin.error.matter", lang, file=file, test=test_id, matter=test.matter)])
@@ -158,7 +155,6 @@ def make_twins(book: RuleBook, file: str, test_id: str, out_dir: Path, lang: str
         raise TwinError([f"{loaded.file}: {tr(e, lang)}" for e in original.errors])
     computed = {d.event: date.fromisoformat(d.date) for d in original.results[0].dates}
     base = _base_doc(scenario)
-    twins: list[Twin] = []
     variants = []  # (order, key date, side, moved value, key)
     for kd in test.rule.key_dates:
         if kd.event not in computed:

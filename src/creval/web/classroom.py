@@ -23,7 +23,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from creval.input.loader import SCENARIO_SUFFIXES, InputError, load_paths
 from creval.input.scenario import in_language
-from creval.render import words
+from creval.render import facts
 from creval.render.i18n import outcome_label, t
 from creval.tools.exercise.gradebook import safe_cell
 from creval.web import forms
@@ -95,12 +95,9 @@ def _evaluate_pack(service, docs: list[dict], lang: str) -> list[Story]:
     for doc in docs:
         loaded = service.load(doc, f"{doc['id']}.yaml", None, lang)
         result = service.evaluate(loaded, None, lang)
-        facts = []
-        for matter, values in doc["facts"].items():
-            specs = {n: s for test in book.matters[matter] for n, s in test.rule.facts.items()}
-            for name, value in values.items():
-                facts.append((specs[name].title.get(lang), words.value(value, lang, specs[name].type, name)))
-        story = Story(doc["id"], in_language(doc.get("title"), lang) or doc["id"], result.as_of, in_language(doc.get("narrative"), lang), facts)
+        given = facts.given(loaded.scenario, unknown=True)  # validated: a rough date is a range, not what was typed
+        shown = [(title, value) for matter in given for _, title, value in facts.rows(book, matter, given[matter], lang)]
+        story = Story(doc["id"], in_language(doc.get("title"), lang) or doc["id"], result.as_of, in_language(doc.get("narrative"), lang), shown)
         for r in result.results:
             outcomes = book.tests[r.test].rule.outcomes
             story.questions.append(Question(f"{doc['id']}/{r.test}", doc["id"], r.test, r.title,

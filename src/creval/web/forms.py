@@ -15,7 +15,6 @@ from typing import Any, Optional
 from creval.law.rulebook import Bound, Test
 from creval.core.dates import FIRST_DATE, LAST_DATE
 from creval.render import words
-from creval.render.i18n import country_name
 
 __all__ = ["Field", "TERM_PARTS", "as_yaml", "canonical", "fact_values", "fields", "scenario_doc"]
 
@@ -99,7 +98,7 @@ def _codes_by_name() -> dict[str, str]:
     names: dict[str, str] = {}
     for country in pycountry.countries:
         for lang in ("en", "ru", "kk"):
-            names[country_name(country.alpha_2, lang).casefold()] = country.alpha_2
+            names[words.state(country.alpha_2, lang).casefold()] = country.alpha_2
         for other in ("name", "official_name", "common_name"):
             if getattr(country, other, None):
                 names[getattr(country, other).casefold()] = country.alpha_2

@@ -29,7 +29,6 @@ from creval.core.dates import DateRange
 from creval.render.i18n import t
 from creval.tools.interview import InterviewError
 from creval.tools.interview.case import CaseInterview, Key, resolve
-from creval.render import words
 from creval.web import forms
 from creval.web.common import LANG_COOKIE, finish, form_with_csrf, lang_of, render, set_cookie
 from creval.web.service import LANGS, BadInput
@@ -335,21 +334,10 @@ def _question(case: CaseInterview, key: Key, test=None, changing: bool = False,
     return View("ask_question.html", context, status, lang)
 
 
-def _in_words(case: CaseInterview, key: Key, value: Any) -> str:
-    """An answer as the review shows it: the ask review's words, a state and a choice by name."""
-    spec = _spec(case, key)
-    if spec is not None and value is not None:
-        if spec.type == "state":
-            return words.state(str(value), case.lang, with_code=True)
-        if spec.type == "enum":
-            return words.enum_word(key.fact, str(value), case.lang, spec=spec)
-    return case.shown(key, value)
-
-
 def _review(case: CaseInterview, done: bool = True) -> View:
     """Every answer, each with a button to change it; `done`: no question left that could change an outcome."""
     lang = case.lang
-    rows = [{"key": _key_text(key), "label": case.label(key), "value": _in_words(case, key, value),
+    rows = [{"key": _key_text(key), "label": case.label(key), "value": case.shown(key, value),
              "unknown": value is None, "fact": key.fact} for key, value in case.answered()]
     return View("ask_review.html", {"case": case, "rows": rows, "state": _state(case), "path": _path(case),
                                                "several": len(case.tests) > 1, "done": done,

@@ -14,8 +14,8 @@ from html import escape
 from typing import Any
 
 from creval.law.rulebook import RuleBook
-from creval.render import words
-from creval.input.scenario import in_language, matter_facts
+from creval.render import facts
+from creval.input.scenario import in_language
 from creval.render.i18n import outcome_shown, t
 
 __all__ = ["STYLE", "facts_shown", "handout"]
@@ -40,16 +40,10 @@ section.page:last-child { page-break-after: auto; break-after: auto; }
 
 
 def facts_shown(card: Any, book: RuleBook, lang: str) -> list[tuple[str, list[tuple[str, str, str]]]]:
-    """The facts a scenario states, by matter: (name, title in `lang`, value in words)."""
-    scenario = card.scenario
-    given = matter_facts(scenario)
-    out = []
-    for matter in sorted(given):
-        specs = {n: s for test in book.matters[matter] for n, s in test.rule.facts.items()}
-        model = getattr(scenario.facts, matter)
-        out.append((matter, [(name, specs[name].title.get(lang), words.value(given[matter][name], lang, specs[name].type, name))
-                             for name in specs if name in model.model_fields_set]))
-    return out
+    """The facts a scenario states, by matter: (name, title in `lang`, value in words), as every
+    list of facts shows them (render/facts.py)."""
+    given = facts.given(card.scenario, unknown=True)
+    return [(matter, facts.rows(book, matter, given[matter], lang)) for matter in sorted(given)]
 
 
 def _paragraphs(text: str) -> str:
@@ -65,9 +59,9 @@ def _scenario_page(card, number: int, count: int, book: RuleBook, lang: str) -> 
     if scenario.narrative:
         parts.append(f'<div class="story">{_paragraphs(in_language(scenario.narrative, lang))}</div>')
     parts.append(f"<h2>{escape(t('exercise.scenario.facts', lang).rstrip(':'))}</h2>")
-    for matter, facts in facts_shown(card, book, lang):
+    for matter, given in facts_shown(card, book, lang):
         rows = "".join(f"<tr><td>{escape(title)} <code>{escape(name)}</code></td><td>{escape(value)}</td></tr>"
-                       for name, title, value in facts)
+                       for name, title, value in given)
         parts.append(f"<table><caption>{escape(matter)}</caption>"
                      f"<tr><th>{escape(t('handout.fact', lang))}</th><th>{escape(t('handout.value', lang))}</th></tr>"
                      f"{rows}</table>")

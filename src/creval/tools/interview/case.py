@@ -25,7 +25,6 @@ from creval.input.forgiving import close_matches, either
 from creval.core.dates import DateRange, as_saved
 from creval.input.loader import load_file, validate
 from creval.input.scenario import matter_facts
-from creval.core import dates
 from creval.law.rulebook import FactSpec, RuleBook, Test
 from creval.render import words
 from creval.render.i18n import t, tr
@@ -215,14 +214,9 @@ class CaseInterview:
         return {test.matter for test in self.tests}
 
     def shown(self, key: Key, value: Any) -> str:
-        """An answer as the review shows it."""
-        lang = self.lang
-        if value is None or value is True or value is False or isinstance(value, (dict, DateRange)):
-            return words.value(value, lang)  # a rough date as "some day in January 2026", not the Python object
-        word = words.enum_word(key.fact, value, lang) if isinstance(value, str) else value
-        if lang != "en" and word != value:
-            return f"{value} ({word})"  # the code, as typed, and its name
-        return str(dates.iso(value))
+        """An answer as the review shows it (in the terminal and on the web): as every list of
+        facts shows a value (render/words.py), a choice and a state by name."""
+        return words.fact(key.fact, value, self.lang, self.spec(key.matters[0], key.fact))
 
     def label(self, key: Key) -> str:
         """What a fact is, in the interview's language (its title in the rule file)."""

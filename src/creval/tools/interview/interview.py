@@ -16,11 +16,8 @@ evaluates the test with the facts so far (Evaluator.test):
   return-forthwith; a sex of female changes under-age to not-subject). Without this, the
   first outcome the engine reports would depend on the order of the questions.
 
-"Could change the outcome" is tested by trying values: each enumerated value, yes and no,
-for dates the key dates and the assessment date (each one day either side) and far past and
-future, for states KZ and foreign states, for numbers the bounds and the numbers the rule
-compares with. A fact is worth asking when some value gives another outcome than leaving it
-unknown, with the other open facts unknown or, for facts that only matter together (the two
+"Could change the outcome" is tested by trying the values of probes.py. A fact is worth
+asking when some value gives another outcome than leaving it unknown, with the other open facts unknown or, for facts that only matter together (the two
 states of a removal), with one or two of them set as well. Values that contradict the
 answers (a removal before the birth) are not tried.
 
@@ -35,38 +32,30 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from functools import cached_property
 from itertools import combinations, product
 from pathlib import Path
 from typing import Any, Iterator
 
-from creval.core import dates
-from creval.law.derive import derive
 from creval.engine.engine import EngineError
 from creval.engine.evaluate import Evaluator, ScenarioResult, TestResult
 from creval.input.forgiving import date_hint, state_meant, suggest, words
 from creval.render.words import enum_word
+from creval.tools.interview import probes
 from creval.render.i18n import LANGUAGES, t, tr
 from creval.input.loader import validate
 from creval.core.dates import FIRST_DATE, LAST_DATE, DateRange, as_saved, parse_date_fact
 from creval.input.scenario import parse_iso_date
 from creval.engine.ranged import decide_rough, rough_facts
 from creval.law.absent import AS_OF, DEFAULT, treatments
-from creval.law.rulebook import Bound, FactSpec, RuleBook, order_constraints
+from creval.law.rulebook import FactSpec, RuleBook, order_constraints
 from creval.input.scenario import is_state, matter_facts
 
 __all__ = [
-    "CONTEXT_STATES", "FAR_FUTURE", "FAR_PAST", "Interview", "InterviewError", "PROBE_STATES", "PROBE_TERMS",
-    "Question", "SEARCH_BUDGET", "UNDETERMINED", "keep_interrupted", "save"
+    "Interview", "InterviewError", "Question", "SEARCH_BUDGET", "UNDETERMINED", "keep_interrupted", "save"
 ]
 
-FAR_PAST = date(1900, 1, 1)
-FAR_FUTURE = date(2100, 12, 31)
-PROBE_STATES = ("KZ", "RU", "KG", "DE")  # home, a party with a settled pair, a non-party, a pair the tables leave open
-CONTEXT_STATES = ("KZ", "RU")  # for the other open facts: the same state, or one with a settled pair
-PROBE_TERMS = ({"years": 0, "months": 0, "days": 1}, {"years": 1, "months": 0, "days": 0},
-               {"years": 10, "months": 0, "days": 0}, {"years": 40, "months": 0, "days": 0})
 SEARCH_BUDGET = 2500  # evaluations per "is this fact worth asking?" (each ~0.1 ms)
 UNDETERMINED = "undetermined"
 
@@ -150,9 +139,7 @@ class Interview:
         return t(f"ask.hint.{spec.type}", lang)
 
     def _bounds(self, spec: FactSpec) -> tuple[int | None, int | None]:
-        def one(bound):
-            return self.test.params[bound.param] if isinstance(bound, Bound) else bound
-        return one(spec.min), one(spec.max)
+        return probes.bounds(self.test, spec)
 
     def parse(self, fact: str, text: str) -> tuple[Any, str | None]:
         """(value, None), with None for "not known"; or (None, a one-line message)."""
@@ -203,6 +190,9 @@ class Interview:
                 return None, message if meant is None else t("forgiving.did_you_mean", lang, message=message, suggestion=meant)
             return code, None
         if spec.type == "int":
+            for word in spec.words or []:  # a word the number may be (a ban for life), as coded or in words
+                if raw.casefold() in (word.casefold(), enum_word(fact, word, lang, spec=spec).casefold()):
+                    return word, None
             if not re.fullmatch(r"[+-]?\d{1,12}", raw):
                 return None, t("ask.bad_int", lang, value=shown)
             number = int(raw)
@@ -269,7 +259,7 @@ class Interview:
             if not self._consistent(base_facts):
                 continue
             base = self._outcome(base_facts, spent)
-            for value in self._probes(fact, base_facts):
+            for value in probes.probes(self.book, self.test, fact, base_facts, self.as_of):
                 if value == base_facts.get(fact):
                     continue
                 tried = {**base_facts, fact: value}
@@ -290,7 +280,7 @@ class Interview:
         rest = [f for f in others if f not in self._partners[fact]]
         for size, pool in ((1, partners), (1, rest), (2, partners)):
             for names in combinations(pool, size):
-                for values in product(*(self._context_values(n, facts) for n in names)):
+                for values in product(*(probes.context_values(self.test, n, facts, self.as_of) for n in names)):
                     yield dict(zip(names, values))
 
     @cached_property
@@ -336,74 +326,6 @@ class Interview:
                     return False
         return True
 
-    def _probes(self, fact: str, facts: dict[str, Any]) -> list[Any]:
-        """The values tried for the fact under question."""
-        spec = self.rule.facts[fact]
-        if spec.type == "date":
-            return self._date_probes(facts)
-        if spec.type == "state":
-            return self._states(PROBE_STATES, facts)
-        return self._context_values(fact, facts)
-
-    def _context_values(self, fact: str, facts: dict[str, Any]) -> list[Any]:
-        """A few values of another open fact, enough to make its criteria met or unmet."""
-        spec = self.rule.facts[fact]
-        if spec.type == "bool":
-            return [True, False]
-        if spec.type == "enum":
-            return list(spec.values)
-        if spec.type == "date":
-            return [FAR_PAST, self.as_of, FAR_FUTURE]
-        if spec.type == "state":
-            return self._states(CONTEXT_STATES, facts)
-        if spec.type == "term":
-            return [dict(term) for term in PROBE_TERMS]
-        return self._int_probes(spec)
-
-    def _states(self, base: tuple[str, ...], facts: dict[str, Any]) -> list[str]:
-        known = [v for v in facts.values() if isinstance(v, str) and _is_state(v)]
-        params = [v for v in self.test.params.values() if isinstance(v, str) and _is_state(v)]
-        return list(dict.fromkeys([*base, *params, *known]))
-
-    def _int_probes(self, spec: FactSpec) -> list[int]:
-        low, high = self._bounds(spec)
-        numbers = {0, 1}
-        for value in self.test.params.values():
-            for n in value if isinstance(value, list) else [value]:
-                if isinstance(n, int) and not isinstance(n, bool):
-                    numbers.update((n - 1, n, n + 1))
-        for cid in self.rule.criteria:
-            for cond in (self.test.met[cid], self.test.unmet[cid]):
-                numbers.update(_literal_ints(cond))
-        if low is not None:
-            numbers.add(low)
-        if high is not None:
-            numbers.add(high)
-        return sorted(n for n in numbers if (low is None or n >= low) and (high is None or n <= high))
-
-    def _date_probes(self, facts: dict[str, Any]) -> list[date]:
-        """The key dates and the assessment date, one day either side, and far past and future."""
-        try:
-            values = derive(self.test, facts, self.as_of, self.book.tables).values
-        except Exception:  # a derivation that cannot run on these values: the plain probes still can
-            values = {"as_of": self.as_of}
-        known = [v for v in values.values() if isinstance(v, date)]
-        years = [p for n, p in self.test.params.items()
-                 if isinstance(p, int) and not isinstance(p, bool) and self.rule.parameters[n].unit == "years"]
-        anchors = set(known)
-        for day in [self.as_of, *(v for k, v in facts.items() if isinstance(v, date))]:
-            for n in years:
-                anchors.update((dates.add_years(day, -n), dates.add_years(day, n)))
-        probes = {FAR_PAST, FAR_FUTURE}
-        for day in anchors:
-            for shift in (-1, 0, 1):
-                try:
-                    probes.add(day + timedelta(days=shift))
-                except OverflowError:
-                    pass
-        return sorted(probes)
-
-
 # ---- helpers
 
 
@@ -416,10 +338,6 @@ def _shown_bound(value: int | None) -> str:
     return "…" if value is None else str(value)
 
 
-def _is_state(value: str) -> bool:
-    return len(value) == 2 and value.isupper() and value.isalpha()
-
-
 def _strings(spec: Any) -> Iterator[str]:
     if isinstance(spec, str):
         yield spec
@@ -429,19 +347,6 @@ def _strings(spec: Any) -> Iterator[str]:
     elif isinstance(spec, list):
         for item in spec:
             yield from _strings(item)
-
-
-def _literal_ints(cond: Any) -> set[int]:
-    from creval.law import conditions as c
-
-    if isinstance(cond, c.Junction):
-        return set().union(*(_literal_ints(p) for p in cond.parts))
-    found: set[int] = set()
-    literals = cond.values if isinstance(cond, c.Member) else (cond.operand,) if isinstance(cond, c.Compare) else ()
-    for value in literals:
-        if isinstance(value, int) and not isinstance(value, bool):
-            found.update((value - 1, value, value + 1))
-    return found
 
 
 _TERM_PART = re.compile(r"(\d{1,4})\s*([^\W\d_]+)\.?")
