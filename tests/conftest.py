@@ -9,12 +9,20 @@ in (see `abduction_rules`); the other tests use the bundled rules.
 from __future__ import annotations
 
 import shutil
+import signal
 from pathlib import Path
 
 import pytest
 from helpers import copy_rules
 
 REPO = Path(__file__).resolve().parents[1]
+
+# Several tests press Ctrl-C (SIGINT) on a creval process. A shell without job control starts
+# `pytest &` with SIGINT ignored, every child inherits that, and Python then never raises
+# KeyboardInterrupt: those tests would fail for how pytest was started. Children of a process
+# with a handler get the default disposition back on exec.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 HAGUE = "hague-abduction-return"
 
 

@@ -168,6 +168,18 @@ def test_add_years_is_relativedelta(start, years):
     assert dates.add_years(start, years) == start + relativedelta(years=years)
 
 
+@given(st.dates(min_value=date(1800, 1, 1), max_value=date(2150, 12, 31)), st.integers(0, 40), st.integers(-30, 40),
+       st.integers(-400, 400))
+@settings(max_examples=300, deadline=None)
+def test_add_period_is_relativedelta(start, years, months, days):
+    """The fast period equals dateutil's month-end rule, then the days."""
+    from datetime import timedelta
+
+    from dateutil.relativedelta import relativedelta
+
+    assert dates.add_period(start, years, months, days) == start + relativedelta(years=years, months=months) + timedelta(days=days)
+
+
 # ------------------------------------------- the day after / N days after (days_after, days_before)
 
 @pytest.mark.parametrize("start, days, expected", [

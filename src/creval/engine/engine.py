@@ -9,7 +9,9 @@
   so that outcome rules can match "unknown" positively (durable's `$not` is broken). The
   outcome pass sees nothing but the statuses (and the fields outcome lines read), so the
   engine's answer for each combination is kept and reused (OUTCOME_MEMO_SIZE).
-- The fact sent to durable holds only the fields the rules read.
+- The fact sent to durable holds only the fields the rules read. For a case decided again and
+  again with other values changed (`decide_again`: trial values, rough days), the whole answer
+  is kept per value of those fields (DECISION_MEMO_SIZE).
 """
 
 from __future__ import annotations
@@ -28,10 +30,11 @@ from creval.law import conditions
 from creval.engine.compiler import CRIT_KIND, Compiled, compile_test
 from creval.law.rulebook import RuleBook
 
-__all__ = ["Decision", "Engine", "EngineError", "FIRING_BUDGET", "OUTCOME_MEMO_SIZE", "engine_fact"]
+__all__ = ["DECISION_MEMO_SIZE", "Decision", "Engine", "EngineError", "FIRING_BUDGET", "OUTCOME_MEMO_SIZE", "engine_fact"]
 
 FIRING_BUDGET = 10_000  # per evaluation; far above what any rule file needs
 OUTCOME_MEMO_SIZE = 4_096  # second-pass results kept per test; cleared when full
+DECISION_MEMO_SIZE = 4_096  # whole decisions kept per test, by the fields the rules read; cleared when full
 
 
 class EngineError(Exception):
@@ -131,10 +134,29 @@ class Engine:
         rules read, and nothing else: the engine's answer for each such key is kept
         (`_Plan.outcomes`) and reused, so the engine runs it once per distinct key."""
         plan = self.plan(test_id)
-        compiled, handle = plan.compiled, plan.handle
+        return self._decide(plan, engine_fact(plan.compiled.test.matter, values, plan.fields))
+
+    def decide_again(self, test_id: str, values: dict[str, Any]) -> Decision:
+        """`decide`, for callers that decide one case many times with other values changed
+        (trial values of a missing fact, the days around a change of law, each possible day of a
+        rough date): the engine's answer is a function of the fields its rules read, so it is
+        kept per value of those fields (DECISION_MEMO_SIZE) and not asked for again. The
+        Decision returned is shared: callers only read it."""
+        plan = self.plan(test_id)
+        fact = engine_fact(plan.compiled.test.matter, values, plan.fields)
+        known = tuple(_hashable(fact.get(f)) for f in plan.fields)
+        found = plan.decisions.get(known)
+        if found is None:
+            found = self._decide(plan, fact)
+            if len(plan.decisions) >= DECISION_MEMO_SIZE:
+                plan.decisions.clear()
+            plan.decisions[known] = found
+        return found
+
+    def _decide(self, plan: "_Plan", fact: dict) -> Decision:
+        compiled, handle, test_id = plan.compiled, plan.handle, plan.compiled.test.id
         sid = str(next(self._sids))
         decision = Decision({}, set())
-        fact = engine_fact(compiled.test.matter, values, plan.fields)
         fact["sid"] = sid
         created = finished = False
         offset = 0
@@ -263,6 +285,7 @@ class _Plan:
         self.fields = tuple(sorted(set(self.outcome_fields).union(
             *(conditions.fields(c) for cid in self.criteria for c in (test.met[cid], test.unmet[cid])))))
         self.outcomes: dict[tuple, Decision] = {}  # the second pass's answer per outcome_key
+        self.decisions: dict[tuple, Decision] = {}  # the whole answer per value of `fields` (DECISION_MEMO_SIZE)
         # the crit fact of each (criterion, status), as JSON after its leading '{"sid": ..., '
         self.crit_json = {
             (cid, status): json.dumps({"kind": CRIT_KIND, "id": cid, "status": status})[1:]

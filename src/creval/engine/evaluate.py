@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from functools import lru_cache
+from itertools import product
 from typing import Any, Callable
 
 from creval import __version__
@@ -18,7 +19,7 @@ from creval.core.dates import FIRST_DATE, DateRange, iso
 from creval.core.facts import matter_facts, scenario_digest
 from creval.core.text import Msg, State
 from creval.engine.engine import Decision, Engine, EngineError
-from creval.engine.ranged import MAX_POINTS, RoughTest, caveats_applying, decide_rough, rough_facts
+from creval.engine.ranged import MAX_POINTS, RoughTest, caveats_applying, decide_rough, rough_facts, test_law_dates
 from creval.engine.results import CriterionResult, KeyDateResult, ScenarioResult, TestResult
 from creval.law.absent import assumptions, falls_back, version_assumption
 from creval.law.derive import Derived, derive, template_values
@@ -35,7 +36,12 @@ PROOF_POINTS = MAX_POINTS
 class Evaluator:
     def __init__(self, book: RuleBook, decide: Callable[[str, dict], Decision] | None = None):
         self.book = book
-        self._decide = decide or Engine(book).decide
+        if decide is None:
+            engine = Engine(book)
+            decide, self._decide_again = engine.decide, engine.decide_again
+        else:
+            self._decide_again = decide
+        self._decide = decide
 
     def scenario(self, scenario, file: str = "", tests: list[str] | None = None) -> ScenarioResult:
         as_of = scenario.as_of or date.today()
@@ -83,8 +89,12 @@ class Evaluator:
         return derived, decision, min(decision.ranks)
 
     def outcome(self, test: Test, facts: dict[str, Any], as_of: date) -> str:
-        """Only the outcome code: the cheap path for callers that try many fact values."""
-        return test.rule.outcome_table[self.decided(test, facts, as_of)[2]].outcome
+        """Only the outcome code: the cheap path for callers that try many fact values (the
+        engine's answers are kept for them: Engine.decide_again)."""
+        decision = self._decide_again(test.id, derive(test, facts, as_of, self.book.tables).values)
+        if not decision.ranks:
+            raise EngineError("no line of the outcome table applies: the rule file is incomplete")
+        return test.rule.outcome_table[min(decision.ranks)].outcome
 
     def test(self, test: Test, facts: dict[str, Any], as_of: date) -> TestResult:
         derived, decision, rank = self.decided(test, facts, as_of)
@@ -137,21 +147,51 @@ class Evaluator:
         if not bounded or not set(missing) <= set(bounded):
             return None
         constraints = order_constraints(self.book, matter)
-        try:  # a cheap look first: the outcome at one day of each uniform part, stopping at a second outcome
-            rough = RoughTest(self.book, test, {**facts, **bounded}, as_of, constraints)
-            rough.max_points = PROOF_POINTS
-            outcomes = set()
-            for region in rough.regions():
+        try:
+            rough = self._proof_search(test, {**facts, **bounded}, as_of, constraints)
+            # cheap looks first, each stopping at a second outcome: the outcome on a few possible
+            # days (the ends of the ranges, each side of a change of law), then on one day of each
+            # uniform part as the parts are found. Each possible day lies in a part and has its
+            # outcome (engine/ranged.py), so two outcomes here are two outcomes of the full decision.
+            outcomes: set[str] = set()
+            for point in _probes(test, rough):
+                if rough._at(point)[2]:  # a possible day
+                    outcomes.add(self.outcome(test, rough.facts_at(point), as_of))
+                    if len(outcomes) > 1 or "undetermined" in outcomes:
+                        return None
+            regions = []
+            for region in rough.found():
                 outcomes.add(self.outcome(test, rough.facts_at(region.point), as_of))
                 if len(outcomes) > 1 or "undetermined" in outcomes:
                     return None
-            result = decide_rough(self, test, {**facts, **bounded}, as_of, constraints)
+                regions.append(region)
+            regions.sort(key=lambda r: tuple(lo for lo, _ in r.box))  # as RoughTest.regions() orders them
+            result = decide_rough(self, test, rough.facts, as_of, constraints, rough, regions)
         except Exception:  # no possible day, too many combinations, a time limit: not proved
             return None
         if result.outcome == "undetermined":
             return None
         result.proved = proved
         return result
+
+    def _proof_search(self, test: Test, facts: dict[str, Any], as_of: date, constraints: tuple) -> RoughTest:
+        """The search over the bounded dates. One bounded date whose every day from the first
+        possible to the known bound is possible, in a test with no caveat that depends on the
+        case: its days are split only at the fixed dates of this test's own law (its versions,
+        parameters and treaty tables), not at every date of the rule book (1,600 parts of two
+        centuries, each decided). The decision is the same: a date's place among fixed dates
+        that nothing in the test reads changes nothing it decides; in one dimension the parts
+        with one status join into the same ranges however finely they were cut; and with
+        every day possible, the first day and the ranges' ends are the same."""
+        rough = RoughTest(self.book, test, facts, as_of, constraints, test_law_dates(self.book, test))
+        rough.max_points = PROOF_POINTS
+        if len(rough.names) == 1 and not any(test.caveat_when):
+            (span,) = rough.rough.values()
+            if rough._at((span.lo,))[2] and rough._at((span.hi,))[2]:
+                return rough
+        rough = RoughTest(self.book, test, facts, as_of, constraints)
+        rough.max_points = PROOF_POINTS
+        return rough
 
     def _can_change(self, test: Test, facts: dict[str, Any], as_of: date, names: list[str]) -> list[str]:
         """Of the facts blamed for `undetermined`, those whose value alone can change the
@@ -220,6 +260,20 @@ class Evaluator:
             if sides[0] != sides[1]:
                 out.append(KeyDateResult(f"law-change-{version.id}", version.from_.isoformat(), version=version.id, fact=fact))
         return out
+
+
+def _probes(test: Test, rough: RoughTest) -> list[tuple]:
+    """A few choices of days to look at first: each range's ends, and each side of a change of
+    the law that falls inside it; every combination of them (few: one or two bounded facts)."""
+    days = []
+    for r in rough.rough.values():
+        found = {r.lo, r.hi}
+        for v in test.versions:
+            if v.from_ and r.lo < v.from_ <= r.hi:
+                found |= {v.from_ - timedelta(days=1), v.from_}
+        days.append(sorted(found))
+    points = list(product(*days))
+    return points if len(points) <= 64 else []
 
 
 @lru_cache(maxsize=64)

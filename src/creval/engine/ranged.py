@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 from itertools import combinations, product
-from typing import Any
+from typing import Any, Iterator
 
 from creval.core.dates import DateRange
 from creval.core.text import Msg
@@ -49,7 +49,8 @@ from creval.law.rulebook import LAW_VERSION, RuleBook, Test
 
 __all__ = [
     "MAX_ALTERNATIVES", "MAX_PAIRWISE", "MAX_POINTS", "MAX_REGIONS", "RoughTest", "TooSlow", "TooWide", "by_criteria",
-    "caveats_applying", "decide_rough", "describe", "law_dates", "limits", "readable", "rough_facts", "when",
+    "caveats_applying", "decide_rough", "describe", "law_dates", "limits", "readable", "rough_facts", "test_law_dates",
+    "when",
 ]
 
 Box = tuple  # one (lo, hi) per rough fact, in the order of `RoughTest.names`
@@ -133,6 +134,39 @@ def law_dates(book: RuleBook) -> list[date]:
     return sorted(found)
 
 
+@lru_cache(maxsize=64)
+def test_law_dates(book: RuleBook, test: Test) -> list[date]:
+    """The fixed dates of the law that one test's decision can depend on: its own versions
+    and parameters, and the dates of the treaty tables its derived values read."""
+    found: set[date] = set()
+
+    def walk(value: Any) -> None:
+        if isinstance(value, date):
+            found.add(value)
+            found.add(value + timedelta(days=1))
+        elif isinstance(value, dict):
+            for v in value.values():
+                walk(v)
+        elif isinstance(value, (list, tuple)):
+            for v in value:
+                walk(v)
+        elif hasattr(value, "model_dump"):
+            walk(value.model_dump())
+
+    for spec in test.rule.derived.values():
+        for args in spec.values():
+            if isinstance(args, dict):
+                for name in [args.get("instrument"), *(args.get("instruments") or ())]:
+                    if name in book.tables:
+                        walk(book.tables[name])
+                if args.get("bilateral") and getattr(book, "bilateral", None) is not None:
+                    walk(book.bilateral)
+    for version in test.versions:
+        walk([version.from_, version.until])
+    walk(list(test.params.values()))
+    return sorted(found)
+
+
 _ORDERED = ("lt", "lte", "gt", "gte", "eq", "ne")
 
 
@@ -190,13 +224,15 @@ class Region:
 class RoughTest:
     """One test over the rough facts of one scenario: its uniform boxes, then its regions."""
 
-    def __init__(self, book: RuleBook, test: Test, facts: dict[str, Any], as_of: date, constraints: tuple):
+    def __init__(self, book: RuleBook, test: Test, facts: dict[str, Any], as_of: date, constraints: tuple,
+                 constants: list[date] | None = None):
         self.book, self.test, self.as_of = book, test, as_of
         self.rough = rough_facts(test, facts)
         self.names = list(self.rough)
         self.facts = facts
         self.constraints = constraints
-        self.constants = law_dates(book)
+        # the fixed dates whose places split the boxes: every date of the law by default
+        self.constants = law_dates(book) if constants is None else constants
         self._seen: dict[tuple, tuple] = {}
         self._derived_names = [n for n in test.rule.derived] + [LAW_VERSION]
         # An order constraint (no removal before the birth) only says which days are possible:
@@ -205,6 +241,7 @@ class RoughTest:
         self._pairs = compared(test, constraints=False)
         self._placed = placed(test)
         self.max_points = MAX_POINTS  # a caller that only looks (what the facts prove) sets less
+        self._steps: list[date] | None = None
 
     def facts_at(self, point: tuple) -> dict[str, Any]:
         return {**self.facts, **dict(zip(self.names, point))}
@@ -230,8 +267,15 @@ class RoughTest:
 
     def regions(self) -> list[Region]:
         """The uniform boxes that keep the order constraints, in date order."""
+        out = list(self.found())
+        out.sort(key=lambda r: tuple(lo for lo, _ in r.box))
+        return out
+
+    def found(self) -> Iterator[Region]:
+        """The uniform boxes as they are found (not in date order): a caller that only looks
+        can stop at the first that tells it enough."""
         whole = tuple((r.lo, r.hi) for r in self.rough.values())
-        out, stack = [], [whole]
+        count, stack = 0, [whole]
         while stack:
             box = stack.pop()
             corners = list(product(*[(lo, hi) if lo != hi else (lo,) for lo, hi in box]))
@@ -240,9 +284,10 @@ class RoughTest:
                 lo, hi = corners[0], corners[-1]
                 possible = [c for c in corners if self._at(c)[2]]
                 if possible:  # the signature decides the outcome: any possible day of the box will do
-                    out.append(Region(box, signatures.pop(), self._at(lo)[1], self._at(hi)[1], possible[0]))
-                    if len(out) > MAX_REGIONS:
+                    count += 1
+                    if count > MAX_REGIONS:
                         raise TooWide(self.rough)
+                    yield Region(box, signatures.pop(), self._at(lo)[1], self._at(hi)[1], possible[0])
                     continue
                 if self._empty(box):
                     continue
@@ -254,8 +299,6 @@ class RoughTest:
             dim, cut = self._cut(box, corners)
             stack.append(box[:dim] + ((cut, box[dim][1]),) + box[dim + 1:])
             stack.append(box[:dim] + ((box[dim][0], cut - timedelta(days=1)),) + box[dim + 1:])
-        out.sort(key=lambda r: tuple(lo for lo, _ in r.box))
-        return out
 
     def _cut(self, box: Box, corners: list[tuple], key=None) -> tuple[int, date]:
         """Where to split a box whose corners differ: along an edge whose two ends differ, at
@@ -263,6 +306,10 @@ class RoughTest:
         signature is monotone along an edge, so the days that keep the start's signature are
         a prefix of the edge, and bisection finds its end exactly. `key`: what to compare
         instead of the signature (whether a choice of days is possible)."""
+        # a fact whose place among the law's fixed dates is part of the signature changes it only
+        # on the days its place changes: those are looked at first (a few looks per cut, not a
+        # bisection over decades); the day found is the same, the first that differs
+        steps = self._place_changes() if key is None else ()
         key = key or (lambda point: self._at(point)[0])
         edges = []
         for corner in corners:
@@ -278,13 +325,28 @@ class RoughTest:
         _, dim, start = max(edges, key=lambda e: (e[0], -e[1]))
         first = key(start)
         lo, hi = box[dim]  # the key at lo is `first`, at hi it is not
+        steps = steps if self.names[dim] in self._placed else ()
         while (hi - lo).days > 1:
-            mid = lo + timedelta(days=(hi - lo).days // 2)
+            mid = None
+            if steps:
+                i = bisect_right(steps, lo)  # the first day after lo on which the fact's place changes
+                if i < len(steps):
+                    step = steps[i]
+                    mid = next((m for m in (step - timedelta(days=1), step) if lo < m < hi), None)
+            if mid is None:
+                mid = lo + timedelta(days=(hi - lo).days // 2)
             if key(start[:dim] + (mid,) + start[dim + 1:]) == first:
                 lo = mid
             else:
                 hi = mid
         return dim, hi
+
+    def _place_changes(self) -> list[date]:
+        """The days on which a date's place among the law's fixed dates changes: each fixed
+        date (bisect_right moves) and the day after it (bisect_left moves)."""
+        if self._steps is None:
+            self._steps = sorted({*self.constants, *(d + timedelta(days=1) for d in self.constants)})
+        return self._steps
 
     def _empty(self, box: Box) -> bool:
         """Whether some order constraint fails on every day of the box: even with its earlier
@@ -386,11 +448,15 @@ def when(names: list[str], box: Box) -> list[dict]:
     return [{"fact": n, "from": lo.isoformat(), "to": hi.isoformat()} for n, (lo, hi) in zip(names, box)]
 
 
-def decide_rough(ev: Any, test: Test, facts: dict[str, Any], as_of: date, constraints: tuple) -> TestResult:
+def decide_rough(ev: Any, test: Test, facts: dict[str, Any], as_of: date, constraints: tuple,
+                 rough: RoughTest | None = None, regions: list[Region] | None = None) -> TestResult:
     """The TestResult of `test` over every possible day of the rough facts (see the module
-    docstring): one outcome if all days agree, else `undetermined` with the alternatives."""
-    rough = RoughTest(ev.book, test, facts, as_of, constraints)
-    regions = rough.regions()
+    docstring): one outcome if all days agree, else `undetermined` with the alternatives.
+    `rough` and its `regions`, when a caller has found them already (they are not found again)."""
+    if rough is None:
+        rough = RoughTest(ev.book, test, facts, as_of, constraints)
+    if regions is None:
+        regions = rough.regions()
     if not regions:
         raise EngineError(Msg("ranged.no_day", facts=", ".join(rough.names)))
     decided: dict[tuple, TestResult] = {}
