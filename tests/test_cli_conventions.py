@@ -205,3 +205,23 @@ def test_deadlines_with_a_test_the_file_has_no_matter_for(run, tmp_path):
     mixed = run("deadlines", folder, "--test", CONSCRIPTION, "--format", "json")
     assert mixed.exit_code == 0, mixed.stderr
     assert "cl-b" in mixed.stdout and "cl-a" not in mixed.stdout
+
+
+def test_check_offers_every_format_of_the_one_table():
+    """`check --format` names exactly the formats of render/formats.py (the CLI keeps the names
+    itself, so that --help imports no renderer)."""
+    from creval.cli import CheckFormat
+    from creval.render.formats import FORMATS
+
+    assert [f.value for f in CheckFormat] == list(FORMATS)
+
+
+def test_every_format_option_is_a_table_of_renderers():
+    """`--format` of ask, deadlines and compare names renderers of a table, not of an if/elif."""
+    from creval.cli import Format
+    from creval.render.formats import FORMATS
+    from creval.tools import compare, deadlines
+
+    names = [f.value for f in Format]
+    assert set(names) <= set(FORMATS)
+    assert list(deadlines.FORMATS) == list(compare.FORMATS) == names

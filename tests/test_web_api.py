@@ -215,6 +215,14 @@ def test_a_downloaded_scenario_checks_the_same_with_the_cli(client, tmp_path):
     memo = client.get(str(page.url) + "/memo.md?lang=ru")
     assert memo.headers["content-disposition"] == 'attachment; filename="p1-memo.md"'
     assert memo.text.startswith("# p1") and "`eligible`" in memo.text and "sha256:" in memo.text
+    # the page and the Word document are the CLI's memos too (the one table of formats)
+    page_memo = client.get(str(page.url) + "/memo.html?lang=ru")
+    assert page_memo.status_code == 200 and page_memo.headers["content-type"].startswith("text/html")
+    assert page_memo.text.startswith("<!DOCTYPE html>") and '<html lang="ru">' in page_memo.text and "eligible" in page_memo.text
+    word = client.get(str(page.url) + "/memo.docx")
+    assert word.status_code == 200 and word.content.startswith(b"PK")  # a zip: the .docx container
+    assert word.headers["content-disposition"] == 'attachment; filename="p1-memo.docx"'
+    assert client.get(str(page.url) + "/memo.json").status_code == 404  # not a memo
 
 
 def test_an_upload_is_read_by_the_loader_and_never_opened_by_name(client):

@@ -67,7 +67,8 @@ class Format(str, Enum):
 
 
 class CheckFormat(str, Enum):
-    """`check`'s formats: the three of `Format` and the memo to file as HTML or Word."""
+    """`check`'s formats: the three of `Format` and the memo to file as HTML or Word; the
+    names of render/formats.FORMATS (kept here so that `--help` imports no renderer)."""
     text = "text"
     json = "json"
     markdown = "markdown"
@@ -188,73 +189,40 @@ LangOpt = typer.Option(Lang.en, "--lang", envvar="CREVAL_LANG", show_envvar=True
 
 
 def _evaluate_paths(paths, as_of, test, lang, scenarios: Optional[list] = None):
-    """Load and evaluate every scenario; invalid ones are reported on stderr and counted.
-    `scenarios`, when given, receives each result's validated scenario (for the memo)."""
-    from creval.app import selection
-    from creval.engine.evaluate import Evaluator
-    from creval.input.loader import load_paths, unexpected
+    """Every scenario evaluated on the one evaluation path (app/evaluation.py), in words;
+    errors are reported on stderr and counted. `scenarios`, when given, receives each
+    result's validated scenario (for the memo)."""
+    from creval.app.evaluation import evaluate_paths
     from creval.render.explain import explain
 
     book = _book()
     tests = _tests(book, test, lang.value)
-    when = _as_of(as_of, lang.value)
-    evaluator = Evaluator(book)
-    named = selection.named_files(paths)
-    results, invalid, skipped = [], 0, 0
-    for loaded in load_paths(paths, book, when, lang.value):
-        if loaded.errors:
-            invalid += 1
-            for err in loaded.errors:
-                echo(str(err), err=True)
-            continue
-        if not selection.applies(book, tests, loaded.scenario):
-            if str(Path(loaded.file)) in named:
-                invalid += 1
-                echo(selection.no_matter(book, tests, loaded.file, loaded.scenario, lang.value), err=True)
-            else:
-                skipped += 1
-            continue
-        try:
-            result = explain(evaluator.scenario(loaded.scenario, loaded.file, tests), lang.value)
-        except Exception as exc:  # a bug met on one scenario: it gets its line, the others their results
-            invalid += 1
-            echo(str(unexpected(loaded.file, exc, lang.value)), err=True)
-            continue
-        for error in result.errors:
-            echo(f"{loaded.file}: {error}", err=True)
-        invalid += bool(result.errors)
-        results.append(result)
-        if scenarios is not None:
-            scenarios.append(loaded.scenario)
-    if skipped and not results and not invalid:
-        invalid += 1
-        echo("creval: " + selection.none_found(tests, paths, lang.value), err=True)
+    results, invalid = [], 0
+    for evaluated in evaluate_paths(book, paths, _as_of(as_of, lang.value), tests):
+        for line in evaluated.lines(lang.value):
+            echo(line, err=True)
+        invalid += bool(evaluated.errors)
+        if evaluated.result is not None:
+            results.append(explain(evaluated.result, lang.value))
+            if scenarios is not None:
+                scenarios.append(evaluated.scenario)
     return results, invalid
 
 
-def _render(results, fmt: Format, paths: List[str], lang: Optional[str] = None, full: bool = False,
+def _render(results, fmt: Enum, paths: List[str], lang: Optional[str] = None, full: bool = False,
             scenarios: Optional[list] = None, output: Optional[Path] = None) -> None:
-    from creval.render import filing, report, short
+    """Results in the format named (the table of render/formats.py), to `output` or stdout."""
     from creval.render.facts import given
+    from creval.render.formats import FORMATS
 
     if not results:
         return
-    stated = [given(s) for s in scenarios] if scenarios is not None else None
-    if fmt.value == "json":
-        # One file named: one object. Several files, or a folder: always an array.
-        several = len(paths) > 1 or any(Path(p).is_dir() for p in paths)
-        content = report.as_json(results, array=several or len(results) > 1)
-    elif fmt.value == "markdown":
-        content = "\n".join(report.as_markdown(r, lang, _book(), stated[i] if stated else None) for i, r in enumerate(results))
-    elif fmt.value == "html":
-        content = filing.as_html(results, lang, _book(), stated)
-    elif fmt.value == "docx":
-        content = filing.as_docx(results, lang, _book(), stated)
-    elif full:
-        content = "\n\n".join(report.as_text(r, lang, _book()) for r in results)
-    else:
-        content = "\n\n".join(short.as_short_text(r, lang, _book()) for r in results)
-    _write(content, output, lang or "en", marked=fmt.value == "text")
+    chosen = FORMATS[fmt.value]
+    stated = [given(s) for s in scenarios] if chosen.memo and scenarios is not None else None
+    # One file named: one JSON object. Several files, or a folder: always an array.
+    several = len(paths) > 1 or any(Path(p).is_dir() for p in paths)
+    content = chosen.render(results, lang, _book(), stated, full=full, array=several)
+    _write(content, output, lang or "en", marked=chosen.marked)
 
 
 def _write(content, output: Optional[Path], lang: str, marked: bool = False) -> None:
@@ -445,12 +413,7 @@ def compare(paths: List[str] = PathsArg,
     except RuleFileError as exc:
         raise fail(str(exc)) from None
     found = comparing.compare(paths, old_book, new_book, lang.value)
-    if format.value == "json":
-        echo(comparing.as_json(found))
-    elif format.value == "markdown":
-        echo(comparing.as_markdown(found, lang.value))
-    else:
-        echo(comparing.as_text(found, lang.value))
+    echo(comparing.FORMATS[format.value](found, lang.value))
     raise typer.Exit(EXIT_MISMATCH if found.changed else EXIT_OK)
 
 
@@ -591,8 +554,8 @@ def ask(names: Optional[List[str]] = typer.Argument(None, metavar="TEST|MATTER",
     """
     import re
 
-    from creval.render import report
     from creval.render.explain import explain
+    from creval.render.formats import FORMATS
     from creval.render.i18n import t
     from creval.tools.interview.conversation import converse
     from creval.tools.interview import InterviewError, keep_interrupted, save as save_answers
@@ -627,12 +590,9 @@ def ask(names: Optional[List[str]] = typer.Argument(None, metavar="TEST|MATTER",
         except OSError as exc:
             raise fail(t("ask.error.save", lang.value, file=str(save), reason=exc.strerror or str(exc))) from None
         echo(t("ask.saved", lang.value, file=str(save)), err=True)
-    if format is Format.json:
-        echo(report.as_json([result]))
-    elif format is Format.markdown:
-        echo(report.as_markdown(result, lang.value), nl=False)
-    else:
-        echo(report.as_text(result))
+    # the full report (ask shows every section), a memo without the facts as given (they were just typed)
+    content = FORMATS[format.value].render([result], lang.value, book, full=True)
+    echo(content, nl=not content.endswith("\n"))
 
 
 def _case(book, names: List[str], from_file: Optional[Path], when: Optional[date], lang: str, scenario_id: Optional[str]):
@@ -671,12 +631,7 @@ def deadlines(paths: List[str] = PathsArg,
         except OSError as exc:
             raise fail(t("deadlines.error.ics", lang.value, file=str(ics), reason=exc.strerror or str(exc))) from None
         echo(t("deadlines.ics.written", lang.value, count=sum(not d.last_day_of for d in found), file=str(ics)), err=True)
-    if format is Format.json:
-        echo(dl.as_json(found))
-    elif format is Format.markdown:
-        echo(dl.as_markdown(found, lang.value))
-    else:
-        echo(dl.as_text(found, lang.value))
+    echo(dl.FORMATS[format.value](found, lang.value))
     raise typer.Exit(EXIT_INVALID if errors else EXIT_OK)
 
 

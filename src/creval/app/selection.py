@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Optional
 
-from creval.render.i18n import t
+from creval.core.text import Msg
 
 __all__ = ["applies", "named_files", "no_matter", "none_found"]
 
@@ -29,13 +29,13 @@ def named_files(paths: list[str]) -> set[str]:
     return {str(Path(p)) for p in paths if Path(p).is_file()}
 
 
-def no_matter(book, tests: list[str], file: str, scenario, lang: str) -> str:
-    """The error for a named file that none of the selected tests runs on."""
+def no_matter(book, tests: list[str], file: str, scenario) -> Msg:
+    """The error for a named file that none of the selected tests runs on (a whole line)."""
     matters = sorted({book.tests[x].matter for x in tests})
-    return t("cli.test_no_matter", lang, file=file, test=", ".join(tests), matter=", ".join(matters),
+    return Msg("cli.test_no_matter", file=file, test=", ".join(tests), matter=", ".join(matters),
              matters=", ".join(sorted(scenario.facts.model_fields_set)))
 
 
-def none_found(tests: list[str], paths: list[str], lang: str) -> str:
+def none_found(tests: list[str], paths: list[str]) -> Msg:
     """The error for folders in which no scenario has the selected tests' matters."""
-    return t("cli.test_no_scenario", lang, test=", ".join(tests), paths=", ".join(paths))
+    return Msg("cli.test_no_scenario", test=", ".join(tests), paths=", ".join(paths))

@@ -13,14 +13,13 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 
-from creval.engine.evaluate import Evaluator
-from creval.input.loader import load_paths
+from creval.app.evaluation import evaluate_paths
 from creval.law.rulebook import RuleBook
 from creval.render.explain import ScenarioText as ScenarioResult, TestText as TestResult, explain
 from creval.render.i18n import outcome_shown, t
 
 __all__ = [
-    "Comparison", "CriterionChange", "ScenarioChange", "TestChange", "as_json", "as_markdown", "as_text",
+    "FORMATS", "Comparison", "CriterionChange", "ScenarioChange", "TestChange", "as_json", "as_markdown", "as_text",
     "compare"
 ]
 
@@ -68,13 +67,10 @@ class Comparison:
 
 def _evaluate(paths: list[str], book: RuleBook, lang: str) -> dict[str, tuple[ScenarioResult | None, list[str], str]]:
     """file -> (result, errors, scenario id) under one rule folder."""
-    evaluator, out = Evaluator(book), {}
-    for loaded in load_paths(paths, book, None, lang):
-        if loaded.errors:
-            out[loaded.file] = (None, [str(e) for e in loaded.errors], "")
-            continue
-        result = explain(evaluator.scenario(loaded.scenario, loaded.file, None), lang)
-        out[loaded.file] = (result, list(result.errors), loaded.scenario.id)
+    out = {}
+    for evaluated in evaluate_paths(book, paths):
+        result = explain(evaluated.result, lang) if evaluated.result is not None else None
+        out[evaluated.file] = (result, evaluated.lines(lang), evaluated.scenario.id if evaluated.scenario else "")
     return out
 
 
@@ -185,5 +181,10 @@ def as_markdown(cmp: Comparison, lang: str = "en") -> str:
     return "\n".join(out)
 
 
-def as_json(cmp: Comparison) -> str:
+def as_json(cmp: Comparison, lang: str = "en") -> str:
+    """JSON: codes and the texts already in the language asked (`lang` is the other formats')."""
     return json.dumps(asdict(cmp), ensure_ascii=False, indent=2)
+
+
+# --format NAME -> the renderer (document, lang): one table, as render/formats.py is for results
+FORMATS = {"text": as_text, "json": as_json, "markdown": as_markdown}

@@ -27,11 +27,14 @@ from pathlib import Path
 from typing import Any
 
 from creval import __version__
+from creval.app.evaluation import evaluate_paths
+from creval.input.scenario import matter_facts
+from creval.render.explain import explain
 from creval.render.i18n import messages, t
 from creval.render.keydates import last_day_key
 
 __all__ = [
-    "COLUMNS", "Deadline", "REMINDER_DAYS", "as_json", "as_markdown", "as_text", "calendar_entry", "collect",
+    "FORMATS", "COLUMNS", "Deadline", "REMINDER_DAYS", "as_json", "as_markdown", "as_text", "calendar_entry", "collect",
     "to_ical", "write_ical"
 ]
 
@@ -58,35 +61,14 @@ class Deadline:
 def collect(book, paths: list[str], as_of: date | None = None, tests: list[str] | None = None,
             lang: str = "en") -> tuple[list[Deadline], list[str]]:
     """The deadlines of every valid scenario, sorted; and one line per invalid input."""
-    from creval.engine.evaluate import Evaluator
-    from creval.input.loader import load_paths, unexpected
-    from creval.input.scenario import matter_facts
-    from creval.render.explain import explain
-
-    from creval.app import selection
-
-    evaluator = Evaluator(book)
     found: list[Deadline] = []
     errors: list[str] = []
-    named, skipped, ran = selection.named_files(paths), 0, 0
-    for loaded in load_paths(paths, book, as_of, lang):
-        if loaded.errors:
-            errors.extend(str(e) for e in loaded.errors)
+    for evaluated in evaluate_paths(book, paths, as_of, tests):
+        errors.extend(evaluated.lines(lang))
+        if evaluated.result is None:
             continue
-        if not selection.applies(book, tests, loaded.scenario):
-            if str(Path(loaded.file)) in named:
-                errors.append(selection.no_matter(book, tests, loaded.file, loaded.scenario, lang))
-            else:
-                skipped += 1
-            continue
-        ran += 1
-        try:
-            result = explain(evaluator.scenario(loaded.scenario, loaded.file, tests), lang)
-        except Exception as exc:  # a bug met on one scenario: it gets its line, the others their dates
-            errors.append(str(unexpected(loaded.file, exc, lang)))
-            continue
-        errors.extend(f"{loaded.file}: {e}" for e in result.errors)
-        facts = matter_facts(loaded.scenario)
+        result = explain(evaluated.result, lang)
+        facts = matter_facts(evaluated.scenario)
         for r in result.results:
             test = book.tests[r.test]
             moves = {kd.event: kd.moves for kd in test.rule.key_dates}
@@ -100,12 +82,10 @@ def collect(book, paths: list[str], as_of: date | None = None, tests: list[str] 
                     day = max(d.date, (date.fromisoformat(result.as_of) + timedelta(days=1)).isoformat())
                     text = t("ranged.deadline", lang, until=latest, text=d.text)
                 found.append(Deadline(day, result.scenario, r.test, d.event, text, result.as_of,
-                                      loaded.file, r.title))
+                                      evaluated.file, r.title))
                 last = last_day_key(d.event)
                 if last is not None:  # the last day to act under the regime this key date ends
-                    found.extend(_last_day(d, last, result, r, loaded.file, lang))
-    if skipped and not ran and not errors:
-        errors.append("creval: " + selection.none_found(tests, paths, lang))
+                    found.extend(_last_day(d, last, result, r, evaluated.file, lang))
     found.sort(key=lambda d: (d.date, d.scenario, d.test, 0 if d.last_day_of else 1, d.event))
     return found, errors
 
@@ -150,7 +130,8 @@ def as_text(deadlines: list[Deadline], lang: str = "en") -> str:
     return "\n".join(lines)
 
 
-def as_json(deadlines: list[Deadline]) -> str:
+def as_json(deadlines: list[Deadline], lang: str = "en") -> str:
+    """JSON: codes and the texts already in the language asked (`lang` is the other formats')."""
     return json.dumps([asdict(d) for d in deadlines], ensure_ascii=False, indent=2)
 
 
@@ -212,3 +193,7 @@ def calendar_entry(d: Deadline, lang: str = "en") -> tuple[date, str]:
 
 def write_ical(deadlines: list[Deadline], path: Path, lang: str = "en") -> None:
     path.write_bytes(to_ical(deadlines, lang))
+
+
+# --format NAME -> the renderer (document, lang): one table, as render/formats.py is for results
+FORMATS = {"text": as_text, "json": as_json, "markdown": as_markdown}

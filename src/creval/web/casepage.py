@@ -10,8 +10,8 @@ from typing import Optional
 from fastapi import APIRouter, Request
 from fastapi.responses import PlainTextResponse, RedirectResponse, Response
 
-from creval.render import report
 from creval.render.facts import given
+from creval.render.formats import by_suffix
 from creval.render.keydates import key_dates
 from creval.render.i18n import t
 from creval.web import apipage, forms, interview
@@ -202,8 +202,10 @@ async def case_yaml(request: Request, token: str):
 
 @router.get("/case/r/{token}/memo.{kind}")
 async def case_memo(request: Request, token: str, kind: str):
-    """The decision memo as `creval check --format markdown|html|docx` writes it."""
-    if kind not in MEMO_FORMATS:
+    """The decision memo as `creval check --format markdown|html|docx` writes it (the one table
+    of formats, render/formats.py; `kind` is the format's file suffix)."""
+    memo = by_suffix(kind)
+    if memo is None or not memo.memo:
         return _not_found(request)
     service = request.app.state.service
     lang = lang_of(request)
@@ -216,18 +218,13 @@ async def case_memo(request: Request, token: str, kind: str):
     except BadInput as exc:
         return render(request, "error.html", {"message": str(exc)}, 422)
     name = f"{doc.get('id', 'case')}-memo.{kind}"
-    if kind == "md":
-        return _attachment(request, report.as_markdown(result, lang, service.book, stated[0]), name, "text/markdown")
-    if kind == "html":
-        return _attachment(request, report.as_html([result], lang, service.book, stated), name, "text/html")
-    response = Response(report.as_docx([result], lang, service.book, stated), media_type=MEMO_FORMATS["docx"],
+    content = memo.render([result], lang, service.book, stated)
+    if not memo.binary:
+        return _attachment(request, content, name, memo.media_type)
+    response = Response(content, media_type=memo.media_type,
                         headers={"content-disposition": f'attachment; filename="{name}"'})
     finish(request, response)
     return response
-
-
-MEMO_FORMATS = {"md": "text/markdown", "html": "text/html",
-                "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
 
 
 def _attachment(request: Request, text: str, filename: str, media: str) -> Response:

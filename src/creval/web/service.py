@@ -1,8 +1,9 @@
-"""The one evaluation path of the web app: the CLI's loader, evaluator and reports.
+"""The web app's door to the one evaluation path (app/evaluation.py) that `creval check` uses.
 
 Every page and API call that reads a scenario goes through `Service.load` (the hardened
 loader: size, depth, aliases, duplicate keys, UTF-8, then the scenario model) and
-`Service.evaluate` (the Evaluator on the rule book `creval check` uses).
+`Service.evaluate` (app.evaluation.evaluate with this thread's Evaluator, on the rule book
+`creval check` uses).
 
 Evaluations run off the event loop, in small pools of threads (`Service.run`), each thread
 with its own Evaluator (durable_rules' state is per engine, so no engine is entered by two
@@ -20,11 +21,13 @@ import asyncio
 import threading
 import time
 import multiprocessing
+from dataclasses import replace
 from concurrent.futures import BrokenExecutor, CancelledError, ProcessPoolExecutor, ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
 from typing import Any, Callable, Optional
 
+from creval.app.evaluation import Evaluated, evaluate
 from creval.engine import ranged
 from creval.engine.evaluate import Evaluator
 from creval.core.dates import DateRange
@@ -163,10 +166,8 @@ class Service:
         return loaded
 
     def evaluate(self, loaded: Loaded, tests: Optional[list[str]] = None, lang: str = "en") -> ScenarioText:
-        result = explain(self.evaluator.scenario(loaded.scenario, loaded.file, tests), lang)
-        if result.errors:  # the engine failed on a test: the CLI reports it and exits 2
-            raise BadInput([InputError(loaded.file, e) for e in result.errors])
-        return result
+        """One validated scenario on the one evaluation path, in words."""
+        return _in_words(evaluate(self.evaluator, loaded.scenario, loaded.file, tests), lang)
 
     def check(self, data: bytes, name: str, suffix: str, as_of: Optional[date] = None,
               tests: Optional[list[str]] = None, lang: str = "en") -> ScenarioText:
@@ -195,6 +196,16 @@ class Service:
         return [t for t in tests or [] if t not in self.book.tests]
 
 
+def _in_words(evaluated: Evaluated, lang: str) -> ScenarioText:
+    """The result in words; a test the engine failed on is the request's error (the CLI
+    reports it and exits 2), and a bug in creval stays one (500)."""
+    if evaluated.bug is not None:
+        raise evaluated.bug
+    if evaluated.errors:
+        raise BadInput([replace(e, message=tr(e.message, lang)) for e in evaluated.errors])
+    return explain(evaluated.result, lang)
+
+
 def is_rough(loaded: Loaded) -> bool:
     """Whether a scenario holds a date known only roughly (its evaluation may take long)."""
     facts = loaded.scenario.facts
@@ -220,6 +231,11 @@ def _evaluate_rough(deadline: float, doc: dict, name: str, tests: Optional[list[
         loaded = validate(doc, name, book, None, lang)
         if loaded.errors:  # validated once already: only a rule file changed meanwhile could do this
             raise ValueError(str(loaded.errors[0]))
-        return explain(evaluator.scenario(loaded.scenario, name, tests), lang)  # words travel back, not the rule book
+        evaluated = evaluate(evaluator, loaded.scenario, name, tests)
+        if evaluated.bug is not None:
+            raise evaluated.bug
+        # words travel back, not the rule book; a test the engine failed on is among the
+        # result's errors, which `evaluated` turns into the request's (an exception would not pickle)
+        return explain(evaluated.result, lang)
     finally:
         ranged.limits.deadline = None

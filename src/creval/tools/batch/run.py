@@ -21,6 +21,7 @@ import os
 from pathlib import Path
 from typing import IO, Callable, Optional
 
+from creval.app.evaluation import evaluate
 from creval.core.text import tr
 from creval.engine import oracle
 from creval.engine.evaluate import Evaluator
@@ -75,10 +76,12 @@ class Worker:
         loaded = validate(doc, name, self.book, self.options.as_of, self.options.lang)
         if loaded.errors:
             return "; ".join(f"{e.field}: {e.message}" if e.field else e.message for e in loaded.errors), None
-        result = explain(self.evaluator.scenario(loaded.scenario, name, self.tests), self.options.lang)
-        if result.errors:
-            return "; ".join(result.errors), None
-        return None, result.to_json()
+        evaluated = evaluate(self.evaluator, loaded.scenario, name, self.tests)
+        if evaluated.bug is not None:  # the line's own error, in the words batch has always used
+            raise evaluated.bug
+        if evaluated.errors:
+            return "; ".join(evaluated.messages(self.options.lang)), None
+        return None, explain(evaluated.result, self.options.lang).to_json()
 
     def chunk(self, lines: list[Line]) -> tuple[bytes, int]:
         """Output lines of a chunk, each ending in a newline, as UTF-8; and the count of errors."""

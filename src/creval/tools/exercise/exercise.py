@@ -40,9 +40,10 @@ from pathlib import Path
 from typing import Any, Callable, Iterator, Optional
 
 from creval import __version__
+from creval.app.evaluation import evaluate_paths
 from creval.core.yamlsafe import read_regular
-from creval.engine.evaluate import Evaluator, ScenarioResult, TestResult
-from creval.input.loader import InputError, Refused, StopOnInput, line_of, load_paths, read_document, unexpected
+from creval.engine.evaluate import ScenarioResult, TestResult
+from creval.input.loader import InputError, Refused, StopOnInput, line_of, read_document
 from creval.input.scenario import in_language
 from creval.law.rulebook import RuleBook
 from creval.render.explain import explain
@@ -122,20 +123,12 @@ class Sheet:
 def load_pack(book: RuleBook, paths: list[str], lang: str = "en") -> list[Card]:
     """Every scenario under `paths`, evaluated. A pack with any bad file is refused whole:
     a trainer fixes the pack before a class, rather than teaching from part of it."""
-    evaluator = Evaluator(book)
     cards, errors = [], []
-    for loaded in load_paths(paths, book, lang=lang):
-        if loaded.errors:
-            errors.extend(str(e) for e in loaded.errors)
+    for evaluated in evaluate_paths(book, paths):
+        errors.extend(evaluated.lines(lang))
+        if evaluated.errors:
             continue
-        try:
-            result = explain(evaluator.scenario(loaded.scenario, loaded.file, None), lang)
-        except Exception as exc:  # a bug met on one scenario: named with the others' errors
-            errors.append(str(unexpected(loaded.file, exc, lang)))
-            continue
-        if result.errors:
-            errors.extend(f"{loaded.file}: {e}" for e in result.errors)
-            continue
+        result = explain(evaluated.result, lang)
         questions = [
             Question(
                 result.scenario, r.test, r.title, list(book.tests[r.test].rule.outcomes), r.outcome,
@@ -143,7 +136,7 @@ def load_pack(book: RuleBook, paths: list[str], lang: str = "en") -> list[Card]:
             )
             for r in result.results
         ]
-        cards.append(Card(loaded.scenario, loaded.file, result, questions))
+        cards.append(Card(evaluated.scenario, evaluated.file, result, questions))
     if errors:
         raise ExerciseError(errors)
     if not cards:
