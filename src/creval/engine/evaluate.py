@@ -18,10 +18,11 @@ from creval import __version__
 from creval.core.dates import FIRST_DATE, DateRange, iso
 from creval.core.facts import matter_facts, scenario_digest
 from creval.core.text import Msg, State
-from creval.engine.engine import Decision, Engine, EngineError
+from creval.engine.engine import Decision, Engine, EngineError, engine_fact
 from creval.engine.ranged import MAX_POINTS, RoughTest, caveats_applying, decide_rough, rough_facts, test_law_dates
 from creval.engine.results import CriterionResult, KeyDateResult, ScenarioResult, TestResult
 from creval.law.absent import assumptions, falls_back, version_assumption
+from creval.law import conditions
 from creval.law.derive import Derived, derive, template_values
 from creval.law.rulebook import LAW_VERSION, RuleBook, Test, order_constraints
 
@@ -106,7 +107,7 @@ class Evaluator:
             CriterionResult(cid, statuses[cid], rows=[s for name in notes[cid] for s in rows.get(name, ())] if rows else [])
             for cid in rule.criteria
         ]
-        missing = self._can_change(test, facts, as_of, _missing(test, facts, decision, rank)) \
+        missing = self._can_change(test, facts, as_of, _missing(test, facts, decision, rank), decision, derived) \
             if row.outcome == "undetermined" else []
         dates = [KeyDateResult(kd.event, derived.values[kd.date].isoformat())
                  for kd in rule.key_dates
@@ -193,15 +194,20 @@ class Evaluator:
         rough.max_points = PROOF_POINTS
         return rough
 
-    def _can_change(self, test: Test, facts: dict[str, Any], as_of: date, names: list[str]) -> list[str]:
+    def _can_change(self, test: Test, facts: dict[str, Any], as_of: date, names: list[str],
+                    decision: Decision | None = None, derived: Derived | None = None) -> list[str]:
         """Of the facts blamed for `undetermined`, those whose value alone can change the
         outcome (the others as given): a fact that cannot is not asked for. When none can alone
-        (two facts are needed together), all are kept."""
+        (two facts are needed together), all are kept. `decision` and `derived`, the case's own:
+        a fact whose criteria cannot change the outcome line, whatever their statuses, is
+        known to change nothing without trying its values (outcome_fixed)."""
         if len(names) < 2 or getattr(self, "_trying", False):
             return names
         self._trying = True
         try:
-            kept = [name for name in names if self._changes(test, facts, as_of, name)]
+            kept = [name for name in names
+                    if not (decision is not None and outcome_fixed(test, name, decision.statuses, derived.values))
+                    and self._changes(test, facts, as_of, name)]
         finally:
             self._trying = False
         return kept or names
@@ -260,6 +266,103 @@ class Evaluator:
             if sides[0] != sides[1]:
                 out.append(KeyDateResult(f"law-change-{version.id}", version.from_.isoformat(), version=version.id, fact=fact))
         return out
+
+
+@lru_cache(maxsize=64)
+def _readers(test: Test) -> tuple[dict[str, tuple[str, ...]], frozenset[str]] | None:
+    """For each fact, the criteria whose conditions can read it: directly, through the derived
+    values computed from it, or through the version of the law it selects; and the facts the
+    outcome lines' own conditions can read. None when a condition reads a field not traced here."""
+    rule = test.rule
+    depends: dict[str, set[str]] = {f: {f} for f in rule.facts}
+    selecting = {f for f in rule.law_versions.selected_by if f in rule.facts} if test.versions else set()
+    for name in [LAW_VERSION, *(k for v in test.versions for k in v.parameters)]:
+        depends.setdefault(name, set()).update(selecting)
+
+    def names(value: Any) -> set[str]:  # every name a derivation's arguments hold
+        if isinstance(value, str):
+            return {value}
+        if isinstance(value, dict):
+            return set().union(*(names(v) for v in value.values())) if value else set()
+        if isinstance(value, (list, tuple)):
+            return set().union(*(names(v) for v in value)) if value else set()
+        return set()
+
+    for name, spec in rule.derived.items():
+        depends.setdefault(name, set()).update(*(depends.get(n, ()) for n in names(spec)))
+    constants = set(test.params) | {"as_of"}
+
+    def reads(fields: set[str]) -> set[str] | None:
+        if any(f not in depends and f not in constants for f in fields):
+            return None
+        return set().union(*(depends.get(f, ()) for f in fields)) if fields else set()
+
+    by_fact: dict[str, list[str]] = {f: [] for f in rule.facts}
+    for cid in rule.criteria:
+        found = reads(conditions.fields(test.met[cid]) | conditions.fields(test.unmet[cid]))
+        if found is None:
+            return None
+        for f in found:
+            by_fact[f].append(cid)
+    outcome = reads({f for alts in test.outcome_dnf for conj in alts for cond in conj.facts for f in conditions.fields(cond)})
+    if outcome is None:
+        return None
+    return {f: tuple(c) for f, c in by_fact.items()}, frozenset(outcome)
+
+
+_STATUSES = ("met", "unmet", "unknown")
+
+
+def outcome_fixed(test: Test, name: str, statuses: dict[str, str], values: dict[str, Any]) -> bool:
+    """Whether no value of the fact `name` can change this case's outcome: the criteria that
+    can read it, given every combination of statuses (the others as decided), always give the
+    same outcome line's outcome. A look at the outcome table only, to spare trying values: where
+    it cannot tell (a fact the outcome lines read, many criteria, a combination no line takes),
+    the values are tried (Evaluator._changes), and the engine decides each."""
+    found = _readers(test)
+    if found is None:
+        return False
+    by_fact, outcome_reads = found
+    crits = by_fact.get(name)
+    if crits is None or name in outcome_reads or len(crits) > 5 or test.rule.facts[name].type in ("state", "term"):
+        return False  # (a state or a term is kept untried: Evaluator._changes)
+    key = (test, name, tuple(sorted(statuses.items())))
+    known = _FIXED.get(key)
+    if known is not None:
+        return known
+    fact = None
+    table, seen = test.rule.outcome_table, set()
+    fixed = True
+    for combo in product(_STATUSES, repeat=len(crits)):
+        trial = {**statuses, **dict(zip(crits, combo))}
+        rank = None
+        for place, alternatives in enumerate(test.outcome_dnf):
+            for conj in alternatives:
+                if not all(any(trial.get(c) == atom.status for c in atom.ids) for atom in conj.crits):
+                    continue
+                if conj.facts:
+                    fact = fact if fact is not None else engine_fact(test.matter, values)
+                    if not all(conditions.matches(cond, fact) for cond in conj.facts):
+                        continue
+                rank = place
+                break
+            if rank is not None:
+                break
+        if rank is None:  # no line: the engine would say so; let the trials meet it
+            fixed = False
+            break
+        seen.add(table[rank].outcome)
+        if len(seen) > 1:
+            fixed = False
+            break
+    if not any(c.facts for alts in test.outcome_dnf for c in alts):  # a function of the statuses alone: kept
+        if len(_FIXED) >= 4096:
+            _FIXED.clear()
+        _FIXED[key] = fixed
+    return fixed
+
+
+_FIXED: dict[tuple, bool] = {}
 
 
 def _probes(test: Test, rough: RoughTest) -> list[tuple]:
