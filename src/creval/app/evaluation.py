@@ -74,20 +74,20 @@ def evaluate_paths(book, paths: list[str], as_of: Optional[date] = None, tests: 
     none of the tests runs on is passed over; a file named in `paths` is an error instead."""
     evaluator = evaluator or Evaluator(book)
     named = selection.named_files(paths)
-    ran = skipped = 0
+    reported = skipped = 0  # files yielded; files passed over (found in a folder, no test runs on them)
     for loaded in load_paths(paths, book, as_of):
         if loaded.errors:
-            ran += 1
+            reported += 1
             yield Evaluated(loaded.file, errors=list(loaded.errors))
             continue
         if not selection.applies(book, tests, loaded.scenario):
             if str(Path(loaded.file)) in named:
-                ran += 1
+                reported += 1
                 yield Evaluated(loaded.file, loaded.scenario, errors=[selection.no_matter(book, tests, loaded.file, loaded.scenario)])
             else:
                 skipped += 1
             continue
-        ran += 1
+        reported += 1
         yield evaluate(evaluator, loaded.scenario, loaded.file, tests)
-    if skipped and not ran:
+    if skipped and not reported:  # the run would print nothing at all: say why
         yield Evaluated("", errors=[Msg.joined("", ["creval: ", selection.none_found(tests, paths)])])
