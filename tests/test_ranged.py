@@ -305,3 +305,18 @@ def test_two_year_long_ranges_split_exactly():
         ((("child_birth_date", "2009-07-01", "2009-12-31"), ("proceedings_date", "2025-01-01", "2025-02-28")), "return-forthwith"),
         ((("child_birth_date", "2009-07-01", "2009-12-31"), ("proceedings_date", "2025-03-01", "2025-12-31")), "return-unless-settled"),
     ]
+
+
+def test_a_rough_known_date_proves_on_the_days_it_can():
+    """An offence date lost, a sentence that began on 31 December 2014 or 1 January 2015: the
+    first day proves an offence under the 1997 Code (eligible), the second proves nothing. Each
+    part of the rough decision is decided with what its days prove (found by hypothesis)."""
+    data, matter, _ = next(b for b in BASES if b[0]["id"] == "law-parole-offence-date-unknown-sentence-2014-12-31")
+    check(data, matter, {"sentence_start": (date(2014, 12, 31), date(2015, 1, 1))})
+    rough = json.loads(json.dumps(data))
+    rough["facts"][matter]["sentence_start"] = {"from": "2014-12-31", "to": "2015-01-01"}
+    rough.pop("expected", None)
+    result = EV.scenario(scenario_model(BOOK).model_validate(rough), tests=["parole-three-quarters"]).results[0]
+    assert result.outcome == "undetermined"
+    assert [(a["when"][0]["from"], a["when"][0]["to"], a["outcome"]) for a in result.alternatives] == [
+        ("2014-12-31", "2014-12-31", "eligible"), ("2015-01-01", "2015-01-01", "undetermined")]

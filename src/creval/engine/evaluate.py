@@ -74,11 +74,18 @@ class Evaluator:
         """The result of one test on one matter's facts: over every possible day of the dates known
         only roughly, and with what the known dates prove about unknown ones. `rough`: false when
         no date is rough (skips the look)."""
+        constraints = order_constraints(self.book, matter)
         if rough and rough_facts(test, facts):  # decided over every possible day (engine/ranged.py)
-            return decide_rough(self, test, facts, as_of, order_constraints(self.book, matter))
+            return decide_rough(self, test, facts, as_of, constraints)
+        return self.exact(test, facts, as_of, constraints)
+
+    def exact(self, test: Test, facts: dict[str, Any], as_of: date, constraints: tuple) -> TestResult:
+        """One case with exact dates, and what its known dates prove about unknown ones (also
+        each part of a rough decision: a sentence that began on 31 Dec 2014 proves the 1997
+        Code, one that began a day later does not)."""
         result = self.test(test, facts, as_of)
         if result.outcome == "undetermined":  # what the facts prove (law/rulebook Constraint.proves)
-            result = self._proved(test, facts, as_of, matter, result.missing) or result
+            result = self._proved(test, facts, as_of, constraints, result.missing) or result
         return result
 
     def decided(self, test: Test, facts: dict[str, Any], as_of: date) -> tuple[Derived, Decision, int]:
@@ -128,7 +135,7 @@ class Evaluator:
             law_version=derived.version.id if derived.version is not None else None, rule=test,
         )
 
-    def _proved(self, test: Test, facts: dict[str, Any], as_of: date, matter: str,
+    def _proved(self, test: Test, facts: dict[str, Any], as_of: date, constraints: tuple,
                 missing: list[str]) -> TestResult | None:
         """What the facts prove: an unknown date that an order constraint with `proves` bounds
         by a known one (an offence on or before the start of its sentence) is a range, decided
@@ -147,7 +154,6 @@ class Evaluator:
         # all that is missing: another missing fact leaves the outcome open whatever they prove
         if not bounded or not set(missing) <= set(bounded):
             return None
-        constraints = order_constraints(self.book, matter)
         try:
             rough = self._proof_search(test, {**facts, **bounded}, as_of, constraints)
             # cheap looks first, each stopping at a second outcome: the outcome on a few possible

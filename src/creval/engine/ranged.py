@@ -211,6 +211,23 @@ def placed(test: Test) -> tuple[str, ...]:
     return tuple(found)
 
 
+def proving(test: Test, facts: dict[str, Any], rough: dict[str, DateRange],
+            pairs: tuple, placed_names: tuple) -> tuple[tuple, tuple]:
+    """`pairs` and `placed_names` with the rough dates that bound an unknown one through an
+    order constraint with `proves` (Evaluator.exact decides each part of a rough decision with
+    what it proves). What such a date proves depends on where it lies among the dates the
+    unknown one is compared with, so the rough decision splits it there too: a sentence that
+    began on 31 December 2014 proves an offence under the 1997 Code, one a day later does not."""
+    for c in test.rule.constraints:
+        if c.proves is None or facts.get(c.earlier) is not None or c.later not in rough:
+            continue
+        pairs += tuple((c.later, b) for a, b in pairs if a == c.earlier)
+        pairs += tuple((a, c.later) for a, b in pairs if b == c.earlier)
+        if c.earlier in placed_names:
+            placed_names += (c.later,)
+    return tuple(dict.fromkeys(pairs)), tuple(dict.fromkeys(placed_names))
+
+
 @dataclass
 class Region:
     """A uniform box of days and what is decided on it."""
@@ -238,8 +255,7 @@ class RoughTest:
         # An order constraint (no removal before the birth) only says which days are possible:
         # it splits a box only where no corner of it is possible (see regions). Two year-long
         # facts in the same year would otherwise be cut along their whole diagonal.
-        self._pairs = compared(test, constraints=False)
-        self._placed = placed(test)
+        self._pairs, self._placed = proving(test, facts, self.rough, compared(test, constraints=False), placed(test))
         self.max_points = MAX_POINTS  # a caller that only looks (what the facts prove) sets less
         self._steps: list[date] | None = None
 
@@ -462,7 +478,7 @@ def decide_rough(ev: Any, test: Test, facts: dict[str, Any], as_of: date, constr
     decided: dict[tuple, TestResult] = {}
     for r in regions:
         if r.signature not in decided:
-            decided[r.signature] = ev.test(test, rough.facts_at(r.point), as_of)
+            decided[r.signature] = ev.exact(test, rough.facts_at(r.point), as_of, constraints)
     results = [decided[r.signature] for r in regions]
     base = results[0]
     outcomes = list(dict.fromkeys(x.outcome for x in results))
