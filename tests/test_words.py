@@ -387,3 +387,32 @@ def test_a_treaty_acceptance_names_both_states_declined(lang, lines):
     assert "приняло" not in out and "присоединилось" not in out
     out = " ".join(CliRunner().invoke(app, ["treaties", "--lang", "ru", "minsk-1993", "AF"]).output.split())
     assert "нет Афганистана" in out
+
+
+def test_a_date_span_keeps_a_preposition_that_orders_the_day():
+    # «начато до {дня в марте 2027}» once printed «начато в период с 1 марта 2027 г. по 31 марта
+    # 2027 г.»: the «до» was dropped and the sentence said the opposite of the rule's reason.
+    span = grammar.DateSpan(date(2027, 3, 1), date(2027, 3, 31)).words("ru")
+    assert "".join(grammar.joined_span("Разбирательство начато до ", span)) == \
+        "Разбирательство начато до даты, приходящейся на период с 1 марта 2027\u00a0г. по 31 марта 2027\u00a0г."
+    assert "".join(grammar.joined_span("10 лет после ", span)).startswith("10 лет после даты, приходящейся на период с 1 марта")
+    assert "".join(grammar.joined_span("срок истёк к ", span)).startswith("срок истёк к дате, приходящейся на период")
+    assert "".join(grammar.joined_span("Ребёнок проживает в ", span)) == \
+        "Ребёнок проживает в период с 1 марта 2027\u00a0г. по 31 марта 2027\u00a0г."
+
+
+
+def test_a_rough_removal_date_keeps_before_in_the_russian_reason(tmp_path):
+    from typer.testing import CliRunner
+
+    from creval.cli import app
+
+    case = tmp_path / "march.yaml"
+    case.write_text("id: march\nas_of: 2026-12-01\nfacts:\n  abduction:\n    child_birth_date: 2015\n"
+                    "    habitual_residence: RU\n    taken_to: KZ\n    removal_date: 2026-03\n"
+                    "    left_behind_right: custody\n    rights_exercised: true\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["check", str(case), "--full", "--format", "markdown", "--lang", "ru"])
+    assert result.exit_code == 0, result.output
+    assert "return-forthwith" in result.stdout
+    assert "начато до даты, приходящейся на период с 1 марта 2027\u00a0г. по 31 марта 2027\u00a0г." in result.stdout
+    assert "начато в период с 1 марта 2027" not in result.stdout
