@@ -349,3 +349,43 @@ def test_state_is_bounded_whatever_clients_send(tmp_path, monkeypatch):
             page = person.post("/class/join", data={"csrf": csrf(person.get("/class").text), "code": code, "name": f"p{i}"})
             assert page.status_code == status
         assert "(2" in page.text
+
+
+def _hidden(page: str) -> dict[str, str]:
+    return {name: html.unescape(value) for name, value in
+            re.findall(r'<input type="hidden" name="([a-z_]+)" value="([^"]*)"', page)}
+
+
+@pytest.mark.parametrize("lang", ["ru", "kk"])
+def test_the_interview_page_shows_no_terminal_hint(client, lang):
+    # The browser's question once printed the terminal's hint under its radio buttons:
+    # «[номер или значение: 1 опека, 2 доступ, 3 нет; пусто, ? или «неизвестно»: ответ неизвестен]».
+    page = client.get(f"/ask/hague-abduction-return?lang={lang}").text
+    for answer in ["2015", "RU", "KZ", "2026-03"]:
+        page = client.post("/ask/hague-abduction-return", data={**_hidden(page), "action": "answer", "answer": answer}).text
+    assert 'name="answer" value="custody"' in page  # the left-behind parent's right: choices
+    question = page[page.index('<fieldset class="question"'):page.index("</fieldset>")]
+    assert "[" not in question and "?" not in question.replace("?</span>", "")
+    page = client.post("/ask/hague-abduction-return", data={**_hidden(page), "action": "answer", "answer": "custody"}).text
+    assert 'value="true"' in page or 'value="yes"' in page  # rights exercised: yes or no
+    question = page[page.index('<fieldset class="question"'):page.index("</fieldset>")]
+    assert "[" not in question
+
+
+def test_the_interview_page_says_what_a_number_may_be_without_the_terminals_wrapper(client):
+    page = client.get("/ask/work-with-children-ban?lang=ru").text
+    assert 'data-fact="duty_to_educate"' in page
+    yes = re.search(r'<input type="radio" name="answer" value="([a-z]+)"', page).group(1)  # the first choice: yes
+    page = client.post("/ask/work-with-children-ban", data={**_hidden(page), "action": "answer", "answer": yes}).text
+    assert 'data-fact="offence_article"' in page
+    page = client.post("/ask/work-with-children-ban", data={**_hidden(page), "action": "answer", "answer": "120"}).text
+    days = {"sentence_completed": "2025-01-01", "offence_date": "2016-01-01", "activity_date": "2026-01-01"}
+    for _ in range(len(days)):  # the dates that decide whether the ban still runs, in the order asked
+        fact = re.search(r'data-fact="([a-z_]+)"', page).group(1)
+        if fact not in days:
+            break
+        page = client.post("/ask/work-with-children-ban", data={**_hidden(page), "action": "answer", "answer": days[fact]}).text
+    assert 'data-fact="ban_years"' in page
+    hint = html.unescape(re.search(r'<p class="hint" id="answer-hint">([^<]*)</p>', page).group(1))
+    assert "от 1 до 20" in hint and "пожизненно" in hint  # the word it also takes is offered
+    assert "[" not in hint and "неизвестно" not in hint
