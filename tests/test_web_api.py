@@ -389,3 +389,17 @@ def test_the_interview_page_says_what_a_number_may_be_without_the_terminals_wrap
     hint = html.unescape(re.search(r'<p class="hint" id="answer-hint">([^<]*)</p>', page).group(1))
     assert "от 1 до 20" in hint and "пожизненно" in hint  # the word it also takes is offered
     assert "[" not in hint and "неизвестно" not in hint
+
+
+@pytest.mark.parametrize("lang", ["ru", "kk", "en"])
+def test_a_rough_date_is_said_in_words_on_the_case_page_not_as_json(client, lang):
+    # A removal known only as «March 2026» once added a raw block to the result:
+    # «ranged [{"fact": "removal_date", "from": "2026-03-01", "to": "2026-03-31"}]».
+    token = csrf(client.get(f"/case/hague-abduction-return?lang={lang}").text)
+    page = client.post(f"/case/hague-abduction-return?lang={lang}", data={
+        "csrf": token, "id": "march", "as_of": "2026-12-01", "f.child_birth_date": "2015", "f.habitual_residence": "RU",
+        "f.taken_to": "KZ", "f.removal_date": "2026-03", "f.left_behind_right": "custody", "f.rights_exercised": "true"})
+    assert page.status_code == 200 and 'data-outcome="return-forthwith"' in page.text
+    text = html.unescape(page.text)
+    assert '"from": "2026-03-01"' not in text and '<dl class="extra">' not in text
+    assert 'data-event="one-year-after-removal"' in page.text  # the key date, with its rough span in words

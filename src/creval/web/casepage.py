@@ -163,7 +163,8 @@ async def case_result(request: Request, token: str):
 _SCENARIO_SHOWN = {"scenario", "file", "as_of", "creval", "rules_digest", "results", "expected", "mismatches", "title",
                    "errors", "scenario_digest", "lang"}
 _SHOWN = {"test", "outcome", "criteria", "missing", "dates", "sources", "caveats", "title", "explanation",
-          "assessed_on", "details", "notes", "assumptions", "law_version"}
+          "assessed_on", "details", "notes", "assumptions", "law_version",
+          "ranged", "alternatives", "alternatives_more"}  # rough dates: in words in the explanation and notes
 
 
 def _timeline(book, doc: dict, result, lang: str) -> list[Point]:
