@@ -403,3 +403,22 @@ def test_a_rough_date_is_said_in_words_on_the_case_page_not_as_json(client, lang
     text = html.unescape(page.text)
     assert '"from": "2026-03-01"' not in text and '<dl class="extra">' not in text
     assert 'data-event="one-year-after-removal"' in page.text  # the key date, with its rough span in words
+
+
+def test_the_case_page_lists_the_outcome_on_each_part_of_a_rough_date(client, tmp_path):
+    # «Результат зависит от даты, известной лишь приблизительно …: см. варианты» sent the reader
+    # to alternatives that only the CLI and the memo listed, never the page.
+    doc = ("id: rough-parole\nas_of: 2026-12-01\nfacts:\n  parole:\n    offence: sexual_offence_against_minor\n"
+           "    offender_was_minor: false\n    offence_date: {from: 2014-12-01, to: 2015-01-31}\n"
+           "    sentence_start: 2015-03-01\n    term: {years: 12}\n")
+    (tmp_path / "rough.yaml").write_text(doc, encoding="utf-8")
+    cli_text = cli_run("check", "--full", "--lang", "ru", str(tmp_path / "rough.yaml")).stdout
+    page = client.post("/upload?lang=ru", data={"csrf": csrf(client.get("/?lang=ru").text)},
+                       files={"scenario": ("rough.yaml", doc.encode(), "application/yaml")})
+    assert page.status_code == 200 and 'data-outcome="undetermined"' in page.text
+    items = re.findall(r'<ul class="alternatives">(.*?)</ul>', page.text, re.S)
+    assert items, "no alternatives on the page"
+    shown = [html.unescape(re.sub(r"<[^>]+>", "", li)).strip() for li in re.findall(r"<li>(.*?)</li>", items[0], re.S)]
+    assert len(shown) == 2 and "1 декабря 2014" in shown[0] and "1 января 2015" in shown[1]
+    assert "excluded" in shown[1] or "исключено" in shown[1]  # an offence from 2015: the 2014 Code's exclusion
+    assert "Варианты" in page.text and "ВАРИАНТЫ" in cli_text  # the CLI lists them too
