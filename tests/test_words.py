@@ -435,3 +435,16 @@ def test_a_treaty_rows_english_source_says_so_in_the_treaty_view(lang, words):
     """The rows' sources are English (rules/data); `check` labels them, and `treaties` now does too."""
     out = " ".join(CliRunner().invoke(app, ["treaties", "--lang", lang, "hague-1980", "BW"]).output.split())
     assert words.replace("\u00a0", " ") in out.replace("\u00a0", " ")
+
+
+@pytest.mark.parametrize("name, lang, words", [
+    ("treaty-hague1980-kz-bw-2023-01-31", "ru", "Гаагская конвенция 1980 года для Ботсваны: действует только с 1 февраля 2023"),
+    ("treaty-hague2007-kz-ge-2024-08-31", "ru", "Гаагская конвенция 2007 года для Грузии: действует только с 1 сентября 2024"),
+    ("treaty-hague1980-kz-bw-2023-01-31", "kk", "Конвенция 2023 жылғы 31 қаңтарда (әкету күні) Қазақстан мен Ботсвана арасында күшінде емес"),
+])
+def test_a_state_after_a_preposition_and_a_date_in_a_kazakh_sentence_take_their_case(name, lang, words):
+    """«для Ботсвана» (a nominative after «для») and «әкету күні 2023 жылғы 31 қаңтар …» (a date
+    without its ending) in the law-in-time treaty scenarios of Dec 2026."""
+    out = " ".join(CliRunner().invoke(app, ["check", "--full", "--lang", lang, str(
+        SCENARIOS / "law-in-time" / f"{name}.yaml")]).output.split())
+    assert words.replace("\u00a0", " ") in out.replace("\u00a0", " ")
