@@ -282,3 +282,6 @@ def test_a_number_fact_takes_its_word_as_typed_or_in_words(lang, typed):
     interview = Interview(load(Path(__file__).resolve().parents[1] / "rules"), "work-with-children-ban", date(2040, 1, 1), lang)
     assert interview.parse("ban_years", typed) == ("life", None)
     assert interview.parse("ban_years", "21")[0] is None  # the range still holds
+    said = {"en": "a whole number from 1 to 20, or life", "ru": "целое число от 1 до 20 или пожизненно",
+            "kk": "1-ден 20-ға дейінгі бүтін сан немесе өмір бойы"}[lang]
+    assert said in interview.question("ban_years").hint  # and the hint says the word is taken

@@ -368,3 +368,22 @@ def test_an_outcome_reads_with_its_rule_files_own_word_in_the_exercise_and_its_h
     assert handout.count(word) >= 2  # the question's choices and the answer grid
     assert f"1. {word}" in session
     assert "(допускается)" not in handout + session  # the shared catalogue's word
+
+
+@pytest.mark.parametrize("lang, lines", [
+    ("ru", ["присоединение Российской Федерации принято Казахстаном: действует с 1 апреля 2016 г.",
+            "присоединение Казахстана принято Мальтой:",
+            "Казахстан — присоединившееся государство:"]),
+    ("kk", ["Қазақстан Ресейдің қосылуын қабылдады: 2016 жылғы 1 сәуірден бастап күшінде",
+            "Мальта Қазақстанның қосылуын қабылдады:"]),
+    ("en", ["Kazakhstan accepted Russian Federation's accession: in force from 2016-04-01"]),
+])
+def test_a_treaty_acceptance_names_both_states_declined(lang, lines):
+    """`creval treaties hague-1980 KZ`: who accepted whose accession, by name and in the case
+    the sentence needs (it printed «KZ приняло присоединение RU»)."""
+    out = " ".join(CliRunner().invoke(app, ["treaties", "--lang", lang, "hague-1980", "KZ"]).output.split())
+    for line in lines:
+        assert line in out
+    assert "приняло" not in out and "присоединилось" not in out
+    out = " ".join(CliRunner().invoke(app, ["treaties", "--lang", "ru", "minsk-1993", "AF"]).output.split())
+    assert "нет Афганистана" in out

@@ -15,6 +15,7 @@ from datetime import date
 from creval.law.treaties import (IN_FORCE, NOT_IN_FORCE, AcceptanceRow, PairRow, StateRow, TreatyTable,
                                  confidence_word, relations_of, status, timeline)
 from creval.render.rules_view import row_dates
+from creval.core.text import State
 from creval.render import words
 from creval.render.i18n import t, tr
 
@@ -59,7 +60,7 @@ def _row_lines(who: str, row: StateRow | PairRow | AcceptanceRow, lang: str, ind
 
 def _relation_label(row: AcceptanceRow | PairRow, lang: str) -> str:
     if isinstance(row, AcceptanceRow):
-        return t("treaty.show.accepted", lang, by=row.by, of=row.of)
+        return t("treaty.show.accepted", lang, by=State(row.by), of=State(row.of))
     return f"{row.states[0]}-{row.states[1]}"
 
 
@@ -97,7 +98,7 @@ def describe_state(table: TreatyTable, code: str, lang: str) -> str:
     out = [f"{tr(table.name, lang)}: {_named(code, lang)}"]
     row = table.states.get(code)
     if row is None:
-        out.append("  " + t("treaty.not_listed", lang, short=tr(table.name, lang), state=words.state(code, lang)))
+        out.append("  " + t("treaty.not_listed", lang, short=tr(table.name, lang), state=State(code)))
         return "\n".join(out)
     out += _row_lines(code, row, lang)
     relations = relations_of(table, code)
@@ -106,7 +107,7 @@ def describe_state(table: TreatyTable, code: str, lang: str) -> str:
         for rel in relations:
             out += _row_lines(_relation_label(rel, lang), rel, lang)
     if table.accession_model == "opt-in" and table.needs_acceptance(code):
-        out += ["", _para(t("treaty.cli.needs_acceptance", lang, state=words.state(code, lang)), "")]
+        out += ["", _para(t("treaty.cli.needs_acceptance", lang, state=State(code)), "")]
     return "\n".join(out)
 
 
@@ -115,7 +116,7 @@ def describe_pair(table: TreatyTable, a: str, b: str, lang: str, on: date | None
     for code in (a, b):
         row = table.states.get(code)
         if row is None:
-            out.append("  " + t("treaty.not_listed", lang, short=tr(table.name, lang), state=words.state(code, lang)))
+            out.append("  " + t("treaty.not_listed", lang, short=tr(table.name, lang), state=State(code)))
         else:
             out += _row_lines(code, row, lang)
     relation = table.pair(a, b)

@@ -237,19 +237,27 @@ def show_feedback(question: Question, card: Card, answer: Answer, lang: str, boo
     return "\n".join(lines)
 
 
+def _named(book: Optional[RuleBook], test: str, outcome: Optional[str], lang: str) -> Optional[str]:
+    """An outcome as the choices show it (in ru/kk the rule file's own word after the code)."""
+    return outcome_shown(outcome, lang, book.tests.get(test) if book is not None else None) if outcome else outcome
+
+
 def show_score(trainee: Optional[str], answers: list[Answer], lang: str, complete: bool = True,
-               pack_questions: Optional[int] = None) -> str:
+               pack_questions: Optional[int] = None, book: Optional[RuleBook] = None) -> str:
     s = score(answers)
     total = s["total"]
     heading = t("exercise.score.heading_named", lang, trainee=trainee) if trainee else t("exercise.score.heading", lang)
     lines = ["", heading]
     for a in answers:
         if a.answer is None:
-            lines.append("  " + t("exercise.score.unanswered", lang, scenario=a.scenario, test=a.test, outcome=a.engine))
+            lines.append("  " + t("exercise.score.unanswered", lang, scenario=a.scenario, test=a.test,
+                                  outcome=_named(book, a.test, a.engine, lang)))
         elif a.correct:
-            lines.append("  " + t("exercise.score.right", lang, scenario=a.scenario, test=a.test, answer=a.answer))
+            lines.append("  " + t("exercise.score.right", lang, scenario=a.scenario, test=a.test,
+                                  answer=_named(book, a.test, a.answer, lang)))
         else:
-            lines.append("  " + t("exercise.score.wrong", lang, scenario=a.scenario, test=a.test, answer=a.answer, outcome=a.engine))
+            lines.append("  " + t("exercise.score.wrong", lang, scenario=a.scenario, test=a.test,
+                                  answer=_named(book, a.test, a.answer, lang), outcome=_named(book, a.test, a.engine, lang)))
     lines.append(t("exercise.score.by_test", lang))
     for test, tally in s["by_test"].items():
         lines.append("  " + t("exercise.score.test_line", lang, test=test, right=tally["right"], count=tally["questions"],
@@ -261,16 +269,17 @@ def show_score(trainee: Optional[str], answers: list[Answer], lang: str, complet
     return "\n".join(lines)
 
 
-def show_class(cards: list[Card], graded: list[tuple[Optional[str], list[Answer]]], lang: str) -> str:
+def show_class(cards: list[Card], graded: list[tuple[Optional[str], list[Answer]]], lang: str,
+               book: Optional[RuleBook] = None) -> str:
     """The class per question: how many got it right, and what the engine says."""
     lines = ["", t("exercise.class.heading", lang, trainees=len(graded))]
     for q in questions_of(cards):
         right = sum(1 for _, answers in graded for a in answers if a.scenario == q.scenario and a.test == q.test and a.correct)
         lines.append("  " + t("exercise.class.question", lang, scenario=q.scenario, test=q.test, right=right,
-                               count=len(graded), outcome=q.engine))
+                               count=len(graded), outcome=_named(book, q.test, q.engine, lang)))
         wrong = wrong_choices(q, graded)
         if wrong:
-            chosen = ", ".join(t("exercise.class.chosen", lang, outcome=o, n=n) for o, n in wrong)
+            chosen = ", ".join(t("exercise.class.chosen", lang, outcome=_named(book, q.test, o, lang), n=n) for o, n in wrong)
             lines.append("      " + t("exercise.class.wrong", lang, chosen=chosen))
         lines += textwrap.wrap(q.result.explanation, WIDTH, initial_indent="      ", subsequent_indent="      ")
     everyone = [a for _, answers in graded for a in answers]
@@ -629,9 +638,9 @@ def run(book: RuleBook, paths: list[str], *, answers_file: Optional[Path] = None
         for s in sheets:
             answers = [grade(q, s.answers.get((q.scenario, q.test))) for q in questions_of(cards)]
             graded.append((s.trainee, answers, True))
-            out(show_score(s.trainee, answers, lang))
+            out(show_score(s.trainee, answers, lang, book=book))
         if graded:
-            out(show_class(cards, [(n, a) for n, a, _ in graded], lang))
+            out(show_class(cards, [(n, a) for n, a, _ in graded], lang, book))
         if bad:
             warn(t("exercise.sheet.not_graded_count", lang, bad=len(bad), count=len(bad) + len(sheets),
                    trainees=", ".join(b.label for b in bad)))
@@ -647,7 +656,7 @@ def run(book: RuleBook, paths: list[str], *, answers_file: Optional[Path] = None
             out(t("exercise.interrupted", lang))
         elif not complete:
             out(t("exercise.eof", lang))
-        out(show_score(trainee, answers, lang, complete, len(questions_of(cards))))
+        out(show_score(trainee, answers, lang, complete, len(questions_of(cards)), book))
         graded = [(trainee, answers, complete)]
         mode = "prompt"
     asked = {(a.scenario, a.test) for _, answers, _ in graded for a in answers}

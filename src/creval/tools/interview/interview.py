@@ -134,8 +134,13 @@ class Interview:
         if spec.type == "int":
             low, high = self._bounds(spec)
             if low is None and high is None:
-                return t("ask.hint.int", lang)
-            return t("ask.hint.int_range", lang, min=_shown_bound(low), max=_shown_bound(high))
+                hint = t("ask.hint.int", lang)
+            else:
+                hint = t("ask.hint.int_range", lang, min=_shown_bound(low), max=_shown_bound(high))
+            if spec.words:  # a number that may also be a word (a ban for life): say which words are taken
+                hint = t("ask.hint.or_words", lang, hint=hint,
+                         words=", ".join(enum_word(fact, w, lang, spec=spec) for w in spec.words))
+            return hint
         return t(f"ask.hint.{spec.type}", lang)
 
     def _bounds(self, spec: FactSpec) -> tuple[int | None, int | None]:
