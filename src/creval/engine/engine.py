@@ -288,7 +288,8 @@ class _Plan:
             *(conditions.fields(c) for cid in self.criteria for c in (test.met[cid], test.unmet[cid])))))
         conds = [c for cid in self.criteria for c in (test.met[cid], test.unmet[cid])]
         conds += [c for alts in test.outcome_dnf for conj in alts for c in conj.facts]
-        self.constants, self.linked = _numbers_and_links(conds)  # for `signature`
+        self.constants, linked = _numbers_and_links(conds)  # for `signature`
+        self.linked_at = [i for i, f in enumerate(self.fields) if f in linked]
         self.outcomes: dict[tuple, Decision] = {}  # the second pass's answer per outcome_key
         self.decisions: dict[tuple, Decision] = {}  # the whole answer per value of `fields` (DECISION_MEMO_SIZE)
         # the crit fact of each (criterion, status), as JSON after its leading '{"sid": ..., '
@@ -310,16 +311,17 @@ class _Plan:
         the conditions name. Conditions only compare (a date with a date, a number with a
         number or a literal), so two facts with the same order decide alike: the days a
         missing date is tried on, or two cases whose dates lie alike, are decided once."""
-        values = [fact.get(f) for f in self.fields]
-        numbers = set(self.constants)
-        for name, value in zip(self.fields, values):
-            if type(value) is int:
-                numbers.add(value)
-            elif value is not None and name in self.linked:  # a non-number another field is compared with
+        values = list(map(fact.get, self.fields))
+        for i in self.linked_at:
+            value = values[i]
+            if value is not None and type(value) is not int:  # a non-number another field is compared with
                 return ("exact", tuple(_hashable(v) for v in values))
+        numbers = {v for v in values if type(v) is int}
+        numbers.update(self.constants)
         order = {n: i for i, n in enumerate(sorted(numbers))}
-        return (tuple((order[v],) if type(v) is int else _hashable(v) for v in values),
-                tuple(order[c] for c in self.constants))
+        # a rank is negative (~i): never equal to a value kept as it is (False == 0, True == 1)
+        return (tuple([~order[v] if type(v) is int else _hashable(v) for v in values]),
+                tuple([order[c] for c in self.constants]))
 
     def outcome_key(self, statuses: dict[str, str], fact: dict) -> tuple:
         """All that the second pass depends on: the statuses and the outcome rules' fields."""
