@@ -425,3 +425,13 @@ def test_a_state_listed_as_a_party_needs_no_gender_in_russian():
         SCENARIOS / "law-in-time" / "treaty-hague2007-kz-ge-2024-09-01.yaml")]).output.split())
     assert "Грузия — в списке участников по источнику от 28 марта 1997" in out
     assert "назван участником" not in out and "его не называет" not in out
+
+
+@pytest.mark.parametrize("lang, words", [
+    ("ru", "(источник на английском языке от 14 ноября 2022 г.)"),
+    ("kk", "(2022 жылғы 14 қарашадағы ағылшын тіліндегі дереккөз)"),
+])
+def test_a_treaty_rows_english_source_says_so_in_the_treaty_view(lang, words):
+    """The rows' sources are English (rules/data); `check` labels them, and `treaties` now does too."""
+    out = " ".join(CliRunner().invoke(app, ["treaties", "--lang", lang, "hague-1980", "BW"]).output.split())
+    assert words.replace("\u00a0", " ") in out.replace("\u00a0", " ")
