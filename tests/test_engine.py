@@ -519,3 +519,51 @@ def test_states_ended_by_an_error_leave_durable_sound():
     lines = done.stdout.splitlines()
     assert lines[0] == "EngineError: criterion within-ban-period is both met and unmet: the rule file is inconsistent"
     assert lines[-1].startswith("ok True"), lines[-1]
+
+
+def answer(decide, test_id: str, values: dict):
+    """A decision's statuses, lines and unknown hits, or the engine's error (moved values can
+    contradict each other: a derived date no longer its start's anniversary)."""
+    try:
+        got = decide(test_id, values)
+    except EngineError as exc:
+        return str(exc)
+    return got.statuses, got.ranks, got.unknown_hits
+
+
+def test_decide_again_answers_alike_cases_once_and_each_as_the_engine_would():
+    """`decide_again` keeps an answer per order of the case's numbers (dates as ordinals) among
+    each other and among the rules' own numbers: each answer, looked up or not, equals a fresh
+    decision, over the bundled scenarios' cases with their dates and numbers moved at random
+    (by a day, across each other, far)."""
+    from creval.input.loader import find_files, load_file
+    from creval.input.scenario import matter_facts
+    from creval.engine.ranged import rough_facts
+
+    book = bundled()
+    shared, fresh = Engine(book), Engine(book)
+    rng = random.Random(16)
+    files, _ = find_files([str(REPO / "scenarios")])
+    decided = 0
+    for path in files:
+        loaded = load_file(path, book)
+        if loaded.scenario is None:
+            continue
+        as_of = loaded.scenario.as_of or date(2026, 1, 1)
+        for matter, facts in matter_facts(loaded.scenario).items():
+            for test in book.matters[matter]:
+                if rough_facts(test, facts):
+                    continue
+                derived = derive(test, facts, as_of, book.tables).values
+                for _ in range(6):
+                    moved = dict(derived)
+                    for name, value in derived.items():
+                        if type(value) is date and rng.random() < 0.5:
+                            moved[name] = value + timedelta(days=rng.choice((-1, 1, -365, 365, rng.randint(-9000, 9000))))
+                        elif type(value) is int and rng.random() < 0.5:
+                            moved[name] = max(0, value + rng.choice((-1, 1, rng.randint(-20, 20))))
+                    got, want = answer(shared.decide_again, test.id, moved), answer(fresh.decide, test.id, moved)
+                    assert got == want, path
+                    decided += 1
+    assert decided > 600
+    assert sum(len(p.decisions) for p in shared._plans.values()) < decided / 2  # alike cases were decided once

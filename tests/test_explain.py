@@ -38,8 +38,8 @@ def evaluated(path: Path):
 
 def test_a_result_decided_once_is_explained_in_english_and_russian(monkeypatch):
     decisions = []
-    real = engine.Engine.decide
-    monkeypatch.setattr(engine.Engine, "decide", lambda self, *a: decisions.append(a) or real(self, *a))
+    real = engine.Engine.decide_again
+    monkeypatch.setattr(engine.Engine, "decide_again", lambda self, *a: decisions.append(a) or real(self, *a))
     result = evaluated(EXACT)
     decided = len(decisions)
     english, russian = explain(result, "en"), explain(result, "ru")

@@ -361,7 +361,7 @@ def test_json_codes_are_identical_in_every_language():
     ("en", ["Treaty tables", "UA: listed as a party in a source of 2022-12-01 [likely]",
             "withdrawal in effect from 2023-12-29 [confirmed]", "UA-RU: starts as the two states' rows say",
             "suspended from 2022-12-23 [confirmed]", "US: not a party: a source of 2022-02-02 does not list it"]),
-    ("ru", ["Таблицы договоров", "UA: назван участником в источнике от 1 декабря 2022\u00a0г. [вероятно]",
+    ("ru", ["Таблицы договоров", "UA: в списке участников по источнику от 1 декабря 2022\u00a0г. [вероятно]",
             "выход вступил в силу 29 декабря 2023\u00a0г. [подтверждено]", "приостановлено с 23 декабря 2022\u00a0г. [подтверждено]"]),
     ("kk", ["Шарттар кестелері", "UA: 2022 жылғы 1 желтоқсандағы дереккөзде қатысушы ретінде аталған [ықтимал]",
             "шығу 2023 жылғы 29 желтоқсанда күшіне енді [расталған]"]),

@@ -389,6 +389,67 @@ def test_a_treaty_acceptance_names_both_states_declined(lang, lines):
     assert "нет Афганистана" in out
 
 
+@pytest.mark.parametrize("code, lang, form, words", [
+    ("DO", "ru", "in", "в Доминиканской Республике"), ("DO", "ru", "nom", "Доминиканская Республика"),
+    ("CV", "ru", "in", "в Кабо-Верде"), ("CV", "ru", "gen", "Кабо-Верде"), ("BW", "ru", "gen", "Ботсваны"),
+    ("CV", "kk", "loc", "Кабо-Вердеде"), ("BW", "kk", "gen", "Ботсвананың"), ("GE", "kk", "abl", "Грузиядан"),
+])
+def test_states_added_to_the_treaty_tables_decline(code, lang, form, words):
+    """Botswana, Cabo Verde and the Dominican Republic joined the tables in Dec 2026: CLDR's
+    «Доминиканская республика» lacks the capital, and «Кабо-Верде» does not decline (it printed
+    «в государстве Кабо-Верде»)."""
+    assert grammar.inflect_state(code, lang, form, _name) == words
+
+
+@pytest.mark.parametrize("lang, present, absent", [
+    ("ru", ["Доминиканская Республика (DO)", "сдано на хранение 21 марта 2024",
+            "сведения о возражениях не изучены"], ["возразило государство"]),
+    ("kk", ["2024 жылғы 21 наурызда депозитарийге тапсырылды", "қарсылықтар туралы мәліметтер қаралмаған"],
+     ["бір мемлекет қарсылық білдірген"]),
+])
+def test_an_unread_objection_record_is_not_told_as_an_objection(lang, present, absent):
+    """objected_by: unknown also marks a row whose objection record was not read (Dec 2026 rows):
+    the view said «против присоединения возразило государство» of the Dominican Republic, whose
+    accession no one is known to have objected to; the Kazakh deposit date lacked its ending."""
+    out = " ".join(CliRunner().invoke(app, ["treaties", "--lang", lang, "hague-2007", "DO"]).output.split())
+    for words in present:
+        assert words in out
+    for words in absent:
+        assert words not in out
+
+
+def test_a_state_listed_as_a_party_needs_no_gender_in_russian():
+    """«Грузия назван участником» (a masculine participle after a feminine name): the row now reads
+    «Грузия — в списке участников …», which holds for every state."""
+    out = " ".join(CliRunner().invoke(app, ["check", "--full", "--lang", "ru", str(
+        SCENARIOS / "law-in-time" / "treaty-hague2007-kz-ge-2024-09-01.yaml")]).output.split())
+    assert "Грузия — в списке участников по источнику от 28 марта 1997" in out
+    assert "назван участником" not in out and "его не называет" not in out
+
+
+@pytest.mark.parametrize("lang, words", [
+    ("ru", "(источник на английском языке от 14 ноября 2022 г.)"),
+    ("kk", "(2022 жылғы 14 қарашадағы ағылшын тіліндегі дереккөз)"),
+])
+def test_a_treaty_rows_english_source_says_so_in_the_treaty_view(lang, words):
+    """The rows' sources are English (rules/data); `check` labels them, and `treaties` now does too."""
+    out = " ".join(CliRunner().invoke(app, ["treaties", "--lang", lang, "hague-1980", "BW"]).output.split())
+    assert words.replace("\u00a0", " ") in out.replace("\u00a0", " ")
+
+
+@pytest.mark.parametrize("name, lang, words", [
+    ("treaty-hague1980-kz-bw-2023-01-31", "ru", "Гаагская конвенция 1980 года для Ботсваны: действует только с 1 февраля 2023"),
+    ("treaty-hague2007-kz-ge-2024-08-31", "ru", "Гаагская конвенция 2007 года для Грузии: действует только с 1 сентября 2024"),
+    ("treaty-hague1980-kz-bw-2023-01-31", "kk", "Конвенция 2023 жылғы 31 қаңтарда (әкету күні) Қазақстан мен Ботсвана арасында күшінде емес"),
+])
+def test_a_state_after_a_preposition_and_a_date_in_a_kazakh_sentence_take_their_case(name, lang, words):
+    """«для Ботсвана» (a nominative after «для») and «әкету күні 2023 жылғы 31 қаңтар …» (a date
+    without its ending) in the law-in-time treaty scenarios of Dec 2026."""
+    out = " ".join(CliRunner().invoke(app, ["check", "--full", "--lang", lang, str(
+        SCENARIOS / "law-in-time" / f"{name}.yaml")]).output.split())
+    assert words.replace("\u00a0", " ") in out.replace("\u00a0", " ")
+
+
 def test_a_date_span_keeps_a_preposition_that_orders_the_day():
     # «начато до {дня в марте 2027}» once printed «начато в период с 1 марта 2027 г. по 31 марта
     # 2027 г.»: the «до» was dropped and the sentence said the opposite of the rule's reason.

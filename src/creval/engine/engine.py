@@ -11,7 +11,8 @@
   engine's answer for each combination is kept and reused (OUTCOME_MEMO_SIZE).
 - The fact sent to durable holds only the fields the rules read. For a case decided again and
   again with other values changed (`decide_again`: trial values, rough days), the whole answer
-  is kept per value of those fields (DECISION_MEMO_SIZE).
+  is kept per value of those fields, numbers and dates by their order only (`_Plan.signature`;
+  DECISION_MEMO_SIZE).
 """
 
 from __future__ import annotations
@@ -139,12 +140,13 @@ class Engine:
     def decide_again(self, test_id: str, values: dict[str, Any]) -> Decision:
         """`decide`, for callers that decide one case many times with other values changed
         (trial values of a missing fact, the days around a change of law, each possible day of a
-        rough date): the engine's answer is a function of the fields its rules read, so it is
-        kept per value of those fields (DECISION_MEMO_SIZE) and not asked for again. The
+        rough date): the engine's answer is a function of the fields its rules read, and of
+        their numbers' order only (`_Plan.signature`), so it is kept per signature
+        (DECISION_MEMO_SIZE) and not asked for again. The
         Decision returned is shared: callers only read it."""
         plan = self.plan(test_id)
         fact = engine_fact(plan.compiled.test.matter, values, plan.fields)
-        known = tuple(_hashable(fact.get(f)) for f in plan.fields)
+        known = plan.signature(fact)
         found = plan.decisions.get(known)
         if found is None:
             found = self._decide(plan, fact)
@@ -284,6 +286,10 @@ class _Plan:
                                       for cond in conj.facts for f in conditions.fields(cond)})
         self.fields = tuple(sorted(set(self.outcome_fields).union(
             *(conditions.fields(c) for cid in self.criteria for c in (test.met[cid], test.unmet[cid])))))
+        conds = [c for cid in self.criteria for c in (test.met[cid], test.unmet[cid])]
+        conds += [c for alts in test.outcome_dnf for conj in alts for c in conj.facts]
+        self.constants, linked = _numbers_and_links(conds)  # for `signature`
+        self.linked_at = [i for i, f in enumerate(self.fields) if f in linked]
         self.outcomes: dict[tuple, Decision] = {}  # the second pass's answer per outcome_key
         self.decisions: dict[tuple, Decision] = {}  # the whole answer per value of `fields` (DECISION_MEMO_SIZE)
         # the crit fact of each (criterion, status), as JSON after its leading '{"sid": ..., '
@@ -299,6 +305,24 @@ class _Plan:
                    for pattern in body.get("all", ()) for cond in pattern.values())
         }
 
+    def signature(self, fact: dict) -> tuple:
+        """What the engine's whole answer depends on: the fields' values, except that numbers
+        (dates are ordinals) count only by their order among each other and among the numbers
+        the conditions name. Conditions only compare (a date with a date, a number with a
+        number or a literal), so two facts with the same order decide alike: the days a
+        missing date is tried on, or two cases whose dates lie alike, are decided once."""
+        values = list(map(fact.get, self.fields))
+        for i in self.linked_at:
+            value = values[i]
+            if value is not None and type(value) is not int:  # a non-number another field is compared with
+                return ("exact", tuple(_hashable(v) for v in values))
+        numbers = {v for v in values if type(v) is int}
+        numbers.update(self.constants)
+        order = {n: i for i, n in enumerate(sorted(numbers))}
+        # a rank is negative (~i): never equal to a value kept as it is (False == 0, True == 1)
+        return (tuple([~order[v] if type(v) is int else _hashable(v) for v in values]),
+                tuple([order[c] for c in self.constants]))
+
     def outcome_key(self, statuses: dict[str, str], fact: dict) -> tuple:
         """All that the second pass depends on: the statuses and the outcome rules' fields."""
         return (tuple(statuses[c] for c in self.criteria),
@@ -312,3 +336,24 @@ class _Plan:
 
 def _hashable(value: Any) -> Any:
     return tuple(value) if isinstance(value, list) else value
+
+
+def _numbers_and_links(conds: list) -> tuple[tuple, frozenset]:
+    """The numbers the conditions compare with (sorted), and the fields compared with another field."""
+    numbers, linked = set(), set()
+
+    def walk(cond) -> None:
+        if isinstance(cond, conditions.Junction):
+            for part in cond.parts:
+                walk(part)
+        elif isinstance(cond, conditions.Compare):
+            if isinstance(cond.operand, conditions.FieldRef):
+                linked.update((cond.field, cond.operand.name))
+            elif type(cond.operand) in (int, float):  # (a float: never in a valid rule file)
+                numbers.add(cond.operand)
+        elif isinstance(cond, conditions.Member):
+            numbers.update(v for v in cond.values if type(v) in (int, float))
+
+    for cond in conds:
+        walk(cond)
+    return tuple(sorted(numbers)), frozenset(linked)

@@ -37,12 +37,9 @@ PROOF_POINTS = MAX_POINTS
 class Evaluator:
     def __init__(self, book: RuleBook, decide: Callable[[str, dict], Decision] | None = None):
         self.book = book
-        if decide is None:
-            engine = Engine(book)
-            decide, self._decide_again = engine.decide, engine.decide_again
-        else:
-            self._decide_again = decide
-        self._decide = decide
+        # the engine's answers are kept per signature of the case (Engine.decide_again): alike
+        # cases of a batch, and the trial values below, are decided once
+        self._decide_again = Engine(book).decide_again if decide is None else decide
 
     def scenario(self, scenario, file: str = "", tests: list[str] | None = None) -> ScenarioResult:
         as_of = scenario.as_of or date.today()
@@ -91,14 +88,13 @@ class Evaluator:
     def decided(self, test: Test, facts: dict[str, Any], as_of: date) -> tuple[Derived, Decision, int]:
         """Derived values, the engine's decision, and the first outcome line that fired."""
         derived = derive(test, facts, as_of, self.book.tables)
-        decision = self._decide(test.id, derived.values)
+        decision = self._decide_again(test.id, derived.values)
         if not decision.ranks:
             raise EngineError("no line of the outcome table applies: the rule file is incomplete")
         return derived, decision, min(decision.ranks)
 
     def outcome(self, test: Test, facts: dict[str, Any], as_of: date) -> str:
-        """Only the outcome code: the cheap path for callers that try many fact values (the
-        engine's answers are kept for them: Engine.decide_again)."""
+        """Only the outcome code: the cheap path for callers that try many fact values."""
         decision = self._decide_again(test.id, derive(test, facts, as_of, self.book.tables).values)
         if not decision.ranks:
             raise EngineError("no line of the outcome table applies: the rule file is incomplete")

@@ -10,6 +10,7 @@ read it stay unknown.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date
 from typing import Any
 
@@ -36,16 +37,25 @@ def derive(test: Test, facts: dict[str, Any], as_of: date, tables: dict[str, tre
     out = Derived(values)
     if test.versions:
         _select_version(test, out)
-    for name, spec in test.rule.derived.items():
-        if spec.get("unless_known") and values.get(spec["unless_known"]) is not None:
+    for name, compute, args, unless_known, unless_true in _steps(test):
+        if unless_known and values.get(unless_known) is not None:
             continue
-        if spec.get("unless_true") and values.get(spec["unless_true"]) is True:
+        if unless_true and values.get(unless_true) is True:
             continue
-        fn = next(k for k in spec if k not in GUARDS)
-        value = _COMPUTE[fn](spec[fn], test, out, tables, name)
+        value = compute(args, test, out, tables, name)
         if value is not None:
             values[name] = value
     return out
+
+
+@lru_cache(maxsize=64)
+def _steps(test: Test) -> tuple:
+    """The rule's derivations, read once: name, function, its arguments and its guards."""
+    steps = []
+    for name, spec in test.rule.derived.items():
+        fn = next(k for k in spec if k not in GUARDS)
+        steps.append((name, _COMPUTE[fn], spec[fn], spec.get("unless_known"), spec.get("unless_true")))
+    return tuple(steps)
 
 
 def _select_version(test: Test, out: Derived) -> None:
