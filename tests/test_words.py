@@ -448,3 +448,13 @@ def test_a_state_after_a_preposition_and_a_date_in_a_kazakh_sentence_take_their_
     out = " ".join(CliRunner().invoke(app, ["check", "--full", "--lang", lang, str(
         SCENARIOS / "law-in-time" / f"{name}.yaml")]).output.split())
     assert words.replace("\u00a0", " ") in out.replace("\u00a0", " ")
+
+
+@pytest.mark.parametrize("lang, words", [
+    ("ru", "возражение против присоединения: США"), ("kk", "қосылуға қарсылық: АҚШ"),
+    ("en", "objection to the accession by United States"),
+])
+def test_the_states_that_objected_are_named_not_coded(lang, words):
+    """`creval treaties hague-2007 KZ GE` printed «қосылуға қарсылық: US» inside a Kazakh line."""
+    out = " ".join(CliRunner().invoke(app, ["treaties", "--lang", lang, "hague-2007", "KZ", "GE"]).output.split())
+    assert words in out
