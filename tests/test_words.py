@@ -477,3 +477,13 @@ def test_a_rough_removal_date_keeps_before_in_the_russian_reason(tmp_path):
     assert "return-forthwith" in result.stdout
     assert "начато до даты, приходящейся на период с 1 марта 2027\u00a0г. по 31 марта 2027\u00a0г." in result.stdout
     assert "начато в период с 1 марта 2027" not in result.stdout
+
+
+@pytest.mark.parametrize("lang, words", [
+    ("ru", "возражение против присоединения: США"), ("kk", "қосылуға қарсылық: АҚШ"),
+    ("en", "objection to the accession by United States"),
+])
+def test_the_states_that_objected_are_named_not_coded(lang, words):
+    """`creval treaties hague-2007 KZ GE` printed «қосылуға қарсылық: US» inside a Kazakh line."""
+    out = " ".join(CliRunner().invoke(app, ["treaties", "--lang", lang, "hague-2007", "KZ", "GE"]).output.split())
+    assert words in out
