@@ -349,3 +349,76 @@ def test_state_is_bounded_whatever_clients_send(tmp_path, monkeypatch):
             page = person.post("/class/join", data={"csrf": csrf(person.get("/class").text), "code": code, "name": f"p{i}"})
             assert page.status_code == status
         assert "(2" in page.text
+
+
+def _hidden(page: str) -> dict[str, str]:
+    return {name: html.unescape(value) for name, value in
+            re.findall(r'<input type="hidden" name="([a-z_]+)" value="([^"]*)"', page)}
+
+
+@pytest.mark.parametrize("lang", ["ru", "kk"])
+def test_the_interview_page_shows_no_terminal_hint(client, lang):
+    # The browser's question once printed the terminal's hint under its radio buttons:
+    # «[номер или значение: 1 опека, 2 доступ, 3 нет; пусто, ? или «неизвестно»: ответ неизвестен]».
+    page = client.get(f"/ask/hague-abduction-return?lang={lang}").text
+    for answer in ["2015", "RU", "KZ", "2026-03"]:
+        page = client.post("/ask/hague-abduction-return", data={**_hidden(page), "action": "answer", "answer": answer}).text
+    assert 'name="answer" value="custody"' in page  # the left-behind parent's right: choices
+    question = page[page.index('<fieldset class="question"'):page.index("</fieldset>")]
+    assert "[" not in question and "?" not in question.replace("?</span>", "")
+    page = client.post("/ask/hague-abduction-return", data={**_hidden(page), "action": "answer", "answer": "custody"}).text
+    assert 'value="true"' in page or 'value="yes"' in page  # rights exercised: yes or no
+    question = page[page.index('<fieldset class="question"'):page.index("</fieldset>")]
+    assert "[" not in question
+
+
+def test_the_interview_page_says_what_a_number_may_be_without_the_terminals_wrapper(client):
+    page = client.get("/ask/work-with-children-ban?lang=ru").text
+    assert 'data-fact="duty_to_educate"' in page
+    yes = re.search(r'<input type="radio" name="answer" value="([a-z]+)"', page).group(1)  # the first choice: yes
+    page = client.post("/ask/work-with-children-ban", data={**_hidden(page), "action": "answer", "answer": yes}).text
+    assert 'data-fact="offence_article"' in page
+    page = client.post("/ask/work-with-children-ban", data={**_hidden(page), "action": "answer", "answer": "120"}).text
+    days = {"sentence_completed": "2025-01-01", "offence_date": "2016-01-01", "activity_date": "2026-01-01"}
+    for _ in range(len(days)):  # the dates that decide whether the ban still runs, in the order asked
+        fact = re.search(r'data-fact="([a-z_]+)"', page).group(1)
+        if fact not in days:
+            break
+        page = client.post("/ask/work-with-children-ban", data={**_hidden(page), "action": "answer", "answer": days[fact]}).text
+    assert 'data-fact="ban_years"' in page
+    hint = html.unescape(re.search(r'<p class="hint" id="answer-hint">([^<]*)</p>', page).group(1))
+    assert "от 1 до 20" in hint and "пожизненно" in hint  # the word it also takes is offered
+    assert "[" not in hint and "неизвестно" not in hint
+
+
+@pytest.mark.parametrize("lang", ["ru", "kk", "en"])
+def test_a_rough_date_is_said_in_words_on_the_case_page_not_as_json(client, lang):
+    # A removal known only as «March 2026» once added a raw block to the result:
+    # «ranged [{"fact": "removal_date", "from": "2026-03-01", "to": "2026-03-31"}]».
+    token = csrf(client.get(f"/case/hague-abduction-return?lang={lang}").text)
+    page = client.post(f"/case/hague-abduction-return?lang={lang}", data={
+        "csrf": token, "id": "march", "as_of": "2026-12-01", "f.child_birth_date": "2015", "f.habitual_residence": "RU",
+        "f.taken_to": "KZ", "f.removal_date": "2026-03", "f.left_behind_right": "custody", "f.rights_exercised": "true"})
+    assert page.status_code == 200 and 'data-outcome="return-forthwith"' in page.text
+    text = html.unescape(page.text)
+    assert '"from": "2026-03-01"' not in text and '<dl class="extra">' not in text
+    assert 'data-event="one-year-after-removal"' in page.text  # the key date, with its rough span in words
+
+
+def test_the_case_page_lists_the_outcome_on_each_part_of_a_rough_date(client, tmp_path):
+    # «Результат зависит от даты, известной лишь приблизительно …: см. варианты» sent the reader
+    # to alternatives that only the CLI and the memo listed, never the page.
+    doc = ("id: rough-parole\nas_of: 2026-12-01\nfacts:\n  parole:\n    offence: sexual_offence_against_minor\n"
+           "    offender_was_minor: false\n    offence_date: {from: 2014-12-01, to: 2015-01-31}\n"
+           "    sentence_start: 2015-03-01\n    term: {years: 12}\n")
+    (tmp_path / "rough.yaml").write_text(doc, encoding="utf-8")
+    cli_text = cli_run("check", "--full", "--lang", "ru", str(tmp_path / "rough.yaml")).stdout
+    page = client.post("/upload?lang=ru", data={"csrf": csrf(client.get("/?lang=ru").text)},
+                       files={"scenario": ("rough.yaml", doc.encode(), "application/yaml")})
+    assert page.status_code == 200 and 'data-outcome="undetermined"' in page.text
+    items = re.findall(r'<ul class="alternatives">(.*?)</ul>', page.text, re.S)
+    assert items, "no alternatives on the page"
+    shown = [html.unescape(re.sub(r"<[^>]+>", "", li)).strip() for li in re.findall(r"<li>(.*?)</li>", items[0], re.S)]
+    assert len(shown) == 2 and "1 декабря 2014" in shown[0] and "1 января 2015" in shown[1]
+    assert "excluded" in shown[1] or "исключено" in shown[1]  # an offence from 2015: the 2014 Code's exclusion
+    assert "Варианты" in page.text and "ВАРИАНТЫ" in cli_text  # the CLI lists them too

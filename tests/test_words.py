@@ -435,3 +435,55 @@ def test_a_treaty_rows_english_source_says_so_in_the_treaty_view(lang, words):
     """The rows' sources are English (rules/data); `check` labels them, and `treaties` now does too."""
     out = " ".join(CliRunner().invoke(app, ["treaties", "--lang", lang, "hague-1980", "BW"]).output.split())
     assert words.replace("\u00a0", " ") in out.replace("\u00a0", " ")
+
+
+@pytest.mark.parametrize("name, lang, words", [
+    ("treaty-hague1980-kz-bw-2023-01-31", "ru", "Гаагская конвенция 1980 года для Ботсваны: действует только с 1 февраля 2023"),
+    ("treaty-hague2007-kz-ge-2024-08-31", "ru", "Гаагская конвенция 2007 года для Грузии: действует только с 1 сентября 2024"),
+    ("treaty-hague1980-kz-bw-2023-01-31", "kk", "Конвенция 2023 жылғы 31 қаңтарда (әкету күні) Қазақстан мен Ботсвана арасында күшінде емес"),
+])
+def test_a_state_after_a_preposition_and_a_date_in_a_kazakh_sentence_take_their_case(name, lang, words):
+    """«для Ботсвана» (a nominative after «для») and «әкету күні 2023 жылғы 31 қаңтар …» (a date
+    without its ending) in the law-in-time treaty scenarios of Dec 2026."""
+    out = " ".join(CliRunner().invoke(app, ["check", "--full", "--lang", lang, str(
+        SCENARIOS / "law-in-time" / f"{name}.yaml")]).output.split())
+    assert words.replace("\u00a0", " ") in out.replace("\u00a0", " ")
+
+
+def test_a_date_span_keeps_a_preposition_that_orders_the_day():
+    # «начато до {дня в марте 2027}» once printed «начато в период с 1 марта 2027 г. по 31 марта
+    # 2027 г.»: the «до» was dropped and the sentence said the opposite of the rule's reason.
+    span = grammar.DateSpan(date(2027, 3, 1), date(2027, 3, 31)).words("ru")
+    assert "".join(grammar.joined_span("Разбирательство начато до ", span)) == \
+        "Разбирательство начато до даты, приходящейся на период с 1 марта 2027\u00a0г. по 31 марта 2027\u00a0г."
+    assert "".join(grammar.joined_span("10 лет после ", span)).startswith("10 лет после даты, приходящейся на период с 1 марта")
+    assert "".join(grammar.joined_span("срок истёк к ", span)).startswith("срок истёк к дате, приходящейся на период")
+    assert "".join(grammar.joined_span("Ребёнок проживает в ", span)) == \
+        "Ребёнок проживает в период с 1 марта 2027\u00a0г. по 31 марта 2027\u00a0г."
+
+
+
+def test_a_rough_removal_date_keeps_before_in_the_russian_reason(tmp_path):
+    from typer.testing import CliRunner
+
+    from creval.cli import app
+
+    case = tmp_path / "march.yaml"
+    case.write_text("id: march\nas_of: 2026-12-01\nfacts:\n  abduction:\n    child_birth_date: 2015\n"
+                    "    habitual_residence: RU\n    taken_to: KZ\n    removal_date: 2026-03\n"
+                    "    left_behind_right: custody\n    rights_exercised: true\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["check", str(case), "--full", "--format", "markdown", "--lang", "ru"])
+    assert result.exit_code == 0, result.output
+    assert "return-forthwith" in result.stdout
+    assert "начато до даты, приходящейся на период с 1 марта 2027\u00a0г. по 31 марта 2027\u00a0г." in result.stdout
+    assert "начато в период с 1 марта 2027" not in result.stdout
+
+
+@pytest.mark.parametrize("lang, words", [
+    ("ru", "возражение против присоединения: США"), ("kk", "қосылуға қарсылық: АҚШ"),
+    ("en", "objection to the accession by United States"),
+])
+def test_the_states_that_objected_are_named_not_coded(lang, words):
+    """`creval treaties hague-2007 KZ GE` printed «қосылуға қарсылық: US» inside a Kazakh line."""
+    out = " ".join(CliRunner().invoke(app, ["treaties", "--lang", lang, "hague-2007", "KZ", "GE"]).output.split())
+    assert words in out

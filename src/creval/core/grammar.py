@@ -373,15 +373,25 @@ class DateSpan:
 
 
 _RU_PREPOSITION = re.compile(r"(?:^|\s)(на|с|до|по|к|в|после)\s$", re.IGNORECASE)
+# Prepositions that say where a day lies relative to the date («до», «после», «с», «к», «по»):
+# dropping them would turn «начато до <дня в марте>» into «начато в марте», so they stay, with
+# «даты, приходящейся на период …» in the case each governs.
+_RU_KEPT = {"до": "даты, приходящейся", "после": "даты, приходящейся", "с": "даты, приходящейся",
+            "к": "дате, приходящейся", "по": "дату, приходящуюся"}
 
 
 def joined_span(before: str, span: str) -> tuple[str, str]:
-    """The Russian text before a DateSpan without its own preposition («на в период …»), and the
-    span, capitalised where it now starts the sentence."""
+    """The Russian text before a DateSpan and the span. «на»/«в» give way to the span's own
+    «в период …» («на в период …» would print twice); a preposition that orders the day
+    («до», «после», «с», «к», «по») stays, followed by «даты, приходящейся на период …»."""
     m = _RU_PREPOSITION.search(before)
     if not m:
         return before, span
-    if m.group(1)[0].isupper():
+    word = m.group(1)
+    kept = _RU_KEPT.get(word.lower())
+    if kept is not None and span.startswith("в период "):
+        return before, f"{kept} на {span[len('в '):]}"
+    if word[0].isupper():
         span = span[:1].upper() + span[1:]
     return before[: m.start(1)], span
 

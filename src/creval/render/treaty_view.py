@@ -44,7 +44,7 @@ def _row_lines(who: str, row: StateRow | PairRow | AcceptanceRow, lang: str, ind
         if row.deposit:
             facts.append(t("treaty.show.deposit", lang, date=row.deposit))
         if isinstance(row.objected_by, list) and row.objected_by:
-            facts.append(t("treaty.show.objected_by", lang, states=", ".join(row.objected_by)))
+            facts.append(t("treaty.show.objected_by", lang, states=", ".join(words.state(c, lang) for c in row.objected_by)))
         elif row.objected_by == "unknown":
             facts.append(t("treaty.show.objected_unknown", lang))
         if row.left:

@@ -13,6 +13,7 @@ from fastapi.responses import PlainTextResponse, RedirectResponse, Response
 from creval.render.facts import given
 from creval.render.formats import by_suffix
 from creval.render.keydates import key_dates
+from creval.render.parts import alternative
 from creval.render.i18n import t
 from creval.web import apipage, forms, interview
 from creval.web.common import finish, form_with_csrf, lang_of, render
@@ -147,7 +148,9 @@ async def case_result(request: Request, token: str):
                      for m in r.missing]
         extra = {k: v for k, v in rj.items() if k not in _SHOWN and v not in (None, "", [], {})}  # fields added later, shown as they are
         dates = [(d, d.when(result.as_of)) for d in key_dates(r.dates, lang)]  # in date order, with the last days to file
+        alternatives = [alternative(a, book, r.test, lang) for a in (r.alternatives or [])]  # the outcome on each part of a rough date
         shown.append({"r": r, "json": rj, "test": test, "questions": questions, "extra": extra, "dates": dates,
+                      "alternatives": alternatives,
                       "expected": result.expected.get(r.test)})
     points = _timeline(book, doc, result, lang)
     whole = result.to_json()
@@ -163,7 +166,8 @@ async def case_result(request: Request, token: str):
 _SCENARIO_SHOWN = {"scenario", "file", "as_of", "creval", "rules_digest", "results", "expected", "mismatches", "title",
                    "errors", "scenario_digest", "lang"}
 _SHOWN = {"test", "outcome", "criteria", "missing", "dates", "sources", "caveats", "title", "explanation",
-          "assessed_on", "details", "notes", "assumptions", "law_version"}
+          "assessed_on", "details", "notes", "assumptions", "law_version",
+          "ranged", "alternatives", "alternatives_more"}  # rough dates: in words in the explanation and notes
 
 
 def _timeline(book, doc: dict, result, lang: str) -> list[Point]:

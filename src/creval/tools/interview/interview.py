@@ -71,7 +71,8 @@ _words = words  # the words of an `ask.words.*` key in every language (answers a
 class Question:
     fact: str
     text: str
-    hint: str
+    hint: str  # the terminal's hint, in brackets, with how to say "not known"
+    detail: str = ""  # what the answer may be, without the terminal's wrapper (the web page's hint)
 
 
 class Interview:
@@ -125,7 +126,8 @@ class Interview:
     def question(self, fact: str) -> Question:
         spec = self.rule.facts[fact]
         text = (spec.question or spec.title).get(self.lang)
-        return Question(fact, text, t("ask.hint", self.lang, hint=self._hint(fact, spec)))
+        detail = self._hint(fact, spec)
+        return Question(fact, text, t("ask.hint", self.lang, hint=detail), detail)
 
     def _hint(self, fact: str, spec: FactSpec) -> str:
         lang = self.lang
