@@ -477,3 +477,14 @@ def test_process_batch_with_workers_exits_normally(tmp_path):
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert [json.loads(line)["scenario"] for line in proc.stdout.splitlines()] == [f"s{i}" for i in range(600)]
+
+
+@pytest.mark.parametrize("lang, words", [("ru", "- дата рождения ребёнка (child_birth_date)"),
+                                         ("kk", "- баланың туған күні (child_birth_date)")])
+def test_full_text_names_the_missing_facts_in_words_in_russian_and_kazakh(run, tmp_path, lang, words):
+    # «НЕ ХВАТАЕТ  child_birth_date, habitual_residence» was a row of codes inside a Russian report.
+    path = write(tmp_path, "m.yaml", good(drop=("child_birth_date",)))
+    out = run("check", "--full", "--lang", lang, path).stdout
+    assert words in out
+    assert "child_birth_date," not in out
+    assert "MISSING  child_birth_date" in run("check", "--full", path).stdout  # English keeps the codes

@@ -52,7 +52,13 @@ def test_text(r: TestResult, expected: str | None, lang: str = "en", as_of: str 
     lines = ["", f"-- {r.test}: {r.title}", f"   {label}  {outcome_shown(r.outcome, lang, test)}{verdict}"]
     lines += _wrap(r.explanation, " " * (5 + len(label)))
     if r.missing:
-        lines.append(f"   {t('report.missing', lang)}  {', '.join(r.missing)}")
+        if lang == "en" or test is None:
+            lines.append(f"   {t('report.missing', lang)}  {', '.join(r.missing)}")
+        else:  # ru/kk: the fact's words, one a line, its code beside it («- дата рождения ребёнка (child_birth_date)»)
+            lines.append(f"   {t('report.missing', lang)}")
+            for m in r.missing:
+                spec = test.rule.facts.get(m)
+                lines += _wrap(f"- {spec.title.get(lang)} ({m})" if spec is not None else f"- {m}", "     ")
     if alternatives_shown(r, lang):
         lines.append(f"   {t('report.alternatives', lang)}")
         lines += [w for line in alternatives_shown(r, lang) for w in _wrap(f"- {line}", "     ")]
