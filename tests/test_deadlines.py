@@ -175,6 +175,19 @@ def test_invalid_scenario_is_named_and_the_rest_still_listed(cases):
     assert len(result.stdout.splitlines()) == 1 + len(LISTED)
 
 
+def test_only_invalid_files_print_no_calendar(tmp_path):
+    # «После даты оценки ключевых дат нет.» once followed the errors of a file that was never
+    # evaluated: the caseworker read that nothing was due.
+    (tmp_path / "bad.yaml").write_text("id: bad\nfacts:\n  abduction:\n    child_birth_date: 2015-13-01\n", encoding="utf-8")
+    for lang in ("en", "ru"):
+        result = run(tmp_path / "bad.yaml", "--lang", lang)
+        assert result.exit_code == 2 and "bad.yaml" in result.stderr
+        assert result.stdout.strip() == ""
+    (tmp_path / "old.yaml").write_text(scenario("old", "2000-01-01", "2010-01-01", as_of="2024-01-01"), encoding="utf-8")
+    result = run(tmp_path)  # one valid file: its (empty) calendar is printed, the bad one named
+    assert result.exit_code == 2 and result.stdout.strip() == "No key dates after the assessment date."
+
+
 def test_nothing_ahead(tmp_path):
     (tmp_path / "old.yaml").write_text(scenario("old", "2000-01-01", "2010-01-01", as_of="2024-01-01"), encoding="utf-8")
     result = run(tmp_path)

@@ -622,7 +622,7 @@ def deadlines(paths: List[str] = PathsArg,
     from creval.render.i18n import t
 
     book = _book()
-    found, errors = dl.collect(book, paths, _as_of(as_of), _tests(book, test), lang.value)
+    found, errors, valid = dl.collect(book, paths, _as_of(as_of), _tests(book, test), lang.value)
     for error in errors:
         echo(error, err=True)
     if ics is not None:
@@ -631,7 +631,8 @@ def deadlines(paths: List[str] = PathsArg,
         except OSError as exc:
             raise fail(t("deadlines.error.ics", lang.value, file=str(ics), reason=exc.strerror or str(exc))) from None
         echo(t("deadlines.ics.written", lang.value, count=sum(not d.last_day_of for d in found), file=str(ics)), err=True)
-    echo(dl.FORMATS[format.value](found, lang.value))
+    if valid or not errors:  # every file invalid: no calendar, not «no key dates after the assessment date»
+        echo(dl.FORMATS[format.value](found, lang.value))
     raise typer.Exit(EXIT_INVALID if errors else EXIT_OK)
 
 

@@ -59,14 +59,17 @@ class Deadline:
 
 
 def collect(book, paths: list[str], as_of: date | None = None, tests: list[str] | None = None,
-            lang: str = "en") -> tuple[list[Deadline], list[str]]:
-    """The deadlines of every valid scenario, sorted; and one line per invalid input."""
+            lang: str = "en") -> tuple[list[Deadline], list[str], int]:
+    """The deadlines of every valid scenario, sorted; one line per invalid input; and how many
+    scenarios were evaluated (none: there is no calendar to print, not an empty one)."""
     found: list[Deadline] = []
     errors: list[str] = []
+    valid = 0
     for evaluated in evaluate_paths(book, paths, as_of, tests):
         errors.extend(evaluated.lines(lang))
         if evaluated.result is None:
             continue
+        valid += 1
         result = explain(evaluated.result, lang)
         facts = matter_facts(evaluated.scenario)
         for r in result.results:
@@ -87,7 +90,7 @@ def collect(book, paths: list[str], as_of: date | None = None, tests: list[str] 
                 if last is not None:  # the last day to act under the regime this key date ends
                     found.extend(_last_day(d, last, result, r, evaluated.file, lang))
     found.sort(key=lambda d: (d.date, d.scenario, d.test, 0 if d.last_day_of else 1, d.event))
-    return found, errors
+    return found, errors, valid
 
 
 def _last_day(d, key: str, result, r, file: str, lang: str) -> list[Deadline]:
