@@ -35,7 +35,7 @@ import time
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import lru_cache
+from functools import lru_cache, partial
 from itertools import combinations, product
 from typing import Any, Iterator
 
@@ -104,24 +104,28 @@ def rough_facts(test: Test, facts: dict[str, Any]) -> dict[str, DateRange]:
     return {k: v for k, v in facts.items() if type(v) is DateRange and k in test.rule.facts}
 
 
+def _dates_in(value: Any, found: set[date]) -> None:
+    """Every date inside `value` (tables, versions, parameters), and the day after each (a
+    period's inclusive end), added to `found`."""
+    if isinstance(value, date):
+        found.add(value)
+        found.add(value + timedelta(days=1))
+    elif isinstance(value, dict):
+        for v in value.values():
+            _dates_in(v, found)
+    elif isinstance(value, (list, tuple)):
+        for v in value:
+            _dates_in(v, found)
+    elif hasattr(value, "model_dump"):
+        _dates_in(value.model_dump(), found)
+
+
 @lru_cache(maxsize=8)
 def law_dates(book: RuleBook) -> list[date]:
     """Every fixed date of the law a case date can be compared with: the periods of law
     versions and the dates of the treaty tables (and a day after each, for inclusive ends)."""
     found: set[date] = set()
-
-    def walk(value: Any) -> None:
-        if isinstance(value, date):
-            found.add(value)
-            found.add(value + timedelta(days=1))
-        elif isinstance(value, dict):
-            for v in value.values():
-                walk(v)
-        elif isinstance(value, (list, tuple)):
-            for v in value:
-                walk(v)
-        elif hasattr(value, "model_dump"):
-            walk(value.model_dump())
+    walk = partial(_dates_in, found=found)
 
     for table in book.tables.values():
         walk(table)
@@ -139,19 +143,7 @@ def test_law_dates(book: RuleBook, test: Test) -> list[date]:
     """The fixed dates of the law that one test's decision can depend on: its own versions
     and parameters, and the dates of the treaty tables its derived values read."""
     found: set[date] = set()
-
-    def walk(value: Any) -> None:
-        if isinstance(value, date):
-            found.add(value)
-            found.add(value + timedelta(days=1))
-        elif isinstance(value, dict):
-            for v in value.values():
-                walk(v)
-        elif isinstance(value, (list, tuple)):
-            for v in value:
-                walk(v)
-        elif hasattr(value, "model_dump"):
-            walk(value.model_dump())
+    walk = partial(_dates_in, found=found)
 
     for spec in test.rule.derived.values():
         for args in spec.values():
