@@ -85,3 +85,25 @@ def test_the_docx_memo_shows_a_rough_date_in_words(tmp_path):
     assert done.returncode in (0, 1), done.stderr
     body = zipfile.ZipFile(out).read("word/document.xml").decode()
     assert "some day in June 2024" in body and "DateRange" not in body
+
+
+@pytest.mark.parametrize("given, expected", [
+    ("не позднее 2025-03-31", DateRange(FIRST_DATE, date(2025, 3, 31))),
+    ("Не ранее 2025-03-31", DateRange(date(2025, 3, 31), LAST_DATE)),
+    ("2025-03-31 кешіктірмей", DateRange(FIRST_DATE, date(2025, 3, 31))),
+    ("2025-03-31 ерте емес", DateRange(date(2025, 3, 31), LAST_DATE)),
+])
+def test_the_open_ends_the_russian_and_kazakh_hints_name_are_taken(given, expected):
+    # The ask hint reads «before 2024-06-01 (не позднее)»; «не позднее 2015-06-01» was refused
+    # with «Это не дата в виде ГГГГ-ММ-ДД».
+    assert parse_date_fact(given, exact=parse_iso_date, first=FIRST_DATE, last=LAST_DATE) == expected
+
+
+def test_ask_in_russian_takes_not_later_than():
+    done = creval("ask", "hague-abduction-return", "--lang", "ru", "--as-of", "2026-12-01", "--format", "json",
+                  stdin="не позднее 2015-06-01\n\n\n\n\n\n\n\n\n\n")
+    assert done.returncode == 0, done.stderr
+    assert "Это не дата" not in done.stderr
+    assert "не позднее 1 июня 2015" in done.stderr.replace("\u00a0", " ") or "2015-06-01" in done.stdout
+    with pytest.raises(ValueError):  # «до» alone stays refused: whether it includes the day is not clear
+        parse_date_fact("до 2015-06-01", exact=parse_iso_date, first=FIRST_DATE, last=LAST_DATE)

@@ -93,6 +93,11 @@ FIRST_DATE, LAST_DATE = date(1800, 1, 1), date(2199, 12, 31)  # dates a scenario
 _YEAR = re.compile(r"^\d{4}$")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _WORDED = re.compile(r"^(before|after|on or before|on or after)\s+(\S+)$", re.IGNORECASE)
+# The same open ends as the ask hints word them in Russian and Kazakh («не позднее 2024-06-01»,
+# «2024-06-01 кешіктірмей»): a caseworker who reads the hint may type them. «до»/«после» are not
+# taken: whether they include the day itself is not clear.
+_WORDED_RU = re.compile(r"^не\s+(позднее|ранее)\s+(\S+)$", re.IGNORECASE)
+_WORDED_KK = re.compile(r"^(\S+)\s+(кешіктірмей|ерте\s+емес)$", re.IGNORECASE)
 
 
 class DateRange:
@@ -184,6 +189,14 @@ def parse_date_fact(value: Any, exact, first: date, last: date) -> date | DateRa
             if worded.group(1).lower().endswith("before"):  # `before D` reads as on or before D, as `{to: D}`
                 return _range(first, day, first, last)
             return _range(day, last, first, last)
+        worded = _WORDED_RU.match(value.strip())
+        if worded:
+            day = exact(worded.group(2))
+            return _range(first, day, first, last) if worded.group(1).lower() == "позднее" else _range(day, last, first, last)
+        worded = _WORDED_KK.match(value.strip())
+        if worded:
+            day = exact(worded.group(1))
+            return _range(first, day, first, last) if worded.group(2).lower() == "кешіктірмей" else _range(day, last, first, last)
         return exact(value)
     if isinstance(value, dict):
         unknown = set(value) - {"from", "to"}

@@ -175,7 +175,8 @@ class Interview:
             message = t("ask.bad_choice", lang, value=shown, count=len(values), choices=choices)
             return None, tr(suggest(message, raw, values), lang)
         if spec.type == "date":
-            if re.fullmatch(r"\d{4}(-\d{2})?|(on or |)(before|after)\s+\S+", raw, re.IGNORECASE):  # known roughly: 2009, 2024-06, before D
+            if re.fullmatch(r"\d{4}(-\d{2})?|(on or |)(before|after)\s+\S+|не (позднее|ранее) \S+|\S+ (кешіктірмей|ерте емес)",
+                            raw, re.IGNORECASE):  # known roughly: 2009, 2024-06, before D (не позднее D, D кешіктірмей)
                 try:
                     return parse_date_fact(raw, exact=parse_iso_date, first=FIRST_DATE, last=LAST_DATE), None
                 except ValueError:
