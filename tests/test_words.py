@@ -487,3 +487,32 @@ def test_the_states_that_objected_are_named_not_coded(lang, words):
     """`creval treaties hague-2007 KZ GE` printed «қосылуға қарсылық: US» inside a Kazakh line."""
     out = " ".join(CliRunner().invoke(app, ["treaties", "--lang", lang, "hague-2007", "KZ", "GE"]).output.split())
     assert words in out
+
+
+# --- wording when a placeholder's value is unknown (reviewer's findings) ------------------------
+
+def _full(tmp_path, text, lang):
+    case = tmp_path / "case.yaml"
+    case.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(app, ["check", str(case), "--full", "--lang", lang])
+    assert result.exit_code == 0, result.output
+    return " ".join(result.stdout.split())
+
+
+_BARE_ABDUCTION = ("id: bare\nas_of: 2025-10-01\nfacts:\n  abduction:\n    child_birth_date: 2014-11-30\n"
+                   "    proceedings_date: 2025-06-01\n")
+
+
+@pytest.mark.parametrize("lang, good, bad", [
+    ("ru", "Не установлено, действует ли Конвенция между государством постоянного проживания и государством, "
+           "куда перемещён ребёнок, на дату перемещения", "между неизвестно и неизвестно"),
+    ("kk", "Конвенцияның баланың тұрақты тұратын мемлекеті мен ол әкетілген мемлекет арасында әкету күні "
+           "күшінде екені анықталмаған", "белгісіз мен белгісіз"),
+    ("en", "Not settled whether the Convention is in force between the state of habitual residence",
+     "between unknown and unknown"),
+])
+def test_states_party_unknown_reads_well_without_the_states(tmp_path, lang, good, bad):
+    out = _full(tmp_path, _BARE_ABDUCTION, lang)
+    assert good in out
+    assert bad not in out
+    assert "на дату перемещения неизвестно не установлено" not in out
