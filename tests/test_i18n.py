@@ -220,9 +220,9 @@ def test_booleans_and_unknown_values_are_words_of_the_language(run, tmp_path):
                                                                   .stdout)["results"][0]["criteria"]}
                for lang in LANGUAGES}
     # An unknown right may be access, for which exercise does not matter: the criterion is unknown
-    assert "right (unknown) or whether it was exercised (no) is not known" in reasons["en"]["rights-breached"]
-    assert "родителя (неизвестно) или то, осуществлялось ли оно (нет)" in reasons["ru"]["rights-breached"]
-    assert "құқығы (белгісіз) немесе оның жүзеге асырылғаны (жоқ) белгісіз" in reasons["kk"]["rights-breached"]
+    assert "(right: unknown; exercised: no)" in reasons["en"]["rights-breached"]
+    assert "(право: неизвестно; фактически осуществлялось: нет)" in reasons["ru"]["rights-breached"]
+    assert "(құқығы: белгісіз; нақты жүзеге асырылды ма: жоқ)" in reasons["kk"]["rights-breached"]
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

@@ -516,3 +516,14 @@ def test_states_party_unknown_reads_well_without_the_states(tmp_path, lang, good
     assert good in out
     assert bad not in out
     assert "на дату перемещения неизвестно не установлено" not in out
+
+
+@pytest.mark.parametrize("lang, good, bad", [
+    ("ru", "(право: неизвестно; фактически осуществлялось: неизвестно)", "родителя (неизвестно) или"),
+    ("kk", "(құқығы: белгісіз; нақты жүзеге асырылды ма: белгісіз)", "құқығы (белгісіз) немесе"),
+    ("en", "(right: unknown; exercised: unknown)", "right (unknown) or"),
+])
+def test_rights_breached_unknown_does_not_repeat_unknown_in_brackets(tmp_path, lang, good, bad):
+    out = _full(tmp_path, _BARE_ABDUCTION, lang)
+    assert good in out
+    assert bad not in out
