@@ -527,3 +527,13 @@ def test_rights_breached_unknown_does_not_repeat_unknown_in_brackets(tmp_path, l
     out = _full(tmp_path, _BARE_ABDUCTION, lang)
     assert good in out
     assert bad not in out
+
+
+@pytest.mark.parametrize("lang, title", [
+    ("ru", "право оставленного родителя"), ("kk", "баласы әкетілген ата-ананың құқығы"),
+])
+def test_left_behind_right_title_is_a_plain_noun_phrase(tmp_path, lang, title):
+    """The missing facts, the answers review and the memo show the title: no list of choices in it."""
+    out = _full(tmp_path, _BARE_ABDUCTION, lang)
+    assert f"{title} (left_behind_right)" in out
+    assert "никакого права" not in out and "ешқандай құқық жоқ" not in out and "access, or none" not in out
