@@ -537,3 +537,23 @@ def test_left_behind_right_title_is_a_plain_noun_phrase(tmp_path, lang, title):
     out = _full(tmp_path, _BARE_ABDUCTION, lang)
     assert f"{title} (left_behind_right)" in out
     assert "никакого права" not in out and "ешқандай құқық жоқ" not in out and "access, or none" not in out
+
+
+_START_ONLY = ("id: start-only\nas_of: 2025-10-01\nfacts:\n  parole:\n    offence: sexual_offence_against_minor\n"
+               "    offence_date: 2014-11-20\n    offender_was_minor: false\n    sentence_start: 2015-03-01\n")
+
+
+@pytest.mark.parametrize("lang, good, bad", [
+    ("ru", ["начало срока: 1 марта 2015 г.; срок: неизвестно;", "три четверти без засчитанных дней: неизвестно)"],
+     ["не хватает начала срока", "срок истёк бы неизвестно", "отбываются неизвестно"]),
+    ("kk", ["мерзімнің басталуы: 2015 жылғы 1 наурыз; мерзім: белгісіз;"],
+     ["мерзімнің басталуы (2015", "жоқ; есептелген күндерсіз мерзім", "белгісіз аяқталар еді"]),
+    ("en", ["start of the sentence: 2015-03-01; term: unknown;"], ["the start (2015-03-01)", "would end on unknown"]),
+])
+def test_parole_unknown_reasons_name_what_is_unknown(tmp_path, lang, good, bad):
+    """With the start given and the term unknown, the reasons said the start was missing."""
+    out = _full(tmp_path, _START_ONLY, lang)
+    for words in good:
+        assert words in out
+    for words in bad:
+        assert words not in out
