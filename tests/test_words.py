@@ -557,3 +557,23 @@ def test_parole_unknown_reasons_name_what_is_unknown(tmp_path, lang, good, bad):
         assert words in out
     for words in bad:
         assert words not in out
+
+
+@pytest.mark.parametrize("key, lang, good", [
+    (key, "ru", ["не позднее 2024-06-01", "не ранее 2024-06-01"]) for key in ("ask.hint.date", "web.ask.hint.date")
+] + [
+    (key, "kk", ["2024-06-01 кешіктірмей", "2024-06-01 ерте емес"]) for key in ("ask.hint.date", "web.ask.hint.date")
+])
+def test_the_date_hints_name_the_rough_dates_in_the_readers_words(key, lang, good):
+    """The ru/kk hints led with the English «before 2024-06-01 (не позднее)»; the input takes the ru/kk words."""
+    from creval.core.dates import parse_date_fact
+    from creval.input.scenario import FIRST_DATE, LAST_DATE, parse_iso_date
+
+    texts = {}
+    for name in ("messages.yaml", "web-interview.yaml"):
+        texts.update(YAML(typ="safe").load((RULES / "i18n" / name).read_text(encoding="utf-8")))
+    hint = texts[key][lang]
+    assert "before" not in hint and "after" not in hint
+    for words in good:
+        assert words in hint
+        parse_date_fact(words, exact=parse_iso_date, first=FIRST_DATE, last=LAST_DATE)  # taken as typed
