@@ -320,3 +320,20 @@ def test_a_rough_known_date_proves_on_the_days_it_can():
     assert result.outcome == "undetermined"
     assert [(a["when"][0]["from"], a["when"][0]["to"], a["outcome"]) for a in result.alternatives] == [
         ("2014-12-31", "2014-12-31", "eligible"), ("2015-01-01", "2015-01-01", "undetermined")]
+
+
+def test_each_part_names_its_law_by_title_in_russian_and_kazakh():
+    """The alternatives of a rough decision name the version of the law each part is under by
+    its title in ru/kk (they showed the id, «[cc-1997]»), and the outcome in the rule's words."""
+    from creval.render.parts import alternatives_shown
+
+    data, matter, _ = next(b for b in BASES if b[0]["id"] == "law-parole-offence-date-unknown-sentence-2014-12-31")
+    rough = json.loads(json.dumps(data))
+    rough["facts"][matter]["sentence_start"] = {"from": "2014-12-31", "to": "2015-01-01"}
+    rough.pop("expected", None)
+    evaluated = EV.scenario(scenario_model(BOOK).model_validate(rough), tests=["parole-three-quarters"])
+    version = next(v for v in BOOK.tests["parole-three-quarters"].versions if v.id == "cc-1997")
+    for lang in ("ru", "kk"):
+        first = alternatives_shown(explain(evaluated, lang).results[0], lang)[0]
+        assert f"[{version.title.get(lang)}]" in first and "cc-1997" not in first
+    assert alternatives_shown(explain(evaluated, "en").results[0], "en")[0].endswith(": eligible [cc-1997]")

@@ -44,9 +44,16 @@ def alternatives_shown(r: Any, lang: str) -> list[str]:
     titles = {c.id: c.title for c in r.criteria}
     return [f"{when_shown(a['when'], lang, test)}"
             + (f", {condition_shown(a, titles, lang)}" if a.get("if") else "")
-            + f": {outcome_shown(a['outcome'], lang)}"
-            + (f" [{a['law_version']}]" if a.get("law_version") else "")  # the version of the law that part is under
+            + f": {outcome_shown(a['outcome'], lang, test)}"
+            + (f" [{_version_title(test, a['law_version'], lang)}]" if a.get("law_version") else "")  # that part's law
             for a in r.alternatives]
+
+
+def _version_title(test: Any, version: str, lang: str) -> str:
+    """A version of the law by its title in ru/kk (its id, `cc-1997`, in English and for a
+    version the rules in use do not know)."""
+    found = next((v for v in test.versions if v.id == version), None) if test is not None else None
+    return tr(found.title, lang) if found is not None else version
 
 
 def law_line(r: Any, lang: str) -> str:
