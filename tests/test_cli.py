@@ -173,7 +173,7 @@ def test_check_text_with_a_bad_file_still_prints_the_good_one(run, tmp_path):
     assert "OUTCOME      return-forthwith" in result.stdout
     assert str(bad) not in result.stdout
     (line,) = stderr_lines(result)
-    assert line == f"{bad}:1: id: not valid YAML: the [ opened here is not closed (expected the node content, but found '<stream end>' on line 2)"
+    assert line == f"{bad}:1: id: not valid YAML: the [ opened here is not closed (expected the node content, but found the end of the file on line 2)"
 
 
 def test_check_missing_path_exits_2(run, tmp_path):

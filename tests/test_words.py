@@ -577,3 +577,16 @@ def test_the_date_hints_name_the_rough_dates_in_the_readers_words(key, lang, goo
     for words in good:
         assert words in hint
         parse_date_fact(words, exact=parse_iso_date, first=FIRST_DATE, last=LAST_DATE)  # taken as typed
+
+
+@pytest.mark.parametrize("lang, said", [
+    ("en", "(expected ',' or '}', but found the end of the file on line 4)"),
+    ("ru", "(ожидалось: ',' или '}'; встретилось: конец файла в строке 4)"),
+    ("kk", "(4-жолда: күтілгені: ',' немесе '}'; кездескені: файлдың соңы)"),
+])
+def test_the_yaml_parsers_complaint_is_in_the_readers_language(tmp_path, lang, said):
+    """A bracket left open: the parser's "expected ..., but got '<stream end>'" in words."""
+    path = tmp_path / "case.yaml"
+    path.write_text("id: x\nfacts:\n  abduction: {a: 1\n", encoding="utf-8")
+    done = CliRunner().invoke(app, ["check", "--lang", lang, str(path)])
+    assert done.exit_code == 2 and said in done.output and "stream end" not in done.output

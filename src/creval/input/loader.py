@@ -426,6 +426,26 @@ def _scan_event(event, stack: list[dict], seen: dict) -> None:
         top["want_key"] = True
 
 
+# The YAML parser's most common complaint, "expected ',' or '}', but got ':'", in the reader's
+# language; the tokens stay as the parser names them. Other complaints keep its English words.
+_EXPECTED = re.compile(r"expected (.+), but (?:got|found) (.+)")
+_TOKENS = {"<stream end>": "input.yaml_token.end", "<block end>": "input.yaml_token.block_end",
+           "<block mapping start>": "input.yaml_token.mapping", "<block sequence start>": "input.yaml_token.sequence"}
+
+
+def _parser_words(problem: str) -> Any:
+    found = _EXPECTED.fullmatch(problem)
+    if found is None:
+        return problem
+    def token(text: str) -> Any:  # '<stream end>' in words; a character stays quoted: ','
+        return Msg(_TOKENS[text.strip("'")]) if text.strip("'") in _TOKENS else text
+
+    def either(text: str) -> Any:
+        a, _, b = text.partition(" or ")
+        return Msg("input.yaml_either", a=token(a), b=token(b)) if b else token(a)
+    return Msg("input.yaml_expected", expected=either(found[1]), found=token(found[2]))
+
+
 def parse_yaml(text: str) -> Any:
     yaml = _yaml()
     try:
@@ -435,7 +455,7 @@ def parse_yaml(text: str) -> Any:
     except Exception as exc:  # ruamel raises several unrelated classes for malformed text
         field = None
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        problem = _parser_words(getattr(exc, "problem", None) or str(exc).splitlines()[0])
         line = mark.line + 1 if mark else None
         open_flows = getattr(exc, "open_flows", None)
         if "flow" in (getattr(exc, "context", None) or "") and open_flows:
