@@ -422,3 +422,11 @@ def test_the_case_page_lists_the_outcome_on_each_part_of_a_rough_date(client, tm
     assert len(shown) == 2 and "1 декабря 2014" in shown[0] and "1 января 2015" in shown[1]
     assert "excluded" in shown[1] or "исключено" in shown[1]  # an offence from 2015: the 2014 Code's exclusion
     assert "Варианты" in page.text and "ВАРИАНТЫ" in cli_text  # the CLI lists them too
+
+
+@pytest.mark.parametrize("lang, title", [("en", "Parole"), ("ru", "Условно-досрочное освобождение"),
+                                         ("kk", "Шартты түрде мерзімінен бұрын босату")])
+def test_the_trainer_chooses_a_bundled_pack_by_its_title(client, lang, title):
+    """The pack list names each folder of scenarios/ in the page's language (it showed «parole»)."""
+    page = client.get(f"/class?lang={lang}").text
+    assert f'<option value="parole">{title} (' in page
