@@ -590,3 +590,18 @@ def test_the_yaml_parsers_complaint_is_in_the_readers_language(tmp_path, lang, s
     path.write_text("id: x\nfacts:\n  abduction: {a: 1\n", encoding="utf-8")
     done = CliRunner().invoke(app, ["check", "--lang", lang, str(path)])
     assert done.exit_code == 2 and said in done.output and "stream end" not in done.output
+
+
+@pytest.mark.parametrize("lang, good, bad", [
+    ("ru", "Самая ранняя возможная дата. В период с 1 февраля 2026 г. по 28 февраля 2026 г.", "она может наступить и 28 февраля"),
+    ("kk", "Ең ерте мүмкін күн. 2026 жылғы 1 ақпан мен 2026 жылғы 28 ақпан аралығында", "28 ақпанға дейін кешігуі мүмкін"),
+    ("en", "The earliest possible date. Between 2026-02-01 and 2026-02-28", "it may be as late as 2026-02-28"),
+])
+def test_a_rough_deadline_names_its_latest_day_once(lang, good, bad):
+    """The calendar read «Самая ранняя возможная дата: она может наступить и 28 февраля… В период с 1 февраля по 28 февраля…»."""
+    done = CliRunner().invoke(app, ["deadlines", "--lang", lang, "--as-of", "2026-01-01",
+                                    str(SCENARIOS / "ranged" / "military-29-february-18th-birthday-birth-date.yaml")])
+    assert done.exit_code == 0, done.output
+    out = " ".join(done.stdout.split())
+    assert good in out
+    assert bad not in out

@@ -83,7 +83,8 @@ def collect(book, paths: list[str], as_of: date | None = None, tests: list[str] 
                 day, text = d.date, d.text
                 if latest != d.date:  # computed from a date known only roughly: its earliest possible day to come
                     day = max(d.date, (date.fromisoformat(result.as_of) + timedelta(days=1)).isoformat())
-                    text = t("ranged.deadline", lang, until=latest, text=d.text)
+                    # d.text already names the period («В период с … по …: …»): the latest day is said once
+                    text = t("ranged.deadline_span", lang, text=d.text)
                 found.append(Deadline(day, result.scenario, r.test, d.event, text, result.as_of,
                                       evaluated.file, r.title))
                 last = last_day_key(d.event)
