@@ -416,17 +416,14 @@ def test_the_fact_sent_to_durable_holds_only_fields_the_rules_read():
 
 # ------------------------------------------------ the second pass's memo (Engine.decide)
 
-def test_the_outcome_memo_gives_what_a_fresh_engine_decides_for_every_bundled_scenario():
-    """One engine decides every scenario of the packs with its memo filling up; each answer
-    equals that of an engine whose memo is emptied before every decision."""
+def _bundled_cases(book):
+    """(file, test, derived values) of every exact case in the bundled scenario packs (a date
+    known roughly is decided day by day: tests/test_ranged.py)."""
+    from creval.engine.ranged import rough_facts
     from creval.input.loader import find_files, load_file
     from creval.input.scenario import matter_facts
-    from creval.engine.ranged import rough_facts
 
-    book = bundled()
-    shared, fresh = Engine(book), Engine(book)
     files, _ = find_files([str(REPO / "scenarios")])
-    decided = 0
     for path in files:
         loaded = load_file(path, book)
         if loaded.scenario is None:
@@ -434,13 +431,21 @@ def test_the_outcome_memo_gives_what_a_fresh_engine_decides_for_every_bundled_sc
         as_of = loaded.scenario.as_of or date(2026, 1, 1)
         for matter, facts in matter_facts(loaded.scenario).items():
             for test in book.matters[matter]:
-                if rough_facts(test, facts):  # a date known roughly: decided day by day (tests/test_ranged.py)
-                    continue
-                derived = derive(test, facts, as_of, book.tables).values
-                fresh.plan(test.id).outcomes.clear()
-                got, want = shared.decide(test.id, derived), fresh.decide(test.id, derived)
-                assert (got.statuses, got.ranks, got.unknown_hits) == (want.statuses, want.ranks, want.unknown_hits), path
-                decided += 1
+                if not rough_facts(test, facts):
+                    yield path, test, derive(test, facts, as_of, book.tables).values
+
+
+def test_the_outcome_memo_gives_what_a_fresh_engine_decides_for_every_bundled_scenario():
+    """One engine decides every scenario of the packs with its memo filling up; each answer
+    equals that of an engine whose memo is emptied before every decision."""
+    book = bundled()
+    shared, fresh = Engine(book), Engine(book)
+    decided = 0
+    for path, test, derived in _bundled_cases(book):
+        fresh.plan(test.id).outcomes.clear()
+        got, want = shared.decide(test.id, derived), fresh.decide(test.id, derived)
+        assert (got.statuses, got.ranks, got.unknown_hits) == (want.statuses, want.ranks, want.unknown_hits), path
+        decided += 1
     assert decided > 100
     assert sum(len(p.outcomes) for p in shared._plans.values()) < decided  # answers were reused
 
@@ -536,34 +541,20 @@ def test_decide_again_answers_alike_cases_once_and_each_as_the_engine_would():
     each other and among the rules' own numbers: each answer, looked up or not, equals a fresh
     decision, over the bundled scenarios' cases with their dates and numbers moved at random
     (by a day, across each other, far)."""
-    from creval.input.loader import find_files, load_file
-    from creval.input.scenario import matter_facts
-    from creval.engine.ranged import rough_facts
-
     book = bundled()
     shared, fresh = Engine(book), Engine(book)
     rng = random.Random(16)
-    files, _ = find_files([str(REPO / "scenarios")])
     decided = 0
-    for path in files:
-        loaded = load_file(path, book)
-        if loaded.scenario is None:
-            continue
-        as_of = loaded.scenario.as_of or date(2026, 1, 1)
-        for matter, facts in matter_facts(loaded.scenario).items():
-            for test in book.matters[matter]:
-                if rough_facts(test, facts):
-                    continue
-                derived = derive(test, facts, as_of, book.tables).values
-                for _ in range(6):
-                    moved = dict(derived)
-                    for name, value in derived.items():
-                        if type(value) is date and rng.random() < 0.5:
-                            moved[name] = value + timedelta(days=rng.choice((-1, 1, -365, 365, rng.randint(-9000, 9000))))
-                        elif type(value) is int and rng.random() < 0.5:
-                            moved[name] = max(0, value + rng.choice((-1, 1, rng.randint(-20, 20))))
-                    got, want = answer(shared.decide_again, test.id, moved), answer(fresh.decide, test.id, moved)
-                    assert got == want, path
-                    decided += 1
+    for path, test, derived in _bundled_cases(book):
+        for _ in range(6):
+            moved = dict(derived)
+            for name, value in derived.items():
+                if type(value) is date and rng.random() < 0.5:
+                    moved[name] = value + timedelta(days=rng.choice((-1, 1, -365, 365, rng.randint(-9000, 9000))))
+                elif type(value) is int and rng.random() < 0.5:
+                    moved[name] = max(0, value + rng.choice((-1, 1, rng.randint(-20, 20))))
+            got, want = answer(shared.decide_again, test.id, moved), answer(fresh.decide, test.id, moved)
+            assert got == want, path
+            decided += 1
     assert decided > 600
     assert sum(len(p.decisions) for p in shared._plans.values()) < decided / 2  # alike cases were decided once
