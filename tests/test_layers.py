@@ -66,26 +66,33 @@ def is_package(module: str) -> bool:
     return MODULES[module].name == "__init__.py"
 
 
+def from_base(module: str, node: ast.ImportFrom) -> str:
+    """The module a `from ... import` names, relative imports resolved."""
+    base = node.module or ""
+    if node.level:
+        package = module if is_package(module) else module.rpartition(".")[0]
+        up = package.split(".")
+        base = ".".join(up[: len(up) - node.level + 1] + ([base] if base else []))
+    return base
+
+
 def imports(module: str):
     """(line, imported module, names taken from it or None) for every import of creval."""
-    package = module if is_package(module) else module.rpartition(".")[0]
     for node in ast.walk(TREES[module]):
         if isinstance(node, ast.Import):
             for alias in node.names:
                 if alias.name.split(".")[0] == "creval":
                     yield node.lineno, alias.name, None
         elif isinstance(node, ast.ImportFrom):
-            base = node.module or ""
-            if node.level:
-                up = package.split(".")
-                up = up[: len(up) - node.level + 1]
-                base = ".".join(up + ([base] if base else []))
+            base = from_base(module, node)
             if base.split(".")[0] != "creval":
                 continue
             plain = []
             for alias in node.names:
                 if f"{base}.{alias.name}" in MODULES:  # `from creval.law import conditions`: a module
                     yield node.lineno, f"{base}.{alias.name}", None
+                    if base in MODULES and base != module:  # ... taken from its package, which it runs
+                        yield node.lineno, base, None
                 else:
                     plain.append(alias.name)
             if plain:
@@ -150,11 +157,7 @@ def test_only_exported_names_cross_modules(module):
 
 
 def imports_of(module: str, node: ast.ImportFrom):
-    package = module if is_package(module) else module.rpartition(".")[0]
-    base = node.module or ""
-    if node.level:
-        up = package.split(".")
-        base = ".".join(up[: len(up) - node.level + 1] + ([base] if base else []))
+    base = from_base(module, node)
     for alias in node.names:
         if f"{base}.{alias.name}" in MODULES:
             yield node.lineno, f"{base}.{alias.name}", None

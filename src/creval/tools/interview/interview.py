@@ -42,7 +42,7 @@ from creval.engine.engine import EngineError
 from creval.engine.evaluate import Evaluator, ScenarioResult, TestResult
 from creval.input.forgiving import date_hint, state_meant, suggest, words
 from creval.render.words import enum_word
-from creval.tools.interview import probes
+import creval.tools.interview.probes as probes  # by its path: not through the package, which imports this module
 from creval.render.i18n import LANGUAGES, t, tr
 from creval.input.loader import validate
 from creval.core.dates import FIRST_DATE, LAST_DATE, DateRange, as_saved, parse_date_fact
