@@ -19,7 +19,8 @@ from creval.core.dates import FIRST_DATE, DateRange, iso
 from creval.core.facts import matter_facts, scenario_digest
 from creval.core.text import Msg, State
 from creval.engine.engine import Decision, Engine, EngineError, engine_fact
-from creval.engine.ranged import MAX_POINTS, RoughTest, caveats_applying, decide_rough, rough_facts, test_law_dates
+from creval.engine.ranged import (MAX_POINTS, RoughTest, caveats_applying, decide_rough, in_date_order, rough_facts,
+                                  test_law_dates)
 from creval.engine.results import CriterionResult, KeyDateResult, ScenarioResult, TestResult
 from creval.law.absent import assumptions, falls_back, version_assumption
 from creval.law import conditions
@@ -95,10 +96,7 @@ class Evaluator:
 
     def outcome(self, test: Test, facts: dict[str, Any], as_of: date) -> str:
         """Only the outcome code: the cheap path for callers that try many fact values."""
-        decision = self._decide_again(test.id, derive(test, facts, as_of, self.book.tables).values)
-        if not decision.ranks:
-            raise EngineError("no line of the outcome table applies: the rule file is incomplete")
-        return test.rule.outcome_table[min(decision.ranks)].outcome
+        return test.rule.outcome_table[self.decided(test, facts, as_of)[2]].outcome
 
     def test(self, test: Test, facts: dict[str, Any], as_of: date) -> TestResult:
         derived, decision, rank = self.decided(test, facts, as_of)
@@ -158,7 +156,7 @@ class Evaluator:
             # outcome (engine/ranged.py), so two outcomes here are two outcomes of the full decision.
             outcomes: set[str] = set()
             for point in _probes(test, rough):
-                if rough._at(point)[2]:  # a possible day
+                if rough.possible(point):
                     outcomes.add(self.outcome(test, rough.facts_at(point), as_of))
                     if len(outcomes) > 1 or "undetermined" in outcomes:
                         return None
@@ -168,8 +166,7 @@ class Evaluator:
                 if len(outcomes) > 1 or "undetermined" in outcomes:
                     return None
                 regions.append(region)
-            regions.sort(key=lambda r: tuple(lo for lo, _ in r.box))  # as RoughTest.regions() orders them
-            result = decide_rough(self, test, rough.facts, as_of, constraints, rough, regions)
+            result = decide_rough(self, test, rough.facts, as_of, constraints, rough, in_date_order(regions))
         except Exception:  # no possible day, too many combinations, a time limit: not proved
             return None
         if result.outcome == "undetermined":
@@ -190,7 +187,7 @@ class Evaluator:
         rough.max_points = PROOF_POINTS
         if len(rough.names) == 1 and not any(test.caveat_when):
             (span,) = rough.rough.values()
-            if rough._at((span.lo,))[2] and rough._at((span.hi,))[2]:
+            if rough.possible((span.lo,)) and rough.possible((span.hi,)):
                 return rough
         rough = RoughTest(self.book, test, facts, as_of, constraints)
         rough.max_points = PROOF_POINTS

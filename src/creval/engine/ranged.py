@@ -49,7 +49,7 @@ from creval.law.rulebook import LAW_VERSION, RuleBook, Test
 
 __all__ = [
     "MAX_ALTERNATIVES", "MAX_PAIRWISE", "MAX_POINTS", "MAX_REGIONS", "RoughTest", "TooSlow", "TooWide", "by_criteria",
-    "caveats_applying", "decide_rough", "describe", "law_dates", "limits", "readable", "rough_facts", "test_law_dates",
+    "caveats_applying", "decide_rough", "describe", "in_date_order", "law_dates", "limits", "readable", "rough_facts", "test_law_dates",
     "when",
 ]
 
@@ -220,6 +220,11 @@ def proving(test: Test, facts: dict[str, Any], rough: dict[str, DateRange],
     return tuple(dict.fromkeys(pairs)), tuple(dict.fromkeys(placed_names))
 
 
+def in_date_order(regions) -> list["Region"]:
+    """Regions sorted by their boxes' first days, as results list them."""
+    return sorted(regions, key=lambda r: tuple(lo for lo, _ in r.box))
+
+
 @dataclass
 class Region:
     """A uniform box of days and what is decided on it."""
@@ -273,11 +278,13 @@ class RoughTest:
             found = self._seen[point] = ((keys, order, places, others), values, self._possible(values))
         return found
 
+    def possible(self, point: tuple) -> bool:
+        """Whether a choice of days keeps the order constraints."""
+        return self._at(point)[2]
+
     def regions(self) -> list[Region]:
         """The uniform boxes that keep the order constraints, in date order."""
-        out = list(self.found())
-        out.sort(key=lambda r: tuple(lo for lo, _ in r.box))
-        return out
+        return in_date_order(self.found())
 
     def found(self) -> Iterator[Region]:
         """The uniform boxes as they are found (not in date order): a caller that only looks
