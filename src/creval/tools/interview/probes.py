@@ -16,6 +16,7 @@ from typing import Any
 
 from creval.core import dates
 from creval.engine.evaluate import Evaluator
+from creval.input.scenario import is_state
 from creval.law import conditions
 from creval.law.derive import derive
 from creval.law.rulebook import Bound, FactSpec, RuleBook, Test
@@ -76,13 +77,9 @@ def can_change(evaluator: Evaluator, test: Test, fact: str, facts: dict[str, Any
 
 def _states(test: Test, base: tuple[str, ...], facts: dict[str, Any]) -> list[str]:
     """`base`, the states the test's parameters name and the states the case already names."""
-    known = [v for v in facts.values() if isinstance(v, str) and _is_state(v)]
-    params = [v for v in test.params.values() if isinstance(v, str) and _is_state(v)]
+    known = [v for v in facts.values() if isinstance(v, str) and is_state(v)]
+    params = [v for v in test.params.values() if isinstance(v, str) and is_state(v)]
     return list(dict.fromkeys([*base, *params, *known]))
-
-
-def _is_state(value: str) -> bool:
-    return len(value) == 2 and value.isupper() and value.isalpha()
 
 
 def _int_probes(test: Test, spec: FactSpec) -> list[int | str]:
