@@ -186,14 +186,19 @@ def as_date(value: Any) -> date | None:
 def date_words(day: date, lang: str, case: str = "words") -> str:
     """A date as a sentence writes it: «23 ноября 2025 г.», «2025 жылғы 23 қараша» (the Kazakh
     ending goes on the month: «2025 жылғы 23 қарашада»); ISO in English and for `iso`."""
-    if lang == "ru" and case != "iso":
+    if (lang == "ru" or lang == "kk") and case != "iso":
+        return _date_words(day, lang, case)
+    return day.isoformat()
+
+
+@lru_cache(maxsize=4096)  # babel's format_date costs ~40 us, and explaining a result writes several dates
+def _date_words(day: date, lang: str, case: str) -> str:
+    if lang == "ru":
         from babel.dates import format_date
 
         return format_date(day, "long", locale="ru").replace("\u202f", "\u00a0")  # CLDR: «23 ноября 2025 г.», a no-break space before «г.»
-    if lang == "kk" and case != "iso":
-        month = _KK_MONTHS[day.month - 1]
-        return f"{day.year} жылғы {day.day} {kk_case(month, case if case in KK_FORMS else 'nom')}"
-    return day.isoformat()
+    month = _KK_MONTHS[day.month - 1]
+    return f"{day.year} жылғы {day.day} {kk_case(month, case if case in KK_FORMS else 'nom')}"
 
 
 # --- plurals (CLDR) ------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from datetime import date
 from functools import lru_cache
 from typing import Any
 
@@ -39,32 +40,63 @@ def filled(parts: list[str], values: dict[str, Any], lang: str, enums: Any) -> s
     """`fill` of a template already split by `placeholder_parts`."""
     if len(parts) == 1:
         return parts[0]
-    out = parts[:]
-    for i in range(1, len(parts), 2):
-        name, _, form = parts[i].partition(":")
-        kind = enums.get(name) if isinstance(enums, dict) else ("enum" if name in enums else None)
-        value = values.get(name)
-        if isinstance(kind, dict):  # the rule file's own words for this fact's values (Test.shown_as)
-            own = kind.get(value) if isinstance(value, str) and lang != "en" else None  # English shows the code
-            if own is None:
-                out[i] = shown(value, lang, name, False, form)
-            else:  # {name:form}: the word in that grammatical form
-                out[i] = grammar.inflect_text(own.get(lang), lang, form) if form else own.get(lang)
-        else:
-            out[i] = shown(value, lang, name if kind == "enum" else None, kind == "state", form)
-        if lang == "ru" and isinstance(value, grammar.DateSpan):  # «на в период …»: the span brings its own
-            out[i - 1], out[i] = grammar.joined_span(out[i - 1], out[i])
-    return grammar.joined(out)
+    return _Template(parts, enums).fill(values, lang)
+
+
+class _Template:
+    """A rule text split at its placeholders, each read once: (place, name, form, how the value is
+    shown: None, "enum", "state" or the rule's own words). Every result of a test fills the same few."""
+
+    __slots__ = ("parts", "slots")
+
+    def __init__(self, parts: list[str], enums: Any):
+        self.parts = parts
+        slots = []
+        for i in range(1, len(parts), 2):
+            name, _, form = parts[i].partition(":")
+            kind = enums.get(name) if isinstance(enums, dict) else ("enum" if name in enums else None)
+            slots.append((i, name, form, kind))
+        self.slots = tuple(slots)
+
+    def fill(self, values: dict[str, Any], lang: str) -> str:
+        parts = self.parts
+        if not self.slots:
+            return parts[0]
+        out = parts[:]
+        for i, name, form, kind in self.slots:
+            value = values.get(name)
+            vt = type(value)
+            if not form:  # the common values, as in_text shows them when the template names no form
+                if vt is str and (kind is None or (lang == "en" and kind != "state")):
+                    out[i] = value  # a code or a text as it is (English rule texts are written around the codes)
+                    continue
+                if vt is date:
+                    out[i] = value.isoformat() if lang == "en" else grammar.date_words(value, lang)
+                    continue
+                if vt is int:
+                    out[i] = str(value)
+                    continue
+            if isinstance(kind, dict):  # the rule file's own words for this fact's values (Test.shown_as)
+                own = kind.get(value) if isinstance(value, str) and lang != "en" else None  # English shows the code
+                if own is None:
+                    out[i] = shown(value, lang, name, False, form)
+                else:  # {name:form}: the word in that grammatical form
+                    out[i] = grammar.inflect_text(own.get(lang), lang, form) if form else own.get(lang)
+            else:
+                out[i] = shown(value, lang, name if kind == "enum" else None, kind == "state", form)
+            if lang == "ru" and isinstance(value, grammar.DateSpan):  # «на в период …»: the span brings its own
+                out[i - 1], out[i] = grammar.joined_span(out[i - 1], out[i])
+        return grammar.joined(out)
 
 
 @dataclass(frozen=True)
 class _Texts:
     """A test's texts in one language, split at their placeholders once: every result fills them."""
-    criteria: list[tuple[str, dict[str, list[str]], str, str]]  # id, reason parts by status, cited sources, title
-    key_dates: dict[str, list[str]]  # event -> text parts
-    caveats: list[list[str]]
-    notes: list[list[str]]
-    explanations: list[list[str]]  # by line of the outcome table
+    criteria: list[tuple[str, dict[str, _Template], str, str]]  # id, reason by status, cited sources, title
+    key_dates: dict[str, _Template]  # by event
+    caveats: list[_Template]
+    notes: list[_Template]
+    explanations: list[_Template]  # by line of the outcome table
     sources: list[str]
     title: str
     detail_titles: dict[str, str]
@@ -74,8 +106,8 @@ class _Texts:
     def of(cls, test: Test, lang: str) -> "_Texts":
         rule = test.rule
 
-        def parts(text) -> list[str]:
-            return placeholder_parts(text.get(lang))
+        def parts(text) -> _Template:
+            return _Template(placeholder_parts(text.get(lang)), test.shown_as)
 
         return cls(
             criteria=[(cid, {status: parts(text) for status, text in crit.reason.items()},
@@ -228,7 +260,7 @@ def explain(result: ScenarioResult, lang: str = "en") -> ScenarioText:
 def explain_test(r: TestResult, lang: str = "en") -> TestText:
     """One test's result in words, in `lang`: its rule's texts filled from the result's values."""
     test = r.rule
-    texts, enums = _texts(test, lang), test.shown_as
+    texts = _texts(test, lang)
     values = r.values
     if r.varying:  # a value known only as a range of days reads as one
         values = {**values, **{k: grammar.DateSpan(lo, hi) if lang != "en" else words.days_between(lo, hi, lang)
@@ -242,17 +274,17 @@ def explain_test(r: TestResult, lang: str = "en") -> TestText:
             changes = "; ".join(f"{when_shown(w, lang, test)}: {t(f'status.{s}', lang)}" for w, s in c.changes)
             reason = t("ranged.criterion_changes", lang, changes=changes)
         else:
-            reason = filled(reasons[c.status], values, lang, enums)
+            reason = reasons[c.status].fill(values, lang)
         source = "; ".join([cited, *(str(s) for s in c.rows)]) if c.rows else cited
         criteria.append(CriterionText(cid, c.status, reason, source, title, list(c.assumed)))
     if r.rank is not None:
-        explanation = filled(texts.explanations[r.rank], values, lang, enums)
+        explanation = texts.explanations[r.rank].fill(values, lang)
     else:
         split = r.split_facts if lang == "en" else [fact_words(test, f, lang) for f in r.split_facts]  # ru/kk: words
         explanation = t("ranged.undetermined", lang, facts=", ".join(split))
         if r.alternatives_more:
             explanation += " " + t("ranged.more_alternatives", lang, count=r.alternatives_more, facts=", ".join(split))
-    notes = [filled(parts, values, lang, enums) for parts in texts.notes]
+    notes = [note.fill(values, lang) for note in texts.notes]
     if r.proved:  # an unknown date the known ones bound: say what the facts prove, in the rule's words
         constraints = test.rule.constraints
         notes += [filled(placeholder_parts(constraints[place].proves.get(lang)), {"date": later}, lang, ())
@@ -263,7 +295,7 @@ def explain_test(r: TestResult, lang: str = "en") -> TestText:
     return TestText(
         r.test, r.outcome, criteria, list(r.missing), [_key_date(d, test, texts, values, lang) for d in r.dates],
         list(texts.sources) + [str(s) for s in r.row_sources],
-        [filled(texts.caveats[i], values, lang, enums) for i in r.caveats],
+        [texts.caveats[i].fill(values, lang) for i in r.caveats],
         title=texts.title, explanation=explanation, assessed_on=r.assessed_on, details=dict(r.details), notes=notes,
         assumptions=[_assumption(a, test, lang) for a in r.assumptions],
         law_version=_law_version(test, r.law_version, lang),
@@ -280,7 +312,7 @@ def _key_date(d: Any, test: Test, texts: _Texts, values: dict, lang: str) -> Key
         fact = facts[d.fact].title.get(lang) if d.fact in facts else t("value.as_of", lang)
         text = fill(test.rule.law_versions.change_text.get(lang), {"version": version.title.get(lang), "fact": fact})
     else:
-        text = filled(texts.key_dates[d.event], values, lang, test.shown_as)
+        text = texts.key_dates[d.event].fill(values, lang)
     if d.until is not None:
         text = t("ranged.key_date", lang, text=text, **{"from": d.date, "to": d.until})
     return KeyDateText(d.event, d.date, text, d.until)
