@@ -17,7 +17,7 @@ from typing import Any
 
 from creval.core import grammar
 from creval.core.dates import iso
-from creval.core.text import fill_text, in_language, placeholder_parts, t, tr
+from creval.core.text import State, fill_text, in_language, placeholder_parts, t, tr
 from creval.engine.results import ScenarioResult, TestResult
 from creval.law.rulebook import LAW_VERSION, Test
 from creval.render import words
@@ -58,7 +58,8 @@ class _Template:
             slots.append((i, name, form, kind))
         self.slots = tuple(slots)
 
-    def fill(self, values: dict[str, Any], lang: str) -> str:
+    def fill(self, values: dict[str, Any], lang: str, memo: dict | None = None) -> str:
+        """The text with `values` in `lang`; `memo` (_memo()) keeps the words of plain values."""
         parts = self.parts
         if not self.slots:
             return parts[0]
@@ -76,17 +77,42 @@ class _Template:
                 if vt is int:
                     out[i] = str(value)
                     continue
-            if isinstance(kind, dict):  # the rule file's own words for this fact's values (Test.shown_as)
-                own = kind.get(value) if isinstance(value, str) and lang != "en" else None  # English shows the code
-                if own is None:
-                    out[i] = shown(value, lang, name, False, form)
-                else:  # {name:form}: the word in that grammatical form
-                    out[i] = grammar.inflect_text(own.get(lang), lang, form) if form else own.get(lang)
+            if memo is not None and vt in _PLAIN:
+                key = (self, i, lang, vt, value)
+                found = memo.get(key)
+                if found is None:
+                    found = memo[key] = self._shown(value, lang, name, form, kind)
+                out[i] = found
             else:
-                out[i] = shown(value, lang, name if kind == "enum" else None, kind == "state", form)
+                out[i] = self._shown(value, lang, name, form, kind)
             if lang == "ru" and isinstance(value, grammar.DateSpan):  # «на в период …»: the span brings its own
                 out[i - 1], out[i] = grammar.joined_span(out[i - 1], out[i])
         return grammar.joined(out)
+
+    @staticmethod
+    def _shown(value: Any, lang: str, name: str, form: str, kind: Any) -> str:
+        if isinstance(kind, dict):  # the rule file's own words for this fact's values (Test.shown_as)
+            own = kind.get(value) if isinstance(value, str) and lang != "en" else None  # English shows the code
+            if own is None:
+                return shown(value, lang, name, False, form)
+            return grammar.inflect_text(own.get(lang), lang, form) if form else own.get(lang)  # {name:form}: that form
+        return shown(value, lang, name if kind == "enum" else None, kind == "state", form)
+
+
+# Values whose words depend on nothing but the value, its type and the template's slot (a Msg or a
+# list does not qualify: a Msg equals its English text whatever its Russian one).
+_PLAIN = frozenset({type(None), bool, int, str, date, State})  # not float: 0.0 == -0.0
+_MEMOS: dict[str | None, dict] = {}
+
+
+def _memo() -> dict:
+    """The words already written for plain values, for the message catalogue in use: CREVAL_RULES
+    names its folder, as for core.text.messages. Bounded: cleared when it grows past 50,000."""
+    catalogue = os.environ.get("CREVAL_RULES")
+    memo = _MEMOS.get(catalogue)
+    if memo is None or len(memo) > 50_000:
+        memo = _MEMOS[catalogue] = {}
+    return memo
 
 
 @dataclass(frozen=True)
@@ -176,10 +202,9 @@ class KeyDateText:
     until: str | None = None  # dates known only roughly: the latest possible day; else not in JSON
 
     def to_json(self) -> dict:
-        out = dict(self.__dict__)
-        if out["until"] is None:
-            out.pop("until")
-        return out
+        if self.until is None:
+            return {"event": self.event, "date": self.date, "text": self.text}
+        return {"event": self.event, "date": self.date, "text": self.text, "until": self.until}
 
 
 @dataclass
@@ -205,19 +230,22 @@ class TestText:
     alternatives_more: int = 0  # alternatives left out of `alternatives` (at most a dozen are listed); in JSON when not 0
 
     def to_json(self) -> dict:
-        out = dict(self.__dict__)
-        out.pop("detail_titles", None)
-        out.pop("sources_shown", None)
-        if self.ranged is None:
-            out.pop("ranged", None)
-            out.pop("alternatives", None)
-        if not self.alternatives_more:
-            out.pop("alternatives_more", None)
-        out["criteria"] = [dict(c.__dict__) for c in self.criteria]
-        out["dates"] = [d.to_json() for d in self.dates]
-        for name in ("missing", "sources", "caveats", "notes"):
-            out[name] = list(out[name])
-        out["details"] = {k: list(v) if isinstance(v, list) else v for k, v in self.details.items()}
+        """The fields in their order, written out (copying __dict__ and popping cost more)."""
+        out = {
+            "test": self.test, "outcome": self.outcome,
+            "criteria": [{"id": c.id, "status": c.status, "reason": c.reason, "source": c.source, "title": c.title,
+                          "assumed": c.assumed} for c in self.criteria],
+            "missing": list(self.missing),
+            "dates": [d.to_json() for d in self.dates],
+            "sources": list(self.sources), "caveats": list(self.caveats), "title": self.title,
+            "explanation": self.explanation, "assessed_on": self.assessed_on,
+            "details": {k: list(v) if isinstance(v, list) else v for k, v in self.details.items()},
+            "notes": list(self.notes), "assumptions": self.assumptions, "law_version": self.law_version,
+        }
+        if self.ranged is not None:
+            out["ranged"], out["alternatives"] = self.ranged, self.alternatives
+        if self.alternatives_more:
+            out["alternatives_more"] = self.alternatives_more
         return out
 
 
@@ -260,7 +288,7 @@ def explain(result: ScenarioResult, lang: str = "en") -> ScenarioText:
 def explain_test(r: TestResult, lang: str = "en") -> TestText:
     """One test's result in words, in `lang`: its rule's texts filled from the result's values."""
     test = r.rule
-    texts = _texts(test, lang)
+    texts, memo = _texts(test, lang), _memo()
     values = r.values
     if r.varying:  # a value known only as a range of days reads as one
         values = {**values, **{k: grammar.DateSpan(lo, hi) if lang != "en" else words.days_between(lo, hi, lang)
@@ -274,17 +302,17 @@ def explain_test(r: TestResult, lang: str = "en") -> TestText:
             changes = "; ".join(f"{when_shown(w, lang, test)}: {t(f'status.{s}', lang)}" for w, s in c.changes)
             reason = t("ranged.criterion_changes", lang, changes=changes)
         else:
-            reason = reasons[c.status].fill(values, lang)
+            reason = reasons[c.status].fill(values, lang, memo)
         source = "; ".join([cited, *(str(s) for s in c.rows)]) if c.rows else cited
         criteria.append(CriterionText(cid, c.status, reason, source, title, list(c.assumed)))
     if r.rank is not None:
-        explanation = texts.explanations[r.rank].fill(values, lang)
+        explanation = texts.explanations[r.rank].fill(values, lang, memo)
     else:
         split = r.split_facts if lang == "en" else [fact_words(test, f, lang) for f in r.split_facts]  # ru/kk: words
         explanation = t("ranged.undetermined", lang, facts=", ".join(split))
         if r.alternatives_more:
             explanation += " " + t("ranged.more_alternatives", lang, count=r.alternatives_more, facts=", ".join(split))
-    notes = [note.fill(values, lang) for note in texts.notes]
+    notes = [note.fill(values, lang, memo) for note in texts.notes]
     if r.proved:  # an unknown date the known ones bound: say what the facts prove, in the rule's words
         constraints = test.rule.constraints
         notes += [filled(placeholder_parts(constraints[place].proves.get(lang)), {"date": later}, lang, ())
@@ -293,11 +321,11 @@ def explain_test(r: TestResult, lang: str = "en") -> TestText:
         ranges = when_shown(r.ranged, lang, test)
         notes.append(t("ranged.depends" if r.rank is None else "ranged.holds_for_all", lang, ranges=ranges))
     return TestText(
-        r.test, r.outcome, criteria, list(r.missing), [_key_date(d, test, texts, values, lang) for d in r.dates],
+        r.test, r.outcome, criteria, list(r.missing), [_key_date(d, test, texts, values, lang, memo) for d in r.dates],
         list(texts.sources) + [str(s) for s in r.row_sources],
-        [texts.caveats[i].fill(values, lang) for i in r.caveats],
+        [texts.caveats[i].fill(values, lang, memo) for i in r.caveats],
         title=texts.title, explanation=explanation, assessed_on=r.assessed_on, details=dict(r.details), notes=notes,
-        assumptions=[_assumption(a, test, lang) for a in r.assumptions],
+        assumptions=[_assumption(a, test, lang, memo) for a in r.assumptions],
         law_version=_law_version(test, r.law_version, lang),
         detail_titles=dict(texts.detail_titles),
         sources_shown=list(texts.sources_shown) + [_row_source(s, lang) for s in r.row_sources],
@@ -305,33 +333,40 @@ def explain_test(r: TestResult, lang: str = "en") -> TestText:
     )
 
 
-def _key_date(d: Any, test: Test, texts: _Texts, values: dict, lang: str) -> KeyDateText:
+def _key_date(d: Any, test: Test, texts: _Texts, values: dict, lang: str, memo: dict) -> KeyDateText:
     if d.version is not None:  # a change of law
         version = next(v for v in test.versions if v.id == d.version)
         facts = test.rule.facts
         fact = facts[d.fact].title.get(lang) if d.fact in facts else t("value.as_of", lang)
         text = fill(test.rule.law_versions.change_text.get(lang), {"version": version.title.get(lang), "fact": fact})
     else:
-        text = texts.key_dates[d.event].fill(values, lang)
+        text = texts.key_dates[d.event].fill(values, lang, memo)
     if d.until is not None:
         text = t("ranged.key_date", lang, text=text, **{"from": d.date, "to": d.until})
     return KeyDateText(d.event, d.date, text, d.until)
 
 
-def _assumption(a: dict, test: Test, lang: str) -> dict:
+def _assumption(a: dict, test: Test, lang: str, memo: dict) -> dict:
     """An assumption in words: the rule's own text where it has one, else the catalogue's; in
     Russian and Kazakh the fact is named by its title, never its code (JSON keeps `fact`)."""
     kind, name, value = a["treated_as"], a["fact"], a["value"]
     if kind == LAW_VERSION:
         version = next(v for v in test.versions if v.id == value)
         return {**a, "text": version.assumption.get(lang)}
-    spec = test.rule.facts[name]
-    title = spec.title.get(lang) if lang != "en" else name
-    if spec.assumption:
-        text = fill_text(spec.assumption.get(lang), lang, value=value)
-    else:
-        text = _assumed(kind, title, value, lang, os.environ.get("CREVAL_RULES"))
-    return {"fact": name, "fact_title": title, "treated_as": kind, "value": value, "text": text}
+    vt = type(value)
+    key = (test, name, kind, lang, vt, value) if vt in _PLAIN else None  # the same few again and again
+    found = memo.get(key) if key is not None else None
+    if found is None:
+        spec = test.rule.facts[name]
+        title = spec.title.get(lang) if lang != "en" else name
+        if spec.assumption:
+            text = fill_text(spec.assumption.get(lang), lang, value=value)
+        else:
+            text = _assumed(kind, title, value, lang, os.environ.get("CREVAL_RULES"))
+        found = (title, text)
+        if key is not None:
+            memo[key] = found
+    return {"fact": name, "fact_title": found[0], "treated_as": kind, "value": value, "text": found[1]}
 
 
 @lru_cache(maxsize=4096)  # the same few sentences again and again: a dated one per assessment date
