@@ -47,7 +47,7 @@ class _Template:
     """A rule text split at its placeholders, each read once: (place, name, form, how the value is
     shown: None, "enum", "state" or the rule's own words). Every result of a test fills the same few."""
 
-    __slots__ = ("parts", "slots")
+    __slots__ = ("parts", "slots", "dots")
 
     def __init__(self, parts: list[str], enums: Any):
         self.parts = parts
@@ -57,6 +57,8 @@ class _Template:
             kind = enums.get(name) if isinstance(enums, dict) else ("enum" if name in enums else None)
             slots.append((i, name, form, kind))
         self.slots = tuple(slots)
+        # a full stop right after a placeholder: only then can a value's own («2025 г.») print twice (grammar.joined)
+        self.dots = any(parts[i + 1].startswith(".") for i in range(1, len(parts) - 1, 2))
 
     def fill(self, values: dict[str, Any], lang: str, memo: dict | None = None) -> str:
         """The text with `values` in `lang`; `memo` (_memo()) keeps the words of plain values."""
@@ -87,7 +89,7 @@ class _Template:
                 out[i] = self._shown(value, lang, name, form, kind)
             if lang == "ru" and isinstance(value, grammar.DateSpan):  # «на в период …»: the span brings its own
                 out[i - 1], out[i] = grammar.joined_span(out[i - 1], out[i])
-        return grammar.joined(out)
+        return grammar.joined(out) if self.dots else "".join(out)
 
     @staticmethod
     def _shown(value: Any, lang: str, name: str, form: str, kind: Any) -> str:
@@ -127,6 +129,7 @@ class _Texts:
     title: str
     detail_titles: dict[str, str]
     sources_shown: list[str]
+    law_versions: dict[str, dict]  # by id: the version of the law applied, as JSON shows it
 
     @classmethod
     def of(cls, test: Test, lang: str) -> "_Texts":
@@ -147,6 +150,7 @@ class _Texts:
             title=rule.title.get(lang),
             detail_titles={rep.name: rep.title.get(lang) for rep in rule.report},
             sources_shown=[s.cite(lang) for s in rule.sources.values()],
+            law_versions={v.id: _law_version(test, v, lang) for v in test.versions},
         )
 
 
@@ -277,18 +281,22 @@ class ScenarioText:
 
 def explain(result: ScenarioResult, lang: str = "en") -> ScenarioText:
     """A scenario's result in words, in `lang`."""
+    memo = _memo()
     return ScenarioText(
         result.scenario, result.file, result.as_of, result.creval, result.rules_digest,
-        [explain_test(r, lang) for r in result.results], dict(result.expected), list(result.mismatches),
+        [explain_test(r, lang, memo) for r in result.results], dict(result.expected), list(result.mismatches),
         title=in_language(result.title, lang), errors=[tr(e, lang) for e in result.errors],
         scenario_digest=result.scenario_digest, lang=lang,
     )
 
 
-def explain_test(r: TestResult, lang: str = "en") -> TestText:
-    """One test's result in words, in `lang`: its rule's texts filled from the result's values."""
+def explain_test(r: TestResult, lang: str = "en", memo: dict | None = None) -> TestText:
+    """One test's result in words, in `lang`: its rule's texts filled from the result's values.
+    `memo`: _memo(), when the caller explains several."""
     test = r.rule
-    texts, memo = _texts(test, lang), _memo()
+    texts = _texts(test, lang)
+    if memo is None:
+        memo = _memo()
     values = r.values
     if r.varying:  # a value known only as a range of days reads as one
         values = {**values, **{k: grammar.DateSpan(lo, hi) if lang != "en" else words.days_between(lo, hi, lang)
@@ -326,7 +334,7 @@ def explain_test(r: TestResult, lang: str = "en") -> TestText:
         [texts.caveats[i].fill(values, lang, memo) for i in r.caveats],
         title=texts.title, explanation=explanation, assessed_on=r.assessed_on, details=dict(r.details), notes=notes,
         assumptions=[_assumption(a, test, lang, memo) for a in r.assumptions],
-        law_version=_law_version(test, r.law_version, lang),
+        law_version=None if r.law_version is None else _copied(texts.law_versions[r.law_version]),
         detail_titles=dict(texts.detail_titles),
         sources_shown=list(texts.sources_shown) + [_row_source(s, lang) for s in r.row_sources],
         ranged=r.ranged, alternatives=r.alternatives, alternatives_more=r.alternatives_more,
@@ -375,16 +383,18 @@ def _assumed(kind: str, name: str, value: Any, lang: str, catalogue: str | None)
     return t(f"memo.assume.{kind}", lang, fact=name, value="" if value is None else value)
 
 
-def _law_version(test: Test, version_id: str | None, lang: str) -> dict | None:
-    if version_id is None:
-        return None
-    version = next(v for v in test.versions if v.id == version_id)
+def _law_version(test: Test, version: Any, lang: str) -> dict:
     sources = test.rule.sources
     return {
         "id": version.id, "title": version.title.get(lang),
         "from": iso(version.from_), "until": iso(version.until), "confidence": version.confidence,
         "sources": [sources[s].cite() for s in version.sources],  # codes: English in every language, as `sources`
     }
+
+
+def _copied(version: dict) -> dict:
+    """A law version of _Texts for one result: its own dict and list, as when built for it."""
+    return {**version, "sources": list(version["sources"])}
 
 
 _ROW_SOURCES: dict[tuple[str, str], str] = {}
