@@ -17,7 +17,7 @@ from typing import Any
 
 from creval.core import grammar
 from creval.core.dates import iso
-from creval.core.text import State, fill_text, in_language, placeholder_parts, t, tr
+from creval.core.text import Msg, State, fill_text, in_language, placeholder_parts, t, tr
 from creval.engine.results import ScenarioResult, TestResult
 from creval.law.rulebook import LAW_VERSION, Test
 from creval.render import words
@@ -79,8 +79,20 @@ class _Template:
                 if vt is int:
                     out[i] = str(value)
                     continue
+                if kind == "state" and vt is str:
+                    out[i] = words.state(value, lang)
+                    continue
+                if vt is Msg and lang == "en":  # as in_text shows it; in ru and kk kept in memo below
+                    out[i] = value.tr(lang)
+                    continue
             if memo is not None and vt in _PLAIN:
                 key = (self, i, lang, vt, value)
+                found = memo.get(key)
+                if found is None:
+                    found = memo[key] = self._shown(value, lang, name, form, kind)
+                out[i] = found
+            elif memo is not None and lang != "en" and (vt is Msg or vt is list) and (held := _held(value)) is not None:
+                key = (self, i, lang, held)  # a treaty's note in Russian or Kazakh: messages within messages
                 found = memo.get(key)
                 if found is None:
                     found = memo[key] = self._shown(value, lang, name, form, kind)
@@ -105,6 +117,29 @@ class _Template:
 # list does not qualify: a Msg equals its English text whatever its Russian one).
 _PLAIN = frozenset({type(None), bool, int, str, date, State})  # not float: 0.0 == -0.0
 _MEMOS: dict[str | None, dict] = {}
+
+
+def _held(value: Any) -> tuple | None:
+    """What the words of a Msg or a list depend on, as a key: its key, English, values and
+    parts, down to plain values; None when something in it is not plain."""
+    vt = type(value)
+    if vt in _PLAIN:
+        return (vt, value)
+    if vt is Msg:
+        if value.parts:
+            inner = tuple(map(_held, value.parts))
+            return None if None in inner else (Msg, value.sep, inner)
+        held = []
+        for name, v in value.values.items():
+            inner = _held(v)
+            if inner is None:
+                return None
+            held.append((name, inner))
+        return (Msg, value.key, value.en, tuple(held))
+    if vt is list:
+        inner = tuple(map(_held, value))
+        return None if None in inner else (list, inner)
+    return None
 
 
 def _memo() -> dict:
