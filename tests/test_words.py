@@ -10,10 +10,11 @@ The outputs are rendered in-process, once per language and format (CI runs this 
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from babel.dates import format_date
 from ruamel.yaml import YAML
 from typer.testing import CliRunner
 
@@ -85,6 +86,14 @@ def test_kazakh_endings_after_numbers_follow_how_the_number_is_read(n, abl, dat)
 ])
 def test_dates_in_words_with_the_kazakh_ending_on_the_month(day, lang, form, words):
     assert grammar.date_words(day, lang, form) == words
+
+
+def test_a_russian_date_is_babels_long_date_every_day():
+    # date_words writes babel's text of a month once and puts each day's number before it
+    for first in (date(1900, 1, 1), date(1999, 12, 1), date(2024, 1, 1), date(2031, 6, 1)):
+        for n in range(400):
+            day = first + timedelta(days=n)
+            assert grammar.date_words(day, "ru") == format_date(day, "long", locale="ru").replace("\u202f", "\u00a0")
 
 
 def test_plurals_follow_cldr():

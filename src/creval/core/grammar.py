@@ -186,19 +186,31 @@ def as_date(value: Any) -> date | None:
 def date_words(day: date, lang: str, case: str = "words") -> str:
     """A date as a sentence writes it: «23 ноября 2025 г.», «2025 жылғы 23 қараша» (the Kazakh
     ending goes on the month: «2025 жылғы 23 қарашада»); ISO in English and for `iso`."""
-    if (lang == "ru" or lang == "kk") and case != "iso":
-        return _date_words(day, lang, case)
+    if lang == "ru" and case != "iso":
+        after = _ru_after_day(day.year, day.month)
+        return f"{day.day}{after}" if after is not None else _ru_long(day)
+    if lang == "kk" and case != "iso":
+        return f"{day.year} жылғы {day.day} {_kk_month(day.month, case)}"
     return day.isoformat()
 
 
-@lru_cache(maxsize=4096)  # babel's format_date costs ~40 us, and explaining a result writes several dates
-def _date_words(day: date, lang: str, case: str) -> str:
-    if lang == "ru":
-        from babel.dates import format_date
+def _ru_long(day: date) -> str:
+    from babel.dates import format_date
 
-        return format_date(day, "long", locale="ru").replace("\u202f", "\u00a0")  # CLDR: «23 ноября 2025 г.», a no-break space before «г.»
-    month = _KK_MONTHS[day.month - 1]
-    return f"{day.year} жылғы {day.day} {kk_case(month, case if case in KK_FORMS else 'nom')}"
+    return format_date(day, "long", locale="ru").replace("\u202f", "\u00a0")  # CLDR: «23 ноября 2025 г.», a no-break space before «г.»
+
+
+@lru_cache(maxsize=4096)  # babel's format_date costs ~20 us, and explaining a result writes several dates
+def _ru_after_day(year: int, month: int) -> str | None:
+    """What follows the day's number in every date of a month (« июня 2004 г.» after «5»); None
+    (each date then goes to babel) unless the 1st and the 28th show that the date begins with it."""
+    first, later = _ru_long(date(year, month, 1)), _ru_long(date(year, month, 28))
+    return first[1:] if first.startswith("1") and later == "28" + first[1:] else None
+
+
+@lru_cache(maxsize=256)
+def _kk_month(month: int, case: str) -> str:
+    return kk_case(_KK_MONTHS[month - 1], case if case in KK_FORMS else "nom")
 
 
 # --- plurals (CLDR) ------------------------------------------------------------------------
