@@ -74,7 +74,7 @@ class _Template:
                     out[i] = value  # a code or a text as it is (English rule texts are written around the codes)
                     continue
                 if vt is date:
-                    out[i] = value.isoformat() if lang == "en" else grammar.date_words(value, lang)
+                    out[i] = _day(value, lang)
                     continue
                 if vt is int:
                     out[i] = str(value)
@@ -117,6 +117,19 @@ class _Template:
 # list does not qualify: a Msg equals its English text whatever its Russian one).
 _PLAIN = frozenset({type(None), bool, int, str, date, State})  # not float: 0.0 == -0.0
 _MEMOS: dict[str | None, dict] = {}
+_DAYS: dict[tuple[date, str], str] = {}
+
+
+def _day(day: date, lang: str) -> str:
+    """A date inside a sentence (ISO in English, in words in Russian and Kazakh), kept: the same
+    dates recur in a result's texts, and date.isoformat is slow (printf)."""
+    key = (day, lang)
+    text = _DAYS.get(key)
+    if text is None:
+        if len(_DAYS) > 50_000:
+            _DAYS.clear()
+        text = _DAYS[key] = day.isoformat() if lang == "en" else grammar.date_words(day, lang)
+    return text
 
 
 def _held(value: Any) -> tuple | None:
@@ -270,15 +283,18 @@ class TestText:
 
     def to_json(self) -> dict:
         """The fields in their order, written out (copying __dict__ and popping cost more)."""
+        criteria = []
+        for c in self.criteria:
+            criteria.append({"id": c.id, "status": c.status, "reason": c.reason, "source": c.source, "title": c.title,
+                             "assumed": c.assumed})
+        dates = []
+        for d in self.dates:
+            dates.append(d.to_json())
+        details = {k: list(v) if isinstance(v, list) else v for k, v in self.details.items()} if self.details else {}
         out = {
-            "test": self.test, "outcome": self.outcome,
-            "criteria": [{"id": c.id, "status": c.status, "reason": c.reason, "source": c.source, "title": c.title,
-                          "assumed": c.assumed} for c in self.criteria],
-            "missing": list(self.missing),
-            "dates": [d.to_json() for d in self.dates],
-            "sources": list(self.sources), "caveats": list(self.caveats), "title": self.title,
-            "explanation": self.explanation, "assessed_on": self.assessed_on,
-            "details": {k: list(v) if isinstance(v, list) else v for k, v in self.details.items()},
+            "test": self.test, "outcome": self.outcome, "criteria": criteria, "missing": list(self.missing),
+            "dates": dates, "sources": list(self.sources), "caveats": list(self.caveats), "title": self.title,
+            "explanation": self.explanation, "assessed_on": self.assessed_on, "details": details,
             "notes": list(self.notes), "assumptions": self.assumptions, "law_version": self.law_version,
         }
         if self.ranged is not None:
@@ -320,14 +336,16 @@ def explain(result: ScenarioResult, lang: str = "en") -> ScenarioText:
     return ScenarioText(
         result.scenario, result.file, result.as_of, result.creval, result.rules_digest,
         [explain_test(r, lang, memo) for r in result.results], dict(result.expected), list(result.mismatches),
-        title=in_language(result.title, lang), errors=[tr(e, lang) for e in result.errors],
-        scenario_digest=result.scenario_digest, lang=lang,
+        in_language(result.title, lang), [tr(e, lang) for e in result.errors] if result.errors else [],
+        result.scenario_digest, lang,
     )
 
 
 def explain_test(r: TestResult, lang: str = "en", memo: dict | None = None) -> TestText:
     """One test's result in words, in `lang`: its rule's texts filled from the result's values.
     `memo`: _memo(), when the caller explains several."""
+    # Loops rather than comprehensions, and no keyword arguments: this runs for every result, and
+    # each comprehension (a function object before Python 3.12) cost more than its few items.
     test = r.rule
     texts = _texts(test, lang)
     if memo is None:
@@ -338,16 +356,12 @@ def explain_test(r: TestResult, lang: str = "en", memo: dict | None = None) -> T
                                for k, (lo, hi) in r.varying.items()}}
     criteria = []
     for c, (cid, reasons, cited, title) in zip(r.criteria, texts.criteria):
-        if c.parts:  # along a diagonal: the statuses, not hundreds of parts
-            changes = t("ranged.criterion_parts", lang, count=c.parts, statuses=", ".join(t(f"status.{s}", lang) for s in c.statuses))
-            reason = t("ranged.criterion_changes", lang, changes=changes)
-        elif c.changes is not None:
-            changes = "; ".join(f"{when_shown(w, lang, test)}: {t(f'status.{s}', lang)}" for w, s in c.changes)
-            reason = t("ranged.criterion_changes", lang, changes=changes)
+        if c.parts or c.changes is not None:
+            reason = _changes(c, test, lang)
         else:
             reason = reasons[c.status].fill(values, lang, memo)
-        source = "; ".join([cited, *(str(s) for s in c.rows)]) if c.rows else cited
-        criteria.append(CriterionText(cid, c.status, reason, source, title, list(c.assumed)))
+        criteria.append(CriterionText(cid, c.status, reason, "; ".join([cited, *map(str, c.rows)]) if c.rows else cited,
+                                      title, list(c.assumed)))
     if r.rank is not None:
         explanation = texts.explanations[r.rank].fill(values, lang, memo)
     else:
@@ -355,7 +369,9 @@ def explain_test(r: TestResult, lang: str = "en", memo: dict | None = None) -> T
         explanation = t("ranged.undetermined", lang, facts=", ".join(split))
         if r.alternatives_more:
             explanation += " " + t("ranged.more_alternatives", lang, count=r.alternatives_more, facts=", ".join(split))
-    notes = [note.fill(values, lang, memo) for note in texts.notes]
+    notes = []
+    for note in texts.notes:
+        notes.append(note.fill(values, lang, memo))
     if r.proved:  # an unknown date the known ones bound: say what the facts prove, in the rule's words
         constraints = test.rule.constraints
         notes += [filled(placeholder_parts(constraints[place].proves.get(lang)), {"date": later}, lang, ())
@@ -363,17 +379,33 @@ def explain_test(r: TestResult, lang: str = "en", memo: dict | None = None) -> T
     elif r.ranged is not None:
         ranges = when_shown(r.ranged, lang, test)
         notes.append(t("ranged.depends" if r.rank is None else "ranged.holds_for_all", lang, ranges=ranges))
+    dates = []
+    for d in r.dates:
+        dates.append(_key_date(d, test, texts, values, lang, memo))
+    caveats = []
+    for i in r.caveats:
+        caveats.append(texts.caveats[i].fill(values, lang, memo))
+    assumptions = []
+    for a in r.assumptions:
+        assumptions.append(_assumption(a, test, lang, memo))
+    sources, shown = texts.sources[:], texts.sources_shown[:]
+    for row in r.row_sources:
+        sources.append(str(row))
+        shown.append(_row_source(row, lang))
     return TestText(
-        r.test, r.outcome, criteria, list(r.missing), [_key_date(d, test, texts, values, lang, memo) for d in r.dates],
-        list(texts.sources) + [str(s) for s in r.row_sources],
-        [texts.caveats[i].fill(values, lang, memo) for i in r.caveats],
-        title=texts.title, explanation=explanation, assessed_on=r.assessed_on, details=dict(r.details), notes=notes,
-        assumptions=[_assumption(a, test, lang, memo) for a in r.assumptions],
-        law_version=None if r.law_version is None else _copied(texts.law_versions[r.law_version]),
-        detail_titles=dict(texts.detail_titles),
-        sources_shown=list(texts.sources_shown) + [_row_source(s, lang) for s in r.row_sources],
-        ranged=r.ranged, alternatives=r.alternatives, alternatives_more=r.alternatives_more,
+        r.test, r.outcome, criteria, list(r.missing), dates, sources, caveats, texts.title, explanation, r.assessed_on,
+        dict(r.details), notes, assumptions, None if r.law_version is None else _copied(texts.law_versions[r.law_version]),
+        dict(texts.detail_titles), shown, r.ranged, r.alternatives, r.alternatives_more,
     )
+
+
+def _changes(c: Any, test: Test, lang: str) -> str:
+    """A criterion's reason where rough dates change its status."""
+    if c.parts:  # along a diagonal: the statuses, not hundreds of parts
+        changes = t("ranged.criterion_parts", lang, count=c.parts, statuses=", ".join(t(f"status.{s}", lang) for s in c.statuses))
+    else:
+        changes = "; ".join(f"{when_shown(w, lang, test)}: {t(f'status.{s}', lang)}" for w, s in c.changes)
+    return t("ranged.criterion_changes", lang, changes=changes)
 
 
 def _key_date(d: Any, test: Test, texts: _Texts, values: dict, lang: str, memo: dict) -> KeyDateText:
