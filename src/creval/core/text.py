@@ -118,6 +118,7 @@ class Msg(str):
     en: str | None
     parts: tuple
     sep: str
+    _english: str | None  # a joined message's English, once made
 
     def __new__(cls, key: str | None, /, en: str | None = None, **values: Any) -> "Msg":
         obj = super().__new__(cls, en if en is not None else _render(key, "en", values))
@@ -128,11 +129,16 @@ class Msg(str):
     def joined(cls, sep: str, parts: list) -> "Msg":
         obj = super().__new__(cls, sep.join(str(p) for p in parts))
         obj.key, obj.values, obj.en, obj.parts, obj.sep = None, {}, None, tuple(parts), sep
+        obj._english = None
         return obj
 
     def tr(self, lang: str = "en") -> str:
         if self.parts:
-            return self.sep.join(tr(p, lang) for p in self.parts)
+            if lang != "en":
+                return self.sep.join(tr(p, lang) for p in self.parts)
+            if self._english is None:  # made once: the English of its parts never changes (treaty notes share parts)
+                self._english = self.sep.join(tr(p, lang) for p in self.parts)
+            return self._english
         if lang == "en" or self.key is None:
             return str(self)
         return _render(self.key, lang, self.values)
