@@ -24,7 +24,7 @@ from creval.engine.ranged import (MAX_POINTS, RoughTest, caveats_applying, decid
 from creval.engine.results import CriterionResult, KeyDateResult, ScenarioResult, TestResult
 from creval.law.absent import assumptions, falls_back, version_assumption
 from creval.law import conditions
-from creval.law.derive import Derived, derive, template_values
+from creval.law.derive import Derived, derive, derive_again, template_values
 from creval.law.rulebook import LAW_VERSION, RuleBook, Test, order_constraints
 
 __all__ = ["CriterionResult", "Evaluator", "KeyDateResult", "ScenarioResult", "TestResult"]
@@ -33,6 +33,7 @@ __all__ = ["CriterionResult", "Evaluator", "KeyDateResult", "ScenarioResult", "T
 # choices of days that a look for what the facts prove may cost (engine/ranged.py MAX_POINTS for
 # a rough date the user gave): past it the date stays unknown, and the outcome undetermined
 PROOF_POINTS = MAX_POINTS
+NO_LINE = "no line of the outcome table applies: the rule file is incomplete"
 
 
 class Evaluator:
@@ -91,7 +92,7 @@ class Evaluator:
         derived = derive(test, facts, as_of, self.book.tables)
         decision = self._decide_again(test.id, derived.values)
         if not decision.ranks:
-            raise EngineError("no line of the outcome table applies: the rule file is incomplete")
+            raise EngineError(NO_LINE)
         return derived, decision, min(decision.ranks)
 
     def outcome(self, test: Test, facts: dict[str, Any], as_of: date) -> str:
@@ -194,7 +195,7 @@ class Evaluator:
         return rough
 
     def _can_change(self, test: Test, facts: dict[str, Any], as_of: date, names: list[str],
-                    decision: Decision | None = None, derived: Derived | None = None) -> list[str]:
+                    decision: Decision, derived: Derived) -> list[str]:
         """Of the facts blamed for `undetermined`, those whose value alone can change the
         outcome (the others as given): a fact that cannot is not asked for. When none can alone
         (two facts are needed together), all are kept. `decision` and `derived`, the case's own:
@@ -205,16 +206,18 @@ class Evaluator:
         self._trying = True
         try:
             kept = [name for name in names
-                    if not (decision is not None and outcome_fixed(test, name, decision.statuses, derived.values))
-                    and self._changes(test, facts, as_of, name)]
+                    if not outcome_fixed(test, name, decision.statuses, derived.values)
+                    and self._changes(test, facts, as_of, name, derived)]
         finally:
             self._trying = False
         return kept or names
 
-    def _changes(self, test: Test, facts: dict[str, Any], as_of: date, name: str) -> bool:
+    def _changes(self, test: Test, facts: dict[str, Any], as_of: date, name: str, derived: Derived) -> bool:
+        """Whether some value of the fact `name` gives another outcome than another value
+        (`derived`: the case's own derived values, from which each trial is derived again)."""
         spec = test.rule.facts[name]
         if spec.type == "date":
-            values = _days_to_try(test, facts, as_of, name, derive(test, facts, as_of, self.book.tables).values)
+            values = _days_to_try(test, facts, as_of, name, derived.values)
         elif spec.type == "bool":
             values = [True, False]
         elif spec.type == "enum":
@@ -226,8 +229,12 @@ class Evaluator:
         else:  # a state, a term: too many values to try; kept
             return True
         seen = set()
+        table = test.rule.outcome_table
         for value in values:
-            seen.add(self.outcome(test, {**facts, name: value}, as_of))
+            decision = self._decide_again(test.id, derive_again(test, facts, as_of, derived, name, value, self.book.tables))
+            if not decision.ranks:
+                raise EngineError(NO_LINE)
+            seen.add(table[min(decision.ranks)].outcome)
             if len(seen) > 1:
                 return True
         return False

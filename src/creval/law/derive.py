@@ -19,7 +19,7 @@ from creval.core.text import Msg
 from creval.law import bilateral, treaties
 from creval.law.rulebook import GUARDS, LAW_VERSION, Test
 
-__all__ = ["Derived", "derive", "template_values"]
+__all__ = ["Derived", "derive", "derive_again", "template_values"]
 
 
 @dataclass
@@ -46,6 +46,72 @@ def derive(test: Test, facts: dict[str, Any], as_of: date, tables: dict[str, tre
         if value is not None:
             values[name] = value
     return out
+
+
+def derive_again(test: Test, facts: dict[str, Any], as_of: date, base: Derived, name: str, value: Any,
+                 tables: dict[str, treaties.TreatyTable]) -> dict[str, Any]:
+    """The values `derive` gives for `facts` with the fact `name` set to `value` (`base`: what it
+    gave for `facts`), computing again only the derivations that read `name`, directly or
+    through another: a missing fact is tried with many values, and most derivations (treaty
+    status above all) do not read it. Only the values; notes, lists and sources are not kept."""
+    again = _again(test).get(name)
+    if again is None:  # it selects the law's version, or the rule's order defeats a partial run
+        return derive(test, {**facts, name: value}, as_of, tables).values
+    values = dict(base.values)
+    if value is None:
+        values.pop(name, None)
+    else:
+        values[name] = value
+    out = Derived(values)
+    for step in again:
+        step_name, compute, args, unless_known, unless_true = step
+        values.pop(step_name, None)
+        if unless_known and values.get(unless_known) is not None:
+            continue
+        if unless_true and values.get(unless_true) is True:
+            continue
+        found = compute(args, test, out, tables, step_name)
+        if found is not None:
+            values[step_name] = found
+    return values
+
+
+@lru_cache(maxsize=64)
+def _again(test: Test) -> dict[str, tuple]:
+    """For each fact, the derivations to compute again when it alone changes (derive_again),
+    in the rule's order; a fact is left out (everything is derived again) when it selects the
+    law's version, or when the rule's derivations are not each computed from facts and
+    earlier ones only (a partial run would read a value a full one had not yet computed)."""
+    steps = _steps(test)
+    facts = set(test.rule.facts)
+    taken = facts | {LAW_VERSION, "as_of"} | {p for v in test.versions for p in v.parameters}
+    defined: set[str] = set()
+    for name, _, args, *guards in steps:
+        read = _names(args) | {g for g in guards if g}
+        if name in taken or name in defined or read & ({s[0] for s in steps} - defined):
+            return {}
+        defined.add(name)
+    selecting = set(test.rule.law_versions.selected_by) if test.versions else set()
+    out = {}
+    for fact in facts - selecting:
+        changed, again = {fact}, []
+        for step in steps:
+            if (_names(step[2]) | {g for g in step[3:] if g}) & changed:
+                again.append(step)
+                changed.add(step[0])
+        out[fact] = tuple(again)
+    return out
+
+
+def _names(args: Any) -> set[str]:
+    """Every name a derivation's arguments hold (facts, derived values, parameters, words)."""
+    if isinstance(args, str):
+        return {args}
+    if isinstance(args, dict):
+        return set().union(*map(_names, args.values())) if args else set()
+    if isinstance(args, (list, tuple)):
+        return set().union(*map(_names, args)) if args else set()
+    return set()
 
 
 @lru_cache(maxsize=64)
