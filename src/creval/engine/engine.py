@@ -145,11 +145,12 @@ class Engine:
         (DECISION_MEMO_SIZE) and not asked for again. The
         Decision returned is shared: callers only read it."""
         plan = self.plan(test_id)
-        fact = engine_fact(plan.compiled.test.matter, values, plan.fields)
-        known = plan.signature(fact)
+        known = plan.signature_of(values)
+        if known is None:  # a value only engine_fact can vet (it refuses what the engine would misread)
+            known = plan.signature(engine_fact(plan.compiled.test.matter, values, plan.fields))
         found = plan.decisions.get(known)
-        if found is None:
-            found = self._decide(plan, fact)
+        if found is None:  # the fact is built only to be sent: most trials are answered from the memo
+            found = self._decide(plan, engine_fact(plan.compiled.test.matter, values, plan.fields))
             if len(plan.decisions) >= DECISION_MEMO_SIZE:
                 plan.decisions.clear()
             plan.decisions[known] = found
@@ -311,7 +312,26 @@ class _Plan:
         the conditions name. Conditions only compare (a date with a date, a number with a
         number or a literal), so two facts with the same order decide alike: the days a
         missing date is tried on, or two cases whose dates lie alike, are decided once."""
-        values = list(map(fact.get, self.fields))
+        return self._signature(list(map(fact.get, self.fields)))
+
+    def signature_of(self, values: dict[str, Any]) -> tuple | None:
+        """`signature` of the fact engine_fact makes of `values`, without making it; None when a
+        value is of a kind that engine_fact must check (a list, a non-ASCII text, a huge number)."""
+        out = []
+        for name in self.fields:
+            value = values.get(name)
+            kind = type(value)
+            if kind is date:
+                value = value.toordinal()
+            elif kind is dict:  # left out of the fact, as engine_fact does
+                value = None
+            elif not (value is None or kind is bool or (kind is str and value.isascii())
+                      or (kind is int and -_INT64 < value < _INT64)):
+                return None
+            out.append(value)
+        return self._signature(out)
+
+    def _signature(self, values: list) -> tuple:
         for i in self.linked_at:
             value = values[i]
             if value is not None and type(value) is not int:  # a non-number another field is compared with
