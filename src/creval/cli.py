@@ -353,6 +353,7 @@ def rules_lint(folder: Optional[Path] = typer.Argument(None, metavar="DIR", help
 def batch(file: Optional[str] = typer.Argument(None, metavar="FILE", help="A JSON Lines file, one scenario per line; '-' or absent: standard input."),
           workers: Optional[int] = typer.Option(None, "--workers", min=1, metavar="N", help="Processes to use (default: the number of cores)."),
           as_of: Optional[str] = AsOfOpt, test: Optional[List[str]] = TestOpt, lang: Lang = LangOpt,
+          law_changes: bool = typer.Option(False, "--law-changes", help="Also the key dates at which a change of the law would change the outcome (law-change-*), as check gives them; off, a batch is faster."),
           oracle: bool = typer.Option(False, "--oracle", hidden=True, help="Decide with the plain-Python oracle (benchmarks).")):
     """JSON Lines in, one result line per input line out, in order; a bad line gives {"line": N, "error": ...}."""
     from creval.tools import batch as batch_mod
@@ -361,7 +362,7 @@ def batch(file: Optional[str] = typer.Argument(None, metavar="FILE", help="A JSO
     from creval.engine import engine  # noqa: F401  and a durable-rules that cannot load: once, not in every worker
     options = batch_mod.Options(
         rules=str(book.folder), as_of=_as_of(as_of), tests=tuple(_tests(book, test) or ()) or None,
-        lang=lang.value, name=file if file not in (None, "-") else "<stdin>", oracle=oracle,
+        lang=lang.value, name=file if file not in (None, "-") else "<stdin>", oracle=oracle, law_changes=law_changes,
     )
     try:
         stream = sys.stdin.buffer if file in (None, "-") else open(file, "rb")

@@ -37,8 +37,11 @@ NO_LINE = "no line of the outcome table applies: the rule file is incomplete"
 
 
 class Evaluator:
-    def __init__(self, book: RuleBook, decide: Callable[[str, dict], Decision] | None = None):
+    def __init__(self, book: RuleBook, decide: Callable[[str, dict], Decision] | None = None, law_changes: bool = True):
+        """`law_changes`: also find the changes of law at which a case's outcome would change
+        (key dates `law-change-*`); a batch that does not ask for them is spared the work."""
         self.book = book
+        self.law_changes = law_changes
         # the engine's answers are kept per signature of the case (Engine.decide_again): alike
         # cases of a batch, and the trial values below, are decided once
         self._decide_again = Engine(book).decide_again if decide is None else decide
@@ -114,7 +117,7 @@ class Evaluator:
         dates = [KeyDateResult(kd.event, derived.values[kd.date].isoformat())
                  for kd in rule.key_dates
                  if derived.values.get(kd.date) is not None and self._key_date_shown(test, kd, facts, as_of, derived)]
-        if test.versions:
+        if test.versions and self.law_changes:
             dates += self._law_changes(test, facts, as_of)
         details = {rep.name: iso(derived.lists.get(rep.name, derived.values.get(rep.name))) for rep in rule.report}
         for name, value in details.items():  # a state stays its code in JSON, and is named in texts
