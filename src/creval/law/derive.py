@@ -252,10 +252,30 @@ def _treaties_in_force(args, test, out, tables, name):
             return treaties.NOT_IN_FORCE
         return None
     found = {inst: treaties.status(tables[inst], *pair) for inst in args["instruments"]}
-    in_force, notes = [], []
     # Kazakhstan's bilateral treaties (rules/data/bilateral.yaml): one more channel; a pair
     # nobody checked counts as none, and the note says it was not checked
     side = bilateral.status(test.bilateral, *pair) if args.get("bilateral") else None
+    # each status is kept per interval of dates (the same object each time): what is made of
+    # them is too, keyed by their identity (the entry holds them, so no id is reused)
+    memo = _memo(test)
+    key = (name, *map(id, found.values()), id(side))
+    kept = memo.get(key)
+    if kept is None:
+        if len(memo) >= 10_000:
+            memo.clear()
+        kept = memo[key] = (_in_force_any(found, side, tables), (found, side))
+    value, in_force, note, sources = kept[0]
+    out.lists[name] = list(in_force)
+    out.notes[name] = note
+    out.sources[name] = list(sources)
+    return value
+
+
+def _in_force_any(found: dict[str, treaties.Status], side: bilateral.Found | None,
+                  tables: dict[str, treaties.TreatyTable]) -> tuple:
+    """treaties_in_force from the status of each instrument (and of the bilateral treaties):
+    its value, the instruments in force, the note and the sources."""
+    in_force, notes = [], []
     for inst, st in found.items():
         successor = tables[inst].superseded_by
         if st.value == treaties.IN_FORCE and successor in found and found[successor].value == treaties.IN_FORCE:
@@ -267,15 +287,20 @@ def _treaties_in_force(args, test, out, tables, name):
     if side is not None:
         in_force += side.in_force
         notes.append(side.note)
-    out.lists[name] = in_force
-    out.notes[name] = Msg.joined("; ", notes)
-    out.sources[name] = list(dict.fromkeys([*(s for st in found.values() for s in st.sources),
-                                            *(side.sources if side else [])]))
+    sources = tuple(dict.fromkeys([*(s for st in found.values() for s in st.sources), *(side.sources if side else [])]))
     if in_force:
-        return treaties.IN_FORCE
-    if all(st.value == treaties.NOT_IN_FORCE for st in found.values()) and (side is None or side.value is not None):
-        return treaties.NOT_IN_FORCE
-    return None
+        value = treaties.IN_FORCE
+    elif all(st.value == treaties.NOT_IN_FORCE for st in found.values()) and (side is None or side.value is not None):
+        value = treaties.NOT_IN_FORCE
+    else:
+        value = None
+    return value, tuple(in_force), Msg.joined("; ", notes), sources
+
+
+@lru_cache(maxsize=64)
+def _memo(test: Test) -> dict:
+    """What a test's treaty derivations made of statuses already seen (kept with the test)."""
+    return {}
 
 
 _COMPUTE = {
