@@ -289,8 +289,9 @@ class _Plan:
             *(conditions.fields(c) for cid in self.criteria for c in (test.met[cid], test.unmet[cid])))))
         conds = [c for cid in self.criteria for c in (test.met[cid], test.unmet[cid])]
         conds += [c for alts in test.outcome_dnf for conj in alts for c in conj.facts]
-        self.constants, linked = _numbers_and_links(conds)  # for `signature`
-        self.linked_at = [i for i, f in enumerate(self.fields) if f in linked]
+        self.constants, links = _numbers_and_links(conds)  # for `signature`
+        at = {f: i for i, f in enumerate(self.fields)}
+        self.links = sorted({(at[a], at[b]) for a, b in links if a in at and b in at})
         self.outcomes: dict[tuple, Decision] = {}  # the second pass's answer per outcome_key
         self.decisions: dict[tuple, Decision] = {}  # the whole answer per value of `fields` (DECISION_MEMO_SIZE)
         # the crit fact of each (criterion, status), as JSON after its leading '{"sid": ..., '
@@ -311,7 +312,9 @@ class _Plan:
         (dates are ordinals) count only by their order among each other and among the numbers
         the conditions name. Conditions only compare (a date with a date, a number with a
         number or a literal), so two facts with the same order decide alike: the days a
-        missing date is tried on, or two cases whose dates lie alike, are decided once."""
+        missing date is tried on, or two cases whose dates lie alike, are decided once. Other
+        values (states, words, yes/no) are kept as they are, so their equalities are too; only
+        where a number is compared with a field that holds something else is every value kept."""
         return self._signature(list(map(fact.get, self.fields)))
 
     def signature_of(self, values: dict[str, Any]) -> tuple | None:
@@ -332,9 +335,9 @@ class _Plan:
         return self._signature(out)
 
     def _signature(self, values: list) -> tuple:
-        for i in self.linked_at:
-            value = values[i]
-            if value is not None and type(value) is not int:  # a non-number another field is compared with
+        for i, j in self.links:  # two fields compared: a number with a non-number keeps every value as it is
+            a, b = values[i], values[j]
+            if a is not None and b is not None and (type(a) is int) != (type(b) is int):
                 return ("exact", tuple(_hashable(v) for v in values))
         numbers = {v for v in values if type(v) is int}
         numbers.update(self.constants)
@@ -359,7 +362,7 @@ def _hashable(value: Any) -> Any:
 
 
 def _numbers_and_links(conds: list) -> tuple[tuple, frozenset]:
-    """The numbers the conditions compare with (sorted), and the fields compared with another field."""
+    """The numbers the conditions compare with (sorted), and the pairs of fields compared with each other."""
     numbers, linked = set(), set()
 
     def walk(cond) -> None:
@@ -368,7 +371,7 @@ def _numbers_and_links(conds: list) -> tuple[tuple, frozenset]:
                 walk(part)
         elif isinstance(cond, conditions.Compare):
             if isinstance(cond.operand, conditions.FieldRef):
-                linked.update((cond.field, cond.operand.name))
+                linked.add((cond.field, cond.operand.name))
             elif type(cond.operand) in (int, float):  # (a float: never in a valid rule file)
                 numbers.add(cond.operand)
         elif isinstance(cond, conditions.Member):
