@@ -320,18 +320,16 @@ class _Plan:
     def signature_of(self, values: dict[str, Any]) -> tuple | None:
         """`signature` of the fact engine_fact makes of `values`, without making it; None when a
         value is of a kind that engine_fact must check (a list, a non-ASCII text, a huge number)."""
-        out = []
-        for name in self.fields:
-            value = values.get(name)
-            kind = type(value)
-            if kind is date:
-                value = value.toordinal()
-            elif kind is dict:  # left out of the fact, as engine_fact does
-                value = None
-            elif not (value is None or kind is bool or (kind is str and value.isascii())
-                      or (kind is int and -_INT64 < value < _INT64)):
-                return None
-            out.append(value)
+        out = list(map(values.get, self.fields))
+        kinds = set(map(type, out))
+        if not kinds <= _PLAIN:
+            return None
+        if date in kinds or dict in kinds:  # a date is its ordinal; a term is left out, as engine_fact does
+            out = [v.toordinal() if type(v) is date else None if type(v) is dict else v for v in out]
+        if str in kinds and not all(v.isascii() for v in out if type(v) is str):
+            return None
+        if int in kinds and not all(-_INT64 < v < _INT64 for v in out if type(v) is int):
+            return None
         return self._signature(out)
 
     def _signature(self, values: list) -> tuple:
@@ -340,10 +338,11 @@ class _Plan:
             if a is not None and b is not None and (type(a) is int) != (type(b) is int):
                 return ("exact", tuple(_hashable(v) for v in values))
         numbers = {v for v in values if type(v) is int}
-        numbers.update(self.constants)
-        order = {n: i for i, n in enumerate(sorted(numbers))}
+        if self.constants:
+            numbers.update(self.constants)
         # a rank is negative (~i): never equal to a value kept as it is (False == 0, True == 1)
-        return (tuple([~order[v] if type(v) is int else _hashable(v) for v in values]),
+        order = dict(zip(sorted(numbers), _RANKS))
+        return (tuple([order[v] if type(v) is int else tuple(v) if type(v) is list else v for v in values]),
                 tuple([order[c] for c in self.constants]))
 
     def outcome_key(self, statuses: dict[str, str], fact: dict) -> tuple:
@@ -355,6 +354,10 @@ class _Plan:
         if len(self.outcomes) >= OUTCOME_MEMO_SIZE:
             self.outcomes.clear()
         self.outcomes[key] = second
+
+
+_PLAIN = frozenset((type(None), bool, str, int, date, dict))  # what signature_of reads without engine_fact
+_RANKS = range(-1, -1_000_000, -1)  # ~0, ~1, ...: more than any fact has fields
 
 
 def _hashable(value: Any) -> Any:
