@@ -24,7 +24,7 @@ from creval.engine.ranged import (MAX_POINTS, RoughTest, caveats_applying, decid
 from creval.engine.results import CriterionResult, KeyDateResult, ScenarioResult, TestResult
 from creval.law.absent import assumptions, falls_back, version_assumption
 from creval.law import conditions
-from creval.law.derive import Derived, derive, derive_again, template_values
+from creval.law.derive import Derived, derive, derive_again, read_by_derivations, template_values, version_for
 from creval.law.rulebook import LAW_VERSION, RuleBook, Test, order_constraints
 
 __all__ = ["CriterionResult", "Evaluator", "KeyDateResult", "ScenarioResult", "TestResult"]
@@ -221,6 +221,12 @@ class Evaluator:
         spec = test.rule.facts[name]
         if spec.type == "date":
             values = _days_to_try(test, facts, as_of, name, derived.values)
+            if name in _version_only(test):  # days that select one version decide alike: one is tried
+                base, kept = derived.values, {}
+                for day in values:
+                    version = version_for(test, {**base, name: day})
+                    kept.setdefault(version and version.id, day)
+                values = list(kept.values())
         elif spec.type == "bool":
             values = [True, False]
         elif spec.type == "enum":
@@ -386,6 +392,20 @@ def _probes(test: Test, rough: RoughTest) -> list[tuple]:
         days.append(sorted(found))
     points = list(product(*days))
     return points if len(points) <= 64 else []
+
+
+@lru_cache(maxsize=64)
+def _version_only(test: Test) -> frozenset[str]:
+    """The facts that only select the law's version: no derivation and no condition reads them,
+    so that the version they select is all they change."""
+    if not test.versions:
+        return frozenset()
+    rule = test.rule
+    read = set(read_by_derivations(test))
+    for cid in rule.criteria:
+        read |= conditions.fields(test.met[cid]) | conditions.fields(test.unmet[cid])
+    read |= {f for alts in test.outcome_dnf for conj in alts for cond in conj.facts for f in conditions.fields(cond)}
+    return frozenset(f for f in rule.law_versions.selected_by if f in rule.facts and f not in read)
 
 
 @lru_cache(maxsize=64)

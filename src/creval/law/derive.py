@@ -19,7 +19,7 @@ from creval.core.text import Msg
 from creval.law import bilateral, treaties
 from creval.law.rulebook import GUARDS, LAW_VERSION, Test
 
-__all__ = ["Derived", "derive", "derive_again", "template_values"]
+__all__ = ["Derived", "derive", "derive_again", "read_by_derivations", "template_values", "version_for"]
 
 
 @dataclass
@@ -124,11 +124,22 @@ def _steps(test: Test) -> tuple:
     return tuple(steps)
 
 
+def version_for(test: Test, values: dict[str, Any]):
+    """The version whose period holds the selecting date, the first known of the rule's
+    `selected_by` (facts or as_of); with none known, None: conditions on the version then
+    stay unknown."""
+    day = next((values[f] for f in test.rule.law_versions.selected_by if values.get(f) is not None), None)
+    return test.version_on(day) if day is not None else None
+
+
+@lru_cache(maxsize=64)
+def read_by_derivations(test: Test) -> frozenset[str]:
+    """Every name a derivation of the test reads (its arguments and guards)."""
+    return frozenset().union(*(_names(args) | {g for g in guards if g} for _, _, args, *guards in _steps(test)))
+
+
 def _select_version(test: Test, out: Derived) -> None:
-    """The version whose period holds the selecting date (the rule file's data says which);
-    with that date unknown, none: conditions on the version then stay unknown."""
-    day = next((out.values[f] for f in test.rule.law_versions.selected_by if out.values.get(f) is not None), None)
-    version = test.version_on(day) if day is not None else None
+    version = version_for(test, out.values)
     if version is not None:
         out.version = version
         out.values[LAW_VERSION] = version.id
