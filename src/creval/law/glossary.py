@@ -3,7 +3,7 @@
 `rules/i18n/terms/glossary.yaml` holds each act's title in en/ru/kk with its source; a rule
 file's source names an act by id (`act: hague-1980`, `articles: "3"`) and its citation in
 Russian and Kazakh is built here, so a title is typed once. The `wrong` variants are what
-tests/test_glossary.py looks for in every Russian and Kazakh text.
+tests/test_words.py looks for in every Russian and Kazakh text.
 """
 
 from __future__ import annotations
