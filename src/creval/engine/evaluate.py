@@ -239,6 +239,8 @@ class Evaluator:
             return True
         seen = set()
         table = test.rule.outcome_table
+        if len(values) > 2:  # the ends first: where any value changes the outcome, they most often differ
+            values = [values[0], values[-1], *values[1:-1]]
         for value in values:
             decision = self._decide_again(test.id, derive_again(test, facts, as_of, derived, name, value, self.book.tables))
             if not decision.ranks:
@@ -322,7 +324,45 @@ def _readers(test: Test) -> tuple[dict[str, tuple[str, ...]], frozenset[str]] | 
     outcome = reads({f for alts in test.outcome_dnf for conj in alts for cond in conj.facts for f in conditions.fields(cond)})
     if outcome is None:
         return None
-    return {f: tuple(c) for f, c in by_fact.items()}, frozenset(outcome)
+    dependents = {f: frozenset(field for field, facts in depends.items() if f in facts) for f in rule.facts}
+    return {f: tuple(c) for f, c in by_fact.items()}, frozenset(outcome), dependents
+
+
+def _leaves(cond: Any) -> list:
+    return [leaf for part in cond.parts for leaf in _leaves(part)] if isinstance(cond, conditions.Junction) else [cond]
+
+
+@lru_cache(maxsize=64)
+def _comparisons(test: Test) -> dict[str, list[tuple[frozenset[str], tuple[str, str] | None]]]:
+    """Each criterion's leaf conditions (met and unmet): the fields each reads, and for a
+    comparison of two fields, the pair."""
+    out = {}
+    for cid in test.rule.criteria:
+        out[cid] = [(frozenset(conditions.fields(leaf)),
+                     (leaf.field, leaf.operand.name) if isinstance(leaf, conditions.Compare)
+                     and isinstance(leaf.operand, conditions.FieldRef) else None)
+                    for cond in (test.met[cid], test.unmet[cid]) for leaf in _leaves(cond)]
+    return out
+
+
+def _held(test: Test, cid: str, changing: frozenset[str], values: dict[str, Any]) -> bool:
+    """Whether the criterion keeps its status whatever the changing fields hold: each of its
+    leaves that reads one of them compares it with another field that is unknown (and stays
+    so), and a comparison with an unknown field never matches (law/conditions.py), for met
+    as for unmet. An age gap between two births, one of them unknown, stays unknown whatever
+    the other birth date."""
+    for read, pair in _comparisons(test)[cid]:
+        if not read & changing:
+            continue
+        if pair is None:
+            return False
+        a, b = pair
+        if (a in changing) == (b in changing):
+            return False
+        other = b if a in changing else a
+        if values.get(other) is not None:
+            return False
+    return True
 
 
 _STATUSES = ("met", "unmet", "unknown")
@@ -337,11 +377,16 @@ def outcome_fixed(test: Test, name: str, statuses: dict[str, str], values: dict[
     found = _readers(test)
     if found is None:
         return False
-    by_fact, outcome_reads = found
+    by_fact, outcome_reads, dependents = found
     crits = by_fact.get(name)
-    if crits is None or name in outcome_reads or len(crits) > 5 or test.rule.facts[name].type in ("state", "term"):
+    if crits is None or name in outcome_reads or test.rule.facts[name].type in ("state", "term"):
         return False  # (a state or a term is kept untried: Evaluator._changes)
-    key = (test, name, tuple(sorted(statuses.items())))
+    crits = tuple(c for c in crits if not _held(test, c, dependents[name], values))
+    if not crits:
+        return True
+    if len(crits) > 5:
+        return False
+    key = (test, name, crits, tuple(sorted(statuses.items())))
     known = _FIXED.get(key)
     if known is not None:
         return known
