@@ -159,7 +159,12 @@ def _arg(name: Any, test: Test, values: dict) -> Any:
 
 
 def _first_known(args, test, out, tables, name):
-    return next((out.values[a] for a in args if out.values.get(a) is not None), None)
+    values = out.values
+    for a in args:
+        value = values.get(a)
+        if value is not None:
+            return value
+    return None
 
 
 def _copy(arg, test, out, tables, name):
@@ -167,7 +172,7 @@ def _copy(arg, test, out, tables, name):
 
 
 def _add_years(args, test, out, tables, name):
-    start, years = (_arg(a, test, out.values) for a in args)
+    start, years = _arg(args[0], test, out.values), _arg(args[1], test, out.values)
     if start is None or not isinstance(years, int):  # unknown, or a word such as `life`
         return None
     return dates.add_years(start, years)
