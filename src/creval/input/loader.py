@@ -227,8 +227,7 @@ def _quick_json(text: str) -> tuple[bool, Any]:
 def _keys_unless_float(doc: Any) -> int:
     """The number of keys in a parsed JSON document's objects; -1 when it holds a float."""
     count, todo = 0, [doc]
-    while todo:
-        value = todo.pop()
+    for value in todo:  # the list grows as it is read: every value once, without popping
         kind = type(value)
         if kind is dict:
             count += len(value)

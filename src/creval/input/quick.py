@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Iterator
+from typing import Any
 
 from pydantic import BaseModel, GetCoreSchemaHandler
 from pydantic_core import CoreSchema, SchemaValidator
@@ -36,39 +36,34 @@ class Quick:
         return {**schema, "metadata": {**(schema.get("metadata") or {}), _KEY: self.schema}}  # type: ignore[return-value]
 
 
-def _swapped(node: Any) -> Any:
+def _swapped(node: Any, changed: set[type]) -> Any:
+    """`node` with each marked check swapped for its quick schema; the models whose schemas
+    changed are added to `changed`."""
     if isinstance(node, dict):
         quick = (node.get("metadata") or {}).get(_KEY) if node.get("type") else None
-        return _swapped(quick) if quick is not None else {k: _swapped(v) for k, v in node.items()}
+        if quick is not None:
+            return _swapped(quick, changed)
+        swapped = {k: _swapped(v, changed) for k, v in node.items()}
+        if node.get("type") == "model" and swapped != node:
+            changed.add(node["cls"])
+        return swapped
     if isinstance(node, list):
-        return [_swapped(v) for v in node]
+        return [_swapped(v, changed) for v in node]
     return node
-
-
-def _models(node: Any) -> Iterator[type]:
-    """The model classes a schema builds."""
-    if isinstance(node, dict):
-        if node.get("type") == "model":
-            yield node["cls"]
-        for value in node.values():
-            yield from _models(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from _models(value)
 
 
 @lru_cache(maxsize=4)
 def quick_validator(model: type[BaseModel]) -> SchemaValidator:
     """A validator of `model`'s instances from its schema with every `Quick` check swapped in."""
-    schema = _swapped(model.__pydantic_core_schema__)
+    changed: set[type] = set()
+    schema = _swapped(model.__pydantic_core_schema__, changed)
     # pydantic-core validates a field whose type is a complete model with that model's own
-    # validator (its Python checks); marked incomplete while this one is built, each model
-    # is built from the schema here
-    classes = set(_models(schema))
+    # validator (its Python checks): the models changed here are marked incomplete while
+    # this validator is built, so that each is built from its schema here
     try:
-        for cls in classes:
+        for cls in changed:
             cls.__pydantic_complete__ = False
         return SchemaValidator(schema)
     finally:
-        for cls in classes:
+        for cls in changed:
             cls.__pydantic_complete__ = True

@@ -33,7 +33,7 @@ from creval.core.dates import DATE_FACT_SCHEMA, FIRST_DATE, LAST_DATE, DateRange
 from creval.core.facts import matter_facts  # noqa: F401  (exported: a scenario's facts by matter)
 from creval.core.text import Msg, in_language, t, tr  # noqa: F401  (in_language: exported)
 from creval.input.forgiving import date_hint, one_of, state_code, state_meant, suggest
-from creval.input.quick import Quick
+from creval.input.quick import Quick, quick_validator
 from creval.law.rulebook import Bound, FactSpec, RuleBook, order_constraints
 
 __all__ = [
@@ -275,6 +275,7 @@ def scenario_model(book: RuleBook) -> type[BaseModel]:
                 _check_order(book, matter, getattr(facts, matter), as_of)
             return self
 
+    quick_validator(Scenario)  # built before these classes are shared: it marks them incomplete meanwhile
     return Scenario
 
 
