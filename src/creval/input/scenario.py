@@ -4,6 +4,9 @@ Each rule file declares its matter's facts (type, enumeration, bounds); the mode
 built from those declarations, so a bound such as the 10-20 year ban range lives in the rule
 file and drives validation too. Validation is strict: no string for a boolean, no number
 for a date, no unknown matter or fact, and dates of one matter must come in order.
+Each type checked in Python also names (`Quick`) the part of its values pydantic-core can
+check alone, so that the usual document is checked without calling back into Python
+(input/quick.py); what that leaves goes to the checks here, which word every message.
 """
 
 from __future__ import annotations
