@@ -155,6 +155,24 @@ def test_as_of_and_test_options(rules, pool):
         assert {t["test"] for t in r["results"]} <= {"hague-abduction-return"}
 
 
+def test_law_change_key_dates_only_when_asked():
+    """`creval batch` spares the work of finding the changes of law that would change an
+    outcome unless `--law-changes` asks for them; then its line is `check --format json`'s."""
+    from creval.input.loader import load_file
+    from creval.law import rulebook
+
+    path = REPO / "scenarios" / "law-in-time" / "parole-adult-offence-2014-12-31.yaml"
+    scenario = load_file(path, rulebook.load()).scenario
+    line = json.dumps(scenario.model_dump(mode="json", exclude_unset=True)).encode() + b"\n"
+    checked = json.loads(creval("check", "--format", "json", str(path)).stdout)
+    plain, asked = (json.loads(creval("batch", "--workers", "1", *flag, input=line).stdout)
+                    for flag in ((), ("--law-changes",)))
+    events = [[d["event"] for d in r["results"][0]["dates"]] for r in (checked, plain, asked)]
+    assert events[0] == ["three-quarters-served", "sentence-ends", "law-change-cc-2014"]
+    assert events[1] == ["three-quarters-served", "sentence-ends"]  # the same dates, less the change of law
+    assert {**asked, "file": checked["file"]} == checked
+
+
 # --- same output with several workers, and with the oracle --------------------------------
 
 

@@ -225,6 +225,9 @@ def test_days_after_and_before_in_a_rule_file(tmp_path, derivation, birthday, ex
     ("{days_after: [removal_date, 1, 2]}", "expects a date, or [date, days]"),
     ("{days_after: [removal_date, half]}", "unknown field or parameter 'half'"),
     ("{days_before: [removal_date, 1.5]}", "whole number"),
+    ("{add_years: [removal_date, 1, 2]}", "expects [date, years]"),
+    ("{add_years: [habitual_residence, 1]}", "expects [date, years]"),
+    ("{add_years: removal_date}", "expects [date, years]"),
 ])
 def test_days_after_with_wrong_arguments_is_refused(tmp_path, derivation, message):
     from creval.law.rulebook import RuleFileError

@@ -353,6 +353,7 @@ def rules_lint(folder: Optional[Path] = typer.Argument(None, metavar="DIR", help
 def batch(file: Optional[str] = typer.Argument(None, metavar="FILE", help="A JSON Lines file, one scenario per line; '-' or absent: standard input."),
           workers: Optional[int] = typer.Option(None, "--workers", min=1, metavar="N", help="Processes to use (default: the number of cores)."),
           as_of: Optional[str] = AsOfOpt, test: Optional[List[str]] = TestOpt, lang: Lang = LangOpt,
+          law_changes: bool = typer.Option(False, "--law-changes", help="Also the key dates at which a change of the law would change the outcome (law-change-*), as check gives them; off, a batch is faster."),
           oracle: bool = typer.Option(False, "--oracle", hidden=True, help="Decide with the plain-Python oracle (benchmarks).")):
     """JSON Lines in, one result line per input line out, in order; a bad line gives {"line": N, "error": ...}."""
     from creval.tools import batch as batch_mod
@@ -361,7 +362,7 @@ def batch(file: Optional[str] = typer.Argument(None, metavar="FILE", help="A JSO
     from creval.engine import engine  # noqa: F401  and a durable-rules that cannot load: once, not in every worker
     options = batch_mod.Options(
         rules=str(book.folder), as_of=_as_of(as_of), tests=tuple(_tests(book, test) or ()) or None,
-        lang=lang.value, name=file if file not in (None, "-") else "<stdin>", oracle=oracle,
+        lang=lang.value, name=file if file not in (None, "-") else "<stdin>", oracle=oracle, law_changes=law_changes,
     )
     try:
         stream = sys.stdin.buffer if file in (None, "-") else open(file, "rb")
@@ -430,36 +431,20 @@ def treaties(args: Optional[List[str]] = typer.Argument(None, metavar="[INSTRUME
              lang: Lang = LangOpt):
     """Print the treaty tables: every table; one table's states; a state's row and its
     acceptances; or a pair's status on every stretch of dates, with the rows' sources."""
-    import json
-
     from creval.render import treaty_view
 
     book = _book()
     args = args or []
-    if not args:
-        if format.value == "json":
-            echo(json.dumps({k: treaty_view.as_data(v, [], lang.value) for k, v in book.tables.items()}, ensure_ascii=False, indent=2))
-        else:
-            echo(treaty_view.list_tables(book.tables, lang.value))
-        raise typer.Exit(EXIT_OK)
-    instrument, states = args[0], [code.upper() for code in args[1:]]
-    if instrument not in book.tables:
+    instrument, states = (args[0], [code.upper() for code in args[1:]]) if args else (None, [])
+    if instrument is not None and instrument not in book.tables:
         raise fail(_t("treaty.cli.unknown_instrument", lang.value, instrument=instrument, known=", ".join(book.tables)))
     if len(states) > 2:
         raise fail(_t("treaty.cli.too_many", lang.value))
     for code in states:
         if len(code) != 2 or not code.isalpha():
             raise fail(_t("treaty.cli.bad_state", lang.value, state=code))
-    when = _as_of(on, lang.value) if on else None
-    table = book.tables[instrument]
-    if format.value == "json":
-        echo(json.dumps(treaty_view.as_data(table, states, lang.value, when), ensure_ascii=False, indent=2))
-    elif not states:
-        echo(treaty_view.describe_table(table, lang.value))
-    elif len(states) == 1:
-        echo(treaty_view.describe_state(table, states[0], lang.value))
-    else:
-        echo(treaty_view.describe_pair(table, states[0], states[1], lang.value, when))
+    when = _as_of(on, lang.value) if on and instrument is not None else None
+    echo(treaty_view.FORMATS[format.value](book.tables, instrument, states, lang.value, when))
     raise typer.Exit(EXIT_OK)
 
 
@@ -511,10 +496,8 @@ def coverage(paths: List[str] = PathsArg,
     results, invalid = _evaluate_paths(paths, None, test, lang)
     book = _book()
     found = cov.coverage(book, results, _tests(book, test), lang.value)
-    if format is CoverageFormat.json:
-        echo(cov.as_json(found, paths, len(results), book.digest))
-    else:
-        echo(cov.as_text(found, paths, len(results), lang.value), marked_for=lang.value)
+    render, marked = cov.FORMATS[format.value]
+    echo(render(found, paths, len(results), book.digest, lang.value), marked_for=lang.value if marked else None)
     raise typer.Exit(EXIT_INVALID if invalid else EXIT_OK)
 
 

@@ -145,11 +145,12 @@ class Engine:
         (DECISION_MEMO_SIZE) and not asked for again. The
         Decision returned is shared: callers only read it."""
         plan = self.plan(test_id)
-        fact = engine_fact(plan.compiled.test.matter, values, plan.fields)
-        known = plan.signature(fact)
+        known = plan.signature_of(values)
+        if known is None:  # a value only engine_fact can vet (it refuses what the engine would misread)
+            known = plan.signature(engine_fact(plan.compiled.test.matter, values, plan.fields))
         found = plan.decisions.get(known)
-        if found is None:
-            found = self._decide(plan, fact)
+        if found is None:  # the fact is built only to be sent: most trials are answered from the memo
+            found = self._decide(plan, engine_fact(plan.compiled.test.matter, values, plan.fields))
             if len(plan.decisions) >= DECISION_MEMO_SIZE:
                 plan.decisions.clear()
             plan.decisions[known] = found
@@ -288,8 +289,9 @@ class _Plan:
             *(conditions.fields(c) for cid in self.criteria for c in (test.met[cid], test.unmet[cid])))))
         conds = [c for cid in self.criteria for c in (test.met[cid], test.unmet[cid])]
         conds += [c for alts in test.outcome_dnf for conj in alts for c in conj.facts]
-        self.constants, linked = _numbers_and_links(conds)  # for `signature`
-        self.linked_at = [i for i, f in enumerate(self.fields) if f in linked]
+        self.constants, links = _numbers_and_links(conds)  # for `signature`
+        at = {f: i for i, f in enumerate(self.fields)}
+        self.links = sorted({(at[a], at[b]) for a, b in links if a in at and b in at})
         self.outcomes: dict[tuple, Decision] = {}  # the second pass's answer per outcome_key
         self.decisions: dict[tuple, Decision] = {}  # the whole answer per value of `fields` (DECISION_MEMO_SIZE)
         # the crit fact of each (criterion, status), as JSON after its leading '{"sid": ..., '
@@ -310,17 +312,37 @@ class _Plan:
         (dates are ordinals) count only by their order among each other and among the numbers
         the conditions name. Conditions only compare (a date with a date, a number with a
         number or a literal), so two facts with the same order decide alike: the days a
-        missing date is tried on, or two cases whose dates lie alike, are decided once."""
-        values = list(map(fact.get, self.fields))
-        for i in self.linked_at:
-            value = values[i]
-            if value is not None and type(value) is not int:  # a non-number another field is compared with
+        missing date is tried on, or two cases whose dates lie alike, are decided once. Other
+        values (states, words, yes/no) are kept as they are, so their equalities are too; only
+        where a number is compared with a field that holds something else is every value kept."""
+        return self._signature(list(map(fact.get, self.fields)))
+
+    def signature_of(self, values: dict[str, Any]) -> tuple | None:
+        """`signature` of the fact engine_fact makes of `values`, without making it; None when a
+        value is of a kind that engine_fact must check (a list, a non-ASCII text, a huge number)."""
+        out = list(map(values.get, self.fields))
+        kinds = set(map(type, out))
+        if not kinds <= _PLAIN:
+            return None
+        if date in kinds or dict in kinds:  # a date is its ordinal; a term is left out, as engine_fact does
+            out = [v.toordinal() if type(v) is date else None if type(v) is dict else v for v in out]
+        if str in kinds and not all(v.isascii() for v in out if type(v) is str):
+            return None
+        if int in kinds and not all(-_INT64 < v < _INT64 for v in out if type(v) is int):
+            return None
+        return self._signature(out)
+
+    def _signature(self, values: list) -> tuple:
+        for i, j in self.links:  # two fields compared: a number with a non-number keeps every value as it is
+            a, b = values[i], values[j]
+            if a is not None and b is not None and (type(a) is int) != (type(b) is int):
                 return ("exact", tuple(_hashable(v) for v in values))
         numbers = {v for v in values if type(v) is int}
-        numbers.update(self.constants)
-        order = {n: i for i, n in enumerate(sorted(numbers))}
+        if self.constants:
+            numbers.update(self.constants)
         # a rank is negative (~i): never equal to a value kept as it is (False == 0, True == 1)
-        return (tuple([~order[v] if type(v) is int else _hashable(v) for v in values]),
+        order = dict(zip(sorted(numbers), _RANKS))
+        return (tuple([order[v] if type(v) is int else tuple(v) if type(v) is list else v for v in values]),
                 tuple([order[c] for c in self.constants]))
 
     def outcome_key(self, statuses: dict[str, str], fact: dict) -> tuple:
@@ -334,12 +356,16 @@ class _Plan:
         self.outcomes[key] = second
 
 
+_PLAIN = frozenset((type(None), bool, str, int, date, dict))  # what signature_of reads without engine_fact
+_RANKS = range(-1, -1_000_000, -1)  # ~0, ~1, ...: more than any fact has fields
+
+
 def _hashable(value: Any) -> Any:
     return tuple(value) if isinstance(value, list) else value
 
 
 def _numbers_and_links(conds: list) -> tuple[tuple, frozenset]:
-    """The numbers the conditions compare with (sorted), and the fields compared with another field."""
+    """The numbers the conditions compare with (sorted), and the pairs of fields compared with each other."""
     numbers, linked = set(), set()
 
     def walk(cond) -> None:
@@ -348,7 +374,7 @@ def _numbers_and_links(conds: list) -> tuple[tuple, frozenset]:
                 walk(part)
         elif isinstance(cond, conditions.Compare):
             if isinstance(cond.operand, conditions.FieldRef):
-                linked.update((cond.field, cond.operand.name))
+                linked.add((cond.field, cond.operand.name))
             elif type(cond.operand) in (int, float):  # (a float: never in a valid rule file)
                 numbers.add(cond.operand)
         elif isinstance(cond, conditions.Member):

@@ -24,7 +24,7 @@ from creval.engine.ranged import (MAX_POINTS, RoughTest, caveats_applying, decid
 from creval.engine.results import CriterionResult, KeyDateResult, ScenarioResult, TestResult
 from creval.law.absent import assumptions, falls_back, version_assumption
 from creval.law import conditions
-from creval.law.derive import Derived, derive, template_values
+from creval.law.derive import Derived, derive, derive_again, read_by_derivations, template_values, version_for
 from creval.law.rulebook import LAW_VERSION, RuleBook, Test, order_constraints
 
 __all__ = ["CriterionResult", "Evaluator", "KeyDateResult", "ScenarioResult", "TestResult"]
@@ -33,11 +33,15 @@ __all__ = ["CriterionResult", "Evaluator", "KeyDateResult", "ScenarioResult", "T
 # choices of days that a look for what the facts prove may cost (engine/ranged.py MAX_POINTS for
 # a rough date the user gave): past it the date stays unknown, and the outcome undetermined
 PROOF_POINTS = MAX_POINTS
+NO_LINE = "no line of the outcome table applies: the rule file is incomplete"
 
 
 class Evaluator:
-    def __init__(self, book: RuleBook, decide: Callable[[str, dict], Decision] | None = None):
+    def __init__(self, book: RuleBook, decide: Callable[[str, dict], Decision] | None = None, law_changes: bool = True):
+        """`law_changes`: also find the changes of law at which a case's outcome would change
+        (key dates `law-change-*`); a batch that does not ask for them is spared the work."""
         self.book = book
+        self.law_changes = law_changes
         # the engine's answers are kept per signature of the case (Engine.decide_again): alike
         # cases of a batch, and the trial values below, are decided once
         self._decide_again = Engine(book).decide_again if decide is None else decide
@@ -91,7 +95,7 @@ class Evaluator:
         derived = derive(test, facts, as_of, self.book.tables)
         decision = self._decide_again(test.id, derived.values)
         if not decision.ranks:
-            raise EngineError("no line of the outcome table applies: the rule file is incomplete")
+            raise EngineError(NO_LINE)
         return derived, decision, min(decision.ranks)
 
     def outcome(self, test: Test, facts: dict[str, Any], as_of: date) -> str:
@@ -113,7 +117,7 @@ class Evaluator:
         dates = [KeyDateResult(kd.event, derived.values[kd.date].isoformat())
                  for kd in rule.key_dates
                  if derived.values.get(kd.date) is not None and self._key_date_shown(test, kd, facts, as_of, derived)]
-        if test.versions:
+        if test.versions and self.law_changes:
             dates += self._law_changes(test, facts, as_of)
         details = {rep.name: iso(derived.lists.get(rep.name, derived.values.get(rep.name))) for rep in rule.report}
         for name, value in details.items():  # a state stays its code in JSON, and is named in texts
@@ -194,7 +198,7 @@ class Evaluator:
         return rough
 
     def _can_change(self, test: Test, facts: dict[str, Any], as_of: date, names: list[str],
-                    decision: Decision | None = None, derived: Derived | None = None) -> list[str]:
+                    decision: Decision, derived: Derived) -> list[str]:
         """Of the facts blamed for `undetermined`, those whose value alone can change the
         outcome (the others as given): a fact that cannot is not asked for. When none can alone
         (two facts are needed together), all are kept. `decision` and `derived`, the case's own:
@@ -205,16 +209,24 @@ class Evaluator:
         self._trying = True
         try:
             kept = [name for name in names
-                    if not (decision is not None and outcome_fixed(test, name, decision.statuses, derived.values))
-                    and self._changes(test, facts, as_of, name)]
+                    if not outcome_fixed(test, name, decision.statuses, derived.values)
+                    and self._changes(test, facts, as_of, name, derived)]
         finally:
             self._trying = False
         return kept or names
 
-    def _changes(self, test: Test, facts: dict[str, Any], as_of: date, name: str) -> bool:
+    def _changes(self, test: Test, facts: dict[str, Any], as_of: date, name: str, derived: Derived) -> bool:
+        """Whether some value of the fact `name` gives another outcome than another value
+        (`derived`: the case's own derived values, from which each trial is derived again)."""
         spec = test.rule.facts[name]
         if spec.type == "date":
-            values = _days_to_try(test, facts, as_of, name, derive(test, facts, as_of, self.book.tables).values)
+            values = _days_to_try(test, facts, as_of, name, derived.values)
+            if name in _version_only(test):  # days that select one version decide alike: one is tried
+                base, kept = derived.values, {}
+                for day in values:
+                    version = version_for(test, {**base, name: day})
+                    kept.setdefault(version and version.id, day)
+                values = list(kept.values())
         elif spec.type == "bool":
             values = [True, False]
         elif spec.type == "enum":
@@ -226,8 +238,14 @@ class Evaluator:
         else:  # a state, a term: too many values to try; kept
             return True
         seen = set()
+        table = test.rule.outcome_table
+        if len(values) > 2:  # the ends first: where any value changes the outcome, they most often differ
+            values = [values[0], values[-1], *values[1:-1]]
         for value in values:
-            seen.add(self.outcome(test, {**facts, name: value}, as_of))
+            decision = self._decide_again(test.id, derive_again(test, facts, as_of, derived, name, value, self.book.tables))
+            if not decision.ranks:
+                raise EngineError(NO_LINE)
+            seen.add(table[min(decision.ranks)].outcome)
             if len(seen) > 1:
                 return True
         return False
@@ -306,7 +324,45 @@ def _readers(test: Test) -> tuple[dict[str, tuple[str, ...]], frozenset[str]] | 
     outcome = reads({f for alts in test.outcome_dnf for conj in alts for cond in conj.facts for f in conditions.fields(cond)})
     if outcome is None:
         return None
-    return {f: tuple(c) for f, c in by_fact.items()}, frozenset(outcome)
+    dependents = {f: frozenset(field for field, facts in depends.items() if f in facts) for f in rule.facts}
+    return {f: tuple(c) for f, c in by_fact.items()}, frozenset(outcome), dependents
+
+
+def _leaves(cond: Any) -> list:
+    return [leaf for part in cond.parts for leaf in _leaves(part)] if isinstance(cond, conditions.Junction) else [cond]
+
+
+@lru_cache(maxsize=64)
+def _comparisons(test: Test) -> dict[str, list[tuple[frozenset[str], tuple[str, str] | None]]]:
+    """Each criterion's leaf conditions (met and unmet): the fields each reads, and for a
+    comparison of two fields, the pair."""
+    out = {}
+    for cid in test.rule.criteria:
+        out[cid] = [(frozenset(conditions.fields(leaf)),
+                     (leaf.field, leaf.operand.name) if isinstance(leaf, conditions.Compare)
+                     and isinstance(leaf.operand, conditions.FieldRef) else None)
+                    for cond in (test.met[cid], test.unmet[cid]) for leaf in _leaves(cond)]
+    return out
+
+
+def _held(test: Test, cid: str, changing: frozenset[str], values: dict[str, Any]) -> bool:
+    """Whether the criterion keeps its status whatever the changing fields hold: each of its
+    leaves that reads one of them compares it with another field that is unknown (and stays
+    so), and a comparison with an unknown field never matches (law/conditions.py), for met
+    as for unmet. An age gap between two births, one of them unknown, stays unknown whatever
+    the other birth date."""
+    for read, pair in _comparisons(test)[cid]:
+        if not read & changing:
+            continue
+        if pair is None:
+            return False
+        a, b = pair
+        if (a in changing) == (b in changing):
+            return False
+        other = b if a in changing else a
+        if values.get(other) is not None:
+            return False
+    return True
 
 
 _STATUSES = ("met", "unmet", "unknown")
@@ -321,11 +377,16 @@ def outcome_fixed(test: Test, name: str, statuses: dict[str, str], values: dict[
     found = _readers(test)
     if found is None:
         return False
-    by_fact, outcome_reads = found
+    by_fact, outcome_reads, dependents = found
     crits = by_fact.get(name)
-    if crits is None or name in outcome_reads or len(crits) > 5 or test.rule.facts[name].type in ("state", "term"):
+    if crits is None or name in outcome_reads or test.rule.facts[name].type in ("state", "term"):
         return False  # (a state or a term is kept untried: Evaluator._changes)
-    key = (test, name, tuple(sorted(statuses.items())))
+    crits = tuple(c for c in crits if not _held(test, c, dependents[name], values))
+    if not crits:
+        return True
+    if len(crits) > 5:
+        return False
+    key = (test, name, crits, tuple(sorted(statuses.items())))
     known = _FIXED.get(key)
     if known is not None:
         return known
@@ -376,6 +437,20 @@ def _probes(test: Test, rough: RoughTest) -> list[tuple]:
         days.append(sorted(found))
     points = list(product(*days))
     return points if len(points) <= 64 else []
+
+
+@lru_cache(maxsize=64)
+def _version_only(test: Test) -> frozenset[str]:
+    """The facts that only select the law's version: no derivation and no condition reads them,
+    so that the version they select is all they change."""
+    if not test.versions:
+        return frozenset()
+    rule = test.rule
+    read = set(read_by_derivations(test))
+    for cid in rule.criteria:
+        read |= conditions.fields(test.met[cid]) | conditions.fields(test.unmet[cid])
+    read |= {f for alts in test.outcome_dnf for conj in alts for cond in conj.facts for f in conditions.fields(cond)}
+    return frozenset(f for f in rule.law_versions.selected_by if f in rule.facts and f not in read)
 
 
 @lru_cache(maxsize=64)

@@ -616,6 +616,9 @@ def caveats_applying(test: Test, cases: list[dict[str, Any]]) -> list[int]:
     """The rule's caveats that apply, by place: all, less those whose `when` no case meets
     (`cases`: the derived values of each case; a rough date gives several). Which words to
     print, not a decision: the plain matcher of law/conditions.py suffices."""
+    if len(cases) == 1:  # an exact case (most): one match per caveat
+        (values,) = cases
+        return [i for i, when in enumerate(test.caveat_when) if when is None or conditions.matches(when, values)]
     return [i for i, when in enumerate(test.caveat_when)
             if when is None or any(conditions.matches(when, values) for values in cases)]
 

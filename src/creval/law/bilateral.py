@@ -12,11 +12,12 @@ A treaty's relation is:
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import BaseModel, ConfigDict, PrivateAttr, model_validator
 
 from creval.core.text import Msg, State
 
@@ -71,6 +72,8 @@ class BilateralTable(_Strict):
     source: str
     checked: str  # what was searched, in plain words: the limits of the table
     treaties: list[BilateralTreaty]
+    # per pair of states: the dates on which its answer may change, and the answer per interval (status)
+    _memo: dict = PrivateAttr(default_factory=dict)
 
     @model_validator(mode="after")
     def _one_row_per_treaty(self) -> "BilateralTable":
@@ -92,7 +95,29 @@ class Found:
 
 
 def status(table: BilateralTable | None, a: str, b: str, on: date) -> Found:
-    """Whether a bilateral treaty covering family matters or enforcement binds a and b on `on`."""
+    """Whether a bilateral treaty covering family matters or enforcement binds a and b on `on`.
+
+    The answer changes only on the dates the rows name: it is found once per interval between
+    them (the same Found each time; callers only read it)."""
+    if table is None:
+        return _status(None, a, b, on)
+    memo = table.__pydantic_private__["_memo"]  # through the slot: pydantic's __getattr__ is slow
+    pair = memo.get((a, b))
+    if pair is None:
+        if len(memo) >= 100_000:
+            memo.clear()
+        rows = table.between(a, b)
+        dates = {d for row in rows for d in (row.in_force or row.in_force_by, row.in_force_earliest) if d is not None}
+        pair = memo[(a, b)] = (sorted(dates), {})
+    dates, answers = pair
+    at = bisect_right(dates, on)
+    found = answers.get(at)
+    if found is None:
+        found = answers[at] = _status(table, a, b, on)
+    return found
+
+
+def _status(table: BilateralTable | None, a: str, b: str, on: date) -> Found:
     rows = [t for t in table.between(a, b)] if table else []
     if not rows:
         return Found(NOT_CHECKED, [], Msg("bilateral.not_checked", a=State(a), b=State(b)))

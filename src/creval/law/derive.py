@@ -19,7 +19,7 @@ from creval.core.text import Msg
 from creval.law import bilateral, treaties
 from creval.law.rulebook import GUARDS, LAW_VERSION, Test
 
-__all__ = ["Derived", "derive", "template_values"]
+__all__ = ["Derived", "derive", "derive_again", "read_by_derivations", "template_values", "version_for"]
 
 
 @dataclass
@@ -48,6 +48,72 @@ def derive(test: Test, facts: dict[str, Any], as_of: date, tables: dict[str, tre
     return out
 
 
+def derive_again(test: Test, facts: dict[str, Any], as_of: date, base: Derived, name: str, value: Any,
+                 tables: dict[str, treaties.TreatyTable]) -> dict[str, Any]:
+    """The values `derive` gives for `facts` with the fact `name` set to `value` (`base`: what it
+    gave for `facts`), computing again only the derivations that read `name`, directly or
+    through another: a missing fact is tried with many values, and most derivations (treaty
+    status above all) do not read it. Only the values; notes, lists and sources are not kept."""
+    again = _again(test).get(name)
+    if again is None:  # it selects the law's version, or the rule's order defeats a partial run
+        return derive(test, {**facts, name: value}, as_of, tables).values
+    values = dict(base.values)
+    if value is None:
+        values.pop(name, None)
+    else:
+        values[name] = value
+    out = Derived(values)
+    for step in again:
+        step_name, compute, args, unless_known, unless_true = step
+        values.pop(step_name, None)
+        if unless_known and values.get(unless_known) is not None:
+            continue
+        if unless_true and values.get(unless_true) is True:
+            continue
+        found = compute(args, test, out, tables, step_name)
+        if found is not None:
+            values[step_name] = found
+    return values
+
+
+@lru_cache(maxsize=64)
+def _again(test: Test) -> dict[str, tuple]:
+    """For each fact, the derivations to compute again when it alone changes (derive_again),
+    in the rule's order; a fact is left out (everything is derived again) when it selects the
+    law's version, or when the rule's derivations are not each computed from facts and
+    earlier ones only (a partial run would read a value a full one had not yet computed)."""
+    steps = _steps(test)
+    facts = set(test.rule.facts)
+    taken = facts | {LAW_VERSION, "as_of"} | {p for v in test.versions for p in v.parameters}
+    defined: set[str] = set()
+    for name, _, args, *guards in steps:
+        read = _names(args) | {g for g in guards if g}
+        if name in taken or name in defined or read & ({s[0] for s in steps} - defined):
+            return {}
+        defined.add(name)
+    selecting = set(test.rule.law_versions.selected_by) if test.versions else set()
+    out = {}
+    for fact in facts - selecting:
+        changed, again = {fact}, []
+        for step in steps:
+            if (_names(step[2]) | {g for g in step[3:] if g}) & changed:
+                again.append(step)
+                changed.add(step[0])
+        out[fact] = tuple(again)
+    return out
+
+
+def _names(args: Any) -> set[str]:
+    """Every name a derivation's arguments hold (facts, derived values, parameters, words)."""
+    if isinstance(args, str):
+        return {args}
+    if isinstance(args, dict):
+        return set().union(*map(_names, args.values())) if args else set()
+    if isinstance(args, (list, tuple)):
+        return set().union(*map(_names, args)) if args else set()
+    return set()
+
+
 @lru_cache(maxsize=64)
 def _steps(test: Test) -> tuple:
     """The rule's derivations, read once: name, function, its arguments and its guards."""
@@ -58,11 +124,22 @@ def _steps(test: Test) -> tuple:
     return tuple(steps)
 
 
+def version_for(test: Test, values: dict[str, Any]):
+    """The version whose period holds the selecting date, the first known of the rule's
+    `selected_by` (facts or as_of); with none known, None: conditions on the version then
+    stay unknown."""
+    day = next((values[f] for f in test.rule.law_versions.selected_by if values.get(f) is not None), None)
+    return test.version_on(day) if day is not None else None
+
+
+@lru_cache(maxsize=64)
+def read_by_derivations(test: Test) -> frozenset[str]:
+    """Every name a derivation of the test reads (its arguments and guards)."""
+    return frozenset().union(*(_names(args) | {g for g in guards if g} for _, _, args, *guards in _steps(test)))
+
+
 def _select_version(test: Test, out: Derived) -> None:
-    """The version whose period holds the selecting date (the rule file's data says which);
-    with that date unknown, none: conditions on the version then stay unknown."""
-    day = next((out.values[f] for f in test.rule.law_versions.selected_by if out.values.get(f) is not None), None)
-    version = test.version_on(day) if day is not None else None
+    version = version_for(test, out.values)
     if version is not None:
         out.version = version
         out.values[LAW_VERSION] = version.id
@@ -82,7 +159,12 @@ def _arg(name: Any, test: Test, values: dict) -> Any:
 
 
 def _first_known(args, test, out, tables, name):
-    return next((out.values[a] for a in args if out.values.get(a) is not None), None)
+    values = out.values
+    for a in args:
+        value = values.get(a)
+        if value is not None:
+            return value
+    return None
 
 
 def _copy(arg, test, out, tables, name):
@@ -90,7 +172,7 @@ def _copy(arg, test, out, tables, name):
 
 
 def _add_years(args, test, out, tables, name):
-    start, years = (_arg(a, test, out.values) for a in args)
+    start, years = _arg(args[0], test, out.values), _arg(args[1], test, out.values)
     if start is None or not isinstance(years, int):  # unknown, or a word such as `life`
         return None
     return dates.add_years(start, years)
@@ -186,10 +268,30 @@ def _treaties_in_force(args, test, out, tables, name):
             return treaties.NOT_IN_FORCE
         return None
     found = {inst: treaties.status(tables[inst], *pair) for inst in args["instruments"]}
-    in_force, notes = [], []
     # Kazakhstan's bilateral treaties (rules/data/bilateral.yaml): one more channel; a pair
     # nobody checked counts as none, and the note says it was not checked
     side = bilateral.status(test.bilateral, *pair) if args.get("bilateral") else None
+    # each status is kept per interval of dates (the same object each time): what is made of
+    # them is too, keyed by their identity (the entry holds them, so no id is reused)
+    memo = _memo(test)
+    key = (name, *map(id, found.values()), id(side))
+    kept = memo.get(key)
+    if kept is None:
+        if len(memo) >= 10_000:
+            memo.clear()
+        kept = memo[key] = (_in_force_any(found, side, tables), (found, side))
+    value, in_force, note, sources = kept[0]
+    out.lists[name] = list(in_force)
+    out.notes[name] = note
+    out.sources[name] = list(sources)
+    return value
+
+
+def _in_force_any(found: dict[str, treaties.Status], side: bilateral.Found | None,
+                  tables: dict[str, treaties.TreatyTable]) -> tuple:
+    """treaties_in_force from the status of each instrument (and of the bilateral treaties):
+    its value, the instruments in force, the note and the sources."""
+    in_force, notes = [], []
     for inst, st in found.items():
         successor = tables[inst].superseded_by
         if st.value == treaties.IN_FORCE and successor in found and found[successor].value == treaties.IN_FORCE:
@@ -201,15 +303,20 @@ def _treaties_in_force(args, test, out, tables, name):
     if side is not None:
         in_force += side.in_force
         notes.append(side.note)
-    out.lists[name] = in_force
-    out.notes[name] = Msg.joined("; ", notes)
-    out.sources[name] = list(dict.fromkeys([*(s for st in found.values() for s in st.sources),
-                                            *(side.sources if side else [])]))
+    sources = tuple(dict.fromkeys([*(s for st in found.values() for s in st.sources), *(side.sources if side else [])]))
     if in_force:
-        return treaties.IN_FORCE
-    if all(st.value == treaties.NOT_IN_FORCE for st in found.values()) and (side is None or side.value is not None):
-        return treaties.NOT_IN_FORCE
-    return None
+        value = treaties.IN_FORCE
+    elif all(st.value == treaties.NOT_IN_FORCE for st in found.values()) and (side is None or side.value is not None):
+        value = treaties.NOT_IN_FORCE
+    else:
+        value = None
+    return value, tuple(in_force), Msg.joined("; ", notes), sources
+
+
+@lru_cache(maxsize=64)
+def _memo(test: Test) -> dict:
+    """What a test's treaty derivations made of statuses already seen (kept with the test)."""
+    return {}
 
 
 _COMPUTE = {

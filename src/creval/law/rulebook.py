@@ -406,6 +406,10 @@ class Test:
                 if not (type(count) is int or (isinstance(count, str) and type(self.params.get(count)) is int)):
                     raise conditions.ConditionError(f"{where}: the number of days is a whole number or an integer parameter")
                 types[name] = "date"
+            elif fn == "add_years":  # [date, years]: years a whole number, a parameter or a fact
+                if not (isinstance(args, list) and len(args) == 2 and types.get(args[0]) == "date"):
+                    raise conditions.ConditionError(f"{where}: expects [date, years]")
+                types[name] = "date"
             elif fn in ("first_known", "copy"):
                 first = args[0] if isinstance(args, list) else args
                 if first not in types:

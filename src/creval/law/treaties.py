@@ -186,8 +186,9 @@ class TreatyTable(BaseModel):
     states: dict[str, StateRow]
     acceptances: list[AcceptanceRow] = Field(default_factory=list)
     pairs: list[PairRow] = Field(default_factory=list)
-    _status_cache: dict = PrivateAttr(default_factory=dict)
-    _threshold_cache: dict = PrivateAttr(default_factory=dict)
+    # per pair of states: the dates on which its answer may change, and the answer found for
+    # each interval between them (status); per table, as two rule folders (creval compare) may differ
+    _memo: dict = PrivateAttr(default_factory=dict)
 
     @model_validator(mode="after")
     def _pairs_checked(self) -> "TreatyTable":
@@ -310,14 +311,18 @@ def status(table: TreatyTable, a: str, b: str, on: date) -> Status:
 
     The answer changes only on the dates the rows name, so it is computed once per interval
     between those dates (a batch asks the same pairs again and again)."""
-    thresholds = _thresholds(table, a, b)
-    key = (a, b, bisect_right(thresholds, on))
-    cache = table._status_cache  # per table: two rule folders (creval compare) may differ
-    found = cache.get(key)
+    # the private attribute read through its slot: pydantic's __getattr__ costs more than the lookup
+    memo = table.__pydantic_private__["_memo"]
+    pair = memo.get((a, b))
+    if pair is None:
+        if len(memo) >= 100_000:
+            memo.clear()
+        pair = memo[(a, b)] = (_thresholds(table, a, b), {})
+    dates, answers = pair
+    at = bisect_right(dates, on)
+    found = answers.get(at)
     if found is None:
-        found = _status(table, a, b, on)
-        if len(cache) < 100_000:
-            cache[key] = found
+        found = answers[at] = _status(table, a, b, on)
     return found
 
 
@@ -327,16 +332,10 @@ _ENDS = ("left", "suspended", "ended")
 
 def _thresholds(table: TreatyTable, a: str, b: str) -> list[date]:
     """Every date on which the answer for a-b may change: starts and ends of the rows."""
-    key = (a, b)
-    found = table._threshold_cache.get(key)
-    if found is None:
-        rows = [table.states.get(a), table.states.get(b), table.pair(a, b)]
-        dates = {getattr(row, name, None) for row in rows if row for name in _DATES}
-        dates |= {end.date for row in rows if row for name in _ENDS if (end := getattr(row, name, None))}
-        found = sorted(d for d in dates if d is not None)
-        if len(table._threshold_cache) < 100_000:
-            table._threshold_cache[key] = found
-    return found
+    rows = [table.states.get(a), table.states.get(b), table.pair(a, b)]
+    dates = {getattr(row, name, None) for row in rows if row for name in _DATES}
+    dates |= {end.date for row in rows if row for name in _ENDS if (end := getattr(row, name, None))}
+    return sorted(d for d in dates if d is not None)
 
 
 def _cite(short: Msg, who: str | Msg, source: str, key: str = "treaty.source.row") -> Msg:

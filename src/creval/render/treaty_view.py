@@ -9,6 +9,8 @@ language; sources stay as written (they are citations). `as_data` is the same in
 
 from __future__ import annotations
 
+import json
+
 import textwrap
 from datetime import date
 
@@ -19,7 +21,8 @@ from creval.core.text import State
 from creval.render import words
 from creval.render.i18n import t, tr
 
-__all__ = ["VALUE_CODE", "VALUE_KEY", "as_data", "describe_pair", "describe_state", "describe_table", "list_tables"]
+__all__ = ["FORMATS", "VALUE_CODE", "VALUE_KEY", "as_data", "describe_pair", "describe_state", "describe_table",
+           "list_tables"]
 
 VALUE_KEY = {IN_FORCE: "treaty.value.in-force", NOT_IN_FORCE: "treaty.value.not-in-force", None: "treaty.value.unknown"}
 VALUE_CODE = {IN_FORCE: IN_FORCE, NOT_IN_FORCE: NOT_IN_FORCE, None: "unknown"}
@@ -161,3 +164,27 @@ def as_data(table: TreatyTable, states: list[str], lang: str, on: date | None = 
         found = status(table, a, b, on)
         data["on"] = {"date": on.isoformat(), "status": VALUE_CODE[found.value], "note": tr(found.note, lang)}
     return data
+
+
+def _text(tables: dict[str, TreatyTable], instrument: str | None, states: list[str], lang: str, on: date | None) -> str:
+    """Every table; one table's states; a state's row and its relations; a pair's periods."""
+    if instrument is None:
+        return list_tables(tables, lang)
+    table = tables[instrument]
+    if not states:
+        return describe_table(table, lang)
+    if len(states) == 1:
+        return describe_state(table, states[0], lang)
+    return describe_pair(table, states[0], states[1], lang, on)
+
+
+def _json(tables: dict[str, TreatyTable], instrument: str | None, states: list[str], lang: str, on: date | None) -> str:
+    if instrument is None:
+        data = {k: as_data(v, [], lang) for k, v in tables.items()}
+    else:
+        data = as_data(tables[instrument], states, lang, on)
+    return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+# `creval treaties --format NAME`: the same answers as words or as data
+FORMATS = {"text": _text, "json": _json}

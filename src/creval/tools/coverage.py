@@ -22,7 +22,7 @@ from creval.engine.evaluate import ScenarioResult
 from creval.render.i18n import t
 from creval.law.rulebook import RuleBook
 
-__all__ = ["MAX_CASES", "STATES", "TestCoverage", "as_json", "as_text", "coverage", "possible_states"]
+__all__ = ["FORMATS", "MAX_CASES", "STATES", "TestCoverage", "as_json", "as_text", "coverage", "possible_states"]
 
 STATES = ("met", "unmet", "unknown")
 MAX_CASES = 200_000  # past this many combinations a criterion is assumed to reach every state
@@ -222,3 +222,15 @@ def _cell(states: dict[str, list[str]], state: str, lang: str) -> str:
     if state not in states:
         return t("coverage.cannot_occur", lang)
     return str(len(states[state])) if states[state] else "-"
+
+
+def _json(covs: list[TestCoverage], paths: list[str], scenarios: int, digest: str, lang: str) -> str:
+    return as_json(covs, paths, scenarios, digest)
+
+
+def _text(covs: list[TestCoverage], paths: list[str], scenarios: int, digest: str, lang: str) -> str:
+    return as_text(covs, paths, scenarios, lang)
+
+
+# `creval coverage --format NAME`: (renderer, whether a terminal colours its UNMET and MISSING)
+FORMATS = {"text": (_text, True), "json": (_json, False)}

@@ -32,6 +32,7 @@ class Options:
     lang: str = "en"
     name: str = "<stdin>"  # shown in each result's `file`, with the line number
     oracle: bool = False  # decide with the plain-Python oracle (benchmarks, cross-checks)
+    law_changes: bool = True  # key dates at which a change of law would change the outcome (`--law-changes`)
 
 
 @dataclass

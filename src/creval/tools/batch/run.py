@@ -46,7 +46,7 @@ class Worker:
         if options.oracle:
             tests = self.book.tests
             decide = lambda test_id, values: oracle.decide(tests[test_id], values)  # noqa: E731
-        self.evaluator = Evaluator(self.book, decide)
+        self.evaluator = Evaluator(self.book, decide, options.law_changes)
         self.tests = list(options.tests) if options.tests else None
         gc.collect()
         gc.freeze()  # the rule book and compiled rules live as long as the process: stop re-scanning them
