@@ -481,13 +481,16 @@ def _days_to_try(test: Test, facts: dict[str, Any], as_of: date, name: str, valu
     days = {v for v in values.values() if type(v) is date}
     days |= {v.from_ for v in test.versions if v.from_}
     days |= {_years(as_of, -n) for n in (100, 30, 16, 10)} | {_years(as_of, 1)}
-    days |= {d + timedelta(days=k) for d in list(days) for k in (-1, 1)}
+    days |= {d + step for d in list(days) for step in _NEXT_DAYS}
     for c in test.rule.constraints:
         if c.earlier == name and type(other := values.get(c.later)) is date:
             days = {d for d in days if d <= other}
         if c.later == name and type(other := values.get(c.earlier)) is date:
             days = {d for d in days if other <= d}
     return sorted(days)
+
+
+_NEXT_DAYS = (timedelta(days=-1), timedelta(days=1))
 
 
 def _years(day: date, n: int) -> date:
