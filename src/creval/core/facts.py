@@ -10,12 +10,18 @@ facts it was computed from.
 from __future__ import annotations
 
 import hashlib
+from datetime import date
 from typing import Any
 
 import orjson
 from pydantic import BaseModel
 
 __all__ = ["matter_facts", "scenario_digest"]
+
+
+# The types of facts that are plain values already (a term is a model: it becomes a dict; a
+# date known only roughly stays a DateRange)
+_PLAIN = frozenset({type(None), bool, int, str, date})
 
 
 def _plain(value: Any) -> Any:
@@ -28,8 +34,10 @@ def matter_facts(scenario: BaseModel) -> dict[str, dict[str, Any]]:
     """The matters a scenario names, each with its facts (None for unknown)."""
     out = {}
     for matter in scenario.facts.model_fields_set:
-        facts = getattr(scenario.facts, matter)
-        out[matter] = {k: _plain(v) for k, v in facts.__dict__.items()}
+        values = getattr(scenario.facts, matter).__dict__  # the fields as validated (iterating a model is slow)
+        # most matters hold plain values only: one copy, without a call for each value
+        plain = _PLAIN.issuperset(map(type, values.values()))
+        out[matter] = dict(values) if plain else {k: _plain(v) for k, v in values.items()}
     return out
 
 

@@ -1,5 +1,6 @@
 """Scenario files: read them safely (loader), check them against the rule book (scenario),
-and forgive what a person types (forgiving). Imports core and law; the engine never imports it.
+and forgive what a person types (forgiving); the usual document is checked by pydantic-core
+alone first (quick). Imports core and law; the engine never imports it.
 """
 
-__all__ = ["forgiving", "loader", "scenario"]
+__all__ = ["forgiving", "loader", "quick", "scenario"]

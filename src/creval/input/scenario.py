@@ -4,6 +4,9 @@ Each rule file declares its matter's facts (type, enumeration, bounds); the mode
 built from those declarations, so a bound such as the 10-20 year ban range lives in the rule
 file and drives validation too. Validation is strict: no string for a boolean, no number
 for a date, no unknown matter or fact, and dates of one matter must come in order.
+Each type checked in Python also names (`Quick`) the part of its values pydantic-core can
+check alone, so that the usual document is checked without calling back into Python
+(input/quick.py); what that leaves goes to the checks here, which word every message.
 """
 
 from __future__ import annotations
@@ -16,23 +19,24 @@ from typing import Annotated, Any, Literal, Optional, Union
 from pydantic import (
     AfterValidator,
     BaseModel,
-    PlainValidator,
-    WithJsonSchema,
     BeforeValidator,
     ConfigDict,
     Field,
+    PlainSerializer,
+    PlainValidator,
     StrictBool,
     StrictInt,
-    PlainSerializer,
     WithJsonSchema,
     create_model,
     model_validator,
 )
+from pydantic_core import core_schema
 
 from creval.core.dates import DATE_FACT_SCHEMA, FIRST_DATE, LAST_DATE, DateRange, parse_date_fact
 from creval.core.facts import matter_facts  # noqa: F401  (exported: a scenario's facts by matter)
 from creval.core.text import Msg, in_language, t, tr  # noqa: F401  (in_language: exported)
 from creval.input.forgiving import date_hint, one_of, state_code, state_meant, suggest
+from creval.input.quick import Quick, quick_validator
 from creval.law.rulebook import Bound, FactSpec, RuleBook, order_constraints
 
 __all__ = [
@@ -115,15 +119,32 @@ def _is_state(code: str) -> bool:
     return pycountry.countries.get(alpha_2=code) is not None
 
 
-IsoDate = Annotated[date, BeforeValidator(parse_iso_date)]
+def _known_state(code: str) -> str:
+    if not _is_state(code):
+        raise ValueError(code)  # never shown: the model's own check (_state) words the message
+    return code
+
+
+# What the checks above accept without reading anything in another way, checked in
+# pydantic-core (input/quick.py): a date as a `date` or as YYYY-MM-DD, a state's code in
+# capitals. The rest (20.05.2016, 2016, `kz`) goes to the Python checks.
+_EXACT_DATE = core_schema.union_schema([
+    core_schema.date_schema(strict=True, ge=FIRST_DATE, le=LAST_DATE),
+    core_schema.chain_schema([core_schema.str_schema(strict=True, pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"),
+                              core_schema.date_schema(ge=FIRST_DATE, le=LAST_DATE)]),
+], mode="left_to_right")
+_STATE_CODE = core_schema.no_info_after_validator_function(_known_state, core_schema.str_schema(strict=True, pattern=r"^[A-Z]{2}$"))
+
+IsoDate = Annotated[date, BeforeValidator(parse_iso_date), Quick(_EXACT_DATE)]
 # A date fact: exact, or known only roughly (a year, a month, a range: core/dates.py)
 DateFact = Annotated[
     Any,
     BeforeValidator(partial(parse_date_fact, exact=parse_iso_date, first=FIRST_DATE, last=LAST_DATE)),
     WithJsonSchema(DATE_FACT_SCHEMA),
     PlainSerializer(lambda v: v.as_json() if isinstance(v, DateRange) else v),  # a range dumps as {from, to}
+    Quick(_EXACT_DATE),
 ]
-State = Annotated[str, BeforeValidator(_state)]
+State = Annotated[str, BeforeValidator(_state), Quick(_STATE_CODE)]
 
 
 class Term(BaseModel):
@@ -152,7 +173,11 @@ def _fact_type(spec: FactSpec, params: dict) -> Any:
     if spec.type == "bool":
         return StrictBool
     if spec.type == "enum":  # any case: `Male` is male
-        return Annotated[Literal[tuple(spec.values)], BeforeValidator(partial(one_of, values=tuple(spec.values)))]
+        values = tuple(spec.values)
+        choice = Annotated[Literal[values], BeforeValidator(partial(one_of, values=values))]
+        if len({v.casefold() for v in values}) < len(values):  # one_of may read a value as another
+            return choice
+        return Annotated[choice, Quick(core_schema.literal_schema(list(values)))]
     if spec.type == "term":
         return Term
     low, high = _bound(spec.min, params), _bound(spec.max, params)
@@ -160,16 +185,19 @@ def _fact_type(spec: FactSpec, params: dict) -> Any:
     # saturates beyond it, and the scenario digest cannot be written)
     low = INT64_MIN if low is None else max(low, INT64_MIN)
     high = INT64_MAX if high is None else min(high, INT64_MAX)
+    in_range = core_schema.int_schema(strict=True, ge=low, le=high)
     if isinstance(spec.min, Bound) or isinstance(spec.max, Bound):
         # a legal range from the rule file (the ban's term in years): the message cites it
-        number = Annotated[StrictInt, AfterValidator(partial(_in_legal_range, low=low, high=high))]
+        number = Annotated[StrictInt, AfterValidator(partial(_in_legal_range, low=low, high=high)), Quick(in_range)]
     else:
         number = Annotated[StrictInt, Field(ge=low, le=high)]
     if spec.words:  # a number or one of the rule's words (a ban for `life`): one error, not one per branch
         words = tuple(spec.words)
         checked = partial(_number_or_word, words=words, low=low, high=high)
+        either = core_schema.union_schema([core_schema.literal_schema(list(words)), in_range], mode="left_to_right")
         return Annotated[Union[int, str], PlainValidator(checked),
-                         WithJsonSchema({"anyOf": [{"type": "integer", "minimum": low, "maximum": high}, {"enum": list(words)}]})]
+                         WithJsonSchema({"anyOf": [{"type": "integer", "minimum": low, "maximum": high}, {"enum": list(words)}]}),
+                         Quick(either)]
     return number
 
 
@@ -209,9 +237,15 @@ def _none_is_empty(value: Any) -> Any:
     return value
 
 
+def _given(model: type[BaseModel]) -> Any:
+    """A model as a field that may be given as null (_none_is_empty reads that); the quick
+    check takes a mapping only."""
+    return Annotated[Optional[model], Quick(model.__pydantic_core_schema__)]
+
+
 @lru_cache(maxsize=4)
 def scenario_model(book: RuleBook) -> type[BaseModel]:
-    matters = {m: (Optional[_matter_model(book, m)], None) for m in sorted(book.matters)}
+    matters = {m: (_given(_matter_model(book, m)), None) for m in sorted(book.matters)}
     Facts = create_model("Facts", __config__=ConfigDict(extra="forbid"), **matters)  # type: ignore[call-overload]
 
     class Scenario(BaseModel):
@@ -220,12 +254,13 @@ def scenario_model(book: RuleBook) -> type[BaseModel]:
         title: Optional[InLanguages] = Field(None, description="A short title: text, or a mapping by language {en, ru, kk}.")
         as_of: Optional[IsoDate] = None
         narrative: Optional[InLanguages] = Field(None, description="The story: text, or a mapping by language {en, ru, kk}.")
-        facts: Annotated[Facts, BeforeValidator(_none_is_empty)]  # type: ignore[valid-type]
+        facts: Annotated[Facts, BeforeValidator(_none_is_empty), Quick(Facts.__pydantic_core_schema__)]  # type: ignore[valid-type]
         expected: Optional[dict[str, str]] = None
 
         @model_validator(mode="after")
         def _check(self) -> "Scenario":
-            present = self.facts.model_fields_set
+            facts = self.facts
+            present = facts.model_fields_set
             if not present:
                 raise FieldError(("facts",), Msg("input.no_matter"))
             for test_id, outcome in (self.expected or {}).items():
@@ -238,10 +273,12 @@ def scenario_model(book: RuleBook) -> type[BaseModel]:
                     raise FieldError(("expected", test_id), suggest(message, outcome, test.rule.outcomes))
                 if test.matter not in present:
                     raise FieldError(("expected", test_id), Msg("input.no_matter_for_test", matter=repr(test.matter)))
+            as_of = self.as_of or date.today()
             for matter in present:
-                _check_order(book, matter, getattr(self.facts, matter), self.as_of or date.today())
+                _check_order(book, matter, getattr(facts, matter), as_of)
             return self
 
+    quick_validator(Scenario)  # built before these classes are shared: it marks them incomplete meanwhile
     return Scenario
 
 
@@ -262,7 +299,7 @@ def parse_as_of(value: str, lang: str = "en") -> date:
 
 def _check_order(book: RuleBook, matter: str, facts: BaseModel, as_of: date) -> None:
     values = facts.__dict__  # the fields as validated (iterating a model is slow)
-    if any(type(v) is DateRange for v in values.values()):
+    if DateRange in map(type, values.values()):
         _narrow_ranges(book, matter, values, as_of)
     for c in order_constraints(book, matter):
         earlier = as_of if c.earlier == "as_of" else values.get(c.earlier)
