@@ -223,7 +223,8 @@ def _end_of_term(args, test, out, tables, name):
 def _pair(args, test, out, name):
     """The two states and the date to look up; None when one is unknown, or when both states
     are one (then no treaty between states is in question, and the note says so)."""
-    a, b = (_arg(s, test, out.values) for s in args["states"])
+    first, second = args["states"]
+    a, b = _arg(first, test, out.values), _arg(second, test, out.values)
     on = out.values.get(args["on"])
     if a is not None and a == b:
         out.notes[name] = Msg("treaty.same_state", state=a)
@@ -237,8 +238,13 @@ def _stated(args, out, name) -> bool:
     stated = out.values.get(args.get("override"))
     if stated is None:
         return False
-    out.notes[name] = Msg("treaty.stated", fact=args["override"], value=Msg("value.yes" if stated else "value.no"))
+    out.notes[name] = _stated_note(args["override"], bool(stated))
     return True
+
+
+@lru_cache(maxsize=64)
+def _stated_note(fact: str, stated: bool) -> Msg:
+    return Msg("treaty.stated", fact=fact, value=Msg("value.yes" if stated else "value.no"))
 
 
 def _treaty_status(args, test, out, tables, name):
