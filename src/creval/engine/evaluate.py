@@ -239,8 +239,9 @@ class Evaluator:
             return True
         seen = set()
         table = test.rule.outcome_table
-        if len(values) > 2:  # the ends first: where any value changes the outcome, they most often differ
-            values = [values[0], values[-1], *values[1:-1]]
+        if len(values) > 2:  # the ends and the middle first: where any value changes the outcome, they most often differ
+            middle = len(values) // 2
+            values = [values[0], values[-1], values[middle], *values[1:middle], *values[middle + 1:-1]]
         for value in values:
             decision = self._decide_again(test.id, derive_again(test, facts, as_of, derived, name, value, self.book.tables))
             if not decision.ranks:
