@@ -239,8 +239,9 @@ class Evaluator:
             return True
         seen = set()
         table = test.rule.outcome_table
-        if len(values) > 2:  # the ends first: where any value changes the outcome, they most often differ
-            values = [values[0], values[-1], *values[1:-1]]
+        if len(values) > 2:  # the ends and the middle first: where any value changes the outcome, they most often differ
+            middle = len(values) // 2
+            values = [values[0], values[-1], values[middle], *values[1:middle], *values[middle + 1:-1]]
         for value in values:
             decision = self._decide_again(test.id, derive_again(test, facts, as_of, derived, name, value, self.book.tables))
             if not decision.ranks:
@@ -481,13 +482,16 @@ def _days_to_try(test: Test, facts: dict[str, Any], as_of: date, name: str, valu
     days = {v for v in values.values() if type(v) is date}
     days |= {v.from_ for v in test.versions if v.from_}
     days |= {_years(as_of, -n) for n in (100, 30, 16, 10)} | {_years(as_of, 1)}
-    days |= {d + timedelta(days=k) for d in list(days) for k in (-1, 1)}
+    days |= {d + step for d in list(days) for step in _NEXT_DAYS}
     for c in test.rule.constraints:
         if c.earlier == name and type(other := values.get(c.later)) is date:
             days = {d for d in days if d <= other}
         if c.later == name and type(other := values.get(c.earlier)) is date:
             days = {d for d in days if other <= d}
     return sorted(days)
+
+
+_NEXT_DAYS = (timedelta(days=-1), timedelta(days=1))
 
 
 def _years(day: date, n: int) -> date:

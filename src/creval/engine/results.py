@@ -16,7 +16,7 @@ from typing import Any
 __all__ = ["CriterionResult", "KeyDateResult", "ScenarioResult", "TestResult"]
 
 
-@dataclass
+@dataclass(slots=True)
 class CriterionResult:
     id: str
     status: str  # met, unmet, unknown
@@ -30,7 +30,7 @@ class CriterionResult:
     statuses: list[str] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class KeyDateResult:
     event: str
     date: str  # the earliest possible day when a fact it is computed from is known only roughly
@@ -39,7 +39,7 @@ class KeyDateResult:
     fact: str | None = None  # ... and the date fact (or `as_of`) that selects the version
 
 
-@dataclass
+@dataclass(slots=True)
 class TestResult:
     test: str
     outcome: str
@@ -67,7 +67,7 @@ class TestResult:
     rule: Any = field(default=None, repr=False, compare=False)  # the law.rulebook.Test decided: its texts explain this
 
 
-@dataclass
+@dataclass(slots=True)
 class ScenarioResult:
     scenario: str
     file: str

@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, PrivateAttr, model_validator
 
 from creval.core.text import Msg, State
 
-__all__ = ["BilateralTable", "BilateralTreaty", "Found", "IN_FORCE", "NOT_CHECKED", "NOT_IN_FORCE", "Title", "status"]
+__all__ = ["BilateralTable", "BilateralTreaty", "Found", "IN_FORCE", "NOT_CHECKED", "NOT_IN_FORCE", "Title", "status", "thresholds"]
 
 IN_FORCE = "in-force"
 NOT_IN_FORCE = "not-in-force"
@@ -101,6 +101,20 @@ def status(table: BilateralTable | None, a: str, b: str, on: date) -> Found:
     them (the same Found each time; callers only read it)."""
     if table is None:
         return _status(None, a, b, on)
+    dates, answers = _pair_memo(table, a, b)
+    at = bisect_right(dates, on)
+    found = answers.get(at)
+    if found is None:
+        found = answers[at] = _status(table, a, b, on)
+    return found
+
+
+def thresholds(table: BilateralTable | None, a: str, b: str) -> list[date]:
+    """The dates on which the answer for a-b may change (sorted)."""
+    return _pair_memo(table, a, b)[0] if table is not None else []
+
+
+def _pair_memo(table: BilateralTable, a: str, b: str) -> tuple[list[date], dict]:
     memo = table.__pydantic_private__["_memo"]  # through the slot: pydantic's __getattr__ is slow
     pair = memo.get((a, b))
     if pair is None:
@@ -109,12 +123,7 @@ def status(table: BilateralTable | None, a: str, b: str, on: date) -> Found:
         rows = table.between(a, b)
         dates = {d for row in rows for d in (row.in_force or row.in_force_by, row.in_force_earliest) if d is not None}
         pair = memo[(a, b)] = (sorted(dates), {})
-    dates, answers = pair
-    at = bisect_right(dates, on)
-    found = answers.get(at)
-    if found is None:
-        found = answers[at] = _status(table, a, b, on)
-    return found
+    return pair
 
 
 def _status(table: BilateralTable | None, a: str, b: str, on: date) -> Found:

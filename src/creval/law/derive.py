@@ -9,6 +9,7 @@ read it stay unknown.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 from datetime import date
@@ -222,7 +223,8 @@ def _end_of_term(args, test, out, tables, name):
 def _pair(args, test, out, name):
     """The two states and the date to look up; None when one is unknown, or when both states
     are one (then no treaty between states is in question, and the note says so)."""
-    a, b = (_arg(s, test, out.values) for s in args["states"])
+    first, second = args["states"]
+    a, b = _arg(first, test, out.values), _arg(second, test, out.values)
     on = out.values.get(args["on"])
     if a is not None and a == b:
         out.notes[name] = Msg("treaty.same_state", state=a)
@@ -236,8 +238,13 @@ def _stated(args, out, name) -> bool:
     stated = out.values.get(args.get("override"))
     if stated is None:
         return False
-    out.notes[name] = Msg("treaty.stated", fact=args["override"], value=Msg("value.yes" if stated else "value.no"))
+    out.notes[name] = _stated_note(args["override"], bool(stated))
     return True
+
+
+@lru_cache(maxsize=64)
+def _stated_note(fact: str, stated: bool) -> Msg:
+    return Msg("treaty.stated", fact=fact, value=Msg("value.yes" if stated else "value.no"))
 
 
 def _treaty_status(args, test, out, tables, name):
@@ -267,20 +274,26 @@ def _treaties_in_force(args, test, out, tables, name):
             out.lists[name] = []
             return treaties.NOT_IN_FORCE
         return None
-    found = {inst: treaties.status(tables[inst], *pair) for inst in args["instruments"]}
-    # Kazakhstan's bilateral treaties (rules/data/bilateral.yaml): one more channel; a pair
-    # nobody checked counts as none, and the note says it was not checked
-    side = bilateral.status(test.bilateral, *pair) if args.get("bilateral") else None
-    # each status is kept per interval of dates (the same object each time): what is made of
-    # them is too, keyed by their identity (the entry holds them, so no id is reused)
+    # the answer changes only on the dates of the instruments' rows (and the bilateral rows'):
+    # it is made once per interval between them
+    a, b, on = pair
     memo = _memo(test)
-    key = (name, *map(id, found.values()), id(side))
-    kept = memo.get(key)
-    if kept is None:
+    dates = memo.get((name, a, b))
+    if dates is None:
         if len(memo) >= 10_000:
             memo.clear()
-        kept = memo[key] = (_in_force_any(found, side, tables), (found, side))
-    value, in_force, note, sources = kept[0]
+        found = [*(treaties.thresholds(tables[inst], a, b) for inst in args["instruments"]),
+                 bilateral.thresholds(test.bilateral, a, b) if args.get("bilateral") else []]
+        dates = memo[(name, a, b)] = sorted({d for part in found for d in part})
+    key = (name, a, b, bisect_right(dates, on))
+    kept = memo.get(key)
+    if kept is None:
+        found = {inst: treaties.status(tables[inst], *pair) for inst in args["instruments"]}
+        # Kazakhstan's bilateral treaties (rules/data/bilateral.yaml): one more channel; a pair
+        # nobody checked counts as none, and the note says it was not checked
+        side = bilateral.status(test.bilateral, *pair) if args.get("bilateral") else None
+        kept = memo[key] = _in_force_any(found, side, tables)
+    value, in_force, note, sources = kept
     out.lists[name] = list(in_force)
     out.notes[name] = note
     out.sources[name] = list(sources)
@@ -315,7 +328,8 @@ def _in_force_any(found: dict[str, treaties.Status], side: bilateral.Found | Non
 
 @lru_cache(maxsize=64)
 def _memo(test: Test) -> dict:
-    """What a test's treaty derivations made of statuses already seen (kept with the test)."""
+    """A test's treaty derivations per pair of states: the dates their answer may change on,
+    and the answer per interval between them (kept with the test)."""
     return {}
 
 

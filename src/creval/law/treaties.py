@@ -23,7 +23,7 @@ from creval.core.text import Msg, State
 
 __all__ = [
     "AcceptanceRow", "Confidence", "End", "IN_FORCE", "NOT_IN_FORCE", "PairRow", "StateRow", "Status",
-    "TreatyTable", "confidence_word", "relations_of", "status", "timeline"
+    "TreatyTable", "confidence_word", "relations_of", "status", "thresholds", "timeline"
 ]
 
 IN_FORCE = "in-force"
@@ -312,18 +312,28 @@ def status(table: TreatyTable, a: str, b: str, on: date) -> Status:
     The answer changes only on the dates the rows name, so it is computed once per interval
     between those dates (a batch asks the same pairs again and again)."""
     # the private attribute read through its slot: pydantic's __getattr__ costs more than the lookup
+    dates, answers = _pair_memo(table, a, b)
+    at = bisect_right(dates, on)
+    found = answers.get(at)
+    if found is None:
+        found = answers[at] = _status(table, a, b, on)
+    return found
+
+
+def thresholds(table: TreatyTable, a: str, b: str) -> list[date]:
+    """The dates on which the answer for a-b may change (sorted): between two of them, status
+    gives one answer."""
+    return _pair_memo(table, a, b)[0]
+
+
+def _pair_memo(table: TreatyTable, a: str, b: str) -> tuple[list[date], dict]:
     memo = table.__pydantic_private__["_memo"]
     pair = memo.get((a, b))
     if pair is None:
         if len(memo) >= 100_000:
             memo.clear()
         pair = memo[(a, b)] = (_thresholds(table, a, b), {})
-    dates, answers = pair
-    at = bisect_right(dates, on)
-    found = answers.get(at)
-    if found is None:
-        found = answers[at] = _status(table, a, b, on)
-    return found
+    return pair
 
 
 _DATES = ("in_force", "in_force_earliest", "party_by")
