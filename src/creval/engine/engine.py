@@ -319,18 +319,35 @@ class _Plan:
 
     def signature_of(self, values: dict[str, Any]) -> tuple | None:
         """`signature` of the fact engine_fact makes of `values`, without making it; None when a
-        value is of a kind that engine_fact must check (a list, a non-ASCII text, a huge number)."""
-        out = list(map(values.get, self.fields))
-        kinds = set(map(type, out))
-        if not kinds <= _PLAIN:
-            return None
-        if date in kinds or dict in kinds:  # a date is its ordinal; a term is left out, as engine_fact does
-            out = [v.toordinal() if type(v) is date else None if type(v) is dict else v for v in out]
-        if str in kinds and not all(v.isascii() for v in out if type(v) is str):
-            return None
-        if int in kinds and not all(-_INT64 < v < _INT64 for v in out if type(v) is int):
-            return None
-        return self._signature(out)
+        value is of a kind that engine_fact must check (a list, a non-ASCII text, a huge number).
+        One loop over the fields: it is run for every decision, trial values included."""
+        out, numbers = [], set()
+        for name in self.fields:
+            value = values.get(name)
+            kind = type(value)
+            if kind is date:
+                value = value.toordinal()
+                numbers.add(value)
+            elif kind is int:
+                if not -_INT64 < value < _INT64:
+                    return None
+                numbers.add(value)
+            elif kind is str:
+                if not value.isascii():
+                    return None
+            elif kind is dict:  # left out of the fact, as engine_fact does
+                value = None
+            elif value is not None and kind is not bool:
+                return None
+            out.append(value)
+        for i, j in self.links:  # as in _signature
+            a, b = out[i], out[j]
+            if a is not None and b is not None and (type(a) is int) != (type(b) is int):
+                return ("exact", tuple(out))
+        if self.constants:
+            numbers.update(self.constants)
+        order = dict(zip(sorted(numbers), _RANKS))
+        return (tuple([order[v] if type(v) is int else v for v in out]), tuple([order[c] for c in self.constants]))
 
     def _signature(self, values: list) -> tuple:
         for i, j in self.links:  # two fields compared: a number with a non-number keeps every value as it is
@@ -356,7 +373,6 @@ class _Plan:
         self.outcomes[key] = second
 
 
-_PLAIN = frozenset((type(None), bool, str, int, date, dict))  # what signature_of reads without engine_fact
 _RANKS = range(-1, -1_000_000, -1)  # ~0, ~1, ...: more than any fact has fields
 
 
