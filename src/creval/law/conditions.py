@@ -21,6 +21,7 @@ false.
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass
 from typing import Any, Union
 
@@ -209,8 +210,15 @@ def to_durable(cond: Condition) -> dict:
 def matches(cond: Condition, fact: dict) -> bool:
     """Plain-Python matching with durable_rules' semantics: the oracle for the engine."""
     if isinstance(cond, Junction):
-        results = (matches(p, fact) for p in cond.parts)
-        return all(results) if cond.op == "all" else any(results)
+        if cond.op == "all":
+            for part in cond.parts:
+                if not matches(part, fact):
+                    return False
+            return True
+        for part in cond.parts:
+            if matches(part, fact):
+                return True
+        return False
     value = fact.get(cond.field)
     if isinstance(cond, Presence):
         return (value is not None) == cond.known
@@ -226,7 +234,7 @@ def matches(cond: Condition, fact: dict) -> bool:
     other = fact.get(cond.operand.name) if isinstance(cond.operand, FieldRef) else cond.operand
     if other is None:
         return False
-    return {
-        "eq": value == other, "ne": value != other, "lt": value < other,
-        "lte": value <= other, "gt": value > other, "gte": value >= other,
-    }[cond.op]
+    return _COMPARE[cond.op](value, other)
+
+
+_COMPARE = {"eq": operator.eq, "ne": operator.ne, "lt": operator.lt, "lte": operator.le, "gt": operator.gt, "gte": operator.ge}
