@@ -340,21 +340,16 @@ class _Plan:
             elif value is not None and kind is not bool:
                 return None
             out.append(value)
-        for i, j in self.links:  # as in _signature
-            a, b = out[i], out[j]
-            if a is not None and b is not None and (type(a) is int) != (type(b) is int):
-                return ("exact", tuple(out))
-        if self.constants:
-            numbers.update(self.constants)
-        order = dict(zip(sorted(numbers), _RANKS))
-        return (tuple([order[v] if type(v) is int else v for v in out]), tuple([order[c] for c in self.constants]))
+        return self._signature(out, numbers)
 
-    def _signature(self, values: list) -> tuple:
+    def _signature(self, values: list, numbers: set | None = None) -> tuple:
+        """`numbers`: the numbers among `values`, when the caller has them."""
         for i, j in self.links:  # two fields compared: a number with a non-number keeps every value as it is
             a, b = values[i], values[j]
             if a is not None and b is not None and (type(a) is int) != (type(b) is int):
                 return ("exact", tuple(_hashable(v) for v in values))
-        numbers = {v for v in values if type(v) is int}
+        if numbers is None:
+            numbers = {v for v in values if type(v) is int}
         if self.constants:
             numbers.update(self.constants)
         # a rank is negative (~i): never equal to a value kept as it is (False == 0, True == 1)
