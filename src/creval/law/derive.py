@@ -38,7 +38,17 @@ def derive(test: Test, facts: dict[str, Any], as_of: date, tables: dict[str, tre
     out = Derived(values)
     if test.versions:
         _select_version(test, out)
-    for name, compute, args, unless_known, unless_true in _steps(test):
+    _run(_steps(test), test, out, tables)
+    return out
+
+
+def _run(steps: tuple, test: Test, out: Derived, tables: dict[str, treaties.TreatyTable], again: bool = False) -> None:
+    """Compute `steps`, in order, into `out.values`; `again`: the values hold earlier results of
+    these steps, each dropped before its step runs (a step may give nothing this time)."""
+    values = out.values
+    for name, compute, args, unless_known, unless_true in steps:
+        if again:
+            values.pop(name, None)
         if unless_known and values.get(unless_known) is not None:
             continue
         if unless_true and values.get(unless_true) is True:
@@ -46,7 +56,6 @@ def derive(test: Test, facts: dict[str, Any], as_of: date, tables: dict[str, tre
         value = compute(args, test, out, tables, name)
         if value is not None:
             values[name] = value
-    return out
 
 
 def derive_again(test: Test, facts: dict[str, Any], as_of: date, base: Derived, name: str, value: Any,
@@ -63,17 +72,7 @@ def derive_again(test: Test, facts: dict[str, Any], as_of: date, base: Derived, 
         values.pop(name, None)
     else:
         values[name] = value
-    out = Derived(values)
-    for step in again:
-        step_name, compute, args, unless_known, unless_true = step
-        values.pop(step_name, None)
-        if unless_known and values.get(unless_known) is not None:
-            continue
-        if unless_true and values.get(unless_true) is True:
-            continue
-        found = compute(args, test, out, tables, step_name)
-        if found is not None:
-            values[step_name] = found
+    _run(again, test, Derived(values), tables, again=True)
     return values
 
 
