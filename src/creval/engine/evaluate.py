@@ -108,8 +108,8 @@ class Evaluator:
         rule, statuses = test.rule, decision.statuses
         rows = derived.sources  # the treaty-table rows behind a derived value: cited as sources
         notes = _treaty_notes(test)
-        criteria = [
-            CriterionResult(cid, statuses[cid], rows=[s for name in notes[cid] for s in rows.get(name, ())] if rows else [])
+        criteria = [  # (id, status, assumed, rows) by position: a keyword call builds a dict per criterion
+            CriterionResult(cid, statuses[cid], [], [s for name in notes[cid] for s in rows.get(name, ())] if rows else [])
             for cid in rule.criteria
         ]
         missing = self._can_change(test, facts, as_of, _missing(test, facts, decision, rank), decision, derived) \
