@@ -12,7 +12,6 @@ A treaty's relation is:
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal, Optional
@@ -20,6 +19,7 @@ from typing import Literal, Optional
 from pydantic import BaseModel, ConfigDict, PrivateAttr, model_validator
 
 from creval.core.text import Msg, State
+from creval.law.intervals import ByInterval
 
 __all__ = ["BilateralTable", "BilateralTreaty", "Found", "IN_FORCE", "NOT_CHECKED", "NOT_IN_FORCE", "Title", "status", "thresholds"]
 
@@ -73,7 +73,7 @@ class BilateralTable(_Strict):
     checked: str  # what was searched, in plain words: the limits of the table
     treaties: list[BilateralTreaty]
     # per pair of states: the dates on which its answer may change, and the answer per interval (status)
-    _memo: dict = PrivateAttr(default_factory=dict)
+    _memo: ByInterval = PrivateAttr(default_factory=ByInterval)
 
     @model_validator(mode="after")
     def _one_row_per_treaty(self) -> "BilateralTable":
@@ -101,29 +101,21 @@ def status(table: BilateralTable | None, a: str, b: str, on: date) -> Found:
     them (the same Found each time; callers only read it)."""
     if table is None:
         return _status(None, a, b, on)
-    dates, answers = _pair_memo(table, a, b)
-    at = bisect_right(dates, on)
-    found = answers.get(at)
-    if found is None:
-        found = answers[at] = _status(table, a, b, on)
-    return found
+    return _memo(table).answer((a, b), on, lambda: _dates(table, a, b), lambda: _status(table, a, b, on))
 
 
 def thresholds(table: BilateralTable | None, a: str, b: str) -> list[date]:
     """The dates on which the answer for a-b may change (sorted)."""
-    return _pair_memo(table, a, b)[0] if table is not None else []
+    return _memo(table).dates((a, b), lambda: _dates(table, a, b)) if table is not None else []
 
 
-def _pair_memo(table: BilateralTable, a: str, b: str) -> tuple[list[date], dict]:
-    memo = table.__pydantic_private__["_memo"]  # through the slot: pydantic's __getattr__ is slow
-    pair = memo.get((a, b))
-    if pair is None:
-        if len(memo) >= 100_000:
-            memo.clear()
-        rows = table.between(a, b)
-        dates = {d for row in rows for d in (row.in_force or row.in_force_by, row.in_force_earliest) if d is not None}
-        pair = memo[(a, b)] = (sorted(dates), {})
-    return pair
+def _memo(table: BilateralTable) -> ByInterval:
+    return table.__pydantic_private__["_memo"]  # through the slot: pydantic's __getattr__ is slow
+
+
+def _dates(table: BilateralTable, a: str, b: str) -> list[date]:
+    rows = table.between(a, b)
+    return sorted({d for row in rows for d in (row.in_force or row.in_force_by, row.in_force_earliest) if d is not None})
 
 
 def _status(table: BilateralTable | None, a: str, b: str, on: date) -> Found:

@@ -9,7 +9,6 @@ read it stay unknown.
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 from datetime import date
@@ -18,6 +17,7 @@ from typing import Any
 from creval.core import dates
 from creval.core.text import Msg
 from creval.law import bilateral, treaties
+from creval.law.intervals import ByInterval
 from creval.law.rulebook import GUARDS, LAW_VERSION, Test
 
 __all__ = ["Derived", "derive", "derive_again", "read_by_derivations", "template_values", "version_for"]
@@ -276,22 +276,20 @@ def _treaties_in_force(args, test, out, tables, name):
     # the answer changes only on the dates of the instruments' rows (and the bilateral rows'):
     # it is made once per interval between them
     a, b, on = pair
-    memo = _memo(test)
-    dates = memo.get((name, a, b))
-    if dates is None:
-        if len(memo) >= 10_000:
-            memo.clear()
-        found = [*(treaties.thresholds(tables[inst], a, b) for inst in args["instruments"]),
-                 bilateral.thresholds(test.bilateral, a, b) if args.get("bilateral") else []]
-        dates = memo[(name, a, b)] = sorted({d for part in found for d in part})
-    key = (name, a, b, bisect_right(dates, on))
-    kept = memo.get(key)
-    if kept is None:
-        found = {inst: treaties.status(tables[inst], *pair) for inst in args["instruments"]}
+    instruments, side_table = args["instruments"], test.bilateral if args.get("bilateral") else None
+
+    def days() -> list[date]:
+        found = [*(treaties.thresholds(tables[inst], a, b) for inst in instruments), bilateral.thresholds(side_table, a, b)]
+        return sorted({d for part in found for d in part})
+
+    def make() -> tuple:
+        found = {inst: treaties.status(tables[inst], a, b, on) for inst in instruments}
         # Kazakhstan's bilateral treaties (rules/data/bilateral.yaml): one more channel; a pair
         # nobody checked counts as none, and the note says it was not checked
-        side = bilateral.status(test.bilateral, *pair) if args.get("bilateral") else None
-        kept = memo[key] = _in_force_any(found, side, tables)
+        side = bilateral.status(side_table, a, b, on) if args.get("bilateral") else None
+        return _in_force_any(found, side, tables)
+
+    kept = _memo(test).answer((name, a, b), on, days, make)
     value, in_force, note, sources = kept
     out.lists[name] = list(in_force)
     out.notes[name] = note
@@ -326,10 +324,10 @@ def _in_force_any(found: dict[str, treaties.Status], side: bilateral.Found | Non
 
 
 @lru_cache(maxsize=64)
-def _memo(test: Test) -> dict:
+def _memo(test: Test) -> ByInterval:
     """A test's treaty derivations per pair of states: the dates their answer may change on,
     and the answer per interval between them (kept with the test)."""
-    return {}
+    return ByInterval(10_000)
 
 
 _COMPUTE = {

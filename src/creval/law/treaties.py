@@ -12,7 +12,6 @@ own date, source and confidence; from that date on, the instrument is not in for
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal, Optional
@@ -20,6 +19,7 @@ from typing import Literal, Optional
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 from creval.core.text import Msg, State
+from creval.law.intervals import ByInterval
 
 __all__ = [
     "AcceptanceRow", "Confidence", "End", "IN_FORCE", "NOT_IN_FORCE", "PairRow", "StateRow", "Status",
@@ -188,7 +188,7 @@ class TreatyTable(BaseModel):
     pairs: list[PairRow] = Field(default_factory=list)
     # per pair of states: the dates on which its answer may change, and the answer found for
     # each interval between them (status); per table, as two rule folders (creval compare) may differ
-    _memo: dict = PrivateAttr(default_factory=dict)
+    _memo: ByInterval = PrivateAttr(default_factory=ByInterval)
 
     @model_validator(mode="after")
     def _pairs_checked(self) -> "TreatyTable":
@@ -311,29 +311,18 @@ def status(table: TreatyTable, a: str, b: str, on: date) -> Status:
 
     The answer changes only on the dates the rows name, so it is computed once per interval
     between those dates (a batch asks the same pairs again and again)."""
-    # the private attribute read through its slot: pydantic's __getattr__ costs more than the lookup
-    dates, answers = _pair_memo(table, a, b)
-    at = bisect_right(dates, on)
-    found = answers.get(at)
-    if found is None:
-        found = answers[at] = _status(table, a, b, on)
-    return found
+    return _memo(table).answer((a, b), on, lambda: _thresholds(table, a, b), lambda: _status(table, a, b, on))
 
 
 def thresholds(table: TreatyTable, a: str, b: str) -> list[date]:
     """The dates on which the answer for a-b may change (sorted): between two of them, status
     gives one answer."""
-    return _pair_memo(table, a, b)[0]
+    return _memo(table).dates((a, b), lambda: _thresholds(table, a, b))
 
 
-def _pair_memo(table: TreatyTable, a: str, b: str) -> tuple[list[date], dict]:
-    memo = table.__pydantic_private__["_memo"]
-    pair = memo.get((a, b))
-    if pair is None:
-        if len(memo) >= 100_000:
-            memo.clear()
-        pair = memo[(a, b)] = (_thresholds(table, a, b), {})
-    return pair
+def _memo(table: TreatyTable) -> ByInterval:
+    # the private attribute read through its slot: pydantic's __getattr__ costs more than the lookup
+    return table.__pydantic_private__["_memo"]
 
 
 _DATES = ("in_force", "in_force_earliest", "party_by")
