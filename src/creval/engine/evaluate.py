@@ -24,7 +24,7 @@ from creval.engine.ranged import (MAX_POINTS, RoughTest, caveats_applying, decid
 from creval.engine.results import CriterionResult, KeyDateResult, ScenarioResult, TestResult
 from creval.law.absent import assumptions, falls_back, version_assumption
 from creval.law import conditions
-from creval.law.derive import Derived, derive, derive_again, read_by_derivations, template_values, version_for
+from creval.law.derive import Derived, derivation_reads, derive, derive_again, template_values, version_for
 from creval.law.rulebook import LAW_VERSION, RuleBook, Test, order_constraints
 
 __all__ = ["CriterionResult", "Evaluator", "KeyDateResult", "ScenarioResult", "TestResult"]
@@ -297,17 +297,8 @@ def _readers(test: Test) -> tuple[dict[str, tuple[str, ...]], frozenset[str]] | 
     for name in [LAW_VERSION, *(k for v in test.versions for k in v.parameters)]:
         depends.setdefault(name, set()).update(selecting)
 
-    def names(value: Any) -> set[str]:  # every name a derivation's arguments hold
-        if isinstance(value, str):
-            return {value}
-        if isinstance(value, dict):
-            return set().union(*(names(v) for v in value.values())) if value else set()
-        if isinstance(value, (list, tuple)):
-            return set().union(*(names(v) for v in value)) if value else set()
-        return set()
-
-    for name, spec in rule.derived.items():
-        depends.setdefault(name, set()).update(*(depends.get(n, ()) for n in names(spec)))
+    for name, read in derivation_reads(test).items():
+        depends.setdefault(name, set()).update(*(depends.get(n, ()) for n in read))
     constants = set(test.params) | {"as_of"}
 
     def reads(fields: set[str]) -> set[str] | None:
@@ -447,7 +438,7 @@ def _version_only(test: Test) -> frozenset[str]:
     if not test.versions:
         return frozenset()
     rule = test.rule
-    read = set(read_by_derivations(test))
+    read = set().union(*derivation_reads(test).values())
     for cid in rule.criteria:
         read |= conditions.fields(test.met[cid]) | conditions.fields(test.unmet[cid])
     read |= {f for alts in test.outcome_dnf for conj in alts for cond in conj.facts for f in conditions.fields(cond)}

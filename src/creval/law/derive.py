@@ -20,7 +20,7 @@ from creval.law import bilateral, treaties
 from creval.law.intervals import ByInterval
 from creval.law.rulebook import GUARDS, LAW_VERSION, Test
 
-__all__ = ["Derived", "derive", "derive_again", "read_by_derivations", "template_values", "version_for"]
+__all__ = ["Derived", "derive", "derive_again", "derivation_reads", "template_values", "version_for"]
 
 
 @dataclass
@@ -82,13 +82,12 @@ def _again(test: Test) -> dict[str, tuple]:
     in the rule's order; a fact is left out (everything is derived again) when it selects the
     law's version, or when the rule's derivations are not each computed from facts and
     earlier ones only (a partial run would read a value a full one had not yet computed)."""
-    steps = _steps(test)
+    steps, reads = _steps(test), derivation_reads(test)
     facts = set(test.rule.facts)
     taken = facts | {LAW_VERSION, "as_of"} | {p for v in test.versions for p in v.parameters}
     defined: set[str] = set()
-    for name, _, args, *guards in steps:
-        read = _names(args) | {g for g in guards if g}
-        if name in taken or name in defined or read & ({s[0] for s in steps} - defined):
+    for name in reads:
+        if name in taken or name in defined or reads[name] & (set(reads) - defined):
             return {}
         defined.add(name)
     selecting = set(test.rule.law_versions.selected_by) if test.versions else set()
@@ -96,11 +95,18 @@ def _again(test: Test) -> dict[str, tuple]:
     for fact in facts - selecting:
         changed, again = {fact}, []
         for step in steps:
-            if (_names(step[2]) | {g for g in step[3:] if g}) & changed:
+            if reads[step[0]] & changed:
                 again.append(step)
                 changed.add(step[0])
         out[fact] = tuple(again)
     return out
+
+
+@lru_cache(maxsize=64)
+def derivation_reads(test: Test) -> dict[str, frozenset[str]]:
+    """Each derivation, in the rule's order, with every name it reads: its arguments (facts,
+    derived values, parameters, words) and its guards."""
+    return {name: frozenset(_names(args) | {g for g in guards if g}) for name, _, args, *guards in _steps(test)}
 
 
 def _names(args: Any) -> set[str]:
@@ -130,12 +136,6 @@ def version_for(test: Test, values: dict[str, Any]):
     stay unknown."""
     day = next((values[f] for f in test.rule.law_versions.selected_by if values.get(f) is not None), None)
     return test.version_on(day) if day is not None else None
-
-
-@lru_cache(maxsize=64)
-def read_by_derivations(test: Test) -> frozenset[str]:
-    """Every name a derivation of the test reads (its arguments and guards)."""
-    return frozenset().union(*(_names(args) | {g for g in guards if g} for _, _, args, *guards in _steps(test)))
 
 
 def _select_version(test: Test, out: Derived) -> None:
