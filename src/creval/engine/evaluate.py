@@ -306,14 +306,15 @@ def _readers(test: Test) -> tuple[dict[str, tuple[str, ...]], frozenset[str]] | 
             return None
         return set().union(*(depends.get(f, ()) for f in fields)) if fields else set()
 
+    by_criterion, by_lines = _condition_fields(test)
     by_fact: dict[str, list[str]] = {f: [] for f in rule.facts}
-    for cid in rule.criteria:
-        found = reads(conditions.fields(test.met[cid]) | conditions.fields(test.unmet[cid]))
+    for cid, fields in by_criterion.items():
+        found = reads(fields)
         if found is None:
             return None
         for f in found:
             by_fact[f].append(cid)
-    outcome = reads({f for alts in test.outcome_dnf for conj in alts for cond in conj.facts for f in conditions.fields(cond)})
+    outcome = reads(by_lines)
     if outcome is None:
         return None
     dependents = {f: frozenset(field for field, facts in depends.items() if f in facts) for f in rule.facts}
@@ -438,11 +439,19 @@ def _version_only(test: Test) -> frozenset[str]:
     if not test.versions:
         return frozenset()
     rule = test.rule
-    read = set().union(*derivation_reads(test).values())
-    for cid in rule.criteria:
-        read |= conditions.fields(test.met[cid]) | conditions.fields(test.unmet[cid])
-    read |= {f for alts in test.outcome_dnf for conj in alts for cond in conj.facts for f in conditions.fields(cond)}
+    by_criterion, by_lines = _condition_fields(test)
+    read = set().union(*derivation_reads(test).values(), *by_criterion.values(), by_lines)
     return frozenset(f for f in rule.law_versions.selected_by if f in rule.facts and f not in read)
+
+
+@lru_cache(maxsize=64)
+def _condition_fields(test: Test) -> tuple[dict[str, frozenset[str]], frozenset[str]]:
+    """The fields each criterion's conditions (met and unmet) read, and those the outcome
+    lines' own conditions read."""
+    by_criterion = {cid: frozenset(conditions.fields(test.met[cid]) | conditions.fields(test.unmet[cid]))
+                    for cid in test.rule.criteria}
+    by_lines = frozenset(f for alts in test.outcome_dnf for conj in alts for cond in conj.facts for f in conditions.fields(cond))
+    return by_criterion, by_lines
 
 
 @lru_cache(maxsize=64)
