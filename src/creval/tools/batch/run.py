@@ -31,7 +31,6 @@ from creval.render.explain import explain
 from creval.render.streams import one_line_warnings
 from creval.tools.batch.lines import (CHUNK_LINES, IN_FLIGHT, Line, Options, Source, Stats, chunks, encode, error_line,
                                       one_line_each)
-from creval.tools.batch.pool import Pool
 
 __all__ = ["Worker", "default_workers", "init_worker", "run", "run_chunk"]
 
@@ -140,6 +139,8 @@ def run(stream: IO[bytes], write: Callable[[bytes], object], options: Options, w
             stats.lines += len(chunk)
             stats.errors += errors
         return stats
+    from creval.tools.batch.pool import Pool  # here: one worker needs none of it (pickle alone is 3-5 ms of a start)
+
     with Pool(options, workers, task or run_chunk, init or init_worker, chunk_lines, IN_FLIGHT, stall) as pool:
         pool.run(source, write, stats)
     return stats
