@@ -206,3 +206,41 @@ def test_the_readmes_worked_example_is_the_short_answer(monkeypatch):
     monkeypatch.chdir(REPO)  # the file as the README names it
     got = run("check", "scenarios/hague/one-year-day-before.yaml")
     assert got.stdout == shown
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_short_answer_puts_into_words_only_what_it_shows(lang):
+    """`check` without --full explains briefly (no criteria, notes, caveats or sources): the
+    short answer of every bundled scenario, and of the rough-date ones, reads the same as from
+    the full explanation, and the brief one has none of the parts left out."""
+    from creval.app.evaluation import evaluate_paths
+    from creval.render.explain import explain
+    from creval.render.short import as_short_text
+
+    results = [e.result for e in evaluate_paths(book(), [str(SCENARIOS)], None, None) if e.result is not None]
+    assert len(results) > 250
+    for result in results:
+        brief = explain(result, lang, brief=True)
+        assert as_short_text(brief, lang, book()) == as_short_text(explain(result, lang), lang, book())
+        for r in brief.results:
+            assert (r.criteria, r.notes, r.caveats, r.sources) == ([], [], [], [])
+
+
+def test_verify_puts_into_words_only_the_mismatches(tmp_path, monkeypatch):
+    """`verify` shows only the mismatches: the results that agree with their answer key are
+    not explained at all."""
+    import creval.render.explain as explain_module
+
+    right = (SCENARIOS / "parole" / "month-end-start.yaml").read_text(encoding="utf-8")
+    (tmp_path / "right.yaml").write_text(right, encoding="utf-8")
+    wrong = (SCENARIOS / "hague" / "proceedings-not-yet-filed.yaml").read_text(encoding="utf-8")
+    (tmp_path / "wrong.yaml").write_text(wrong.replace("hague-abduction-return: return-unless-settled",
+                                                       "hague-abduction-return: return-forthwith"), encoding="utf-8")
+    explained = []
+    real = explain_module.explain
+    monkeypatch.setattr(explain_module, "explain", lambda result, *a, **k: explained.append(result.scenario) or real(result, *a, **k))
+    done = run("verify", tmp_path)
+    assert done.exit_code == 1
+    assert "1 passed, 1 failed" in done.stdout
+    assert "return-unless-settled" in done.stdout
+    assert explained == ["hague-proceedings-not-yet-filed"]

@@ -189,11 +189,11 @@ LangOpt = typer.Option(Lang.en, "--lang", envvar="CREVAL_LANG", show_envvar=True
 
 
 def _evaluate_paths(paths, as_of, test, lang, scenarios: Optional[list] = None):
-    """Every scenario evaluated on the one evaluation path (app/evaluation.py), in words;
-    errors are reported on stderr and counted. `scenarios`, when given, receives each
-    result's validated scenario (for the memo)."""
+    """Every scenario evaluated on the one evaluation path (app/evaluation.py): the results as
+    codes and values, each put into words by its command only as far as it shows them
+    (render.explain); errors are reported on stderr and counted. `scenarios`, when given,
+    receives each result's validated scenario (for the memo)."""
     from creval.app.evaluation import evaluate_paths
-    from creval.render.explain import explain
 
     book = _book()
     tests = _tests(book, test, lang.value)
@@ -203,7 +203,7 @@ def _evaluate_paths(paths, as_of, test, lang, scenarios: Optional[list] = None):
             echo(line, err=True)
         invalid += bool(evaluated.errors)
         if evaluated.result is not None:
-            results.append(explain(evaluated.result, lang.value))
+            results.append(evaluated.result)
             if scenarios is not None:
                 scenarios.append(evaluated.scenario)
     return results, invalid
@@ -261,9 +261,12 @@ def check(paths: List[str] = PathsArg,
     """Evaluate scenario files and explain every outcome: by default the short answer."""
     if output is not None and not output.parent.is_dir():
         raise fail(_t("cli.cannot_write", lang.value, file=str(output), reason=_t("cli.no_folder", lang.value)))
+    from creval.render.explain import explain
+
     scenarios: list = []
     results, invalid = _evaluate_paths(paths, as_of, test, lang, scenarios)
-    _render(results, format, paths, lang.value, full, scenarios, output)
+    brief = format is CheckFormat.text and not full  # the short answer: only what it shows is put into words
+    _render([explain(r, lang.value, brief) for r in results], format, paths, lang.value, full, scenarios, output)
     raise typer.Exit(EXIT_INVALID if invalid else EXIT_OK)
 
 
@@ -272,6 +275,7 @@ def verify(paths: List[str] = PathsArg, as_of: Optional[str] = AsOfOpt,
            test: Optional[List[str]] = TestOpt, lang: Lang = LangOpt, full: bool = FullOpt):
     """Evaluate scenarios and compare each outcome with its answer key (`expected`); each mismatch is followed by the test's short answer (--full: every section)."""
     from creval.render import report, short
+    from creval.render.explain import explain
     from creval.render.i18n import outcome_shown
 
     results, invalid = _evaluate_paths(paths, as_of, test, lang)
@@ -280,11 +284,14 @@ def verify(paths: List[str] = PathsArg, as_of: Optional[str] = AsOfOpt,
         if not result.expected:
             skipped += 1
             continue
-        outcomes = {r.test: r for r in result.results}
         if result.mismatches or result.errors:
             failed += 1
         else:
             passed += 1
+        if not result.mismatches:  # nothing of it is shown: not put into words
+            continue
+        result = explain(result, lang.value, brief=not full)
+        outcomes = {r.test: r for r in result.results}
         for test_id in result.mismatches:
             got = outcomes[test_id]
             echo(_t("cli.mismatch", lang.value, scenario=result.scenario, file=result.file, test=test_id,

@@ -340,20 +340,21 @@ class ScenarioText:
         }
 
 
-def explain(result: ScenarioResult, lang: str = "en") -> ScenarioText:
-    """A scenario's result in words, in `lang`."""
+def explain(result: ScenarioResult, lang: str = "en", brief: bool = False) -> ScenarioText:
+    """A scenario's result in words, in `lang`. `brief`: only what the short answer shows
+    (render/short.py), for it alone: no criteria, notes, caveats or sources."""
     memo = _memo()
     return ScenarioText(
         result.scenario, result.file, result.as_of, result.creval, result.rules_digest,
-        [explain_test(r, lang, memo) for r in result.results], dict(result.expected), list(result.mismatches),
+        [explain_test(r, lang, memo, brief) for r in result.results], dict(result.expected), list(result.mismatches),
         in_language(result.title, lang), [tr(e, lang) for e in result.errors] if result.errors else [],
         result.scenario_digest, lang,
     )
 
 
-def explain_test(r: TestResult, lang: str = "en", memo: dict | None = None) -> TestText:
+def explain_test(r: TestResult, lang: str = "en", memo: dict | None = None, brief: bool = False) -> TestText:
     """One test's result in words, in `lang`: its rule's texts filled from the result's values.
-    `memo`: _memo(), when the caller explains several."""
+    `memo`: _memo(), when the caller explains several; `brief`: as for explain."""
     # Loops rather than comprehensions, and no keyword arguments: this runs for every result, and
     # each comprehension (a function object before Python 3.12) cost more than its few items.
     test = r.rule
@@ -364,6 +365,31 @@ def explain_test(r: TestResult, lang: str = "en", memo: dict | None = None) -> T
     if r.varying:  # a value known only as a range of days reads as one
         values = {**values, **{k: grammar.DateSpan(lo, hi) if lang != "en" else words.days_between(lo, hi, lang)
                                for k, (lo, hi) in r.varying.items()}}
+    if r.rank is not None:
+        explanation = texts.explanations[r.rank].fill(values, lang, memo)
+    else:
+        split = r.split_facts if lang == "en" else [fact_words(test, f, lang) for f in r.split_facts]  # ru/kk: words
+        explanation = t("ranged.undetermined", lang, facts=", ".join(split))
+        if r.alternatives_more:
+            explanation += " " + t("ranged.more_alternatives", lang, count=r.alternatives_more, facts=", ".join(split))
+    dates = []
+    for d in r.dates:
+        dates.append(_key_date(d, test, texts, values, lang, memo))
+    assumptions = []
+    for a in r.assumptions:
+        assumptions.append(_assumption(a, test, lang, memo))
+    criteria, notes, caveats, sources, shown = ([], [], [], [], []) if brief else \
+        _beyond_short(r, test, texts, values, lang, memo)
+    return TestText(
+        r.test, r.outcome, criteria, list(r.missing), dates, sources, caveats, texts.title, explanation, r.assessed_on,
+        dict(r.details), notes, assumptions, None if r.law_version is None else _copied(texts.law_versions[r.law_version]),
+        dict(texts.detail_titles), shown, r.ranged, r.alternatives, r.alternatives_more,
+    )
+
+
+def _beyond_short(r: TestResult, test: Test, texts: _Texts, values: dict, lang: str, memo: dict) -> tuple:
+    """What only the full outputs show: the criteria with their reasons, the notes, the caveats,
+    and the sources (in English, and as cited in `lang`)."""
     criteria = []
     for c, (cid, reasons, cited, title) in zip(r.criteria, texts.criteria):
         if c.parts or c.changes is not None:
@@ -372,13 +398,6 @@ def explain_test(r: TestResult, lang: str = "en", memo: dict | None = None) -> T
             reason = reasons[c.status].fill(values, lang, memo)
         criteria.append(CriterionText(cid, c.status, reason, "; ".join([cited, *map(str, c.rows)]) if c.rows else cited,
                                       title, list(c.assumed)))
-    if r.rank is not None:
-        explanation = texts.explanations[r.rank].fill(values, lang, memo)
-    else:
-        split = r.split_facts if lang == "en" else [fact_words(test, f, lang) for f in r.split_facts]  # ru/kk: words
-        explanation = t("ranged.undetermined", lang, facts=", ".join(split))
-        if r.alternatives_more:
-            explanation += " " + t("ranged.more_alternatives", lang, count=r.alternatives_more, facts=", ".join(split))
     notes = []
     for note in texts.notes:
         notes.append(note.fill(values, lang, memo))
@@ -389,15 +408,9 @@ def explain_test(r: TestResult, lang: str = "en", memo: dict | None = None) -> T
     elif r.ranged is not None:
         ranges = when_shown(r.ranged, lang, test)
         notes.append(t("ranged.depends" if r.rank is None else "ranged.holds_for_all", lang, ranges=ranges))
-    dates = []
-    for d in r.dates:
-        dates.append(_key_date(d, test, texts, values, lang, memo))
     caveats = []
     for i in r.caveats:
         caveats.append(texts.caveats[i].fill(values, lang, memo))
-    assumptions = []
-    for a in r.assumptions:
-        assumptions.append(_assumption(a, test, lang, memo))
     sources, shown = texts.sources[:], texts.sources_shown[:]
     if r.row_sources:
         cited = _ROW_SOURCES.get(lang)
@@ -410,11 +423,7 @@ def explain_test(r: TestResult, lang: str = "en", memo: dict | None = None) -> T
             if found is None:
                 found = cited[text] = tr(row, lang)
             shown.append(found)
-    return TestText(
-        r.test, r.outcome, criteria, list(r.missing), dates, sources, caveats, texts.title, explanation, r.assessed_on,
-        dict(r.details), notes, assumptions, None if r.law_version is None else _copied(texts.law_versions[r.law_version]),
-        dict(texts.detail_titles), shown, r.ranged, r.alternatives, r.alternatives_more,
-    )
+    return criteria, notes, caveats, sources, shown
 
 
 def _changes(c: Any, test: Test, lang: str) -> str:

@@ -70,7 +70,7 @@ def collect(book, paths: list[str], as_of: date | None = None, tests: list[str] 
         if evaluated.result is None:
             continue
         valid += 1
-        result = explain(evaluated.result, lang)
+        result = explain(evaluated.result, lang, brief=True)  # titles and key dates: all a calendar shows
         facts = matter_facts(evaluated.scenario)
         for r in result.results:
             test = book.tests[r.test]
