@@ -366,17 +366,22 @@ def batch(file: Optional[str] = typer.Argument(None, metavar="FILE", help="A JSO
     import gc
 
     # Start-up (imports, the rule book) makes some 60,000 objects that live as long as the
-    # process and only a few hundred of garbage: collecting meanwhile re-scanned them 60 times
-    # (10-15 ms). Collection is off until they are frozen below, before the first line.
+    # process and almost no garbage (a few hundred objects): collecting meanwhile only re-scanned
+    # them, 10-15 ms. So collection is off until they are frozen (left out of every later
+    # collection, the worker's gc.collect() among them), and on again whatever happens.
     gc.disable()
-    from creval.tools import batch as batch_mod
+    try:
+        from creval.tools import batch as batch_mod
 
-    book = _book()  # rule-file errors are reported here, before any worker starts
-    from creval.engine import engine  # noqa: F401  and a durable-rules that cannot load: once, not in every worker
-    options = batch_mod.Options(
-        rules=str(book.folder), as_of=_as_of(as_of), tests=tuple(_tests(book, test) or ()) or None,
-        lang=lang.value, name=file if file not in (None, "-") else "<stdin>", oracle=oracle, law_changes=law_changes,
-    )
+        book = _book()  # rule-file errors are reported here, before any worker starts
+        from creval.engine import engine  # noqa: F401  and a durable-rules that cannot load: once, not in every worker
+        options = batch_mod.Options(
+            rules=str(book.folder), as_of=_as_of(as_of), tests=tuple(_tests(book, test) or ()) or None,
+            lang=lang.value, name=file if file not in (None, "-") else "<stdin>", oracle=oracle, law_changes=law_changes,
+        )
+        gc.freeze()
+    finally:
+        gc.enable()
     try:
         stream = sys.stdin.buffer if file in (None, "-") else open(file, "rb")
     except OSError as exc:
@@ -389,8 +394,6 @@ def batch(file: Optional[str] = typer.Argument(None, metavar="FILE", help="A JSO
 
     import signal
 
-    gc.freeze()  # what start-up made: left out of later collections (a worker freezes its own too)
-    gc.enable()
     # SIGTERM and Ctrl-C end the run at once, with 128 + the signal's number (143, 130); the
     # workers are killed on the way out, and the output holds the results of a prefix of the input
     for signum in (signal.SIGTERM, signal.SIGINT):

@@ -47,10 +47,8 @@ class Worker:
             decide = lambda test_id, values: oracle.decide(tests[test_id], values)  # noqa: E731
         self.evaluator = Evaluator(self.book, decide, options.law_changes)
         self.tests = list(options.tests) if options.tests else None
-        # The rule book and what start-up imported live as long as the process: frozen, later
-        # collections skip them. No gc.collect() first: it found no garbage here (start-up makes
-        # next to none) and cost 15-25 ms of every start.
-        gc.freeze()
+        gc.collect()  # quick in `creval batch`, which froze what its start-up made (15-25 ms to scan)
+        gc.freeze()  # the rule book and compiled rules live as long as the process: stop re-scanning them
 
     def line(self, number: int, data: Optional[bytes], problem: Optional[str]) -> tuple[bytes, bool]:
         """The output line for one input line, as UTF-8 JSON, and whether it is an error."""
