@@ -16,8 +16,6 @@ from pathlib import Path
 from typing import Any, Literal, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
-from ruamel.yaml import YAML
-from ruamel.yaml.error import YAMLError
 
 from creval.core import yamlsafe
 from creval.core.text import Msg, bundled_rules_folder, default_rules_folder, placeholders
@@ -465,7 +463,6 @@ class RuleBook:
 
     def __init__(self, folder: Path):
         self.folder = folder
-        yaml = YAML(typ="safe", pure=True)
         self.tables: dict[str, TreatyTable] = {}
         digest = hashlib.sha256()
         data_files = sorted((folder / "data").glob("*.yaml"))
@@ -477,13 +474,13 @@ class RuleBook:
         self.bilateral: BilateralTable | None = None  # rules/data/bilateral.yaml: a list of two-state treaties
         for path in data_files:
             if path.name == "bilateral.yaml":
-                self.bilateral = _load(path, texts[path], yaml, BilateralTable)
+                self.bilateral = _load(path, texts[path], BilateralTable)
                 continue
-            table = _load(path, texts[path], yaml, TreatyTable)
+            table = _load(path, texts[path], TreatyTable)
             self.tables[table.instrument] = table
         self.tests: dict[str, Test] = {}
         for path in rule_files:
-            rule = _load(path, texts[path], yaml, RuleFile)
+            rule = _load(path, texts[path], RuleFile)
             if rule.id != path.stem:
                 raise RuleFileError(f"{path}: id {rule.id!r} differs from the file name")
             try:
@@ -510,10 +507,10 @@ def _read(path: Path) -> bytes:
         raise RuleFileError(f"{path}: {Msg('rulefile.cannot_read', reason=exc.strerror or str(exc))}") from None
 
 
-def _load(path: Path, data: bytes, yaml: YAML, model: type[BaseModel]):
+def _load(path: Path, data: bytes, model: type[BaseModel]):
     try:
-        raw = yamlsafe.safe_load(path, yaml, data)  # parsed once per file version, then cached
-    except (YAMLError, UnicodeDecodeError) as exc:
+        raw = yamlsafe.safe_load(path, data=data)  # parsed once per file version, then cached
+    except (yamlsafe.YAMLError, UnicodeDecodeError) as exc:
         raise RuleFileError(f"{path}: not valid YAML: {str(exc).splitlines()[0]}") from None
     except yamlsafe.LimitError as exc:
         raise RuleFileError(f"{path}: {Msg(exc.key, **exc.values)}") from None

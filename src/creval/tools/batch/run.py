@@ -31,7 +31,6 @@ from creval.render.explain import explain
 from creval.render.streams import one_line_warnings
 from creval.tools.batch.lines import (CHUNK_LINES, IN_FLIGHT, Line, Options, Source, Stats, chunks, encode, error_line,
                                       one_line_each)
-from creval.tools.batch.pool import Pool
 
 __all__ = ["Worker", "default_workers", "init_worker", "run", "run_chunk"]
 
@@ -48,8 +47,10 @@ class Worker:
             decide = lambda test_id, values: oracle.decide(tests[test_id], values)  # noqa: E731
         self.evaluator = Evaluator(self.book, decide, options.law_changes)
         self.tests = list(options.tests) if options.tests else None
-        gc.collect()
-        gc.freeze()  # the rule book and compiled rules live as long as the process: stop re-scanning them
+        # The rule book and what start-up imported live as long as the process: frozen, later
+        # collections skip them. No gc.collect() first: it found no garbage here (start-up makes
+        # next to none) and cost 15-25 ms of every start.
+        gc.freeze()
 
     def line(self, number: int, data: Optional[bytes], problem: Optional[str]) -> tuple[bytes, bool]:
         """The output line for one input line, as UTF-8 JSON, and whether it is an error."""
@@ -138,6 +139,8 @@ def run(stream: IO[bytes], write: Callable[[bytes], object], options: Options, w
             stats.lines += len(chunk)
             stats.errors += errors
         return stats
+    from creval.tools.batch.pool import Pool  # here: one worker needs none of it (pickle alone is 3-5 ms of a start)
+
     with Pool(options, workers, task or run_chunk, init or init_worker, chunk_lines, IN_FLIGHT, stall) as pool:
         pool.run(source, write, stats)
     return stats
