@@ -92,3 +92,42 @@ def test_states_terms_and_rough_dates_read_the_same_everywhere():
     assert words.value(None, "kk") == "белгісіз"
     january = DateRange(date(2026, 1, 1), date(2026, 1, 31))
     assert words.value(january, "en") == words.date_range(january, "en")
+
+
+@pytest.mark.parametrize("lang", ["en", "ru", "kk"])
+def test_an_assumed_value_that_is_a_list_is_put_into_words(lang):
+    """A rule may give a default of any shape: an assumption of a list is written like any
+    other (the sentence cache once failed on an unhashable value)."""
+    result = evaluated(EXACT)
+    r = result.results[0]
+    fact = next(iter(r.rule.rule.facts))
+    r.assumptions.append({"fact": fact, "treated_as": "default", "value": ["KZ", "RU"]})
+    (text,) = [a["text"] for a in explain(result, lang).results[0].assumptions if a["value"] == ["KZ", "RU"]]
+    assert "KZ" in text or "Казахстан" in text or "Қазақстан" in text
+
+
+def test_treaty_rows_are_cited_with_the_words_of_the_catalogue_in_use(tmp_path, monkeypatch):
+    """The citations of treaty-table rows are kept per message catalogue (CREVAL_RULES), as
+    every other word: a process that changes its rules folder never prints the old words."""
+    import shutil
+
+    result = evaluated(EXACT)
+    r = result.results[0]
+    assert r.row_sources
+    before = explain(result, "ru").results[0].sources_shown
+    copy = tmp_path / "rules"
+    shutil.copytree(RULES, copy)
+    changed = 0
+    for path in (copy / "i18n").glob("*.yaml"):
+        text = path.read_text(encoding="utf-8")
+        if "treaty.source.row:" in text:
+            lines = text.splitlines()
+            at = next(i for i, line in enumerate(lines) if line.startswith("treaty.source.row:"))
+            ru = next(i for i in range(at + 1, len(lines)) if lines[i].lstrip().startswith("ru:"))
+            lines[ru] = lines[ru].replace("ru: \"", "ru: \"ИЗМЕНЕНО ", 1)
+            path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+            changed += 1
+    assert changed == 1
+    monkeypatch.setenv("CREVAL_RULES", str(copy))
+    after = explain(result, "ru").results[0].sources_shown
+    assert [s for s in after if "ИЗМЕНЕНО" in s] and before != after

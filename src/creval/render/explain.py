@@ -123,6 +123,7 @@ class _Template:
 # list does not qualify: a Msg equals its English text whatever its Russian one).
 _PLAIN = frozenset({type(None), bool, int, str, date, State})  # not float: 0.0 == -0.0
 _MEMOS: dict[str | None, dict] = {}
+_ROW = object()  # the memo's keys of treaty rows' citations start with it
 _DAYS: dict[str, dict[date, str]] = {}  # by language
 _STATE_NAMES: dict[str, dict[str, str]] = {}  # by language: code -> name (pycountry's, whatever the catalogue)
 
@@ -163,8 +164,9 @@ def _held(value: Any) -> tuple | None:
 
 
 def _memo() -> dict:
-    """The words already written for plain values, for the message catalogue in use: CREVAL_RULES
-    names its folder, as for core.text.messages. Bounded: cleared when it grows past 50,000."""
+    """The words already written for plain values and treaty rows' citations, for the message
+    catalogue in use: CREVAL_RULES names its folder, as for core.text.messages. Bounded: cleared
+    when it grows past 50,000."""
     catalogue = os.environ.get("CREVAL_RULES")
     memo = _MEMOS.get(catalogue)
     if memo is None or len(memo) > 50_000:
@@ -412,17 +414,14 @@ def _beyond_short(r: TestResult, test: Test, texts: _Texts, values: dict, lang: 
     for i in r.caveats:
         caveats.append(texts.caveats[i].fill(values, lang, memo))
     sources, shown = texts.sources[:], texts.sources_shown[:]
-    if r.row_sources:
-        cited = _ROW_SOURCES.get(lang)
-        if cited is None or len(cited) > 10_000:
-            cited = _ROW_SOURCES[lang] = {}
-        for row in r.row_sources:
-            text = str(row)
-            sources.append(text)
-            found = cited.get(text)  # a treaty row's citation in `lang`, rendered once: the same rows recur
-            if found is None:
-                found = cited[text] = tr(row, lang)
-            shown.append(found)
+    for row in r.row_sources:
+        text = str(row)
+        sources.append(text)
+        key = (_ROW, lang, text)  # a treaty row's citation in `lang`, rendered once: the same rows recur
+        found = memo.get(key)
+        if found is None:
+            found = memo[key] = tr(row, lang)
+        shown.append(found)
     return criteria, notes, caveats, sources, shown
 
 
@@ -464,17 +463,11 @@ def _assumption(a: dict, test: Test, lang: str, memo: dict) -> dict:
         if spec.assumption:
             text = fill_text(spec.assumption.get(lang), lang, value=value)
         else:
-            text = _assumed(kind, title, value, lang, os.environ.get("CREVAL_RULES"))
+            text = t(f"memo.assume.{kind}", lang, fact=title, value="" if value is None else value)
         found = (title, text)
         if key is not None:
             memo[key] = found
     return {"fact": name, "fact_title": found[0], "treated_as": kind, "value": value, "text": found[1]}
-
-
-@lru_cache(maxsize=4096)  # the same few sentences again and again: a dated one per assessment date
-def _assumed(kind: str, name: str, value: Any, lang: str, catalogue: str | None) -> str:
-    """`catalogue` (CREVAL_RULES) is in the key because the messages come from the rules folder."""
-    return t(f"memo.assume.{kind}", lang, fact=name, value="" if value is None else value)
 
 
 def _law_version(test: Test, version: Any, lang: str) -> dict:
@@ -491,4 +484,3 @@ def _copied(version: dict) -> dict:
     return {**version, "sources": list(version["sources"])}
 
 
-_ROW_SOURCES: dict[str, dict[str, str]] = {}  # by language: a treaty row's citation by its English
