@@ -387,7 +387,7 @@ def test_rules_show_prints_criteria_and_sources(run):
 
 def test_rules_show_dates_the_kazakhstan_united_kingdom_pair_as_known_by(run):
     out = run("rules", "show", HAGUE).stdout
-    assert "United Kingdom accepted Kazakhstan's accession: in force from 2019-12-01 at the latest; not known from 2013-09-01 [likely]" in out
+    assert "The United Kingdom accepted Kazakhstan's accession: in force from 2019-12-01 at the latest; not known from 2013-09-01 [likely]" in out
     assert "AB v CD (Abduction; Undertakings) [2021] EWHC 665 (Fam)" in out
 
 

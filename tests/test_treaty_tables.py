@@ -317,7 +317,7 @@ def test_compare_lists_the_scenarios_a_changed_row_changes_and_why(older_rules):
     assert "treaty-hague1980-kz-gb-2019-12-01" in out and "treaty-hague1980-kz-gb-2019-11-30" not in out
     assert "outcome undetermined -> return-forthwith" in out
     assert "no longer missing: convention_in_force" in out
-    assert "criterion states-party: unknown -> met" in out and "relation between United Kingdom and Kazakhstan from 2019-12-01" in out
+    assert "criterion states-party: unknown -> met" in out and "relation between the United Kingdom and Kazakhstan from 2019-12-01" in out
 
 
 def test_compare_json_and_markdown(older_rules):

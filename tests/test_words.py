@@ -9,6 +9,7 @@ The outputs are rendered in-process, once per language and format (CI runs this 
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date, timedelta
 from pathlib import Path
@@ -380,12 +381,13 @@ def test_an_outcome_reads_with_its_rule_files_own_word_in_the_exercise_and_its_h
 
 
 @pytest.mark.parametrize("lang, lines", [
-    ("ru", ["присоединение Российской Федерации принято Казахстаном: действует с 1 апреля 2016 г.",
-            "присоединение Казахстана принято Мальтой:",
+    ("ru", ["Присоединение Российской Федерации принято Казахстаном: действует с 1 апреля 2016 г.",
+            "Присоединение Казахстана принято Мальтой:",
             "Казахстан — присоединившееся государство:"]),
     ("kk", ["Қазақстан Ресейдің қосылуын қабылдады: 2016 жылғы 1 сәуірден бастап күшінде",
             "Мальта Қазақстанның қосылуын қабылдады:"]),
-    ("en", ["Kazakhstan accepted Russian Federation's accession: in force from 2016-04-01"]),
+    ("en", ["Kazakhstan accepted the Russian Federation's accession: in force from 2016-04-01",
+            "The United Kingdom accepted Kazakhstan's accession"]),
 ])
 def test_a_treaty_acceptance_names_both_states_declined(lang, lines):
     """`creval treaties hague-1980 KZ`: who accepted whose accession, by name and in the case
@@ -614,3 +616,25 @@ def test_a_rough_deadline_names_its_latest_day_once(lang, good, bad):
     out = " ".join(done.stdout.split())
     assert good in out
     assert bad not in out
+
+
+def test_english_sentences_name_a_state_with_the_where_its_name_takes_it():
+    """«The child was habitually resident in the Russian Federation», «between Kazakhstan and
+    the United States»; lists, tables and forms keep the bare name, and JSON the code."""
+    from creval.render import words
+
+    assert words.state("RU", "en", in_text=True) == "the Russian Federation"
+    assert words.state("US", "en", in_text=True) == "the United States"
+    assert words.state("KZ", "en", in_text=True) == "Kazakhstan"
+    assert words.state("RU", "en") == "Russian Federation"
+    assert words.state("RU", "en", with_code=True) == "Russian Federation (RU)"
+    assert words.state("RU", "ru", in_text=True) == "Российская Федерация"
+    assert words.state("XX", "en", in_text=True) == "XX"
+    path = Path(__file__).resolve().parents[1] / "scenarios" / "hague" / "16th-birthday-day-before.yaml"
+    out = " ".join(CliRunner().invoke(app, ["check", "--full", "--lang", "en", str(path)]).output.split())
+    assert "habitually resident in the Russian Federation" in out
+    assert "between Kazakhstan and the Russian Federation" in out
+    assert " in Russian Federation" not in out and "and Russian Federation" not in out
+    data = json.loads(CliRunner().invoke(app, ["check", "--format", "json", str(path)]).output)
+    reasons = " ".join(c["reason"] for c in data["results"][0]["criteria"])
+    assert "in the Russian Federation" in reasons and "the RU" not in json.dumps(data)

@@ -21,7 +21,7 @@ from creval.core.folders import bundled_rules_folder, catalogue_folder, default_
 
 __all__ = [
     "LANGUAGES", "Msg", "State", "bundled_rules_folder", "catalogue_folder", "country_name", "default_rules_folder",
-    "fill_text", "in_language", "messages", "placeholder_parts", "placeholders", "shown", "t", "tr",
+    "fill_text", "in_language", "messages", "placeholder_parts", "placeholders", "shown", "state_in_text", "t", "tr",
 ]
 
 LANGUAGES = ("en", "ru", "kk")
@@ -193,17 +193,28 @@ def country_name(code: str, lang: str = "en") -> str:
     return catalogue.gettext(country.name) or name
 
 
+# States whose English name takes "the" inside a sentence ("lives in the United States",
+# "between Kazakhstan and the Russian Federation"); a list, a table or a form names them bare.
+_EN_THE = frozenset("AE AX BS CC CF CK DO FO GB GM GS HM KM KY MH MP MV NL PH RU SB TC UM US VA".split())
+
+
+def state_in_text(code: str, lang: str = "en") -> str:
+    """A state's name as a sentence says it: in English with "the" where the name takes it."""
+    name = country_name(code, lang)
+    return "the " + name if lang == "en" and str(code).upper() in _EN_THE and name != code else name
+
+
 class State(str):
-    """A state code that texts show by its name in the reader's language (`tr` reads it
-    like a rule text: `.en` and `.get(lang)`); as a str it stays the code, so JSON, ids
-    and comparisons keep the code."""
+    """A state code that texts show by its name in the reader's language, as a sentence says
+    it (`tr` reads it like a rule text: `.en` and `.get(lang)`); as a str it stays the code,
+    so JSON, ids and comparisons keep the code."""
 
     @property
     def en(self) -> str:
-        return country_name(str(self), "en")
+        return state_in_text(str(self), "en")
 
     def get(self, lang: str = "en") -> str:
-        return country_name(str(self), lang)
+        return state_in_text(str(self), lang)
 
 
 def in_language(value: Any, lang: str) -> str:

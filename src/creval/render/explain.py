@@ -85,7 +85,7 @@ class _Template:
                         names = _STATE_NAMES[lang] = {}
                     word = names.get(value)
                     if word is None:
-                        word = names[value] = words.state(value, lang)
+                        word = names[value] = words.state(value, lang, in_text=True)
                     out[i] = word
                     continue
                 if vt is Msg and lang == "en":  # as in_text shows it; in ru and kk kept in memo below

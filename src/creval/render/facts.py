@@ -60,12 +60,8 @@ def in_words(book: Any, facts: dict[str, dict[str, Any]], lang: str) -> list[tup
     out = []
     for matter, values in facts.items():
         heading = "; ".join(test.rule.title.get(lang) for test in book.matters.get(matter, [])) or matter
-        out.append((heading, [(_capital(title), shown) for _, title, shown in rows(book, matter, values, lang)]))
+        out.append((heading, [(words.capitalized(title), shown) for _, title, shown in rows(book, matter, values, lang)]))
     return out
-
-
-def _capital(text: str) -> str:
-    return text[:1].upper() + text[1:]
 
 
 def question(book: Any, test_id: str, fact: str, lang: str) -> str:
@@ -76,4 +72,4 @@ def question(book: Any, test_id: str, fact: str, lang: str) -> str:
         return fact
     if spec.question is not None:
         return spec.question.get(lang)
-    return _capital(spec.title.get(lang)) + "?"
+    return words.capitalized(spec.title.get(lang)) + "?"

@@ -9,7 +9,7 @@ from typing import Any
 
 from creval.law.rulebook import load
 from creval.render.explain import condition_shown, when_shown
-from creval.render.i18n import outcome_shown, t, tr
+from creval.render.i18n import State, country_name, outcome_shown, t, tr
 from creval.render.keydates import key_dates, marked
 
 __all__ = [
@@ -29,9 +29,13 @@ def scenario_header(result: Any, lang: str, last: str) -> list[str]:
 
 
 def details(r, lang: str):
-    """A result's details as (title, value) in `lang`; a list joined, an empty value None."""
+    """A result's details as (title, value) in `lang`; a list joined, an empty value None. A
+    state is named as a table names it (`Russian Federation`, not a sentence's `the ...`)."""
+    def word(v):
+        return country_name(v, lang) if isinstance(v, State) else tr(v, lang)
+
     for name, value in r.details.items():
-        shown = ", ".join(tr(v, lang) for v in value) if isinstance(value, list) else tr(value, lang) if value is not None else None
+        shown = ", ".join(map(word, value)) if isinstance(value, list) else word(value) if value is not None else None
         yield (name if lang == "en" else r.detail_titles.get(name, name)), (None if shown in (None, "") else shown)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import textwrap
 
 from creval.core.text import State
+from creval.render import words
 from creval.render.i18n import LANGUAGES, Msg, messages, outcome_shown, t, tr
 from creval.law.rulebook import Test
 from creval.law.treaties import AcceptanceRow, PairRow, StateRow, TreatyTable, confidence_word
@@ -99,7 +100,8 @@ def _table(table: TreatyTable, lang: str) -> list[str]:
         about.append(t("treaty.show.superseded", lang, successor=tr(Msg(f"instrument.{table.superseded_by}"), lang)))
     out = [f"  {tr(table.name, lang)}: {'; '.join(about)}", _para(table.source, "      ")]
     rows: list[tuple[str, StateRow | PairRow | AcceptanceRow]] = list(table.states.items())
-    rows += [(t("treaty.show.accepted", lang, by=State(row.by), of=State(row.of)), row) for row in table.acceptances]
+    rows += [(words.capitalized(t("treaty.show.accepted", lang, by=State(row.by), of=State(row.of))), row)
+             for row in table.acceptances]
     rows += [(f"{row.states[0]}-{row.states[1]}", row) for row in table.pairs]
     for who, row in rows:
         out.append(f"    {who}: {row_dates(row, lang)} [{tr(confidence_word(row.confidence), lang)}]")

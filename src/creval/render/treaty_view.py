@@ -63,7 +63,7 @@ def _row_lines(who: str, row: StateRow | PairRow | AcceptanceRow, lang: str, ind
 
 def _relation_label(row: AcceptanceRow | PairRow, lang: str) -> str:
     if isinstance(row, AcceptanceRow):
-        return t("treaty.show.accepted", lang, by=State(row.by), of=State(row.of))
+        return words.capitalized(t("treaty.show.accepted", lang, by=State(row.by), of=State(row.of)))
     return f"{row.states[0]}-{row.states[1]}"
 
 

@@ -17,9 +17,12 @@ from typing import Any
 
 from creval.core.dates import FIRST_DATE, LAST_DATE, DateRange
 from creval.core import grammar
-from creval.core.text import country_name, messages, t, tr
+from creval.core.text import country_name, messages, state_in_text, t, tr
 
-__all__ = ["TERM_PARTS", "date_range", "days_between", "enum_word", "fact", "in_text", "items", "state", "term", "unknown", "value", "yes_no"]
+__all__ = [
+    "TERM_PARTS", "capitalized", "date_range", "days_between", "enum_word", "fact", "in_text", "items", "state", "term",
+    "unknown", "value", "yes_no",
+]
 
 TERM_PARTS = ("years", "months", "days")
 
@@ -53,11 +56,20 @@ def days_between(lo: date, hi: date, lang: str) -> str:
     return t("ranged.between", lang, **{"from": lo.isoformat(), "to": hi.isoformat()})
 
 
-def state(code: str, lang: str, with_code: bool = False) -> str:
+def state(code: str, lang: str, with_code: bool = False, in_text: bool = False) -> str:
     """A state by its name in `lang` (`Российская Федерация`); `with_code` adds the code, as
-    the facts of a memo show it (`Российская Федерация (RU)`). An unknown code stays itself."""
+    the facts of a memo show it (`Российская Федерация (RU)`); `in_text`: as a sentence says
+    it (`the Russian Federation`). An unknown code stays itself."""
+    if in_text:
+        return state_in_text(code, lang)
     name = country_name(code, lang)
     return f"{name} ({code})" if with_code and name != code else name
+
+
+def capitalized(text: str) -> str:
+    """A text that starts a line or a label, with a capital: a state named first reads
+    «The United Kingdom accepted …», a fact's title «Birth date»."""
+    return text[:1].upper() + text[1:]
 
 
 def term(value: dict, lang: str) -> str:
@@ -131,7 +143,7 @@ def in_text(given: Any, lang: str = "en", enum: str | None = None, is_state: boo
             return grammar.inflect_text(in_text(given, lang, enum), lang, form)
         return grammar.inflect(given, lang, form, tr, is_state=is_state, name=country_name)
     if is_state and kind is str:
-        return state(given, lang)
+        return state(given, lang, in_text=True)
     if kind is str and (enum is None or lang == "en"):  # the common case: a plain text
         return given
     if isinstance(given, date):
