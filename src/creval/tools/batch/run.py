@@ -100,6 +100,9 @@ _WORKER: Optional[Worker] = None
 
 def init_worker(options: Options) -> None:
     global _WORKER
+    # what the worker was forked with (the modules the pool's server imported) lives as long as
+    # it does: frozen, the collection in Worker() scans only the rule book (15-25 ms less a worker)
+    gc.freeze()
     one_line_warnings()  # as in the main process: a worker is started without its settings
     _WORKER = Worker(options)
 
