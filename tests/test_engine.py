@@ -541,7 +541,7 @@ def test_decide_again_answers_alike_cases_once_and_each_as_the_engine_would():
     each other and among the rules' own numbers, other values as they are: each answer, looked
     up or not, equals a fresh decision, over the bundled scenarios' cases with their dates and
     numbers moved at random (by a day, across each other, far) and their states and words
-    swapped (two states made one, or apart)."""
+    swapped (two states made one, or apart), yes and no flipped."""
     book = bundled()
     shared, fresh = Engine(book), Engine(book)
     rng = random.Random(16)
@@ -557,6 +557,8 @@ def test_decide_again_answers_alike_cases_once_and_each_as_the_engine_would():
                         moved[name] = max(0, value + rng.choice((-1, 1, rng.randint(-20, 20))))
                     elif swap and type(value) is str and rng.random() < 0.3:  # two states made one, or apart
                         moved[name] = rng.choice([v for v in derived.values() if type(v) is str] + ["KZ", "RU", "DE"])
+                    elif swap and type(value) is bool and rng.random() < 0.3:  # yes and no (True == 1: never a rank)
+                        moved[name] = not value
                 got, want = answer(shared.decide_again, test.id, moved), answer(fresh.decide, test.id, moved)
                 assert got == want, path
                 decided += not swap

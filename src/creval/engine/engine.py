@@ -335,27 +335,40 @@ class _Plan:
             elif kind is str:
                 if not value.isascii():
                     return None
+            elif kind is bool:  # True == 1: a yes/no must never be taken for a number below
+                value = _YES if value else _NO
             elif kind is dict:  # left out of the fact, as engine_fact does
                 value = None
-            elif value is not None and kind is not bool:
+            elif value is not None:
                 return None
             out.append(value)
-        return self._signature(out, numbers)
+        if self._mixed(out):
+            return ("exact", tuple(out))
+        if self.constants:
+            numbers.update(self.constants)
+        order = dict(zip(sorted(numbers), _RANKS))
+        # each number by its rank, every other value as it is (map: no Python loop per field)
+        return tuple(map(order.get, out, out)), tuple(map(order.__getitem__, self.constants))
 
-    def _signature(self, values: list, numbers: set | None = None) -> tuple:
-        """`numbers`: the numbers among `values`, when the caller has them."""
-        for i, j in self.links:  # two fields compared: a number with a non-number keeps every value as it is
-            a, b = values[i], values[j]
-            if a is not None and b is not None and (type(a) is int) != (type(b) is int):
-                return ("exact", tuple(_hashable(v) for v in values))
-        if numbers is None:
-            numbers = {v for v in values if type(v) is int}
+    def _signature(self, values: list) -> tuple:
+        if self._mixed(values):
+            return ("exact", tuple(_hashable(v) for v in values))
+        numbers = {v for v in values if type(v) is int}
         if self.constants:
             numbers.update(self.constants)
         # a rank is negative (~i): never equal to a value kept as it is (False == 0, True == 1)
         order = dict(zip(sorted(numbers), _RANKS))
         return (tuple([order[v] if type(v) is int else tuple(v) if type(v) is list else v for v in values]),
                 tuple([order[c] for c in self.constants]))
+
+    def _mixed(self, values: list) -> bool:
+        """Whether two fields compared with each other hold a number and something else: then
+        every value is kept as it is."""
+        for i, j in self.links:
+            a, b = values[i], values[j]
+            if a is not None and b is not None and (type(a) is int) != (type(b) is int):
+                return True
+        return False
 
     def outcome_key(self, statuses: dict[str, str], fact: dict) -> tuple:
         """All that the second pass depends on: the statuses and the outcome rules' fields."""
@@ -369,6 +382,7 @@ class _Plan:
 
 
 _RANKS = range(-1, -1_000_000, -1)  # ~0, ~1, ...: more than any fact has fields
+_YES, _NO = ("yes",), ("no",)  # yes and no in a signature (signature_of)
 
 
 def _hashable(value: Any) -> Any:
