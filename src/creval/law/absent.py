@@ -74,10 +74,10 @@ def assumptions(test: Test, facts: dict[str, Any], given: set[str], as_of: date)
     `facts` are the matter's facts after validation (defaults filled in); `given` the names
     the scenario itself set (a default is an assumption unless stated)."""
     out = []
-    for name, kind in treatments(test).items():
+    for name, kind in _assumable(test):
         value = facts.get(name)
-        if kind == UNKNOWN or (value is not None and (kind != DEFAULT or name in given)):
-            continue  # stated, or simply unknown (then `missing` says whether it matters)
+        if value is not None and (kind != DEFAULT or name in given):
+            continue  # stated
         if kind == AS_OF and not falls_back(test, name, facts):
             continue  # the fallback to the assessment date was switched off (proceedings said to have commenced)
         if kind == DEFAULT:
@@ -86,6 +86,13 @@ def assumptions(test: Test, facts: dict[str, Any], given: set[str], as_of: date)
             value = as_of
         out.append({"fact": name, "treated_as": kind, "value": iso(value)})
     return out
+
+
+@lru_cache(maxsize=64)
+def _assumable(test: Test) -> tuple[tuple[str, str], ...]:
+    """The facts whose absence the rule fills in, with how: a fact simply unknown makes no
+    assumption (`missing` says whether it matters)."""
+    return tuple((name, kind) for name, kind in treatments(test).items() if kind != UNKNOWN)
 
 
 @lru_cache(maxsize=64)
