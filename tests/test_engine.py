@@ -565,3 +565,30 @@ def test_decide_again_answers_alike_cases_once_and_each_as_the_engine_would():
         if not swap:
             assert decided > 600
             assert sum(len(p.decisions) for p in shared._plans.values()) < decided / 2  # alike cases were decided once
+
+
+def test_signature_of_groups_cases_as_the_signature_of_the_engine_fact_does():
+    """signature_of (values checked and ranked by kind, without building the fact) puts two
+    cases under one key exactly when the signature of their engine facts does, over the bundled
+    cases with values moved and swapped across kinds (texts where numbers were, yes/no, none);
+    and it refuses what only engine_fact may vet (a non-ASCII text, a huge number)."""
+    book = bundled()
+    engine = Engine(book)
+    rng = random.Random(27)
+    pool = ["KZ", "RU", 3, 0, 1, True, False, None, date(2020, 1, 1)]
+    for path, test, derived in _bundled_cases(book):
+        plan = engine.plan(test.id)
+        cases = []
+        for _ in range(12):
+            moved = dict(derived)
+            for name in plan.fields:
+                if rng.random() < 0.2:
+                    moved[name] = rng.choice(pool)
+                elif type(moved.get(name)) is date and rng.random() < 0.5:
+                    moved[name] += timedelta(days=rng.randint(-900, 900))
+            cases.append((plan.signature_of(moved), plan.signature(creval_engine.engine_fact(test.matter, moved, plan.fields))))
+        for mine, theirs in cases:
+            assert mine is not None, path
+            assert [m == mine for m, _ in cases] == [t == theirs for _, t in cases], path
+        assert plan.signature_of({**derived, plan.fields[0]: "é"}) is None
+        assert plan.signature_of({**derived, plan.fields[0]: 2**70}) is None

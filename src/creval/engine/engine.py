@@ -294,6 +294,7 @@ class _Plan:
         self.links = sorted({(at[a], at[b]) for a, b in links if a in at and b in at})
         self.outcomes: dict[tuple, Decision] = {}  # the second pass's answer per outcome_key
         self.decisions: dict[tuple, Decision] = {}  # the whole answer per value of `fields` (DECISION_MEMO_SIZE)
+        self.shapes: dict[tuple, _Shape] = {}  # signature_of: where each kind of value stands, per tuple of kinds
         # the crit fact of each (criterion, status), as JSON after its leading '{"sid": ..., '
         self.crit_json = {
             (cid, status): json.dumps({"kind": CRIT_KIND, "id": cid, "status": status})[1:]
@@ -320,35 +321,35 @@ class _Plan:
     def signature_of(self, values: dict[str, Any]) -> tuple | None:
         """`signature` of the fact engine_fact makes of `values`, without making it; None when a
         value is of a kind that engine_fact must check (a list, a non-ASCII text, a huge number).
-        One loop over the fields: it is run for every decision, trial values included."""
-        out, numbers = [], set()
-        for name in self.fields:
-            value = values.get(name)
-            kind = type(value)
-            if kind is date:
-                value = value.toordinal()
-                numbers.add(value)
-            elif kind is int:
-                if not -_INT64 < value < _INT64:
-                    return None
-                numbers.add(value)
-            elif kind is str:
-                if not value.isascii():
-                    return None
-            elif kind is bool:  # True == 1: a yes/no must never be taken for a number below
-                value = _YES if value else _NO
-            elif kind is dict:  # left out of the fact, as engine_fact does
-                value = None
-            elif value is not None:
-                return None
-            out.append(value)
-        if self._mixed(out):
-            return ("exact", tuple(out))
-        if self.constants:
-            numbers.update(self.constants)
+        It is run for every decision, trial values included: the values are checked and ranked
+        by kind, each kind's places known from the tuple of kinds (_Shape), mostly in C."""
+        vals = list(map(values.get, self.fields))
+        kinds = tuple(map(type, vals))
+        shape = self.shapes.get(kinds)
+        if shape is None:
+            if len(self.shapes) >= 64:  # a plan sees a handful; bounded whatever the input
+                self.shapes.clear()
+            shape = self.shapes[kinds] = _Shape(kinds, self.links)
+        if not shape.usable:
+            return None
+        get = vals.__getitem__
+        if shape.texts and not "".join(map(get, shape.texts)).isascii():
+            return None
+        if shape.ints and not (-_INT64 < min(map(get, shape.ints)) and max(map(get, shape.ints)) < _INT64):
+            return None
+        for i in shape.dates:
+            vals[i] = vals[i].toordinal()
+        for i in shape.yes_no:  # True == 1: a yes/no must never be taken for a number below
+            vals[i] = _YES if vals[i] else _NO
+        for i in shape.dicts:  # left out of the fact, as engine_fact does
+            vals[i] = None
+        if shape.mixed:
+            return ("exact", tuple(vals))
+        numbers = set(map(get, shape.numbers))
+        numbers.update(self.constants)
         order = dict(zip(sorted(numbers), _RANKS))
-        # each number by its rank, every other value as it is (map: no Python loop per field)
-        return tuple(map(order.get, out, out)), tuple(map(order.__getitem__, self.constants))
+        # each number by its rank, every other value as it is
+        return tuple(map(order.get, vals, vals)), tuple(map(order.__getitem__, self.constants))
 
     def _signature(self, values: list) -> tuple:
         if self._mixed(values):
@@ -381,6 +382,27 @@ class _Plan:
         self.outcomes[key] = second
 
 
+class _Shape:
+    """For one tuple of the kinds of a plan's values (signature_of): whether a signature can be
+    made of them, and the places of the dates, numbers, texts, yes/no and mappings."""
+
+    __slots__ = ("usable", "dates", "ints", "numbers", "texts", "yes_no", "dicts", "mixed")
+
+    def __init__(self, kinds: tuple, links: list[tuple[int, int]]):
+        def at(kind):
+            return tuple(i for i, k in enumerate(kinds) if k is kind)
+
+        # exact kinds: a date's subclass datetime, a str's State or Msg, go through engine_fact
+        self.usable = all(k in _SIGNED for k in kinds)
+        self.dates, self.ints, self.texts, self.yes_no, self.dicts = at(date), at(int), at(str), at(bool), at(dict)
+        self.numbers = self.dates + self.ints
+        # two fields compared with each other, a number (a date is one) and something else: then
+        # every value is kept as it is (Plan._mixed, decided here once for these kinds)
+        number = {i: kinds[i] in (date, int) for i in range(len(kinds)) if kinds[i] not in (type(None), dict)}
+        self.mixed = any(i in number and j in number and number[i] != number[j] for i, j in links)
+
+
+_SIGNED = frozenset({type(None), date, int, str, bool, dict})
 _RANKS = range(-1, -1_000_000, -1)  # ~0, ~1, ...: more than any fact has fields
 _YES, _NO = ("yes",), ("no",)  # yes and no in a signature (signature_of)
 
