@@ -638,3 +638,13 @@ def test_english_sentences_name_a_state_with_the_where_its_name_takes_it():
     data = json.loads(CliRunner().invoke(app, ["check", "--format", "json", str(path)]).output)
     reasons = " ".join(c["reason"] for c in data["results"][0]["criteria"])
     assert "in the Russian Federation" in reasons and "the RU" not in json.dumps(data)
+    # a citation names the table's row as a label: the bare name, in every language's JSON
+    sources = " ".join(data["results"][0]["sources"])
+    assert "Hague 1980 table, Russian Federation:" in sources and "Kazakhstan – Russian Federation:" in sources
+    assert "table, the " not in sources and "– the " not in sources
+    # a value echoed in parentheses is a label too; a paragraph that starts with a state, a capital
+    adoption = Path(__file__).resolve().parents[1] / "scenarios" / "adoption"
+    out = CliRunner().invoke(app, ["check", "--full", str(adoption)]).output
+    assert "(the United States, the" not in " ".join(out.split()) and "(United States, United States)" in " ".join(out.split())
+    out = " ".join(CliRunner().invoke(app, ["treaties", "hague-1980", "BY"]).output.split())
+    assert "Belarus acceded: it is related only" in out

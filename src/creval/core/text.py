@@ -76,7 +76,10 @@ def placeholders(text: str) -> list[str]:
 def shown(value: Any, lang: str, form: str = "") -> str:
     """A value as a sentence in `lang` shows it: in `form` when the template names one (a state
     declined, a date or number with its case ending); a date in words in Russian and Kazakh."""
-    if form:
+    if form == "start" and isinstance(value, State):  # a sentence that starts with it: «The United States …»
+        name = state_in_text(value, lang)
+        return name[:1].upper() + name[1:]
+    if form:  # a state in `nom` is its bare name in English too (a label: «table, Russian Federation: …»)
         return grammar.inflect(value, lang, form, tr, is_state=isinstance(value, State), name=country_name)
     if lang != "en" and grammar.as_date(value) is not None:
         return grammar.date_words(grammar.as_date(value), lang)

@@ -125,7 +125,7 @@ _PLAIN = frozenset({type(None), bool, int, str, date, State})  # not float: 0.0 
 _MEMOS: dict[str | None, dict] = {}
 _ROW = object()  # the memo's keys of treaty rows' citations start with it
 _DAYS: dict[str, dict[date, str]] = {}  # by language
-_STATE_NAMES: dict[str, dict[str, str]] = {}  # by language: code -> name (pycountry's, whatever the catalogue)
+_STATE_NAMES: dict[str, dict[str, str]] = {}  # by language: code -> name as a sentence says it (pycountry's, whatever the catalogue)
 
 
 def _day(day: date, lang: str) -> str:
