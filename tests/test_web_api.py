@@ -430,3 +430,30 @@ def test_the_trainer_chooses_a_bundled_pack_by_its_title(client, lang, title):
     """The pack list names each folder of scenarios/ in the page's language (it showed «parole»)."""
     page = client.get(f"/class?lang={lang}").text
     assert f'<option value="parole">{title} (' in page
+
+
+def test_the_api_page_lists_every_endpoint_of_the_api(client):
+    """/api, the API's index for people, names each /api/v1 endpoint with its method (it once
+    listed none: FastAPI 0.165 keeps included routers in objects of its own)."""
+    page = client.get("/api")
+    assert page.status_code == 200
+    paths = [p for p in client.get("/openapi.json").json()["paths"] if p.startswith("/api/v1")]
+    assert len(paths) >= 4
+    for path in paths:
+        assert path.replace("{", "").replace("}", "") in page.text.replace("{", "").replace("}", "")
+    assert "POST" in page.text and "GET" in page.text
+
+
+@pytest.mark.parametrize("lang, law, listed", [("en", "Kazakhstan", "Minsk 1993"), ("ru", "Казахстан", "Минская конвенция")])
+def test_the_case_page_shows_details_in_words_as_the_memo_does(client, lang, law, listed):
+    """The case page's details read as the memo's (render/parts.details): a state by name and a
+    list joined, in the page's language; it showed `KZ` and `['Minsk 1993']`."""
+    path = REPO / "scenarios" / "maintenance" / "kazakhstan-russia-minsk.yaml"
+    token = csrf(client.get(f"/?lang={lang}").text)
+    page = client.post(f"/upload?lang={lang}", data={"csrf": token},
+                       files={"scenario": (path.name, path.read_bytes(), "application/x-yaml")})
+    assert page.status_code == 200 and "/case/r/" in str(page.url)
+    text = html.unescape(page.text)
+    details = text[text.index("<h3>", text.index('class="criteria"')):]
+    assert f": {law}</li>" in details and listed in details
+    assert "['" not in details and ": KZ</li>" not in details

@@ -5,7 +5,6 @@ summary, taken from the app's own routes, and example requests."""
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from fastapi.routing import APIRoute
 
 from creval.web.common import render
 
@@ -16,9 +15,11 @@ router = APIRouter(include_in_schema=False)
 
 @router.get("/api")
 async def api_index(request: Request):
+    # read from the app's OpenAPI description, not its route objects: FastAPI keeps included
+    # routers in objects of its own (0.165), which a walk over app.routes no longer sees
     endpoints = []
-    for route in request.app.routes:
-        if isinstance(route, APIRoute) and route.path.startswith("/api/v1") and route.include_in_schema:
-            for method in sorted(route.methods or []):
-                endpoints.append({"method": method, "path": route.path, "summary": route.summary or route.name})
+    for path, operations in request.app.openapi().get("paths", {}).items():
+        if path.startswith("/api/v1"):
+            for method in sorted(operations):
+                endpoints.append({"method": method.upper(), "path": path, "summary": operations[method].get("summary", "")})
     return render(request, "api_index.html", {"endpoints": endpoints, "base": str(request.base_url).rstrip("/")})

@@ -16,6 +16,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from creval.input.loader import MAX_FILE_BYTES
+from creval.render import parts
 from creval.render.i18n import messages, outcome_label, t
 from creval.web.service import LANGS
 
@@ -99,6 +100,8 @@ def render(request: Request, name: str, context: dict[str, Any], status: int = 2
         # an outcome by its test's own words (pass the test id), else the shared catalogue's
         "outcome_label": lambda code, test="": outcome_label(test, code, lang, _test(request, test)),
         "field_label": lambda name: t(f"web.field.{name}", lang) if f"web.field.{name}" in messages() else name,
+        # a result's details in words, as the memo shows them: (title, value or None)
+        "details": lambda result: list(parts.details(result, lang)),
         **context,
     }
     response = templates.TemplateResponse(request, name, context, status_code=status)
