@@ -244,3 +244,21 @@ def test_verify_puts_into_words_only_the_mismatches(tmp_path, monkeypatch):
     assert "1 passed, 1 failed" in done.stdout
     assert "return-unless-settled" in done.stdout
     assert explained == ["hague-proceedings-not-yet-filed"]
+
+
+def test_a_brief_explanation_is_refused_where_the_full_one_is_needed():
+    """A brief explanation lacks criteria, notes, caveats and sources: JSON and every format but
+    the short answer refuse it rather than print empty sections."""
+    from creval.app.evaluation import evaluate_paths
+    from creval.render.explain import explain
+    from creval.render.formats import FORMATS
+
+    (evaluated,) = evaluate_paths(book(), [str(SCENARIOS / "parole" / "month-end-start.yaml")], None, None)
+    brief = explain(evaluated.result, "en", brief=True)
+    assert FORMATS["text"].render([brief], "en", book())  # the short answer
+    for name, full in (("text", True), ("json", False), ("markdown", False), ("html", False)):
+        with pytest.raises(ValueError, match="brief"):
+            FORMATS[name].render([brief], "en", book(), full=full)
+    with pytest.raises(ValueError, match="brief"):
+        brief.to_json()
+    assert explain(evaluated.result, "en").to_json()["results"]

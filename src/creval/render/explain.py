@@ -24,7 +24,7 @@ from creval.render import words
 from creval.render.words import in_text as shown  # a value inside a rule's sentence
 
 __all__ = [
-    "CriterionText", "KeyDateText", "ScenarioText", "TestText", "condition_shown", "explain", "explain_test", "fact_words",
+    "BRIEF_MISUSED", "CriterionText", "KeyDateText", "ScenarioText", "TestText", "condition_shown", "explain", "explain_test", "fact_words",
     "fill", "when_shown",
 ]
 
@@ -327,10 +327,13 @@ class ScenarioText:
     errors: list[str] = field(default_factory=list)
     scenario_digest: str = ""
     lang: str = "en"  # the language of the texts
+    brief: bool = False  # only what the short answer shows (explain); not in JSON
 
     def to_json(self) -> dict:
         """The same as `dataclasses.asdict(self)`, written out field by field: asdict deep-copies
         every value and was a third of the time of `creval batch`."""
+        if self.brief:  # it lacks the criteria, notes, caveats and sources that JSON holds
+            raise ValueError(BRIEF_MISUSED)
         results = []
         for r in self.results:
             results.append(r.to_json())
@@ -350,8 +353,11 @@ def explain(result: ScenarioResult, lang: str = "en", brief: bool = False) -> Sc
         result.scenario, result.file, result.as_of, result.creval, result.rules_digest,
         [explain_test(r, lang, memo, brief) for r in result.results], dict(result.expected), list(result.mismatches),
         in_language(result.title, lang), [tr(e, lang) for e in result.errors] if result.errors else [],
-        result.scenario_digest, lang,
+        result.scenario_digest, lang, brief,
     )
+
+
+BRIEF_MISUSED = "a brief explanation holds only what the short answer shows: explain it in full for this output"
 
 
 def explain_test(r: TestResult, lang: str = "en", memo: dict | None = None, brief: bool = False) -> TestText:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Optional, Union
 
 from creval.render import filing, report, short
+from creval.render.explain import BRIEF_MISUSED
 
 __all__ = ["FORMATS", "Format", "by_suffix"]
 
@@ -51,6 +52,8 @@ class Format:
                array: bool = False) -> Union[str, bytes]:
         """`results` in this format. `given`: each result's facts as given (memos); `full`: text
         with every section; `array`: JSON as an array even for one result (several files asked)."""
+        if (self.name != "text" or full) and any(getattr(r, "brief", False) for r in results):
+            raise ValueError(BRIEF_MISUSED)  # every other output shows what a brief explanation leaves out
         return self.renderer(results, lang, book, given if self.memo else None, full, array)
 
 

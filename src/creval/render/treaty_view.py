@@ -101,7 +101,7 @@ def describe_state(table: TreatyTable, code: str, lang: str) -> str:
     out = [f"{tr(table.name, lang)}: {_named(code, lang)}"]
     row = table.states.get(code)
     if row is None:
-        out.append("  " + t("treaty.not_listed", lang, short=tr(table.name, lang), state=State(code)))
+        out.append("  " + words.capitalized(t("treaty.not_listed", lang, short=tr(table.name, lang), state=State(code))))
         return "\n".join(out)
     out += _row_lines(code, row, lang)
     relations = relations_of(table, code)
@@ -119,7 +119,7 @@ def describe_pair(table: TreatyTable, a: str, b: str, lang: str, on: date | None
     for code in (a, b):
         row = table.states.get(code)
         if row is None:
-            out.append("  " + t("treaty.not_listed", lang, short=tr(table.name, lang), state=State(code)))
+            out.append("  " + words.capitalized(t("treaty.not_listed", lang, short=tr(table.name, lang), state=State(code))))
         else:
             out += _row_lines(code, row, lang)
     relation = table.pair(a, b)
