@@ -160,7 +160,7 @@ def check_bounds(data: Any) -> None:
 # ---------------------------------------------------------------- parse, through the cache
 
 
-def safe_load(path: Path, yaml: Any = None, data: bytes | None = None) -> Any:
+def safe_load(path: Path, data: bytes | None = None) -> Any:
     """`YAML(typ="safe", pure=True)` applied to the file (or to `data`, its bytes, when the
     caller has read them), from the cache when the same bytes were parsed before. Parse
     errors and UnicodeDecodeError propagate unchanged; LimitError beyond a bound."""
@@ -172,10 +172,9 @@ def safe_load(path: Path, yaml: Any = None, data: bytes | None = None) -> Any:
         found = store.get(name)
         if found is not _MISS:
             return found
-    if yaml is None:
-        from ruamel.yaml import YAML
+    from ruamel.yaml import YAML  # here: a start that finds every file in the cache never imports it
 
-        yaml = YAML(typ="safe", pure=True)
+    yaml = YAML(typ="safe", pure=True)  # one per parse: a parser is not safe to share across threads
     try:
         parsed = yaml.load(data.decode("utf-8"))  # decoded only when parsed: entries are what was decodable
     except RecursionError:  # ruamel's composer recurses once per level
