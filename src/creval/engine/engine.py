@@ -352,6 +352,7 @@ class _Plan:
         return tuple(map(order.get, vals, vals)), tuple(map(order.__getitem__, self.constants))
 
     def _signature(self, values: list) -> tuple:
+        """`signature` of the values of a fact engine_fact made (lists and yes/no as they are)."""
         if self._mixed(values):
             return ("exact", tuple(_hashable(v) for v in values))
         numbers = {v for v in values if type(v) is int}
