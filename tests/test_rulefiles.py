@@ -409,3 +409,17 @@ def test_rules_show_lists_the_versions_of_the_law():
     assert "Versions of the law (selected by the first known of: offence_date):" in shown
     assert "  cc-1997 (... - 2014-12-31): " in shown and "  cc-2014 (2015-01-01 - ...): " in shown
     assert "[not found in an official source]" in shown and "Assumes: For an adult's offence before 1 January 2015" in shown
+
+
+@pytest.mark.parametrize("broken, line, says", [
+    ("broken: [a, b\n", 2, "while parsing a flow sequence"),  # where the [ opened
+    ("\ttab: 1\n", 2, "found character '\\t' that cannot start any token"),
+])
+def test_a_rule_file_that_is_not_yaml_is_named_with_its_line(tmp_path, broken, line, says):
+    """A rule author sees where the file breaks: file, line and the parser's words."""
+    folder = copy_rules(tmp_path, ["conscription"])
+    path = folder / "conscription.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text(lines[0] + broken + "".join(lines[1:]), encoding="utf-8")
+    message = refused(folder)
+    assert message.startswith(f"{path}:{line}: not valid YAML: ") and says in message

@@ -511,7 +511,14 @@ def _load(path: Path, data: bytes, model: type[BaseModel]):
     try:
         raw = yamlsafe.safe_load(path, data=data)  # parsed once per file version, then cached
     except (yamlsafe.YAMLError, UnicodeDecodeError) as exc:
-        raise RuleFileError(f"{path}: not valid YAML: {str(exc).splitlines()[0]}") from None
+        # the line where the parser found the problem (for an unclosed [ or {, where it opened:
+        # the fix is there), and the problem in its words
+        context, opened = getattr(exc, "context", None), getattr(exc, "context_mark", None)
+        mark = opened if "flow" in (context or "") and opened else getattr(exc, "problem_mark", None) or opened
+        where = f"{path}:{mark.line + 1}" if mark is not None else f"{path}"
+        said = [context, getattr(exc, "problem", None)]
+        problem = ": ".join(s for s in said if s) or str(exc).splitlines()[0]
+        raise RuleFileError(f"{where}: not valid YAML: {problem}") from None
     except yamlsafe.LimitError as exc:
         raise RuleFileError(f"{path}: {Msg(exc.key, **exc.values)}") from None
     except ValueError as exc:  # an integer of more than 4,300 digits, which Python will not read
