@@ -288,6 +288,7 @@ def test_treaties_json_gives_the_periods():
 
 
 @pytest.mark.parametrize("args, words", [(["nope"], "no treaty table 'nope'"), (["hague-1980", "KAZ"], "'KAZ' is not"),
+                                         (["hague-2007", "XX"], "'XX' is not"), (["hague-1980", "KZ", "ZZ"], "'ZZ' is not"),
                                          (["hague-1980", "KZ", "RU", "GB"], "at most two states")])
 def test_treaties_bad_input_exits_2_with_a_message(args, words):
     result = _cli("treaties", *args)

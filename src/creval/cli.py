@@ -458,8 +458,10 @@ def treaties(args: Optional[List[str]] = typer.Argument(None, metavar="[INSTRUME
         raise fail(_t("treaty.cli.unknown_instrument", lang.value, instrument=instrument, known=", ".join(book.tables)))
     if len(states) > 2:
         raise fail(_t("treaty.cli.too_many", lang.value))
-    for code in states:
-        if len(code) != 2 or not code.isalpha():
+    from creval.input.scenario import is_state
+
+    for code in states:  # XX is two letters, but no state's code
+        if not is_state(code):
             raise fail(_t("treaty.cli.bad_state", lang.value, state=code))
     when = _as_of(on, lang.value) if on and instrument is not None else None
     echo(treaty_view.FORMATS[format.value](book.tables, instrument, states, lang.value, when))
