@@ -648,3 +648,12 @@ def test_english_sentences_name_a_state_with_the_where_its_name_takes_it():
     assert "(the United States, the" not in " ".join(out.split()) and "(United States, United States)" in " ".join(out.split())
     out = " ".join(CliRunner().invoke(app, ["treaties", "hague-1980", "BY"]).output.split())
     assert "Belarus acceded: it is related only" in out
+
+
+def test_a_russian_plural_state_name_is_not_taken_for_an_indeclinable_one():
+    """«Багамы» is a plural, not a name like «Перу»: without a table row it stays in the
+    nominative after a word that declines («нет государства Багамы», not «нет Багамы»)."""
+    assert grammar.ru_declined("Багамы") is None and grammar.ru_declined("Филиппины") is None
+    assert grammar.ru_declined("Перу")["gen"] == "Перу" and grammar.ru_declined("Мальта")["gen"] == "Мальты"
+    out = " ".join(CliRunner().invoke(app, ["treaties", "--lang", "ru", "hague-2007", "BS"]).output.split())
+    assert "нет государства Багамы" in out and "нет Багамы" not in out

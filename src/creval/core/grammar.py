@@ -275,7 +275,7 @@ def state_name(code: str, lang: str) -> str | None:
     return forms.get("nom") if forms else None
 
 
-_RU_INDECLINABLE_END = tuple("оиуеюэы")
+_RU_INDECLINABLE_END = tuple("оиуеюэ")  # not ы: a name in -ы is a plural (Багамы), declined by a table row
 _RU_SIBILANT = set("гкхжчшщц")
 
 
