@@ -218,6 +218,15 @@ def overrides(test: LegalTest) -> set[str]:
     return {name for name, kind in treatments(test).items() if kind == TABLES}
 
 
+def fallback_guards(test: LegalTest) -> set[str]:
+    """Yes/no facts that switch off a fact's fallback to the assessment date (`unless_true`:
+    proceedings said to have commenced, without their date). Removed, the fallback decides, an
+    assumption the result prints, which may give any definite answer where the stated fact had
+    left the date open (undetermined)."""
+    return {spec["unless_true"] for spec in test.rule.derived.values()
+            if spec.get("unless_true") and isinstance(spec.get("first_known"), list) and "as_of" in spec["first_known"]}
+
+
 # Transitions from a definite outcome to another definite one that the catalogue's order of
 # outcomes ("first that applies") makes legitimate when one fact becomes unknown.
 ALLOWED = {
@@ -282,7 +291,7 @@ def test_removing_a_fact_never_makes_a_different_definite_outcome(runner, test_i
     test = runner.book.tests[test_id]
     facts = data.draw(facts_strategy(test, keep=0.8), label="facts")
     before = runner.run(test_id, facts, as_of).outcome
-    special = set(absent_means(test)) | overrides(test)
+    special = set(absent_means(test)) | overrides(test) | fallback_guards(test)
     for name in facts:
         if name in special:
             continue
@@ -378,3 +387,17 @@ def test_oracle_agrees_with_engine_on_arbitrary_field_values(engine, test_id, da
         if data.draw(st.booleans(), label=f"has {name}"):
             values[name] = data.draw(_field_value(test, name, kind), label=name)
     _same(engine, test, values, conflicts_possible=True)
+
+
+def test_removing_the_statement_that_proceedings_commenced_lets_the_assessment_date_decide(runner):
+    """Found by the property above: proceedings said to have commenced, on a day not given, leave
+    the one-year test open; without that statement the proceedings date falls back to the
+    assessment date (printed as an assumption) and decides. The guard is exempt there for this."""
+    facts = {"child_birth_date": date(1992, 2, 29), "habitual_residence": "KZ", "taken_to": "RU",
+             "removal_date": date(1992, 2, 29), "proceedings_commenced": True, "left_behind_right": "custody",
+             "rights_exercised": True, "consent_or_acquiescence": False, "grave_risk": False, "child_objects": False,
+             "settled_in_new_environment": False, "convention_in_force": True}
+    assert runner.run(HAGUE, facts, date(2000, 1, 1)).outcome == "undetermined"
+    without = {k: v for k, v in facts.items() if k != "proceedings_commenced"}
+    assert runner.run(HAGUE, without, date(2000, 1, 1)).outcome == "return-unless-settled"
+    assert "proceedings_commenced" in fallback_guards(runner.book.tests[HAGUE])
