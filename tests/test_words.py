@@ -630,6 +630,12 @@ def test_english_sentences_name_a_state_with_the_where_its_name_takes_it():
     assert words.state("RU", "en", with_code=True) == "Russian Federation (RU)"
     assert words.state("RU", "ru", in_text=True) == "Российская Федерация"
     assert words.state("XX", "en", in_text=True) == "XX"
+    # the forms, alike in a rule's text and in a message: a label bare, a sentence's start capital
+    from creval.core.text import State, shown
+
+    for form, name in (("nom", "United States"), ("start", "The United States")):
+        assert words.in_text("US", "en", is_state=True, form=form) == shown(State("US"), "en", form) == name
+    assert words.in_text("KZ", "ru", is_state=True, form="start") == "Казахстан"
     path = Path(__file__).resolve().parents[1] / "scenarios" / "hague" / "16th-birthday-day-before.yaml"
     out = " ".join(CliRunner().invoke(app, ["check", "--full", "--lang", "en", str(path)]).output.split())
     assert "habitually resident in the Russian Federation" in out

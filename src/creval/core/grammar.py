@@ -25,8 +25,8 @@ from typing import Any, Callable
 from creval.core.folders import bundled_rules_folder
 
 __all__ = [
-    "DateSpan", "FORMS", "KK_CASES", "KK_FORMS", "RU_CASES", "RU_FORMS", "as_date", "count", "date_words",
-    "inflect", "inflect_state", "inflect_text", "joined", "joined_span", "kk_case", "kk_ending", "kk_number",
+    "DateSpan", "FORMS", "KK_CASES", "KK_FORMS", "RU_CASES", "RU_FORMS", "as_date", "capitalized", "count", "date_words",
+    "en_in_sentence", "inflect", "inflect_state", "inflect_text", "joined", "joined_span", "kk_case", "kk_ending", "kk_number",
     "kk_number_word", "kk_possessive", "plural", "plural_category", "ru_declined", "state_forms", "state_name"
 ]
 
@@ -350,12 +350,31 @@ def _kk_state(code: str, form: str, fallback: str) -> str:
 
 def inflect_state(code: str, lang: str, form: str, name: Callable[[str, str], str]) -> str:
     """A state in the form a sentence needs; `name(code, lang)` gives the nominative of a state
-    the table lacks."""
+    the table lacks. `start`: the state that starts a sentence («The United States …»); in
+    English any other form is the bare name (a label: «table, Russian Federation: …»)."""
+    if form == "start":
+        return capitalized(en_in_sentence(code, name(code, lang)) if lang == "en" else name(code, lang))
     if lang == "ru":
         return _ru_state(code, form, name(code, lang))
     if lang == "kk":
         return _kk_state(code, form, name(code, lang))
     return name(code, lang)
+
+
+# States whose English name takes "the" inside a sentence ("lives in the United States",
+# "between Kazakhstan and the Russian Federation"); a list, a table or a form names them bare.
+_EN_THE = frozenset("AE AX BS CC CF CK DO FO GB GM GS HM KM KY MH MP MV NL PH RU SB TC UM US VA".split())
+
+
+def en_in_sentence(code: str, name: str) -> str:
+    """A state's English `name` as a sentence says it: with "the" where the name takes it (an
+    unknown code, shown as itself, takes none)."""
+    return "the " + name if str(code).upper() in _EN_THE and name != code else name
+
+
+def capitalized(text: str) -> str:
+    """A text that starts a sentence, a line or a label, with a capital."""
+    return text[:1].upper() + text[1:]
 
 
 def joined(parts: list[str]) -> str:
@@ -409,7 +428,7 @@ def joined_span(before: str, span: str) -> tuple[str, str]:
     if kept is not None and span.startswith("в период "):
         return before, f"{kept} на {span[len('в '):]}"
     if word[0].isupper():
-        span = span[:1].upper() + span[1:]
+        span = capitalized(span)
     return before[: m.start(1)], span
 
 

@@ -76,10 +76,7 @@ def placeholders(text: str) -> list[str]:
 def shown(value: Any, lang: str, form: str = "") -> str:
     """A value as a sentence in `lang` shows it: in `form` when the template names one (a state
     declined, a date or number with its case ending); a date in words in Russian and Kazakh."""
-    if form == "start" and isinstance(value, State):  # a sentence that starts with it: «The United States …»
-        name = state_in_text(value, lang)
-        return name[:1].upper() + name[1:]
-    if form:  # a state in `nom` is its bare name in English too (a label: «table, Russian Federation: …»)
+    if form:
         return grammar.inflect(value, lang, form, tr, is_state=isinstance(value, State), name=country_name)
     if lang != "en" and grammar.as_date(value) is not None:
         return grammar.date_words(grammar.as_date(value), lang)
@@ -196,15 +193,10 @@ def country_name(code: str, lang: str = "en") -> str:
     return catalogue.gettext(country.name) or name
 
 
-# States whose English name takes "the" inside a sentence ("lives in the United States",
-# "between Kazakhstan and the Russian Federation"); a list, a table or a form names them bare.
-_EN_THE = frozenset("AE AX BS CC CF CK DO FO GB GM GS HM KM KY MH MP MV NL PH RU SB TC UM US VA".split())
-
-
 def state_in_text(code: str, lang: str = "en") -> str:
     """A state's name as a sentence says it: in English with "the" where the name takes it."""
     name = country_name(code, lang)
-    return "the " + name if lang == "en" and str(code).upper() in _EN_THE and name != code else name
+    return grammar.en_in_sentence(code, name) if lang == "en" else name
 
 
 class State(str):

@@ -17,6 +17,7 @@ from typing import Any
 
 from creval.core.dates import FIRST_DATE, LAST_DATE, DateRange
 from creval.core import grammar
+from creval.core.grammar import capitalized  # noqa: F401  (exported: a line's first letter)
 from creval.core.text import country_name, messages, state_in_text, t, tr
 
 __all__ = [
@@ -64,12 +65,6 @@ def state(code: str, lang: str, with_code: bool = False, in_text: bool = False) 
         return state_in_text(code, lang)
     name = country_name(code, lang)
     return f"{name} ({code})" if with_code and name != code else name
-
-
-def capitalized(text: str) -> str:
-    """A text that starts a line or a label, with a capital: a state named first reads
-    «The United Kingdom accepted …», a fact's title «Birth date»."""
-    return text[:1].upper() + text[1:]
 
 
 def term(value: dict, lang: str) -> str:
