@@ -353,7 +353,7 @@ class _Plan:
 
     def _signature(self, values: list) -> tuple:
         """`signature` of the values of a fact engine_fact made (lists and yes/no as they are)."""
-        if self._mixed(values):
+        if _mixes(tuple(map(type, values)), self.links):
             return ("exact", tuple(_hashable(v) for v in values))
         numbers = {v for v in values if type(v) is int}
         if self.constants:
@@ -362,15 +362,6 @@ class _Plan:
         order = dict(zip(sorted(numbers), _RANKS))
         return (tuple([order[v] if type(v) is int else tuple(v) if type(v) is list else v for v in values]),
                 tuple([order[c] for c in self.constants]))
-
-    def _mixed(self, values: list) -> bool:
-        """Whether two fields compared with each other hold a number and something else: then
-        every value is kept as it is."""
-        for i, j in self.links:
-            a, b = values[i], values[j]
-            if a is not None and b is not None and (type(a) is int) != (type(b) is int):
-                return True
-        return False
 
     def outcome_key(self, statuses: dict[str, str], fact: dict) -> tuple:
         """All that the second pass depends on: the statuses and the outcome rules' fields."""
@@ -397,10 +388,15 @@ class _Shape:
         self.usable = all(k in _SIGNED for k in kinds)
         self.dates, self.ints, self.texts, self.yes_no, self.dicts = at(date), at(int), at(str), at(bool), at(dict)
         self.numbers = self.dates + self.ints
-        # two fields compared with each other, a number (a date is one) and something else: then
-        # every value is kept as it is (Plan._mixed, decided here once for these kinds)
-        number = {i: kinds[i] in (date, int) for i in range(len(kinds)) if kinds[i] not in (type(None), dict)}
-        self.mixed = any(i in number and j in number and number[i] != number[j] for i, j in links)
+        self.mixed = _mixes(kinds, links)  # decided once for these kinds
+
+
+def _mixes(kinds: tuple, links: list[tuple[int, int]]) -> bool:
+    """Whether two fields compared with each other (`links`, by place) hold a number (a date is
+    one: an ordinal) and something else, by the kinds of their values: then every value is kept
+    as it is in a signature. An unknown value (None; a mapping, left out of the fact) is neither."""
+    number = {i: k in (date, int) for i, k in enumerate(kinds) if k is not type(None) and k is not dict}
+    return any(i in number and j in number and number[i] != number[j] for i, j in links)
 
 
 _SIGNED = frozenset({type(None), date, int, str, bool, dict})
