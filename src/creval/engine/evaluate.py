@@ -93,10 +93,15 @@ class Evaluator:
     def decided(self, test: Test, facts: dict[str, Any], as_of: date) -> tuple[Derived, Decision, int]:
         """Derived values, the engine's decision, and the first outcome line that fired."""
         derived = derive(test, facts, as_of, self.book.tables)
-        decision = self._decide_again(test.id, derived.values)
+        decision, rank = self._first_line(test, derived.values)
+        return derived, decision, rank
+
+    def _first_line(self, test: Test, values: dict[str, Any]) -> tuple[Decision, int]:
+        """The engine's decision on derived `values`, and the first outcome line that fired."""
+        decision = self._decide_again(test.id, values)
         if not decision.ranks:
             raise EngineError(NO_LINE)
-        return derived, decision, min(decision.ranks)
+        return decision, min(decision.ranks)
 
     def outcome(self, test: Test, facts: dict[str, Any], as_of: date) -> str:
         """Only the outcome code: the cheap path for callers that try many fact values."""
@@ -243,10 +248,8 @@ class Evaluator:
             middle = len(values) // 2
             values = [values[0], values[-1], values[middle], *values[1:middle], *values[middle + 1:-1]]
         for value in values:
-            decision = self._decide_again(test.id, derive_again(test, facts, as_of, derived, name, value, self.book.tables))
-            if not decision.ranks:
-                raise EngineError(NO_LINE)
-            seen.add(table[min(decision.ranks)].outcome)
+            _, rank = self._first_line(test, derive_again(test, facts, as_of, derived, name, value, self.book.tables))
+            seen.add(table[rank].outcome)
             if len(seen) > 1:
                 return True
         return False
