@@ -11,7 +11,7 @@ from creval.law.rulebook import Test
 from creval.law.treaties import AcceptanceRow, PairRow, StateRow, TreatyTable, confidence_word
 
 __all__ = [
-    "describe", "row_dates"
+    "accepted_label", "describe", "row_dates"
 ]
 
 
@@ -93,6 +93,11 @@ def describe(test: Test, lang: str = "en") -> str:
     return "\n".join(out)
 
 
+def accepted_label(row: AcceptanceRow, lang: str) -> str:
+    """An acceptance row as a line names it: «The United Kingdom accepted Kazakhstan's accession»."""
+    return words.capitalized(t("treaty.show.accepted", lang, by=State(row.by), of=State(row.of)))
+
+
 def _table(table: TreatyTable, lang: str) -> list[str]:
     """One treaty table: each row's dates in words, its confidence, and its sources."""
     about = [t(f"treaty.show.{table.accession_model}", lang)]
@@ -100,8 +105,7 @@ def _table(table: TreatyTable, lang: str) -> list[str]:
         about.append(t("treaty.show.superseded", lang, successor=tr(Msg(f"instrument.{table.superseded_by}"), lang)))
     out = [f"  {tr(table.name, lang)}: {'; '.join(about)}", _para(table.source, "      ")]
     rows: list[tuple[str, StateRow | PairRow | AcceptanceRow]] = list(table.states.items())
-    rows += [(words.capitalized(t("treaty.show.accepted", lang, by=State(row.by), of=State(row.of))), row)
-             for row in table.acceptances]
+    rows += [(accepted_label(row, lang), row) for row in table.acceptances]
     rows += [(f"{row.states[0]}-{row.states[1]}", row) for row in table.pairs]
     for who, row in rows:
         out.append(f"    {who}: {row_dates(row, lang)} [{tr(confidence_word(row.confidence), lang)}]")

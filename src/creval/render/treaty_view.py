@@ -16,7 +16,7 @@ from datetime import date
 
 from creval.law.treaties import (IN_FORCE, NOT_IN_FORCE, AcceptanceRow, PairRow, StateRow, TreatyTable,
                                  confidence_word, relations_of, status, timeline)
-from creval.render.rules_view import row_dates
+from creval.render.rules_view import accepted_label, row_dates
 from creval.core.text import State
 from creval.render import words
 from creval.render.i18n import t, tr
@@ -63,7 +63,7 @@ def _row_lines(who: str, row: StateRow | PairRow | AcceptanceRow, lang: str, ind
 
 def _relation_label(row: AcceptanceRow | PairRow, lang: str) -> str:
     if isinstance(row, AcceptanceRow):
-        return words.capitalized(t("treaty.show.accepted", lang, by=State(row.by), of=State(row.of)))
+        return accepted_label(row, lang)
     return f"{row.states[0]}-{row.states[1]}"
 
 
@@ -97,11 +97,15 @@ def describe_table(table: TreatyTable, lang: str) -> str:
     return "\n".join(out)
 
 
+def _not_listed(table: TreatyTable, code: str, lang: str) -> str:
+    return "  " + words.capitalized(t("treaty.not_listed", lang, short=tr(table.name, lang), state=State(code)))
+
+
 def describe_state(table: TreatyTable, code: str, lang: str) -> str:
     out = [f"{tr(table.name, lang)}: {_named(code, lang)}"]
     row = table.states.get(code)
     if row is None:
-        out.append("  " + words.capitalized(t("treaty.not_listed", lang, short=tr(table.name, lang), state=State(code))))
+        out.append(_not_listed(table, code, lang))
         return "\n".join(out)
     out += _row_lines(code, row, lang)
     relations = relations_of(table, code)
@@ -119,7 +123,7 @@ def describe_pair(table: TreatyTable, a: str, b: str, lang: str, on: date | None
     for code in (a, b):
         row = table.states.get(code)
         if row is None:
-            out.append("  " + words.capitalized(t("treaty.not_listed", lang, short=tr(table.name, lang), state=State(code))))
+            out.append(_not_listed(table, code, lang))
         else:
             out += _row_lines(code, row, lang)
     relation = table.pair(a, b)
