@@ -52,7 +52,7 @@ class Evaluator:
         by_matter = matter_facts(scenario)
         for matter, facts in sorted(by_matter.items()):
             stated = getattr(scenario.facts, matter)
-            given = {k for k in stated.model_fields_set if getattr(stated, k) is not None}
+            given = {k for k in stated.model_fields_set if facts[k] is not None}
             rough = DateRange in map(type, facts.values())  # a date known only roughly (looked for in C)
             for test in self.book.matters[matter]:
                 if tests and test.id not in tests:
@@ -129,13 +129,14 @@ class Evaluator:
             if test.shown_as.get(name) == "state" and isinstance(value, str):
                 details[name] = State(value)
         date_fact = rule.date_fact and derived.values.get(rule.date_fact)
-        return TestResult(
-            test.id, row.outcome, criteria, missing, dates,
-            assessed_on=(date_fact or as_of).isoformat(), details=details, values=template_values(test, derived),
-            rank=rank, row_sources=list(dict.fromkeys(s for found in rows.values() for s in found)),
-            caveats=caveats_applying(test, [derived.values]),
-            assumptions=version_assumption(test, derived.version),  # a new list: the facts' assumptions join it
-            law_version=derived.version.id if derived.version is not None else None, rule=test,
+        return TestResult(  # by position, as the fields are declared: a keyword call builds a dict each time
+            test.id, row.outcome, criteria, missing, dates, (date_fact or as_of).isoformat(), details,
+            template_values(test, derived), rank,
+            list(dict.fromkeys(s for found in rows.values() for s in found)) if rows else [],  # row_sources
+            caveats_applying(test, [derived.values]),
+            version_assumption(test, derived.version),  # assumptions: a new list, the facts' assumptions join it
+            derived.version.id if derived.version is not None else None,  # law_version
+            None, None, 0, [], {}, [], test,  # ranged, alternatives, alternatives_more, split_facts, varying, proved, rule
         )
 
     def _proved(self, test: Test, facts: dict[str, Any], as_of: date, constraints: tuple,

@@ -25,7 +25,7 @@ from creval.render.words import in_text as shown  # a value inside a rule's sent
 
 __all__ = [
     "BRIEF_MISUSED", "CriterionText", "KeyDateText", "ScenarioText", "TestText", "condition_shown", "explain", "explain_test", "fact_words",
-    "fill", "when_shown",
+    "fill", "when_shown", "words_memo",
 ]
 
 
@@ -61,7 +61,7 @@ class _Template:
         self.dots = any(parts[i + 1].startswith(".") for i in range(1, len(parts) - 1, 2))
 
     def fill(self, values: dict[str, Any], lang: str, memo: dict | None = None) -> str:
-        """The text with `values` in `lang`; `memo` (_memo()) keeps the words of plain values."""
+        """The text with `values` in `lang`; `memo` (words_memo()) keeps the words of plain values."""
         parts = self.parts
         if not self.slots:
             return parts[0]
@@ -163,25 +163,37 @@ def _held(value: Any) -> tuple | None:
     return None
 
 
-def _memo() -> dict:
+def words_memo() -> dict:
     """The words already written for plain values and treaty rows' citations, for the message
-    catalogue in use: CREVAL_RULES names its folder, as for core.text.messages. Bounded: cleared
-    when it grows past 50,000."""
+    catalogue in use: CREVAL_RULES names its folder, as for core.text.messages. A caller that
+    explains many results with one catalogue (a batch) keeps it and passes it to `explain`:
+    reading the environment for each result cost more than a result's treaty rows."""
     catalogue = os.environ.get("CREVAL_RULES")
     memo = _MEMOS.get(catalogue)
-    if memo is None or len(memo) > 50_000:
+    if memo is None:
         memo = _MEMOS[catalogue] = {}
+    return _bounded(memo)
+
+
+def _bounded(memo: dict) -> dict:
+    if len(memo) > _MEMO_LIMIT:  # cleared in place: a caller may keep it
+        memo.clear()
     return memo
+
+
+_MEMO_LIMIT = 50_000
 
 
 @dataclass(frozen=True)
 class _Texts:
-    """A test's texts in one language, split at their placeholders once: every result fills them."""
-    criteria: list[tuple[str, dict[str, _Template], str, str]]  # id, reason by status, cited sources, title
-    key_dates: dict[str, _Template]  # by event
-    caveats: list[_Template]
-    notes: list[_Template]
-    explanations: list[_Template]  # by line of the outcome table
+    """A test's texts in one language, split at their placeholders once: every result fills them.
+    A text without a placeholder (most: ten of a result's thirteen) is kept as its str, and
+    taken as it is (`type(text) is str`) rather than filled."""
+    criteria: list[tuple[str, dict[str, str | _Template], str, str]]  # id, reason by status, cited sources, title
+    key_dates: dict[str, str | _Template]  # by event
+    caveats: list[str | _Template]
+    notes: list[str | _Template]
+    explanations: list[str | _Template]  # by line of the outcome table
     sources: list[str]
     title: str
     detail_titles: dict[str, str]
@@ -192,8 +204,9 @@ class _Texts:
     def of(cls, test: Test, lang: str) -> "_Texts":
         rule = test.rule
 
-        def parts(text) -> _Template:
-            return _Template(placeholder_parts(text.get(lang)), test.shown_as)
+        def parts(text) -> str | _Template:
+            split = placeholder_parts(text.get(lang))
+            return split[0] if len(split) == 1 else _Template(split, test.shown_as)
 
         return cls(
             criteria=[(cid, {status: parts(text) for status, text in crit.reason.items()},
@@ -345,10 +358,11 @@ class ScenarioText:
         }
 
 
-def explain(result: ScenarioResult, lang: str = "en", brief: bool = False) -> ScenarioText:
+def explain(result: ScenarioResult, lang: str = "en", brief: bool = False, memo: dict | None = None) -> ScenarioText:
     """A scenario's result in words, in `lang`. `brief`: only what the short answer shows
-    (render/short.py), for it alone: no criteria, notes, caveats or sources."""
-    memo = _memo()
+    (render/short.py), for it alone: no criteria, notes, caveats or sources. `memo`: a
+    words_memo() the caller keeps, when it explains many results."""
+    memo = words_memo() if memo is None else _bounded(memo)
     return ScenarioText(
         result.scenario, result.file, result.as_of, result.creval, result.rules_digest,
         [explain_test(r, lang, memo, brief) for r in result.results], dict(result.expected), list(result.mismatches),
@@ -362,19 +376,20 @@ BRIEF_MISUSED = "a brief explanation holds only what the short answer shows: exp
 
 def explain_test(r: TestResult, lang: str = "en", memo: dict | None = None, brief: bool = False) -> TestText:
     """One test's result in words, in `lang`: its rule's texts filled from the result's values.
-    `memo`: _memo(), when the caller explains several; `brief`: as for explain."""
+    `memo`: words_memo(), when the caller explains several; `brief`: as for explain."""
     # Loops rather than comprehensions, and no keyword arguments: this runs for every result, and
     # each comprehension (a function object before Python 3.12) cost more than its few items.
     test = r.rule
     texts = _texts(test, lang)
     if memo is None:
-        memo = _memo()
+        memo = words_memo()
     values = r.values
     if r.varying:  # a value known only as a range of days reads as one
         values = {**values, **{k: grammar.DateSpan(lo, hi) if lang != "en" else words.days_between(lo, hi, lang)
                                for k, (lo, hi) in r.varying.items()}}
     if r.rank is not None:
-        explanation = texts.explanations[r.rank].fill(values, lang, memo)
+        text = texts.explanations[r.rank]
+        explanation = text if type(text) is str else text.fill(values, lang, memo)
     else:
         split = r.split_facts if lang == "en" else [fact_words(test, f, lang) for f in r.split_facts]  # ru/kk: words
         explanation = t("ranged.undetermined", lang, facts=", ".join(split))
@@ -403,12 +418,14 @@ def _beyond_short(r: TestResult, test: Test, texts: _Texts, values: dict, lang: 
         if c.parts or c.changes is not None:
             reason = _changes(c, test, lang)
         else:
-            reason = reasons[c.status].fill(values, lang, memo)
+            reason = reasons[c.status]
+            if type(reason) is not str:
+                reason = reason.fill(values, lang, memo)
         criteria.append(CriterionText(cid, c.status, reason, "; ".join([cited, *map(str, c.rows)]) if c.rows else cited,
                                       title, list(c.assumed)))
     notes = []
     for note in texts.notes:
-        notes.append(note.fill(values, lang, memo))
+        notes.append(note if type(note) is str else note.fill(values, lang, memo))
     if r.proved:  # an unknown date the known ones bound: say what the facts prove, in the rule's words
         constraints = test.rule.constraints
         notes += [filled(placeholder_parts(constraints[place].proves.get(lang)), {"date": later}, lang, ())
@@ -418,7 +435,8 @@ def _beyond_short(r: TestResult, test: Test, texts: _Texts, values: dict, lang: 
         notes.append(t("ranged.depends" if r.rank is None else "ranged.holds_for_all", lang, ranges=ranges))
     caveats = []
     for i in r.caveats:
-        caveats.append(texts.caveats[i].fill(values, lang, memo))
+        caveat = texts.caveats[i]
+        caveats.append(caveat if type(caveat) is str else caveat.fill(values, lang, memo))
     sources, shown = texts.sources[:], texts.sources_shown[:]
     for row in r.row_sources:
         text = str(row)
@@ -447,7 +465,9 @@ def _key_date(d: Any, test: Test, texts: _Texts, values: dict, lang: str, memo: 
         fact = facts[d.fact].title.get(lang) if d.fact in facts else t("value.as_of", lang)
         text = fill(test.rule.law_versions.change_text.get(lang), {"version": version.title.get(lang), "fact": fact})
     else:
-        text = texts.key_dates[d.event].fill(values, lang, memo)
+        text = texts.key_dates[d.event]
+        if type(text) is not str:
+            text = text.fill(values, lang, memo)
     if d.until is not None:
         text = t("ranged.key_date", lang, text=text, **{"from": d.date, "to": d.until})
     return KeyDateText(d.event, d.date, text, d.until)

@@ -27,7 +27,7 @@ from creval.engine import oracle
 from creval.engine.evaluate import Evaluator
 from creval.input.loader import Refused, decode_utf8, parse_json, validate
 from creval.law import rulebook
-from creval.render.explain import explain
+from creval.render.explain import explain, words_memo
 from creval.render.streams import one_line_warnings
 from creval.tools.batch.lines import (CHUNK_LINES, IN_FLIGHT, Line, Options, Source, Stats, chunks, encode, error_line,
                                       one_line_each)
@@ -47,6 +47,7 @@ class Worker:
             decide = lambda test_id, values: oracle.decide(tests[test_id], values)  # noqa: E731
         self.evaluator = Evaluator(self.book, decide, options.law_changes)
         self.tests = list(options.tests) if options.tests else None
+        self.words = words_memo()  # the words of values already written, for every line
         gc.collect()  # quick in `creval batch`, which froze what its start-up made (15-25 ms to scan)
         gc.freeze()  # the rule book and compiled rules live as long as the process: stop re-scanning them
 
@@ -80,7 +81,7 @@ class Worker:
             raise evaluated.bug
         if evaluated.errors:
             return "; ".join(evaluated.messages(self.options.lang)), None
-        return None, explain(evaluated.result, self.options.lang).to_json()
+        return None, explain(evaluated.result, self.options.lang, memo=self.words).to_json()
 
     def chunk(self, lines: list[Line]) -> tuple[bytes, int]:
         """Output lines of a chunk, each ending in a newline, as UTF-8; and the count of errors."""
