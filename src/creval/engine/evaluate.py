@@ -469,13 +469,22 @@ def _treaty_notes(test: Test) -> dict[str, list[str]]:
 
 def _mark_assumed(test: Test, result: TestResult) -> None:
     """Beside each criterion, the facts it reads that the rule assumed."""
-    assumed = {a["fact"] for a in result.assumptions}
-    if not assumed:
+    if not result.assumptions:
         return
-    for crit in result.criteria:
-        crit.assumed = [f for f in test.reads[crit.id] if f in assumed]
-        if LAW_VERSION in assumed and crit.id in test.reads_version:
-            crit.assumed.append(LAW_VERSION)
+    for crit, assumed in zip(result.criteria, _assumed_by_criterion(test, frozenset(a["fact"] for a in result.assumptions))):
+        crit.assumed = list(assumed)
+
+
+@lru_cache(maxsize=1024)
+def _assumed_by_criterion(test: Test, assumed: frozenset[str]) -> tuple[tuple[str, ...], ...]:
+    """For each criterion, in the rule's order (a result's criteria are in that order), the facts
+    of `assumed` it reads, and the law's version if assumed and it reads it: a test's cases
+    assume the same few sets of facts."""
+    return tuple(
+        tuple(f for f in test.reads[cid] if f in assumed)
+        + ((LAW_VERSION,) if LAW_VERSION in assumed and cid in test.reads_version else ())
+        for cid in test.rule.criteria
+    )
 
 
 def _days_to_try(test: Test, facts: dict[str, Any], as_of: date, name: str, values: dict[str, Any]) -> list[date]:

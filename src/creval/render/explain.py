@@ -66,6 +66,7 @@ class _Template:
         if not self.slots:
             return parts[0]
         out = parts[:]
+        days = _DAYS.get(lang, _NO_DAYS)  # the dates already written (_day), looked up here without a call
         for i, name, form, kind in self.slots:
             value = values.get(name)
             vt = type(value)
@@ -74,7 +75,8 @@ class _Template:
                     out[i] = value  # a code or a text as it is (English rule texts are written around the codes)
                     continue
                 if vt is date:
-                    out[i] = _day(value, lang)
+                    word = days.get(value)
+                    out[i] = word if word is not None else _day(value, lang)
                     continue
                 if vt is int:
                     out[i] = str(value)
@@ -125,6 +127,7 @@ _PLAIN = frozenset({type(None), bool, int, str, date, State})  # not float: 0.0 
 _MEMOS: dict[str | None, dict] = {}
 _ROW = object()  # the memo's keys of treaty rows' citations start with it
 _DAYS: dict[str, dict[date, str]] = {}  # by language
+_NO_DAYS: dict[date, str] = {}  # none yet in a language
 _STATE_NAMES: dict[str, dict[str, str]] = {}  # by language: code -> name as a sentence says it (pycountry's, whatever the catalogue)
 
 
