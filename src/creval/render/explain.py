@@ -57,8 +57,8 @@ class _Template:
             kind = enums.get(name) if isinstance(enums, dict) else ("enum" if name in enums else None)
             slots.append((i, name, form, kind))
         self.slots = tuple(slots)
-        # a full stop right after a placeholder: only then can a value's own («2025 г.») print twice (grammar.joined)
-        self.dots = any(parts[i + 1].startswith(".") for i in range(1, len(parts) - 1, 2))
+        # the placeholders a full stop follows: only there can a value's own («2025 г.») print twice (grammar.joined)
+        self.dots = tuple(i for i in range(1, len(parts) - 1, 2) if parts[i + 1].startswith("."))
 
     def fill(self, values: dict[str, Any], lang: str, memo: dict | None = None) -> str:
         """The text with `values` in `lang`; `memo` (words_memo()) keeps the words of plain values."""
@@ -66,31 +66,29 @@ class _Template:
         if not self.slots:
             return parts[0]
         out = parts[:]
-        days = _DAYS.get(lang, _NO_DAYS)  # the dates already written (_day), looked up here without a call
+        english = lang == "en"
+        # the dates and states already written (_day, _state), looked up here without a call
+        days, names = _DAYS.get(lang, _NONE_YET), _STATE_NAMES.get(lang, _NONE_YET)
         for i, name, form, kind in self.slots:
             value = values.get(name)
             vt = type(value)
             if not form:  # the common values, as in_text shows them when the template names no form
-                if vt is str and (kind is None or (lang == "en" and kind != "state")):
-                    out[i] = value  # a code or a text as it is (English rule texts are written around the codes)
-                    continue
-                if vt is date:
+                if vt is str:
+                    if kind is None or (english and kind != "state"):
+                        out[i] = value  # a code or a text as it is (English rule texts are written around the codes)
+                        continue
+                    if kind == "state":
+                        word = names.get(value)
+                        out[i] = word if word is not None else _state(value, lang)
+                        continue
+                elif vt is date:
                     word = days.get(value)
                     out[i] = word if word is not None else _day(value, lang)
                     continue
-                if vt is int:
+                elif vt is int:
                     out[i] = str(value)
                     continue
-                if kind == "state" and vt is str:
-                    names = _STATE_NAMES.get(lang)
-                    if names is None or len(names) > 5_000:
-                        names = _STATE_NAMES[lang] = {}
-                    word = names.get(value)
-                    if word is None:
-                        word = names[value] = words.state(value, lang, in_text=True)
-                    out[i] = word
-                    continue
-                if vt is Msg and lang == "en":  # as in_text shows it; in ru and kk kept in memo below
+                elif vt is Msg and english:  # as in_text shows it; in ru and kk kept in memo below
                     out[i] = value.tr(lang)
                     continue
             if memo is not None and vt in _PLAIN:
@@ -99,7 +97,7 @@ class _Template:
                 if found is None:
                     found = memo[key] = self._shown(value, lang, name, form, kind)
                 out[i] = found
-            elif memo is not None and lang != "en" and (vt is Msg or vt is list) and (held := _held(value)) is not None:
+            elif memo is not None and not english and (vt is Msg or vt is list) and (held := _held(value)) is not None:
                 key = (self, i, lang, held)  # a treaty's note in Russian or Kazakh: messages within messages
                 found = memo.get(key)
                 if found is None:
@@ -109,7 +107,10 @@ class _Template:
                 out[i] = self._shown(value, lang, name, form, kind)
             if lang == "ru" and isinstance(value, grammar.DateSpan):  # «на в период …»: the span brings its own
                 out[i - 1], out[i] = grammar.joined_span(out[i - 1], out[i])
-        return grammar.joined(out) if self.dots else "".join(out)
+        for i in self.dots:  # as grammar.joined, at the only places where it can cut
+            if out[i].endswith(".") and out[i + 1].startswith("."):
+                out[i + 1] = out[i + 1][1:]
+        return "".join(out)
 
     @staticmethod
     def _shown(value: Any, lang: str, name: str, form: str, kind: Any) -> str:
@@ -127,8 +128,17 @@ _PLAIN = frozenset({type(None), bool, int, str, date, State})  # not float: 0.0 
 _MEMOS: dict[str | None, dict] = {}
 _ROW = object()  # the memo's keys of treaty rows' citations start with it
 _DAYS: dict[str, dict[date, str]] = {}  # by language
-_NO_DAYS: dict[date, str] = {}  # none yet in a language
+_NONE_YET: dict = {}  # no date or state written yet in a language
 _STATE_NAMES: dict[str, dict[str, str]] = {}  # by language: code -> name as a sentence says it (pycountry's, whatever the catalogue)
+
+
+def _state(code: str, lang: str) -> str:
+    """A state's name as a sentence says it, in `lang`, kept (by language, at most 5,000)."""
+    names = _STATE_NAMES.get(lang)
+    if names is None or len(names) >= 5_000:
+        names = _STATE_NAMES[lang] = {}
+    word = names[code] = words.state(code, lang, in_text=True)
+    return word
 
 
 def _day(day: date, lang: str) -> str:
