@@ -114,7 +114,7 @@ class Evaluator:
         rows = derived.sources  # the treaty-table rows behind a derived value: cited as sources
         notes = _treaty_notes(test)
         criteria = [  # (id, status, assumed, rows) by position: a keyword call builds a dict per criterion
-            CriterionResult(cid, statuses[cid], [], [s for name in notes[cid] for s in rows.get(name, ())] if rows else [])
+            CriterionResult(cid, statuses[cid], (), [s for name in notes[cid] for s in rows.get(name, ())] if rows and notes[cid] else ())
             for cid in rule.criteria
         ]
         missing = self._can_change(test, facts, as_of, _missing(test, facts, decision, rank), decision, derived) \
@@ -472,7 +472,7 @@ def _mark_assumed(test: Test, result: TestResult) -> None:
     if not result.assumptions:
         return
     for crit, assumed in zip(result.criteria, _assumed_by_criterion(test, frozenset(a["fact"] for a in result.assumptions))):
-        crit.assumed = list(assumed)
+        crit.assumed = assumed
 
 
 @lru_cache(maxsize=1024)

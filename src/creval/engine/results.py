@@ -11,23 +11,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, Sequence
 
 __all__ = ["CriterionResult", "KeyDateResult", "ScenarioResult", "TestResult"]
 
 
 @dataclass(slots=True)
 class CriterionResult:
+    """A criterion's status. Its sequences are read, never changed in place: a criterion
+    without any shares the empty tuple (a result has several criteria, a batch millions)."""
     id: str
     status: str  # met, unmet, unknown
-    assumed: list[str] = field(default_factory=list)  # facts it reads that the rule assumed (law/absent.py)
-    rows: list = field(default_factory=list)  # treaty-table rows behind its treaty notes: cited beside its sources
+    assumed: Sequence[str] = ()  # facts it reads that the rule assumed (law/absent.py)
+    rows: Sequence[Any] = ()  # treaty-table rows behind its treaty notes: cited beside its sources
     # dates known only roughly (engine/ranged.py): the status on each part of the possible days,
     # [(when, status)], where they do not agree (the status is then `unknown`); past a dozen
     # parts (along a diagonal) only their count and the statuses met
     changes: list | None = None
     parts: int = 0
-    statuses: list[str] = field(default_factory=list)
+    statuses: Sequence[str] = ()
 
 
 @dataclass(slots=True)

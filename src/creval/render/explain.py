@@ -503,10 +503,10 @@ def _assumption(a: dict, test: Test, lang: str, memo: dict) -> dict:
             text = fill_text(spec.assumption.get(lang), lang, value=value)
         else:
             text = t(f"memo.assume.{kind}", lang, fact=title, value="" if value is None else value)
-        found = (title, text)
+        found = {"fact": name, "fact_title": title, "treated_as": kind, "value": value, "text": text}
         if key is not None:
             memo[key] = found
-    return {"fact": name, "fact_title": found[0], "treated_as": kind, "value": value, "text": found[1]}
+    return found.copy()  # each result its own
 
 
 def _law_version(test: Test, version: Any, lang: str) -> dict:

@@ -16,6 +16,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 
 from creval.input.scenario import parse_as_of, scenario_model
+from creval.render.explain import words_memo
 from creval.render.i18n import t
 from creval.tools import batch as batch_mod
 from creval.web.service import LANGS, BadInput, Busy, TimedOut
@@ -144,6 +145,10 @@ class _Worker(batch_mod.Worker):
     @property
     def evaluator(self):  # the evaluation thread's own
         return self.service.evaluator
+
+    @property
+    def words(self):  # the memo of the catalogue in use, looked up for each line as the web pages do
+        return words_memo()
 
 
 def _worker(app, options: batch_mod.Options) -> batch_mod.Worker:

@@ -81,7 +81,7 @@ class Worker:
             raise evaluated.bug
         if evaluated.errors:
             return "; ".join(evaluated.messages(self.options.lang)), None
-        return None, explain(evaluated.result, self.options.lang, memo=self.words).to_json()
+        return None, explain(evaluated.result, self.options.lang, False, self.words).to_json()  # (result, lang, brief, memo)
 
     def chunk(self, lines: list[Line]) -> tuple[bytes, int]:
         """Output lines of a chunk, each ending in a newline, as UTF-8; and the count of errors."""
