@@ -67,9 +67,9 @@ class Evaluator:
         expected = dict(scenario.expected or {})
         outcomes = {r.test: r.outcome for r in results}
         mismatches = [t for t, want in expected.items() if t in outcomes and outcomes[t] != want]
-        return ScenarioResult(
+        return ScenarioResult(  # by position (title, errors, scenario_digest last), as TestResult
             scenario.id, file, as_of.isoformat(), __version__, self.book.digest, results, expected, mismatches,
-            title=scenario.title, errors=errors, scenario_digest=scenario_digest(scenario, by_matter),
+            scenario.title, errors, scenario_digest(scenario, by_matter),
         )
 
     def result(self, test: Test, facts: dict[str, Any], as_of: date, matter: str, rough: bool = True) -> TestResult:

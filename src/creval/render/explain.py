@@ -310,14 +310,15 @@ class TestText:
     notes: list[str] = field(default_factory=list)
     assumptions: list[dict] = field(default_factory=list)  # {fact, treated_as, value, text}
     law_version: dict | None = None  # the version of the law applied: id, title, period, sources, confidence
-    detail_titles: dict[str, str] = field(default_factory=dict)  # details' names in the result's language; not in JSON
-    sources_shown: list[str] = field(default_factory=list)  # `sources` cited in the result's language; not in JSON
+    detail_titles: dict[str, str] = field(default_factory=dict)  # details' names in the result's language; not in JSON; read only (may be shared)
+    sources_shown: list[str] = field(default_factory=list)  # `sources` cited in the result's language; not in JSON; read only (may be shared)
     ranged: list[dict] | None = None  # dates known only roughly; None (and not in JSON) when every date is exact
     alternatives: list[dict] | None = None
     alternatives_more: int = 0  # alternatives left out of `alternatives` (at most a dozen are listed); in JSON when not 0
 
     def to_json(self) -> dict:
-        """The fields in their order, written out (copying __dict__ and popping cost more)."""
+        """The fields in their order, written out (copying __dict__ and popping cost more). It
+        shares the text's own lists (each made for this text): read it, or copy what you change."""
         criteria = []
         for c in self.criteria:
             criteria.append({"id": c.id, "status": c.status, "reason": c.reason, "source": c.source, "title": c.title,
@@ -327,10 +328,10 @@ class TestText:
             dates.append(d.to_json())
         details = {k: list(v) if isinstance(v, list) else v for k, v in self.details.items()} if self.details else {}
         out = {
-            "test": self.test, "outcome": self.outcome, "criteria": criteria, "missing": list(self.missing),
-            "dates": dates, "sources": list(self.sources), "caveats": list(self.caveats), "title": self.title,
+            "test": self.test, "outcome": self.outcome, "criteria": criteria, "missing": self.missing,
+            "dates": dates, "sources": self.sources, "caveats": self.caveats, "title": self.title,
             "explanation": self.explanation, "assessed_on": self.assessed_on, "details": details,
-            "notes": list(self.notes), "assumptions": self.assumptions, "law_version": self.law_version,
+            "notes": self.notes, "assumptions": self.assumptions, "law_version": self.law_version,
         }
         if self.ranged is not None:
             out["ranged"], out["alternatives"] = self.ranged, self.alternatives
@@ -356,8 +357,9 @@ class ScenarioText:
     brief: bool = False  # only what the short answer shows (explain); not in JSON
 
     def to_json(self) -> dict:
-        """The same as `dataclasses.asdict(self)`, written out field by field: asdict deep-copies
-        every value and was a third of the time of `creval batch`."""
+        """Equal to `dataclasses.asdict(self)`, written out field by field: asdict deep-copies
+        every value and was a third of the time of `creval batch`. It shares the text's own
+        lists, as TestText.to_json does."""
         if self.brief:  # it lacks the criteria, notes, caveats and sources that JSON holds
             raise ValueError(BRIEF_MISUSED)
         results = []
@@ -365,8 +367,8 @@ class ScenarioText:
             results.append(r.to_json())
         return {
             "scenario": self.scenario, "file": self.file, "as_of": self.as_of, "creval": self.creval,
-            "rules_digest": self.rules_digest, "results": results, "expected": dict(self.expected),
-            "mismatches": list(self.mismatches), "title": self.title, "errors": list(self.errors),
+            "rules_digest": self.rules_digest, "results": results, "expected": self.expected,
+            "mismatches": self.mismatches, "title": self.title, "errors": self.errors,
             "scenario_digest": self.scenario_digest, "lang": self.lang,
         }
 
@@ -419,7 +421,7 @@ def explain_test(r: TestResult, lang: str = "en", memo: dict | None = None, brie
     return TestText(
         r.test, r.outcome, criteria, list(r.missing), dates, sources, caveats, texts.title, explanation, r.assessed_on,
         dict(r.details), notes, assumptions, None if r.law_version is None else _copied(texts.law_versions[r.law_version]),
-        dict(texts.detail_titles), shown, r.ranged, r.alternatives, r.alternatives_more,
+        texts.detail_titles, shown, r.ranged, r.alternatives, r.alternatives_more,  # detail_titles: the test's, read only
     )
 
 
@@ -450,7 +452,10 @@ def _beyond_short(r: TestResult, test: Test, texts: _Texts, values: dict, lang: 
     for i in r.caveats:
         caveat = texts.caveats[i]
         caveats.append(caveat if type(caveat) is str else caveat.fill(values, lang, memo))
-    sources, shown = texts.sources[:], texts.sources_shown[:]
+    sources = texts.sources[:]  # in JSON: each result its own
+    if not r.row_sources:
+        return criteria, notes, caveats, sources, texts.sources_shown  # not in JSON, read only: the test's own
+    shown = texts.sources_shown[:]
     for row in r.row_sources:
         text = str(row)
         sources.append(text)
