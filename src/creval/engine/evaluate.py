@@ -118,7 +118,7 @@ class Evaluator:
             for cid in rule.criteria
         ]
         missing = self._can_change(test, facts, as_of, _missing(test, facts, decision, rank), decision, derived) \
-            if row.outcome == "undetermined" else []
+            if row.outcome == "undetermined" else ()
         dates = [KeyDateResult(kd.event, derived.values[kd.date].isoformat())
                  for kd in rule.key_dates
                  if derived.values.get(kd.date) is not None and self._key_date_shown(test, kd, facts, as_of, derived)]

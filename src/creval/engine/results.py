@@ -46,7 +46,7 @@ class TestResult:
     test: str
     outcome: str
     criteria: list[CriterionResult]
-    missing: list[str]
+    missing: Sequence[str]  # read only: a decided outcome shares the empty tuple
     dates: list[KeyDateResult]
     assessed_on: str = ""
     details: dict[str, Any] = field(default_factory=dict)  # the rule's `report` values: codes, ISO dates, lists

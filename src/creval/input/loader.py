@@ -472,9 +472,7 @@ def _validate(doc: Any, name: str, book: RuleBook, as_of: date | None = None) ->
     if not isinstance(doc, dict):
         kind = Msg("input.kind.empty" if doc is None else "input.kind.list" if isinstance(doc, list) else "input.kind.value")
         return Loaded(name, errors=[InputError(name, Msg("input.not_mapping", kind=kind))], doc=doc)
-    data = dict(doc)
-    if as_of is not None:
-        data["as_of"] = as_of
+    data = doc if as_of is None else {**doc, "as_of": as_of}  # the caller's document is never changed
     model = scenario_model(book)
     try:  # the usual document, in pydantic-core alone (input/quick.py)
         return Loaded(name, quick_validator(model).validate_python(data), doc=doc)

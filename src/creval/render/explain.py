@@ -13,7 +13,7 @@ import os
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
-from typing import Any
+from typing import Any, Sequence
 
 from creval.core import grammar
 from creval.core.dates import iso
@@ -278,7 +278,7 @@ class CriterionText:
     reason: str
     source: str
     title: str
-    assumed: list[str] = field(default_factory=list)
+    assumed: Sequence[str] = ()  # the facts assumed (engine/results.py CriterionResult.assumed)
 
 
 @dataclass
@@ -437,7 +437,7 @@ def _beyond_short(r: TestResult, test: Test, texts: _Texts, values: dict, lang: 
             if type(reason) is not str:
                 reason = reason.fill(values, lang, memo)
         criteria.append(CriterionText(cid, c.status, reason, "; ".join([cited, *map(str, c.rows)]) if c.rows else cited,
-                                      title, list(c.assumed)))
+                                      title, c.assumed))  # a tuple, shared and never changed (JSON writes it as a list)
     notes = []
     for note in texts.notes:
         notes.append(note if type(note) is str else note.fill(values, lang, memo))
