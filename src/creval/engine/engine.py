@@ -329,7 +329,7 @@ class _Plan:
         if shape is None:
             if len(self.shapes) >= 64:  # a plan sees a handful; bounded whatever the input
                 self.shapes.clear()
-            shape = self.shapes[kinds] = _Shape(kinds, self.links)
+            shape = self.shapes[kinds] = _Shape(kinds, self.links, bool(self.constants))
         if not shape.usable:
             return None
         get = vals.__getitem__
@@ -337,12 +337,15 @@ class _Plan:
             return None
         if shape.ints and not (-_INT64 < min(map(get, shape.ints)) and max(map(get, shape.ints)) < _INT64):
             return None
-        for i in shape.dates:
-            vals[i] = vals[i].toordinal()
         for i in shape.yes_no:  # True == 1: a yes/no must never be taken for a number below
             vals[i] = _YES if vals[i] else _NO
         for i in shape.dicts:  # left out of the fact, as engine_fact does
             vals[i] = None
+        if shape.dates_alone:  # ranked as they are: the order of dates is their ordinals' (the same signature)
+            order = dict(zip(sorted(set(map(get, shape.dates))), _RANKS))
+            return tuple(map(order.get, vals, vals)), ()
+        for i in shape.dates:
+            vals[i] = vals[i].toordinal()
         if shape.mixed:
             return ("exact", tuple(vals))
         numbers = set(map(get, shape.numbers))
@@ -378,9 +381,9 @@ class _Shape:
     """For one tuple of the kinds of a plan's values (signature_of): whether a signature can be
     made of them, and the places of the dates, numbers, texts, yes/no and mappings."""
 
-    __slots__ = ("usable", "dates", "ints", "numbers", "texts", "yes_no", "dicts", "mixed")
+    __slots__ = ("usable", "dates", "ints", "numbers", "texts", "yes_no", "dicts", "mixed", "dates_alone")
 
-    def __init__(self, kinds: tuple, links: list[tuple[int, int]]):
+    def __init__(self, kinds: tuple, links: list[tuple[int, int]], constants: bool):
         def at(kind):
             return tuple(i for i, k in enumerate(kinds) if k is kind)
 
@@ -389,6 +392,8 @@ class _Shape:
         self.dates, self.ints, self.texts, self.yes_no, self.dicts = at(date), at(int), at(str), at(bool), at(dict)
         self.numbers = self.dates + self.ints
         self.mixed = _mixes(kinds, links)  # decided once for these kinds
+        # the dates are the only numbers (no int, no number the conditions name): ranked without their ordinals
+        self.dates_alone = not self.ints and not constants and not self.mixed
 
 
 def _mixes(kinds: tuple, links: list[tuple[int, int]]) -> bool:
