@@ -119,9 +119,12 @@ class Evaluator:
         ]
         missing = self._can_change(test, facts, as_of, _missing(test, facts, decision, rank), decision, derived) \
             if row.outcome == "undetermined" else ()
-        dates = [KeyDateResult(kd.event, derived.values[kd.date].isoformat())
+        values = derived.values
+        dates = [KeyDateResult(kd.event, values[kd.date].isoformat())
                  for kd in rule.key_dates
-                 if derived.values.get(kd.date) is not None and self._key_date_shown(test, kd, facts, as_of, derived)]
+                 if values.get(kd.date) is not None
+                 # most key dates are shown whenever known: only the others ask _key_date_shown
+                 and (kd.versions is None and not kd.when_it_changes or self._key_date_shown(test, kd, facts, as_of, derived))]
         if test.versions and self.law_changes:
             dates += self._law_changes(test, facts, as_of)
         details = {rep.name: iso(derived.lists.get(rep.name, derived.values.get(rep.name))) for rep in rule.report}
@@ -383,7 +386,7 @@ def outcome_fixed(test: Test, name: str, statuses: dict[str, str], values: dict[
         return True
     if len(crits) > 5:
         return False
-    key = (test, name, crits, tuple(sorted(statuses.items())))
+    key = (test, name, crits, tuple(map(statuses.get, test.rule.criteria)))  # the statuses, in the rule's order
     known = _FIXED.get(key)
     if known is not None:
         return known
