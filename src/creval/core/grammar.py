@@ -377,10 +377,11 @@ def capitalized(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def joined(parts: list[str]) -> str:
+def joined(parts: list[str], places: tuple[int, ...] | None = None) -> str:
     """A filled template's parts joined: a value that ends a sentence with its own full stop
-    («2025 г.») takes the place of the template's («… 2025 г..» would print twice)."""
-    for i in range(1, len(parts) - 1, 2):
+    («2025 г.») takes the place of the template's («… 2025 г..» would print twice). `places`:
+    the values a full stop follows in the template, when the caller knows them (else every one)."""
+    for i in range(1, len(parts) - 1, 2) if places is None else places:
         if parts[i].endswith(".") and parts[i + 1].startswith("."):
             parts[i + 1] = parts[i + 1][1:]
     return "".join(parts)

@@ -114,7 +114,8 @@ class Evaluator:
         rows = derived.sources  # the treaty-table rows behind a derived value: cited as sources
         notes = _treaty_notes(test)
         criteria = [  # (id, status, assumed, rows) by position: a keyword call builds a dict per criterion
-            CriterionResult(cid, statuses[cid], (), [s for name in notes[cid] for s in rows.get(name, ())] if rows and notes[cid] else ())
+            CriterionResult(cid, statuses[cid], (),
+                            [s for name in notes[cid] for s in rows.get(name, ())] if rows and notes[cid] else ())
             for cid in rule.criteria
         ]
         missing = self._can_change(test, facts, as_of, _missing(test, facts, decision, rank), decision, derived) \

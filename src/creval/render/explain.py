@@ -107,10 +107,7 @@ class _Template:
                 out[i] = self._shown(value, lang, name, form, kind)
             if lang == "ru" and isinstance(value, grammar.DateSpan):  # «на в период …»: the span brings its own
                 out[i - 1], out[i] = grammar.joined_span(out[i - 1], out[i])
-        for i in self.dots:  # as grammar.joined, at the only places where it can cut
-            if out[i].endswith(".") and out[i + 1].startswith("."):
-                out[i + 1] = out[i + 1][1:]
-        return "".join(out)
+        return grammar.joined(out, self.dots) if self.dots else "".join(out)
 
     @staticmethod
     def _shown(value: Any, lang: str, name: str, form: str, kind: Any) -> str:
@@ -310,8 +307,9 @@ class TestText:
     notes: list[str] = field(default_factory=list)
     assumptions: list[dict] = field(default_factory=list)  # {fact, treated_as, value, text}
     law_version: dict | None = None  # the version of the law applied: id, title, period, sources, confidence
-    detail_titles: dict[str, str] = field(default_factory=dict)  # details' names in the result's language; not in JSON; read only (may be shared)
-    sources_shown: list[str] = field(default_factory=list)  # `sources` cited in the result's language; not in JSON; read only (may be shared)
+    # not in JSON, and read only (a result may share its test's):
+    detail_titles: dict[str, str] = field(default_factory=dict)  # details' names in the result's language
+    sources_shown: list[str] = field(default_factory=list)  # `sources` cited in the result's language
     ranged: list[dict] | None = None  # dates known only roughly; None (and not in JSON) when every date is exact
     alternatives: list[dict] | None = None
     alternatives_more: int = 0  # alternatives left out of `alternatives` (at most a dozen are listed); in JSON when not 0
