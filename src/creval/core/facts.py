@@ -33,7 +33,7 @@ def _plain(value: Any) -> Any:
 def matter_facts(scenario: BaseModel) -> dict[str, dict[str, Any]]:
     """The matters a scenario names, each with its facts (None for unknown)."""
     out = {}
-    for matter in scenario.facts.model_fields_set:
+    for matter in scenario.facts.__pydantic_fields_set__:  # model_fields_set, without its property call
         values = getattr(scenario.facts, matter).__dict__  # the fields as validated (iterating a model is slow)
         # most matters hold plain values only: one copy, without a call for each value
         plain = _PLAIN.issuperset(map(type, values.values()))

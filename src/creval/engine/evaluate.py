@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from functools import lru_cache
 from itertools import product
+from operator import itemgetter
 from typing import Any, Callable
 
 from creval import __version__
@@ -52,7 +53,7 @@ class Evaluator:
         by_matter = matter_facts(scenario)
         for matter, facts in sorted(by_matter.items()):
             stated = getattr(scenario.facts, matter)
-            given = {k for k in stated.model_fields_set if facts[k] is not None}
+            given = {k for k in stated.__pydantic_fields_set__ if facts[k] is not None}  # model_fields_set
             rough = DateRange in map(type, facts.values())  # a date known only roughly (looked for in C)
             for test in self.book.matters[matter]:
                 if tests and test.id not in tests:
@@ -475,7 +476,7 @@ def _mark_assumed(test: Test, result: TestResult) -> None:
     """Beside each criterion, the facts it reads that the rule assumed."""
     if not result.assumptions:
         return
-    for crit, assumed in zip(result.criteria, _assumed_by_criterion(test, frozenset(a["fact"] for a in result.assumptions))):
+    for crit, assumed in zip(result.criteria, _assumed_by_criterion(test, frozenset(map(itemgetter("fact"), result.assumptions)))):
         crit.assumed = assumed
 
 

@@ -260,7 +260,7 @@ def scenario_model(book: RuleBook) -> type[BaseModel]:
         @model_validator(mode="after")
         def _check(self) -> "Scenario":
             facts = self.facts
-            present = facts.model_fields_set
+            present = facts.__pydantic_fields_set__  # model_fields_set, without its property call
             if not present:
                 raise FieldError(("facts",), Msg("input.no_matter"))
             for test_id, outcome in (self.expected or {}).items():

@@ -243,6 +243,7 @@ class Test:
     def __init__(self, rule: RuleFile, path: Path, tables: dict[str, TreatyTable],
                  bilateral: "BilateralTable | None" = None):
         self.rule = rule
+        self.id, self.matter = rule.id, rule.matter  # read for every decision: attributes, not properties
         self.path = path
         self.bilateral = bilateral  # the bilateral treaties, for a treaties_in_force with `bilateral: true`
         self.params = {name: p.resolved() for name, p in rule.parameters.items()}
@@ -446,13 +447,6 @@ class Test:
             elif isinstance(name, str) and name not in known:
                 raise conditions.ConditionError(f"{where}: unknown field or parameter {name!r}")
 
-    @property
-    def id(self) -> str:
-        return self.rule.id
-
-    @property
-    def matter(self) -> str:
-        return self.rule.matter
 
     def sources_cited(self) -> list[str]:
         return [s.cite() for s in self.rule.sources.values()]
