@@ -427,8 +427,9 @@ def _beyond_short(r: TestResult, test: Test, texts: _Texts, values: dict, lang: 
     """What only the full outputs show: the criteria with their reasons, the notes, the caveats,
     and the sources (in English, and as cited in `lang`)."""
     criteria = []
+    rough = r.ranged is not None  # only then can a criterion's status change over the possible days
     for c, (cid, reasons, cited, title) in zip(r.criteria, texts.criteria):
-        if c.parts or c.changes is not None:
+        if rough and (c.parts or c.changes is not None):
             reason = _changes(c, test, lang)
         else:
             reason = reasons[c.status]
