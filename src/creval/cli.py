@@ -449,6 +449,7 @@ def treaties(args: Optional[List[str]] = typer.Argument(None, metavar="[INSTRUME
              lang: Lang = LangOpt):
     """Print the treaty tables: every table; one table's states; a state's row and its
     acceptances; or a pair's status on every stretch of dates, with the rows' sources."""
+    from creval.input.scenario import is_state
     from creval.render import treaty_view
 
     book = _book()
@@ -458,8 +459,6 @@ def treaties(args: Optional[List[str]] = typer.Argument(None, metavar="[INSTRUME
         raise fail(_t("treaty.cli.unknown_instrument", lang.value, instrument=instrument, known=", ".join(book.tables)))
     if len(states) > 2:
         raise fail(_t("treaty.cli.too_many", lang.value))
-    from creval.input.scenario import is_state
-
     for code in states:  # XX is two letters, but no state's code
         if not is_state(code):
             raise fail(_t("treaty.cli.bad_state", lang.value, state=code))

@@ -126,21 +126,19 @@ class Evaluator:
         values = derived.values
         dates = [KeyDateResult(kd.event, values[kd.date].isoformat())
                  for kd in rule.key_dates
-                 if values.get(kd.date) is not None
-                 # most key dates are shown whenever known: only the others ask _key_date_shown
-                 and (kd.versions is None and not kd.when_it_changes or self._key_date_shown(test, kd, facts, as_of, derived))]
+                 if values.get(kd.date) is not None and self._key_date_shown(test, kd, facts, as_of, derived)]
         if test.versions and self.law_changes:
             dates += self._law_changes(test, facts, as_of)
-        details = {rep.name: iso(derived.lists.get(rep.name, derived.values.get(rep.name))) for rep in rule.report}
+        details = {rep.name: iso(derived.lists.get(rep.name, values.get(rep.name))) for rep in rule.report}
         for name, value in details.items():  # a state stays its code in JSON, and is named in texts
             if test.shown_as.get(name) == "state" and isinstance(value, str):
                 details[name] = State(value)
-        date_fact = rule.date_fact and derived.values.get(rule.date_fact)
+        date_fact = rule.date_fact and values.get(rule.date_fact)
         return TestResult(  # by position, as the fields are declared: a keyword call builds a dict each time
             test.id, row.outcome, criteria, missing, dates, (date_fact or as_of).isoformat(), details,
             template_values(test, derived), rank,
             list(dict.fromkeys(s for found in rows.values() for s in found)) if rows else [],  # row_sources
-            caveats_applying(test, [derived.values]),
+            caveats_applying(test, [values]),
             version_assumption(test, derived.version),  # assumptions: a new list, the facts' assumptions join it
             derived.version.id if derived.version is not None else None,  # law_version
             None, None, 0, [], {}, [], test,  # ranged, alternatives, alternatives_more, split_facts, varying, proved, rule

@@ -447,7 +447,6 @@ class Test:
             elif isinstance(name, str) and name not in known:
                 raise conditions.ConditionError(f"{where}: unknown field or parameter {name!r}")
 
-
     def sources_cited(self) -> list[str]:
         return [s.cite() for s in self.rule.sources.values()]
 
